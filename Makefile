@@ -1,0 +1,35 @@
+# The two commands a newcomer needs: `make serve` and `make test`.
+# Both create .venv on first use and install the project into it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: serve test load install clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the on-disk store from ontology/ + data/ and serve it on http://$(HOST):$(PORT)
+serve: $(STAMP)
+	$(BIN)/hsvo load
+	$(BIN)/hsvo serve --host $(HOST) --port $(PORT)
+
+## (Re)build the on-disk store only
+load: $(STAMP)
+	$(BIN)/hsvo load
+
+## Run the whole test suite (starts its own oxigraph server for the remote-store tests)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

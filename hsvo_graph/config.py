@@ -1,0 +1,42 @@
+"""Settings as data: one object, read from HSVO_* environment variables or given explicitly."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where the sources are, which store to use, and how the service behaves.
+
+    Every field can be set as an environment variable with the prefix ``HSVO_``
+    (e.g. ``HSVO_STORE=remote``), or by the matching CLI option.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="HSVO_", env_file=".env", extra="ignore")
+
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    data_dir: Path = PROJECT_ROOT / "data"
+    queries_dir: Path = PROJECT_ROOT / "queries"
+
+    store: Literal["embedded", "remote"] = "embedded"
+    # Embedded store: directory of the on-disk database; None keeps it in memory.
+    store_path: Path | None = PROJECT_ROOT / "var" / "store"
+
+    # Remote store: SPARQL 1.1 Protocol endpoints of an external triplestore.
+    remote_query_url: str = "http://127.0.0.1:7878/query"
+    remote_update_url: str = "http://127.0.0.1:7878/update"
+    remote_gsp_url: str = "http://127.0.0.1:7878/store"
+    remote_timeout_s: float = 30.0
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings read from the environment (cached)."""
+    return Settings()

@@ -1,0 +1,38 @@
+"""The project's IRIs: one ontology namespace, one data namespace, and the named graphs.
+
+Kept in one module so that loader, queries and HTTP layer cannot drift apart.
+"""
+
+from rdflib import Namespace
+
+BASE = "https://w3id.org/hsvo-graph/"
+HSVO = Namespace(BASE + "ontology#")
+ONTOLOGY_IRI = BASE + "ontology"
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+INFERRED_GRAPH = GRAPH["inferred"]
+
+# Prefixes offered to every query (CLI, canned queries, editor) and used in docs.
+PREFIXES: dict[str, str] = {
+    "hsvo": str(HSVO),
+    "bd": BASE + "id/body/",
+    "doc": BASE + "id/document/",
+    "goal": BASE + "id/goal/",
+    "act": BASE + "id/activity/",
+    "graph": str(GRAPH),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+}
+
+
+def data_graph_iri(stem: str) -> str:
+    """Named graph that holds the facts of one file of data/ (named after the file)."""
+    return str(GRAPH[stem])

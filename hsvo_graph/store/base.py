@@ -1,0 +1,158 @@
+"""The one interface every store implements, and the logic shared by all of them.
+
+Implementations only speak SPARQL 1.1 (query, update) plus a graph read, so the service
+runs the same on the embedded pyoxigraph store and on an external triplestore.
+"""
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal as Kind
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from ..binding import bind_values, check_iri
+
+SPARQL_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+
+
+class StoreError(RuntimeError):
+    """The store failed or could not be reached; the message says which and why."""
+
+
+class QuerySyntaxError(ValueError):
+    """The store rejected a query or update as malformed; the message is the parser's."""
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    """A query result exactly as serialised by the store, ready to send on."""
+
+    kind: Kind["solutions", "boolean", "graph"]
+    media_type: str
+    body: bytes
+
+
+@dataclass
+class Table:
+    """SELECT results as rdflib terms, in the store's row order."""
+
+    variables: list[str]
+    rows: list[dict[str, Identifier]] = field(default_factory=list)
+
+    def column(self, name: str) -> list[str]:
+        """The string values of one column (empty string where unbound)."""
+        return [str(row.get(name, "")) for row in self.rows]
+
+
+def term_from_json(value: Mapping[str, str]) -> Identifier:
+    """One RDF term from the SPARQL 1.1 JSON results format."""
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        lang = value.get("xml:lang")
+        datatype = None if lang else value.get("datatype")
+        return Literal(value["value"], lang=lang, datatype=URIRef(datatype) if datatype else None)
+    raise StoreError(f"unsupported term type in results: {kind!r}")
+
+
+def table_from_json(body: bytes) -> Table:
+    """Parse SPARQL 1.1 JSON results (SELECT) into a Table."""
+    data = json.loads(body)
+    variables = list(data["head"].get("vars", []))
+    rows = [
+        {name: term_from_json(term) for name, term in binding.items()}
+        for binding in data["results"]["bindings"]
+    ]
+    return Table(variables, rows)
+
+
+def ntriples_of(graph: Graph) -> str:
+    """N-Triples text of a graph (the body of an ``INSERT DATA … GRAPH`` block)."""
+    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+
+
+class GraphStore(ABC):
+    """A SPARQL 1.1 dataset: query it, update it, read one graph."""
+
+    #: short human description for logs, /health and the landing page
+    description: str = "store"
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        solutions_format: str = SPARQL_JSON,
+        graph_format: str = N_TRIPLES,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResponse:
+        """Run a read-only query; without ``default_graphs`` the default graph is the union
+        of all named graphs."""
+
+    @abstractmethod
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL 1.1 Update request as one transaction."""
+
+    @abstractmethod
+    def graph_names(self) -> list[str]:
+        """IRIs of the named graphs in the dataset."""
+
+    @abstractmethod
+    def read_graph(self, graph: str) -> bytes:
+        """One named graph as N-Triples."""
+
+    def close(self) -> None:
+        """Release files or connections (no-op where there are none)."""
+
+    # -- shared behaviour, built on the four primitives above -------------------
+
+    def select(
+        self, sparql: str, bindings: Mapping[str, Sequence[Identifier]] | None = None
+    ) -> Table:
+        """Run a SELECT query with parameters bound as RDF terms (see hsvo_graph.binding)."""
+        response = self.query(bind_values(sparql, bindings or {}))
+        if response.kind != "solutions":
+            raise QuerySyntaxError("expected a SELECT query")
+        return table_from_json(response.body)
+
+    def ask(self, sparql: str) -> bool:
+        """Run an ASK query."""
+        response = self.query(sparql)
+        if response.kind != "boolean":
+            raise QuerySyntaxError("expected an ASK query")
+        return bool(json.loads(response.body)["boolean"])
+
+    def triple_count(self, graph: str | None = None) -> int:
+        """Number of triples in one named graph, or in the union of all of them."""
+        where = f"GRAPH <{check_iri(graph)}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        table = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        return int(table.rows[0]["n"])
+
+    def replace_graphs(self, graphs: Mapping[str, Graph], *, drop_others: bool = False) -> None:
+        """Put each graph in place of the named graph of the same IRI, in one update request.
+
+        One request is one transaction on Oxigraph, Fuseki and Virtuoso: readers see the old
+        graphs or the new ones, never a mix, and a failure leaves the old ones in place.
+        """
+        ops = ["DROP SILENT ALL"] if drop_others else [
+            f"DROP SILENT GRAPH <{check_iri(iri)}>" for iri in graphs
+        ]
+        blocks = "\n".join(
+            f"GRAPH <{check_iri(iri)}> {{\n{ntriples_of(g)}}}" for iri, g in graphs.items()
+        )
+        self.update(" ;\n".join(ops) + f" ;\nINSERT DATA {{\n{blocks}\n}}")
+
+    def dataset(self, graphs: Iterable[str] | None = None) -> Dataset:
+        """A copy of the named graphs as an rdflib Dataset (for validation and dumps)."""
+        ds = Dataset()
+        for iri in graphs if graphs is not None else self.graph_names():
+            ds.graph(URIRef(iri)).parse(data=self.read_graph(iri), format="nt")
+        return ds
