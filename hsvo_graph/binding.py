@@ -9,7 +9,7 @@ remote SPARQL 1.1 endpoint, which a store-specific binding API (pyoxigraph
 """
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
@@ -54,48 +54,61 @@ def _escaped(text: str, i: int) -> bool:
     return backslashes % 2 == 1
 
 
-def where_group_start(query: str) -> int:
-    """Index of the ``{`` that opens the top-level WHERE group of ``query``.
+def scan(query: str) -> Iterator[tuple[int, str]]:
+    """Positions and texts of the braces and bare words of ``query``.
 
-    Comments, strings and IRIs are skipped, so braces or the word WHERE inside them do not
-    count. Without an explicit ``WHERE`` keyword (``SELECT * { … }``) the first top-level
-    brace is the group.
+    Comments, strings and IRIs are skipped, so braces or keywords inside them never count.
+    Variables (``?where``) and prefixed names (``ex:where``) are not bare words.
     """
-    depth = 0
-    first_brace = -1
-    seen_where = False
-    i = 0
-    n = len(query)
+    i, n = 0, len(query)
     while i < n:
         c = query[i]
         if c == "#":
             nl = query.find("\n", i)
             i = n if nl == -1 else nl + 1
-            continue
-        if c in "'\"":
+        elif c in "'\"":
             i = _skip_string(query, i)
-            continue
-        if c == "<":
+        elif c == "<":
             m = _IRIREF.match(query, i)
             i = m.end() if m else i + 1
-            continue
-        if c == "{":
+        elif c in "{}":
+            yield i, c
+            i += 1
+        elif c.isalpha() or c == "_":
+            m = _WORD.match(query, i)
+            assert m is not None
+            prefixed = m.end() < n and query[m.end()] == ":"
+            if not prefixed and (i == 0 or query[i - 1] not in "?$:"):
+                yield i, m.group(0)
+            i = m.end()
+        else:
+            i += 1
+
+
+def keywords(query: str) -> set[str]:
+    """The upper-cased bare words of a query (keywords and function names)."""
+    return {text.upper() for _, text in scan(query) if text not in "{}"}
+
+
+def where_group_start(query: str) -> int:
+    """Index of the ``{`` that opens the top-level WHERE group of ``query``.
+
+    Without an explicit ``WHERE`` keyword (``SELECT * { … }``) the first top-level brace
+    is the group.
+    """
+    depth, first_brace, seen_where = 0, -1, False
+    for i, text in scan(query):
+        if text == "{":
             if depth == 0:
                 if seen_where:
                     return i
                 if first_brace == -1:
                     first_brace = i
             depth += 1
-        elif c == "}":
+        elif text == "}":
             depth -= 1
-        elif c.isalpha() or c == "_":
-            m = _WORD.match(query, i)
-            assert m is not None
-            if depth == 0 and m.group(0).upper() == "WHERE" and (i == 0 or query[i - 1] not in "?$:"):
-                seen_where = True
-            i = m.end()
-            continue
-        i += 1
+        elif depth == 0 and text.upper() == "WHERE":
+            seen_where = True
     if first_brace == -1:
         raise BindingError("query has no WHERE group to bind parameters into")
     return first_brace

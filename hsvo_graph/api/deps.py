@@ -1,0 +1,26 @@
+"""FastAPI dependencies: routes receive the store, catalog and settings, never build them."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ..canned import CannedQuery
+from ..config import Settings
+from ..store import GraphStore
+
+
+def get_store(request: Request) -> GraphStore:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def get_catalog(request: Request) -> dict[str, CannedQuery]:
+    return request.app.state.catalog  # type: ignore[no-any-return]
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+CatalogDep = Annotated[dict[str, CannedQuery], Depends(get_catalog)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
