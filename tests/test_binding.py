@@ -1,0 +1,78 @@
+"""Parameter binding: values become RDF terms in a VALUES block, never query syntax."""
+
+import pytest
+from rdflib import Literal, URIRef
+
+from hsvo_graph.binding import BindingError, bind_values, keywords, where_group_start
+from hsvo_graph.canned import ParameterError, bind_arguments, load_catalog, run_canned
+
+HOSTILE = [
+    '"} UNION { ?s ?p ?o }',
+    "'} UNION { ?s ?p ?o } #",
+    '\\" } ; DROP ALL ; #',
+    "äln\" ) } SELECT * WHERE { ?s ?p ?o",
+    '"""} } UNION {',
+    "}\nUNION\n{ ?x ?y ?z }",
+    "<http://evil/> } SERVICE <http://evil/> { ?s ?p ?o",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_round_trip_as_one_literal(store, value):
+    query = bind_values("SELECT ?v WHERE { }", {"v": [Literal(value)]})
+    table = store.select(query)
+    assert [str(r["v"]) for r in table.rows] == [value]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_in_a_canned_query_match_nothing(store, settings, value):
+    query = load_catalog(settings.queries_dir)["activities_by_body_and_area"]
+    assert run_canned(store, query, {"body": value, "area": "nära vård"}).rows == []
+    assert run_canned(store, query, {"body": "ÄLN", "area": value}).rows == []
+
+
+def test_values_go_into_the_top_level_where_group_not_into_strings_or_comments():
+    query = 'PREFIX ex: <http://x/{}#>\n# WHERE { in a comment\nSELECT ("WHERE {" AS ?w) ?where WHERE { ?s ex:where ?o }'
+    bound = bind_values(query, {"o": [Literal("x")]})
+    assert bound.endswith('WHERE {\n  VALUES ?o { "x" }\n ?s ex:where ?o }')
+
+
+def test_select_without_where_keyword_and_construct():
+    assert where_group_start("SELECT * { ?s ?p ?o }") == 9
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    assert construct[where_group_start(construct) - 6 : where_group_start(construct)] == "WHERE "
+
+
+def test_several_values_are_alternatives(store):
+    query = bind_values("SELECT ?v WHERE { }", {"v": [Literal("ä"), Literal("ö")]})
+    assert sorted(str(r["v"]) for r in store.select(query).rows) == ["ä", "ö"]
+
+
+def test_bad_iris_and_variable_names_are_refused():
+    with pytest.raises(BindingError):
+        bind_values("SELECT * {}", {"v": [URIRef("http://x/> } ; <http://y")]})
+    with pytest.raises(BindingError):
+        bind_values("SELECT * {}", {"v ?x": [Literal("a")]})
+    with pytest.raises(BindingError):
+        bind_values("ASK", {"v": [Literal("a")]})
+
+
+def test_keywords_ignore_strings_iris_comments_variables_and_prefixed_names():
+    query = 'SELECT ?service WHERE { ?s <http://x/SERVICE> "LOAD" ; ex:insert ?o } # DROP'
+    assert keywords(query) == {"SELECT", "WHERE"}
+
+
+def test_arguments_are_checked_against_the_declared_parameters(settings):
+    query = load_catalog(settings.queries_dir)["activities_by_body_and_area"]
+    with pytest.raises(ParameterError, match="required"):
+        bind_arguments(query, {"body": "ÄLN"})
+    with pytest.raises(ParameterError, match="unknown"):
+        bind_arguments(query, {"body": "ÄLN", "area": "x", "graph": "y"})
+    with pytest.raises(ParameterError, match="year"):
+        bind_arguments(query, {"body": "ÄLN", "area": "x", "year": "2025 } UNION {"})
+    bound = bind_arguments(query, {"body": " A\u0308LN ", "area": "Nära\tVård", "year": "2025"})
+    assert bound == {
+        "body": [Literal("äln")],
+        "area": [Literal("nära vård")],
+        "year": [Literal(2025)],
+    }

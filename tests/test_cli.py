@@ -1,0 +1,105 @@
+"""The ``hsvo`` command on the embedded store (on disk) and on the remote Oxigraph server."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from hsvo_graph.cli import main
+
+from .expected import ALN_NARA_VARD_2025, VS_KOMPETENS_2025
+
+
+@pytest.fixture(scope="module")
+def disk_store(tmp_path_factory) -> list[str]:
+    """Global options for an on-disk embedded store, loaded once with `hsvo load`."""
+    options = ["--store-path", str(tmp_path_factory.mktemp("cli") / "store")]
+    result = CliRunner().invoke(main, [*options, "load"])
+    assert result.exit_code == 0, result.output
+    assert "triples in embedded pyoxigraph store" in result.output
+    return options
+
+
+def test_help_explains_the_commands():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for word in ("load", "query", "ask", "serve", "nära vård", "HSVO_STORE"):
+        assert word in result.output
+
+
+def test_ask_prints_the_example_question_as_a_table(disk_store):
+    result = CliRunner().invoke(
+        main, [*disk_store, "ask", "activities_by_body_and_area", "--body", "ÄLN", "--area", "nära vård"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "(7 rows)" in result.output
+    assert "Tydliggöra vårdnivån på närvårdsplatser" in result.output
+
+
+def test_ask_as_json_and_csv(disk_store):
+    runner = CliRunner()
+    as_json = runner.invoke(
+        main, [*disk_store, "ask", "activities_by_body_and_area", "--body", "vs", "--area", "KOMPETENS", "--format", "json"]
+    )
+    assert [row["title"] for row in json.loads(as_json.output)["rows"]] == VS_KOMPETENS_2025
+    as_csv = runner.invoke(
+        main, [*disk_store, "ask", "activities_by_body_and_area", "--body=äldrenämnden", "--area=nära vård", "--format", "csv"]
+    )
+    lines = as_csv.output.splitlines()
+    assert lines[0].startswith("activity,title,year")
+    assert len(lines) == 1 + len(ALN_NARA_VARD_2025)
+
+
+def test_ask_lists_queries_and_reports_bad_input(disk_store):
+    runner = CliRunner()
+    listing = runner.invoke(main, [*disk_store, "ask"])
+    assert "activities_by_body_and_area --body BODY --area AREA" in listing.output
+    missing = runner.invoke(main, [*disk_store, "ask", "activities_by_body_and_area", "--body", "ÄLN"])
+    assert missing.exit_code != 0 and "area: required parameter is missing" in missing.output
+    unknown = runner.invoke(main, [*disk_store, "ask", "no_such_query"])
+    assert unknown.exit_code != 0 and "no canned query 'no_such_query'" in unknown.output
+
+
+def test_query_with_project_prefixes_in_three_formats(disk_store):
+    runner = CliRunner()
+    query = 'SELECT ?name WHERE { ?b hsvo:abbreviation "ÄLN" ; skos:prefLabel ?name FILTER(LANG(?name)="sv") }'
+    table = runner.invoke(main, [*disk_store, "query", query])
+    assert table.exit_code == 0 and "Äldrenämnden" in table.output
+    as_json = runner.invoke(main, [*disk_store, "query", query, "--format", "json"])
+    assert json.loads(as_json.output)["results"]["bindings"][0]["name"]["value"] == "Äldrenämnden"
+    as_csv = runner.invoke(main, [*disk_store, "query", query, "--format", "csv"])
+    assert as_csv.output.splitlines() == ["name", "Äldrenämnden"]
+
+
+def test_query_ask_construct_and_syntax_error(disk_store):
+    runner = CliRunner()
+    assert runner.invoke(main, [*disk_store, "query", "ASK { ?b a hsvo:Board }"]).output.strip() == "true"
+    turtle = runner.invoke(main, [*disk_store, "query", "CONSTRUCT WHERE { bd:uppsala-aln hsvo:abbreviation ?a }"])
+    assert '"ÄLN"' in turtle.output
+    bad = runner.invoke(main, [*disk_store, "query", "SELECT WHERE {"])
+    assert bad.exit_code != 0 and "Error" in bad.output
+
+
+def test_remote_store_through_options_and_environment(remote_store, remote_settings, oxigraph_url):
+    runner = CliRunner()
+    by_option = runner.invoke(main, [
+        "--store", "remote", "--remote-query-url", remote_settings.remote_query_url,
+        "--remote-update-url", remote_settings.remote_update_url,
+        "--remote-gsp-url", remote_settings.remote_gsp_url,
+        "ask", "activities_by_body_and_area", "--body", "ÄLN", "--area", "nära vård", "--format", "json",
+    ])
+    assert [r["title"] for r in json.loads(by_option.output)["rows"]] == ALN_NARA_VARD_2025
+    env = {
+        "HSVO_STORE": "remote",
+        "HSVO_REMOTE_QUERY_URL": f"{oxigraph_url}/query",
+        "HSVO_REMOTE_UPDATE_URL": f"{oxigraph_url}/update",
+        "HSVO_REMOTE_GSP_URL": f"{oxigraph_url}/store",
+    }
+    from hsvo_graph.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        by_env = runner.invoke(main, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?b a hsvo:Board }", "--format", "csv"], env=env)
+    finally:
+        get_settings.cache_clear()
+    assert by_env.output.splitlines() == ["n", "7"]

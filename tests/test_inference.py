@@ -1,0 +1,66 @@
+"""Inference at load time: ``hsvo:involves`` holds for responsible and participating bodies."""
+
+from rdflib import Graph, Namespace, URIRef
+
+from hsvo_graph.config import Settings
+from hsvo_graph.inference import infer
+from hsvo_graph.loading import source_graphs
+from hsvo_graph.namespaces import HSVO, INFERRED_GRAPH
+
+EX = Namespace("http://example.org/")
+
+
+def test_involves_is_inferred_from_both_sub_properties(settings: Settings):
+    ontology = source_graphs(settings.ontology_dir, settings.data_dir)
+    plan = Graph()
+    plan.add((EX.a, HSVO.responsibleBody, EX.board))
+    plan.add((EX.a, HSVO.participatingBody, EX.party))
+    inferred = infer([*ontology.values(), plan])
+    assert (EX.a, HSVO.involves, EX.board) in inferred
+    assert (EX.a, HSVO.involves, EX.party) in inferred
+
+
+def test_inferred_triples_live_only_in_their_own_graph(store):
+    involves = "PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#> SELECT (COUNT(*) AS ?n) WHERE { %s }"
+    in_inferred = store.select(involves % f"GRAPH <{INFERRED_GRAPH}> {{ ?a hsvo:involves ?b }}")
+    elsewhere = store.select(
+        involves % f"GRAPH ?g {{ ?a hsvo:involves ?b }} FILTER (?g != <{INFERRED_GRAPH}>)"
+    )
+    responsible = store.select(involves % "?a hsvo:responsibleBody ?b")
+    assert int(in_inferred.rows[0]["n"]) == int(responsible.rows[0]["n"]) > 0
+    assert int(elsewhere.rows[0]["n"]) == 0
+
+
+def test_class_hierarchy_is_materialised(store):
+    assert store.ask("""
+        ASK { <https://w3id.org/hsvo-graph/id/body/uppsala-aln>
+              a <http://www.w3.org/ns/org#Organization> , <https://w3id.org/hsvo-graph/ontology#Body> }""")
+
+
+def test_bookkeeping_triples_are_left_out(store):
+    assert not store.ask(
+        f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?x a <http://www.w3.org/2002/07/owl#Thing> }} }}"
+    )
+    assert not store.ask(
+        f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?x <http://www.w3.org/2002/07/owl#sameAs> ?x }} }}"
+    )
+
+
+def test_every_ontology_term_has_swedish_and_english_label_and_a_comment(settings: Settings):
+    graph = source_graphs(settings.ontology_dir, settings.data_dir)[
+        "https://w3id.org/hsvo-graph/graph/ontology"
+    ]
+    rows = graph.query("""
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?term WHERE {
+          VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty }
+          ?term a ?kind .
+          FILTER (STRSTARTS(STR(?term), "https://w3id.org/hsvo-graph/ontology#"))
+          FILTER NOT EXISTS {
+            ?term rdfs:label ?sv , ?en ; rdfs:comment ?c .
+            FILTER (LANG(?sv) = "sv" && LANG(?en) = "en")
+          }
+        }""")
+    assert [str(r[0]) for r in rows] == []
+    assert URIRef(str(HSVO.involves)) in set(graph.subjects())
