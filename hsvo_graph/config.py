@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    # Writes over HTTP (plan import, SPARQL Update, Graph Store Protocol writes) are off
+    # unless a token is configured; clients then send "Authorization: Bearer <token>".
+    admin_token: str | None = None
+
 
 @lru_cache
 def get_settings() -> Settings:
