@@ -13,7 +13,7 @@ from ..canned import load_catalog
 from ..config import Settings, get_settings
 from ..loading import load
 from ..store import GraphStore, open_store
-from .routes import canned, pages, sparql
+from .routes import canned, ontology, pages, sparql
 
 log = logging.getLogger("hsvo_graph")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -54,4 +54,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(pages.router)
     app.include_router(sparql.router)
     app.include_router(canned.router)
+    app.include_router(ontology.router)
     return app
