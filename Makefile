@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test load install clean
+.PHONY: serve test load install clean screenshots
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 2; }
@@ -29,7 +29,13 @@ load: $(STAMP)
 
 ## Run the whole test suite (starts its own oxigraph server for the remote-store tests)
 test: $(STAMP)
+	bash scripts/install-system-deps.sh
 	$(BIN)/python -m pytest
+
+## Regenerate docs/screenshots/ (the pictures in the README) in headless Chromium
+screenshots: $(STAMP)
+	bash scripts/install-system-deps.sh
+	HSVO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py -k screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

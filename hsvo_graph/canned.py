@@ -1,16 +1,23 @@
 """Canned queries: ``queries/*.rq`` files with a ``#+`` YAML header, run with safe binding.
 
-The header (grlc's convention) names the query in Swedish and English and declares its
-parameters; the service and the CLI discover the files at start-up, so a new ``.rq`` file
-is a new query page and API route without any Python change. Argument values are
-normalised (Unicode NFC, white space collapsed, lower-cased for text) and bound as RDF
-terms by ``hsvo_graph.binding`` — never pasted into the query text.
+The header (grlc's convention) names the query in Swedish and English, asks it as a
+plain-language question, declares its parameters and may name its result columns; the
+service and the CLI discover the files at start-up, so a new ``.rq`` file is a new query
+page and API route without any Python change. Argument values are normalised (Unicode
+NFC, white space collapsed, lower-cased for text; with ``fold: true`` also without
+diacritics) and bound as RDF terms by ``hsvo_graph.binding`` — never pasted into the
+query text.
+
+Header keys: ``title`` (required), ``id``, ``question``, ``description``, ``tags``,
+``parameters`` (``name``, ``type``, ``required``, ``multiple``, ``fold``, ``label``,
+``example``), ``columns`` (variable → heading) and ``links`` (text column → the IRI column
+its cells link to).
 """
 
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +28,9 @@ from rdflib.term import Identifier
 from .binding import BindingError, check_iri
 from .store import GraphStore, Table
 
-PARAMETER_TYPES = ("body", "area", "text", "year", "iri")
+# body, focus area, year, document and free text are what people choose or type; iri is
+# for programs that already hold an IRI.
+PARAMETER_TYPES = ("body", "area", "year", "document", "text", "iri")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _HEADER = "#+"
 
@@ -44,6 +53,7 @@ class Parameter:
     label: dict[str, str]
     example: str | None = None
     multiple: bool = False
+    fold: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,9 @@ class CannedQuery:
     tags: tuple[str, ...]
     sparql: str
     path: Path
+    question: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -87,7 +100,20 @@ def _parameter(raw: Any, where: str) -> Parameter:
         label=_localised(raw.get("label", name), "label", where),
         example=str(raw["example"]) if "example" in raw else None,
         multiple=bool(raw.get("multiple", False)),
+        fold=bool(raw.get("fold", False)),
     )
+
+
+def _columns(value: Any, where: str) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict):
+        raise CatalogError(f"{where}: 'columns' must map result variables to headings")
+    return {str(name): _localised(text, f"columns.{name}", where) for name, text in value.items()}
+
+
+def _links(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise CatalogError(f"{where}: 'links' must map a text column to the IRI column it links to")
+    return {str(text): target for text, target in value.items()}
 
 
 def parse_canned_query(path: Path) -> CannedQuery:
@@ -108,14 +134,18 @@ def parse_canned_query(path: Path) -> CannedQuery:
         raise CatalogError(f"{path}:1: id {query_id!r} must be lower-case letters, digits, '_'")
     sparql = "\n".join(line for line in lines if not line.startswith(_HEADER)).strip() + "\n"
     parameters = tuple(_parameter(p, str(path)) for p in meta.get("parameters") or [])
+    title = _localised(meta["title"], "title", str(path))
     return CannedQuery(
         id=query_id,
-        title=_localised(meta["title"], "title", str(path)),
+        title=title,
         description=_localised(meta.get("description", ""), "description", str(path)),
         parameters=parameters,
         tags=tuple(str(t) for t in meta.get("tags") or []),
         sparql=sparql,
         path=path,
+        question=_localised(meta["question"], "question", str(path)) if "question" in meta else title,
+        columns=_columns(meta.get("columns") or {}, str(path)),
+        links=_links(meta.get("links") or {}, str(path)),
     )
 
 
@@ -135,6 +165,15 @@ def normalise_text(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).split()).lower()
 
 
+def fold_text(value: str) -> str:
+    """``normalise_text`` without diacritics ("Äldre" → "aldre"), for searches that should
+    not depend on how a person types å, ä, ö or é; a query compares it with a label folded
+    the same way in SPARQL (see ``queries/search.rq``)."""
+    decomposed = unicodedata.normalize("NFD", normalise_text(value))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
 def to_term(parameter: Parameter, value: str) -> Identifier:
     """One argument as the RDF term its parameter type asks for."""
     if parameter.type == "year":
@@ -147,7 +186,7 @@ def to_term(parameter: Parameter, value: str) -> Identifier:
             return check_iri(value.strip())
         except BindingError as exc:
             raise ParameterError(f"{parameter.name}: {exc}") from exc
-    text = normalise_text(value)
+    text = fold_text(value) if parameter.fold else normalise_text(value)
     if not text:
         raise ParameterError(f"{parameter.name}: empty value")
     return Literal(text)

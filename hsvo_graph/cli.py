@@ -71,15 +71,20 @@ def main(ctx: click.Context, **options: object) -> None:
 
 
 @main.command("load")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
-def load_command(settings: Settings) -> None:
-    """Rebuild the store from ontology/ and data/, with inferred triples.
+def load_command(settings: Settings, files: tuple[Path, ...]) -> None:
+    """Rebuild the store from ontology/ and data/ (and any extra FILES), with inferred triples.
+
+    FILES are your own RDF files (Turtle .ttl, N-Triples .nt, RDF/XML .rdf/.owl, JSON-LD
+    .jsonld, TriG .trig, N-Quads .nq): TriG, N-Quads and JSON-LD keep their named graphs;
+    other triples go into the graph named after the file (my-data.ttl → graph:my-data).
 
     All files are parsed and checked first; the store is then replaced in one transaction,
     so a bad file leaves the previous graph untouched.
     """
     with opened(settings) as store:
-        report = load(store, settings)
+        report = load(store, settings, files)
         for graph, count in report.graphs.items():
             click.echo(f"{count:7d}  {graph}")
         click.echo(f"{report.total:7d}  triples in {store.description} ({report.seconds:.2f} s)")
@@ -187,6 +192,11 @@ def serve_command(settings: Settings, host: str | None, port: int | None) -> Non
     click.echo(f"hsvo-graph on http://{host or settings.host}:{port or settings.port}/", err=True)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
 
+
+from .cli_plans import import_command, validate_command  # noqa: E402  (plan commands, own module)
+
+main.add_command(validate_command)
+main.add_command(import_command)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

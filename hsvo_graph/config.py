@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     ontology_dir: Path = PROJECT_ROOT / "ontology"
     data_dir: Path = PROJECT_ROOT / "data"
     queries_dir: Path = PROJECT_ROOT / "queries"
+    # SHACL shapes (shapes/**/*.ttl), also served as one file at /dumps/shapes.ttl.
+    shapes_dir: Path = PROJECT_ROOT / "shapes"
 
     store: Literal["embedded", "remote"] = "embedded"
     # Embedded store: directory of the on-disk database; None keeps it in memory.
@@ -38,6 +40,16 @@ class Settings(BaseSettings):
     # Writes over HTTP (plan import, SPARQL Update, Graph Store Protocol writes) are off
     # unless a token is configured; clients then send "Authorization: Bearer <token>".
     admin_token: str | None = None
+
+    # Limits of the public SPARQL endpoint (see docs/sparql.md). A query that runs longer
+    # than the time limit is stopped and answered with 503; results longer than
+    # max_result_rows are cut there and flagged (X-HSVO-Truncated).
+    query_time_limit_s: float = 5.0
+    max_result_rows: int = 10_000
+    max_query_bytes: int = 64 * 1024
+    max_upload_bytes: int = 32 * 1024 * 1024
+    # Embedded store: worker processes that answer queries (each holds a read-only copy).
+    query_workers: int = 2
 
 
 @lru_cache

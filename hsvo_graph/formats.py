@@ -1,11 +1,17 @@
-"""Turn query results into what people and programs read: a text table, CSV, JSON."""
+"""Turn query results into what people and programs read: a text table, CSV, JSON, and a
+real spreadsheet (XLSX) for people who continue in Excel or LibreOffice."""
 
 import csv
 import io
 import json
 import textwrap
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
@@ -73,3 +79,54 @@ def to_text(table: Table, width: int = 60) -> str:
             )
     lines.append(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})")
     return "\n".join(lines)
+
+
+def _xlsx_value(term: Identifier | None) -> Any:
+    """Numbers, dates and booleans stay typed so that the spreadsheet can sort and sum."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, (int, float, bool, date, datetime)):
+            return value
+    return str(term)
+
+
+def to_xlsx(
+    table: Table,
+    headings: Sequence[str] | None = None,
+    *,
+    sheet: str = "Svar",
+    about: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """An XLSX workbook: one sheet with the results (bold header row, frozen, IRIs as
+    hyperlinks) and, when ``about`` is given, a second sheet saying what was asked."""
+    book = Workbook()
+    results = book.active
+    results.title = sheet[:31]
+    results.append(list(headings or table.variables))
+    for cell in results[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        results.append([_xlsx_value(row.get(v)) for v in table.variables])
+        for column, variable in enumerate(table.variables, 1):
+            if isinstance(row.get(variable), URIRef):
+                target = results.cell(row=results.max_row, column=column)
+                target.hyperlink = str(row[variable])
+                target.style = "Hyperlink"
+    results.freeze_panes = "A2"
+    for column, variable in enumerate(table.variables, 1):
+        longest = max([len(str(results.cell(row=1, column=column).value))]
+                      + [len(str(row.get(variable, ""))) for row in table.rows])
+        results.column_dimensions[get_column_letter(column)].width = min(max(longest, 6) + 2, 80)
+    if about:
+        info = book.create_sheet("Om frågan")
+        for key, value in about:
+            info.append([key, value])
+        for cell in info["A"]:
+            cell.font = Font(bold=True)
+        info.column_dimensions["A"].width = 22
+        info.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

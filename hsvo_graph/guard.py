@@ -1,34 +1,58 @@
-"""Keep the public endpoint read-only and closed: no updates, no SERVICE, no LOAD.
+"""Keep the service closed: no updates on the public endpoint, no SERVICE, no LOAD anywhere.
 
-Checked on the query text before it reaches any store (both engines would otherwise open
-outbound connections for SERVICE), using the same scanner as parameter binding, so
-keywords inside strings, IRIs or comments do not trigger it.
+Checked on the text before it reaches any store (both engines would otherwise open
+outbound connections for SERVICE, and LOAD reads URLs or files), using the same scanner as
+parameter binding, so keywords inside strings, IRIs or comments do not trigger it.
+
+The HTTP status follows the SPARQL 1.1 Protocol: an update (LOAD included) sent to the
+query endpoint is not a query, so 400; SERVICE is a well-formed query this service refuses
+to run, so 403.
 """
 
 from .binding import BindingError, keywords
 
-FORBIDDEN = {
-    "SERVICE": "SERVICE (federated queries to other hosts) is not allowed on this endpoint",
-    "LOAD": "LOAD is not allowed: the public endpoint is read-only",
+UPDATE_KEYWORDS = {
+    "INSERT", "DELETE", "DROP", "CLEAR", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD",
 }
-UPDATE_KEYWORDS = {"INSERT", "DELETE", "DROP", "CLEAR", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+_SERVICE = "SERVICE (federated queries to other hosts) is not allowed on this endpoint"
+_LOAD = "LOAD is not allowed: this service never reads files or URLs on request"
 
 
 class ForbiddenQuery(ValueError):
-    """The query asks for something the public endpoint does not allow."""
+    """The request asks for something this endpoint does not do; ``status`` is the HTTP
+    status to answer with (400 or 403)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _words(text: str) -> set[str]:
+    try:
+        return keywords(text)
+    except BindingError as exc:
+        raise ForbiddenQuery(f"malformed query: {exc}", 400) from exc
 
 
 def check_public_query(query: str) -> None:
-    """Raise ForbiddenQuery for SERVICE, LOAD or any SPARQL Update operation."""
-    try:
-        words = keywords(query)
-    except BindingError as exc:
-        raise ForbiddenQuery(f"malformed query: {exc}") from exc
-    for word, reason in FORBIDDEN.items():
-        if word in words:
-            raise ForbiddenQuery(reason)
+    """Refuse SPARQL Update (400, LOAD included) and SERVICE (403)."""
+    words = _words(query)
     updates = sorted(words & UPDATE_KEYWORDS)
+    if "LOAD" in updates:
+        raise ForbiddenQuery(_LOAD, 400)
     if updates:
         raise ForbiddenQuery(
-            f"SPARQL Update ({', '.join(updates)}) is not allowed: the public endpoint is read-only"
+            f"SPARQL Update ({', '.join(updates)}) is not accepted here: this is the read-only "
+            "query endpoint", 400,
         )
+    if "SERVICE" in words:
+        raise ForbiddenQuery(_SERVICE, 403)
+
+
+def check_admin_update(update: str) -> None:
+    """Even with the admin token: no LOAD (file or URL access) and no SERVICE (403)."""
+    words = _words(update)
+    if "LOAD" in words:
+        raise ForbiddenQuery(_LOAD, 403)
+    if "SERVICE" in words:
+        raise ForbiddenQuery(_SERVICE, 403)

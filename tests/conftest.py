@@ -1,15 +1,10 @@
 """Shared fixtures: the seed graph in an in-memory store, an HTTP client, and a real
-``oxigraph serve`` on 127.0.0.1 for the remote-store path."""
+``oxigraph serve`` on 127.0.0.1 for the remote-store path; ``service`` is the HTTP client
+over each store in turn (the protocol tests run against both)."""
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -17,6 +12,8 @@ from hsvo_graph.api.app import create_app
 from hsvo_graph.config import PROJECT_ROOT, Settings
 from hsvo_graph.loading import load
 from hsvo_graph.store import EmbeddedStore, RemoteStore
+
+from .servers import running_oxigraph
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 
@@ -49,46 +46,11 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _oxigraph_binary() -> str:
-    candidate = Path(sys.executable).parent / "oxigraph"
-    found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
-    if not found:
-        pytest.fail("the `oxigraph` server is not installed; run `make test` (pip extra 'test')")
-    return found
-
-
 @pytest.fixture(scope="session")
 def oxigraph_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real Oxigraph SPARQL server started for this test session."""
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen(
-        [_oxigraph_binary(), "serve", "--location", str(location),
-         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            err = process.stderr.read().decode() if process.stderr else ""
-            pytest.fail(f"oxigraph serve did not start on {url}: {err}")
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +73,16 @@ def remote_store(remote_settings: Settings) -> RemoteStore:
     )
     load(store, remote_settings)
     return store
+
+
+@pytest.fixture(scope="session")
+def remote_client(remote_settings: Settings, remote_store: RemoteStore) -> Iterator[TestClient]:
+    """The service over the remote store (the session's Oxigraph server; read-only use)."""
+    with TestClient(create_app(remote_settings, remote_store)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def service(request: pytest.FixtureRequest) -> TestClient:
+    """The service over each store implementation: the protocol tests run against both."""
+    return request.getfixturevalue("client" if request.param == "embedded" else "remote_client")  # type: ignore[no-any-return]

@@ -6,17 +6,24 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.templating import Jinja2Templates
+from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..canned import load_catalog
 from ..config import Settings, get_settings
 from ..loading import load
+from ..executor import open_executor
 from ..store import GraphStore, open_store
-from .routes import canned, ontology, pages, sparql
+from ..tracking import TrackedStore
+from .cors import PublicDataCORS
+from .rendering import TEMPLATES
+from .routes import (
+    canned, dumps, graph_store, ontology, pages, pictures, resources, sparql, sparql_docs,
+)
+from .routes import validate
 
 log = logging.getLogger("hsvo_graph")
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -28,13 +35,19 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        app.state.store = store if store is not None else open_store(settings)
+        # Every write goes through the tracked store, so the query workers' copies and the
+        # dumps know when the content changed.
+        app.state.store = TrackedStore(store if store is not None else open_store(settings))
         if own and settings.store == "embedded" and not app.state.store.graph_names():
             report = load(app.state.store, settings)
             log.info("seeded empty store with %d triples", report.total)
+        app.state.executor = open_executor(
+            app.state.store, settings.query_time_limit_s, settings.query_workers
+        )
         try:
             yield
         finally:
+            app.state.executor.close()
             if own:
                 app.state.store.close()
 
@@ -53,6 +66,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.templates = TEMPLATES
     app.include_router(pages.router)
     app.include_router(sparql.router)
-    app.include_router(canned.router)
+    app.include_router(sparql_docs.router)
+    app.include_router(graph_store.router)
+    app.include_router(dumps.router)
+    app.add_middleware(PublicDataCORS)
+    app.include_router(canned.build_router(catalog))
+    app.include_router(resources.router)
+    app.include_router(pictures.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ontology.router)
+    app.include_router(validate.router)
     return app

@@ -1,4 +1,5 @@
-"""The landing page and the health check."""
+"""The start page for strategists (questions, pictures, links for researchers) and the
+health check."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from ... import __version__
 from ...namespaces import PREFIXES
 from ..deps import CatalogDep, StoreDep
+from ..rendering import render
 
 router = APIRouter()
 
@@ -22,10 +24,9 @@ async def health(store: StoreDep) -> dict[str, Any]:
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def landing(request: Request, store: StoreDep, catalog: CatalogDep) -> HTMLResponse:
+    """Swedish by default; ``?lang=en`` switches (and a cookie remembers it)."""
     triples = await run_in_threadpool(store.triple_count)
-    return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-        request,
-        "index.html",
-        {"catalog": catalog.values(), "triples": triples, "store": store.description,
-         "prefixes": PREFIXES, "version": __version__},
-    )
+    return render(request, "index.html", {
+        "catalog": list(catalog.values()), "triples": triples, "store": store.description,
+        "prefixes": PREFIXES, "version": __version__,
+    })

@@ -1,0 +1,61 @@
+"""HTML pages: one Jinja environment, the request's language, and the language cookie.
+
+Every template rendered with a request gets ``lang``, ``t`` (the translator),
+``switch_url`` (this page in the other language) and ``other_lang`` from a context
+processor, so any page (also other modules' pages) can extend ``base.html`` without
+working out the language itself.
+"""
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ..i18n import COOKIE, LANGUAGES, Translator, localise, pick_language
+
+
+def capfirst(text: str) -> str:
+    """Upper-case the first letter only (Jinja's ``capitalize`` lower-cases the rest: HSVO)."""
+    return text[:1].upper() + text[1:]
+
+
+def language(request: Request) -> str:
+    """The page language: ``?lang=``, else the cookie, else Swedish."""
+    return pick_language(request.query_params.get("lang"), request.cookies.get(COOKIE))
+
+
+def url_with(request: Request, **changes: str | None) -> str:
+    """This request's path and query with some parameters replaced (None removes one)."""
+    items = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
+    items += [(k, v) for k, v in changes.items() if v is not None]
+    query = urlencode(items)
+    return f"{request.url.path}?{query}" if query else request.url.path
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every page template may use: the language, its words, the other language."""
+    lang = language(request)
+    other = next(code for code in LANGUAGES if code != lang)
+    return {"lang": lang, "t": Translator(lang), "other_lang": other,
+            "switch_url": url_with(request, lang=other)}
+
+
+TEMPLATES = Jinja2Templates(
+    directory=str(Path(__file__).resolve().parent.parent / "templates"),
+    context_processors=[page_context],
+)
+TEMPLATES.env.filters["capfirst"] = capfirst
+TEMPLATES.env.filters["localise"] = localise
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """Render a page in the request's language and remember an explicit ``?lang=`` choice."""
+    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    if request.query_params.get("lang", "").strip().lower() in LANGUAGES:
+        response.set_cookie(COOKIE, language(request), max_age=365 * 24 * 3600, samesite="lax")
+    return response

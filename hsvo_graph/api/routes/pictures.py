@@ -1,0 +1,102 @@
+"""Picture pages: the organisation chart, the activity heatmap and the goal tree, each as
+an HTML page (the SVG inline, with the same facts as text below it) or as the bare SVG
+(``format=svg`` or ``Accept: image/svg+xml``)."""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from rdflib.term import Identifier
+from starlette.concurrency import run_in_threadpool
+
+from ...canned import run_canned
+from ...display import fetch_labels
+from ...i18n import Translator
+from ...namespaces import HSVO
+from ...pictures import activity_years
+from ...pictures.goaltree import draw_goal_tree, goal_tree
+from ...pictures.heatmap import cell_link, draw_heatmap, heatmap_data, shade
+from ...pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
+from ...store import GraphStore
+from ..deps import CatalogDep, StoreDep
+from ..negotiation import negotiate
+from ..rendering import language, render, url_with
+
+router = APIRouter(tags=["Pictures"])
+
+
+def _year(value: str | None) -> int | None:
+    if value is None or not value.strip():
+        return None
+    if not value.strip().isdigit() or len(value.strip()) != 4:
+        raise HTTPException(400, f"year: expected a year such as 2025, got {value!r}")
+    return int(value)
+
+
+def _answer(request: Request, svg: str, template: str, context: dict[str, Any],
+            format: str | None, name: str) -> Response:
+    if negotiate(format, request.headers.get("accept"), ["html", "svg"], "svg") == "svg":
+        return Response(svg, media_type="image/svg+xml; charset=utf-8",
+                        headers={"Content-Disposition": f'inline; filename="{name}.svg"'})
+    return render(request, template, {**context, "svg": svg,
+                                      "svg_url": url_with(request, format="svg", lang=None)})
+
+
+def _level_names(t: Translator) -> dict[str, str]:
+    return {LEVELS[0]: t("county_level"), LEVELS[1]: t("local_level"), LEVELS[2]: t("other_level"),
+            TIERS[0]: t("political_tier"), TIERS[1]: t("civil_servant_tier"), TIERS[2]: t("other_tier")}
+
+
+@router.get("/pictures/organisation", summary="Organisation chart (SVG or HTML page)")
+async def organisation(request: Request, store: StoreDep, format: str | None = None) -> Response:
+    """Organisationsschema: organen per nivå och skikt, med mandat. / Organisation chart."""
+    t = Translator(language(request))
+    chart = await run_in_threadpool(orgchart_data, store, t.lang)
+    names = _level_names(t)
+    svg = draw_orgchart(chart, names, t("grants"), t("withholds"), t("orgchart_title"),
+                        t("orgchart_description"))
+    return _answer(request, svg, "picture_orgchart.html", {"chart": chart, "names": names},
+                   format, "organisation")
+
+
+@router.get("/pictures/heatmap", summary="Activities per body and area (SVG or HTML page)")
+async def heatmap(request: Request, store: StoreDep, year: str | None = None,
+                  format: str | None = None) -> Response:
+    """Värmekarta: antal aktiviteter per organ och område ett år. / Heatmap of activities."""
+    t = Translator(language(request))
+    model = await run_in_threadpool(heatmap_data, store, _year(year))
+    title = f"{t('heatmap_title')} {model.year or ''}".strip()
+    svg = draw_heatmap(model, title, t("heatmap_legend"))
+    return _answer(request, svg, "picture_heatmap.html",
+                   {"model": model, "cell_link": cell_link, "shade": shade, "title": title},
+                   format, f"heatmap-{model.year}")
+
+
+def _goal_rows(
+    store: GraphStore, catalog: CatalogDep, year: int | None
+) -> tuple[list[int], int | None, list[dict[str, Identifier]]]:
+    """The years there are, the one shown (the latest by default) and the goal_tree rows."""
+    years = activity_years(store)
+    chosen = year if year is not None else (years[0] if years else None)
+    arguments = {"year": [str(chosen)]} if chosen is not None else {}
+    return years, chosen, run_canned(store, catalog["goal_tree"], arguments).rows
+
+
+@router.get("/pictures/goal-tree", summary="Goal tree of one year (SVG or HTML page)")
+async def goal_tree_picture(request: Request, store: StoreDep, catalog: CatalogDep,
+                            year: str | None = None, format: str | None = None) -> Response:
+    """Målträd: länsstrategi → lokala prioriteringar → aktiviteter. / Goal tree."""
+    if "goal_tree" not in catalog:
+        raise HTTPException(404, "the goal tree needs the canned query queries/goal_tree.rq")
+    t = Translator(language(request))
+    years, chosen, rows = await run_in_threadpool(_goal_rows, store, catalog, _year(year))
+    statuses = [str(s) for s in (HSVO.Completed, HSVO.Ongoing, HSVO.NotStarted, HSVO.Stopped)]
+    labels = await run_in_threadpool(fetch_labels, store, statuses, t.lang)
+    root = goal_tree(rows, labels, t("not_traced"))
+    headings = [t("county_strategy"), t("local_priority"), t("local_focus_area"),
+                f"{t('activity')} {chosen or ''}".strip()]
+    title = f"{t('goaltree_title')} {chosen or ''}".strip()
+    svg = draw_goal_tree(root, headings, title, t("goaltree_description"))
+    return _answer(request, svg, "picture_goaltree.html",
+                   {"root": root, "years": years, "year": chosen, "title": title},
+                   format, f"goal-tree-{chosen}")
+

@@ -1,0 +1,172 @@
+"""Dereferenceable entity pages: ``/id/{kind}/{slug}`` serves the data IRI with the same
+path (``https://w3id.org/hsvo-graph/id/{kind}/{slug}``) as HTML for browsers and as Turtle
+or JSON-LD for programs."""
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Identifier
+from starlette.concurrency import run_in_threadpool
+
+from ...display import Cell, cell, compact, fetch_labels, iris_in
+from ...namespaces import ID, PREFIXES
+from ...resources import Description, describe
+from ..deps import StoreDep
+from ..negotiation import MEDIA_TYPES, negotiate
+from ..rendering import language, render, url_with
+
+router = APIRouter(tags=["Entities"])
+
+KINDS = ("body", "document", "goal", "activity")
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+_FIRST = [RDF.type, RDFS.label, SKOS.prefLabel]
+# Names are shown in every language: the Swedish one is the official name.
+_ALL_LANGUAGES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel}
+
+
+@dataclass
+class Value:
+    """A value on the page; blank nodes and outcomes carry their own facts along."""
+
+    cell: Cell
+    facts: list["Fact"] = field(default_factory=list)
+
+
+@dataclass
+class Fact:
+    """One property and its values."""
+
+    predicate: Cell
+    values: list[Value]
+
+
+@dataclass
+class EntityPage:
+    """What resource.html shows."""
+
+    title: str
+    iri: str
+    types: list[Cell]
+    facts: list[Fact]
+    inferred: list[Fact]
+    sources: list[dict[str, Cell | str | None]]
+    incoming: list[Fact]
+    citations: list[dict[str, Cell | str | None]]
+    graphs: list[str]
+
+
+def _in_language(values: list[Identifier], lang: str) -> list[Identifier]:
+    """Texts in the page language when the graph has them (summaries come in sv and en)."""
+    if any(isinstance(v, Literal) and v.language == lang for v in values):
+        return [v for v in values if not (isinstance(v, Literal) and v.language and v.language != lang)]
+    return values
+
+
+def _facts(
+    pairs: list[tuple[URIRef, Identifier]], description: Description, labels: dict[str, str],
+    depth: int, lang: str,
+) -> list[Fact]:
+    """Values grouped by property, properties in a stable order; below the top level the
+    type is left out (the property already says what the nested thing is)."""
+    grouped: dict[URIRef, list[Identifier]] = defaultdict(list)
+    for p, o in pairs:
+        if (depth > 0 and p == RDF.type) or o in grouped[p]:
+            continue
+        grouped[p].append(o)
+
+    def order(p: URIRef) -> tuple[int, str]:
+        return (_FIRST.index(p) if p in _FIRST else len(_FIRST), labels.get(str(p), str(p)).lower())
+
+    facts = []
+    for p in sorted(grouped, key=order):
+        values = []
+        shown_values = grouped[p] if p in _ALL_LANGUAGES else _in_language(grouped[p], lang)
+        for o in shown_values:
+            opened = description.nested.get(o, []) if depth < 2 else []
+            shown = Cell("") if isinstance(o, BNode) else cell(o, labels)
+            values.append(Value(shown, _facts(opened, description, labels, depth + 1, lang)))
+        facts.append(Fact(cell(p, labels), values))
+    return facts
+
+
+def _with_year(shown: Cell, description: Description) -> Cell:
+    """Activities of different years often share a title: say which year each is."""
+    year = description.years.get(shown.iri or "")
+    return replace(shown, text=f"{shown.text} ({year})") if year is not None else shown
+
+
+def entity_page(description: Description, labels: dict[str, str], lang: str) -> EntityPage:
+    """The page model of an entity: facts, sources, inferred facts and incoming links."""
+    facts = _facts([(p, o) for p, o, _ in description.asserted if p != RDF.type],
+                   description, labels, 0, lang)
+    inferred = _facts([(p, o) for p, o, _ in description.inferred], description, labels, 0, lang)
+    incoming: dict[URIRef, list[Identifier]] = defaultdict(list)
+    for s, p, _ in description.incoming:
+        if s not in incoming[p]:
+            incoming[p].append(s)
+    return EntityPage(
+        title=labels.get(str(description.iri)) or compact(str(description.iri)),
+        iri=str(description.iri),
+        types=[cell(t, labels) for t in description.types],
+        facts=facts,
+        inferred=inferred,
+        sources=[{"document": cell(s.document, labels) if s.document is not None else None,
+                  "section": s.section, "page": s.page, "graph": compact(s.graph)}
+                 for s in description.sources],
+        incoming=[Fact(cell(p, labels), [Value(_with_year(cell(s, labels), description)) for s in subjects])
+                  for p, subjects in sorted(incoming.items(), key=lambda kv: labels.get(str(kv[0]), ""))],
+        citations=[{"entity": cell(c.entity, labels), "section": c.section, "page": c.page}
+                   for c in sorted(description.citations,
+                                   key=lambda c: (c.page or "", labels.get(str(c.entity), "")))],
+        graphs=[compact(g) for g in description.graphs],
+    )
+
+
+def _labels_for(store: StoreDep, description: Description, lang: str) -> dict[str, str]:
+    terms: list[Identifier | None] = [description.iri]
+    for p, o, _ in description.statements:
+        terms += [p, o]
+    for pairs in description.nested.values():
+        for p, o in pairs:
+            terms += [p, o]
+    for s, p, _ in description.incoming:
+        terms += [s, p]
+    terms += [c.entity for c in description.citations]
+    return fetch_labels(store, iris_in(terms), lang)
+
+
+@router.get("/id/{kind}/{slug}", summary="An entity (body, document, goal, activity)",
+            response_class=Response,
+            responses={200: {"content": {MEDIA_TYPES[f]: {} for f in ("ttl", "jsonld", "html")}}})
+async def entity(kind: str, slug: str, request: Request, store: StoreDep,
+                 format: str | None = None) -> Response:
+    """Allt grafen säger om en entitet. / Everything the graph says about an entity:
+    HTML for browsers, Turtle by default, JSON-LD with `Accept: application/ld+json` or
+    `format=jsonld`."""
+    fmt = negotiate(format, request.headers.get("accept"), ["ttl", "jsonld", "html"], "ttl")
+    if kind not in KINDS or not _SLUG.match(slug):
+        raise HTTPException(404, f"no entity /id/{kind}/{slug}: expected /id/{{{'|'.join(KINDS)}}}/<slug>")
+    iri = f"{ID}{kind}/{slug}"
+    description = await run_in_threadpool(describe, store, iri)
+    if description is None:
+        raise HTTPException(404, f"the graph says nothing about <{iri}>")
+    if fmt == "ttl":
+        body = description.to_graph().serialize(format="turtle")
+        return Response(body, media_type="text/turtle; charset=utf-8")
+    if fmt == "jsonld":
+        body = description.to_graph().serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+        return Response(json.dumps(json.loads(body), ensure_ascii=False, indent=2),
+                        media_type="application/ld+json; charset=utf-8")
+    lang = language(request)
+    labels = await run_in_threadpool(_labels_for, store, description, lang)
+    page = entity_page(description, labels, lang)
+    return render(request, "resource.html", {
+        "page": page,
+        "turtle_url": url_with(request, format="ttl", lang=None),
+        "jsonld_url": url_with(request, format="jsonld", lang=None),
+    })

@@ -1,0 +1,213 @@
+"""Plan upload over HTTP: a Swedish page (English with ?lang=en) to check an activity list,
+``POST /validate`` (anyone; reads only) and ``POST /import`` (admin token only).
+
+Both take a multipart form: ``file`` (the plan), optional ``meta`` (a PLAN.meta.yaml/.toml
+file), optional metadata fields named as in the meta file (municipality, year, kind, plan,
+title, date, diary_number, adopted_by, adopted_on, follows_up), ``strict`` and ``format``
+(json, the default, or html). The answer is the same report as ``hsvo validate``.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from ...plan_import import ImportResult, import_plan
+from ...plans import PlanError, PlanMeta, read_plan
+from ...plans.context import Context, context_from_store
+from ...plans.meta import meta_from_mapping, parse_meta
+from ...plans.model import Report, Text
+from ...plans.readers import MAX_BYTES, SUPPORTED
+from ...plans.report import as_data, error_data
+from ...store import GraphStore, StoreError
+from ...validation import validate_plan
+from ..auth import AdminDep
+from ..deps import SettingsDep, StoreDep
+from ..rendering import render
+
+router = APIRouter(tags=["Plans"])
+
+META_FIELDS = (
+    "municipality",
+    "year",
+    "kind",
+    "plan",
+    "title",
+    "date",
+    "diary_number",
+    "adopted_by",
+    "adopted_on",
+    "follows_up",
+)
+WORDS: dict[str, dict[str, str]] = {
+    "title": {"sv": "Kontrollera en aktivitetslista", "en": "Check an activity list"},
+    "lead": {
+        "sv": "Ladda upp en aktivitetslista eller samverkansberättelse (CSV, Excel eller RDF). "
+        "Den kontrolleras mot grafens organ, mål och regler; inget sparas.",
+        "en": "Upload an activity list or follow-up report (CSV, Excel or RDF). It is checked "
+        "against the graph's bodies, goals and rules; nothing is stored.",
+    },
+    "file": {"sv": "Fil", "en": "File"},
+    "file_hint": {
+        "sv": "Kolumner: Prioriterat område, Lokalt fokusområde, Aktivitet, Uppföljning, Ansvar "
+        "(och Delaktiga, År, Status). Mall: data/templates/aktivitetslista-mall.xlsx.",
+        "en": "Columns: Prioriterat område, Lokalt fokusområde, Aktivitet, Uppföljning, Ansvar "
+        "(and Delaktiga, År, Status). Template: data/templates/aktivitetslista-mall.xlsx.",
+    },
+    "meta": {"sv": "Metadatafil (frivillig)", "en": "Metadata file (optional)"},
+    "details": {"sv": "Uppgifter om planen (frivilliga)", "en": "About the plan (optional)"},
+    "municipality": {"sv": "Kommun", "en": "Municipality"},
+    "year": {"sv": "År", "en": "Year"},
+    "kind": {"sv": "Typ", "en": "Kind"},
+    "activity_list": {"sv": "Aktivitetslista", "en": "Activity list"},
+    "follow_up": {"sv": "Samverkansberättelse (uppföljning)", "en": "Follow-up report"},
+    "plan": {"sv": "Samverkansplan", "en": "Collaboration plan"},
+    "doc_title": {"sv": "Titel", "en": "Title"},
+    "date": {"sv": "Datum (ÅÅÅÅ-MM-DD)", "en": "Date (YYYY-MM-DD)"},
+    "diary_number": {"sv": "Diarienummer", "en": "Diary number"},
+    "adopted_by": {"sv": "Fastställd av", "en": "Adopted by"},
+    "adopted_on": {"sv": "Fastställd datum", "en": "Adopted on"},
+    "follows_up": {"sv": "Följer upp (lista)", "en": "Follows up (list)"},
+    "strict": {
+        "sv": "Strikt: varningar räknas som fel",
+        "en": "Strict: warnings count as violations",
+    },
+    "submit": {"sv": "Kontrollera", "en": "Check"},
+    "unusable": {"sv": "Filen kan inte användas", "en": "The file cannot be used"},
+    "api": {
+        "sv": "Samma kontroll som API: POST /validate (JSON). Import: POST /import med "
+        "admin-token, eller hsvo import på kommandoraden.",
+        "en": "The same check as an API: POST /validate (JSON). Import: POST /import with the "
+        "admin token, or hsvo import on the command line.",
+    },
+}
+
+
+class _Upload:
+    """The plan, its metadata and the options of one form submission."""
+
+    def __init__(self, name: str, data: bytes, meta: PlanMeta, strict: bool, fmt: str) -> None:
+        self.name, self.data, self.meta, self.strict, self.format = name, data, meta, strict, fmt
+
+
+async def _read_form(request: Request) -> _Upload:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise PlanError(
+            "file", Text("ingen fil skickades (fältet file)", "no file was sent (the field file)")
+        )
+    data = await upload.read(MAX_BYTES + 1)
+    meta = PlanMeta()
+    meta_upload = form.get("meta")
+    if isinstance(meta_upload, UploadFile) and meta_upload.filename:
+        text = (await meta_upload.read(64 * 1024)).decode("utf-8-sig", errors="replace")
+        meta = parse_meta(text, meta_upload.filename)
+    fields = {k: str(form.get(k)) for k in META_FIELDS if form.get(k) not in (None, "")}
+    meta = meta.merged(meta_from_mapping(fields, "form"))
+    strict = str(form.get("strict", "")).lower() in ("1", "true", "on", "yes")
+    fmt = str(form.get("format") or "json").lower()
+    return _Upload(upload.filename, data, meta, strict, fmt)
+
+
+def _context(request: Request, store: GraphStore, settings: SettingsDep) -> Context:
+    """The store's context, kept until the store changes (the tracked store counts writes)."""
+    generation = getattr(store, "generation", None)
+    cached = getattr(request.app.state, "plan_context", None)
+    if generation is not None and cached is not None and cached[0] == generation:
+        return cached[1]  # type: ignore[no-any-return]
+    context = context_from_store(store, settings)
+    request.app.state.plan_context = (generation, context)
+    return context
+
+
+def _check(request: Request, store: GraphStore, settings: SettingsDep, upload: _Upload) -> Report:
+    context = _context(request, store, settings)
+    return validate_plan(read_plan(upload.data, upload.name, upload.meta, context), context)
+
+
+def _page(
+    request: Request,
+    report: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "validate.html",
+        {
+            "words": WORDS,
+            "report": report,
+            "error": error,
+            "accept": ",".join(SUPPORTED),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/validate", response_class=HTMLResponse, summary="Upload page")
+async def upload_page(request: Request) -> HTMLResponse:
+    """Sida för att ladda upp och kontrollera en plan. / Page to upload and check a plan."""
+    return _page(request)
+
+
+@router.post("/validate", summary="Validate a plan (reads only)")
+async def validate(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Kontrollera en plan; inget sparas. / Check a plan against the graph; nothing is stored.
+
+    200 with the report (``conforms`` says whether it may be imported), 400 when the file
+    cannot be used at all.
+    """
+    wants_html = False
+    try:
+        upload = await _read_form(request)
+        wants_html = upload.format == "html"
+        report = await run_in_threadpool(_check, request, store, settings, upload)
+    except PlanError as error:
+        if wants_html:
+            return _page(request, error=error_data(error)["error"], status_code=400)
+        return JSONResponse(error_data(error), status_code=400)
+    data = as_data(report, upload.strict)
+    if wants_html:
+        return _page(request, report=data)
+    return JSONResponse(data)
+
+
+@router.post("/import", summary="Validate and import a plan (admin token)")
+async def import_(
+    request: Request, _: AdminDep, store: StoreDep, settings: SettingsDep
+) -> Response:
+    """Kontrollera och importera en plan som egen namngiven graf (kräver admin-token).
+    / Validate and import a plan as its own named graph (needs the admin token).
+
+    200 imported (or replaced), 422 violations (nothing imported), 400 unusable file,
+    502 the store failed (nothing imported).
+    """
+    try:
+        upload = await _read_form(request)
+
+        def run() -> ImportResult:
+            context = _context(request, store, settings)
+            plan = read_plan(upload.data, upload.name, upload.meta, context)
+            return import_plan(store, plan, context, upload.strict)
+
+        result = await run_in_threadpool(run)
+    except PlanError as error:
+        return JSONResponse(error_data(error), status_code=400)
+    except StoreError as error:
+        return JSONResponse(
+            {"usable": True, "imported": False, "error": str(error)}, status_code=502
+        )
+    body = {
+        **as_data(result.report, upload.strict),
+        "import": {
+            "imported": result.imported,
+            "replaced": result.replaced,
+            "graph": str(result.report.plan.graph),
+            "triples": result.triples,
+            "inferred": result.inferred,
+        },
+    }
+    return JSONResponse(body, status_code=200 if result.imported else 422)

@@ -1,0 +1,82 @@
+"""HTTP mechanics shared by the protocol routes (SPARQL, Graph Store, dumps, descriptions):
+bounded request bodies, form fields, plain-text errors, and conditional GET.
+"""
+
+import hashlib
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import parse_qs
+
+from fastapi import Request, Response
+from fastapi.responses import PlainTextResponse
+
+from ..protocol import ProtocolError
+
+
+def media_type_of(request: Request) -> str:
+    """The request's Content-Type without parameters, lower-cased ('' when absent)."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
+    too_large = ProtocolError(f"request body larger than the limit of {limit} bytes", 413)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def decode(body: bytes, what: str) -> str:
+    """UTF-8 text of a body, or a 400 that says where the bad byte is."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"{what} is not valid UTF-8 (byte {exc.start})") from exc
+
+
+def form_fields(body: bytes) -> dict[str, list[str]]:
+    """Fields of an ``application/x-www-form-urlencoded`` body, every value kept."""
+    try:
+        return parse_qs(decode(body, "form body"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(f"form body: a percent-encoded value is not UTF-8 ({exc.reason})") from exc
+
+
+def plain_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error as the SPARQL servers send it: the message as UTF-8 plain text."""
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+def etag_of(body: bytes) -> str:
+    """A strong entity tag: a digest of the exact bytes sent."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def conditional_response(
+    request: Request, body: bytes, content_type: str, modified: datetime,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """200 with ETag and Last-Modified, or 304 when the client's copy is current
+    (If-None-Match first, If-Modified-Since only without it, as RFC 9110 says)."""
+    etag = etag_of(body)
+    validators = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
+                  "Cache-Control": "no-cache", **(headers or {})}
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        if etag in tags or "*" in tags:
+            return Response(status_code=304, headers=validators)
+    elif (since := request.headers.get("if-modified-since")) is not None:
+        try:
+            if modified <= parsedate_to_datetime(since):
+                return Response(status_code=304, headers=validators)
+        except (TypeError, ValueError):
+            pass  # an unreadable date is ignored, as RFC 9110 says
+    return Response(body, headers={**validators, "Content-Type": content_type})

@@ -1,0 +1,117 @@
+"""What a plan run produces: the plan as RDF with where each node came from, and findings.
+
+Every message exists in Swedish and English (``Text``), so the CLI, JSON, Turtle and HTML
+reports carry both languages without translating anything themselves.
+"""
+
+from dataclasses import dataclass, field
+from typing import Literal as Kind
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.term import Node
+
+SHAPES = Namespace("https://w3id.org/hsvo-graph/shapes#")  # the rules, see shapes/
+
+Severity = Kind["violation", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("violation", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One message in both languages."""
+
+    sv: str
+    en: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"sv": self.sv, "en": self.en}
+
+
+class PlanError(ValueError):
+    """The plan cannot be read at all (exit code 2): says where and what was expected."""
+
+    def __init__(self, where: str, message: Text) -> None:
+        super().__init__(f"{where}: {message.sv} / {message.en}")
+        self.where = where
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a node of the plan was written: a spreadsheet row, or a node of an RDF file."""
+
+    row: int | None = None  # row as a spreadsheet shows it (the heading row is row 1)
+    title: str | None = None  # the activity's title (or the node's label), to recognise it by
+
+
+@dataclass
+class PlanInfo:
+    """What the plan is, where it goes, and which defaults were assumed."""
+
+    source: str
+    kind: Kind["activity-list", "follow-up", "rdf"]
+    document: URIRef | None
+    graph: URIRef
+    municipality: str | None = None
+    year: int | None = None
+    title: str | None = None
+    notes: list[Text] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """A plan as RDF, ready to validate and import, with the way back to its source."""
+
+    info: PlanInfo
+    graph: Graph
+    locations: dict[Node, Location] = field(default_factory=dict)
+    # Names that could not be resolved stand in the graph as placeholder IRIs; this maps
+    # each back to the text the user wrote, so a finding can quote it.
+    written: dict[Node, str] = field(default_factory=dict)
+    # Spreadsheet column of each property, so a finding can name the cell.
+    columns: dict[URIRef, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: which rule, how bad, where, the offending value, and what would do."""
+
+    severity: Severity
+    rule: str  # IRI of the shape that states the rule
+    message: Text
+    expected: Text | None
+    focus: str  # IRI (or blank node id) of the node the rule was checked on
+    row: int | None = None
+    subject: str | None = None  # the activity's title or the node's label
+    column: str | None = None
+    value: str | None = None  # the offending value as written
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    """The findings of one validation run, in source order."""
+
+    plan: PlanInfo
+    findings: list[Finding]
+    context: str  # what the plan was checked against (the store or the source files)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def conforms(self, strict: bool = False) -> bool:
+        """No violations; with ``strict``, no warnings either."""
+        return self.count("violation") == 0 and not (strict and self.count("warning"))
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 when the plan may be imported, 1 when it may not."""
+        return 0 if self.conforms(strict) else 1
+
+    def groups(self) -> list[tuple[tuple[int | None, str], list["Finding"]]]:
+        """Findings grouped by row or node: rows first in source order, then other nodes."""
+        grouped: dict[tuple[int | None, str], list[Finding]] = {}
+        for finding in self.findings:
+            grouped.setdefault((finding.row, finding.subject or finding.focus), []).append(finding)
+        return sorted(
+            grouped.items(), key=lambda item: (item[0][0] is None, item[0][0] or 0, item[0][1])
+        )

@@ -1,0 +1,163 @@
+"""Serialise query answers with pyoxigraph, cut at a row limit, in any format offered.
+
+Used in the query worker processes (embedded store) and in the service (remote store,
+descriptions, dumps), so every path writes the same bytes. Kept free of rdflib and FastAPI
+so that a worker starts fast.
+
+Solutions are read lazily, so a capped answer to a huge SELECT costs only the rows sent.
+To serialise the first rows only, they are written as SPARQL JSON here and, for the other
+formats, converted by pyoxigraph's own parser and serialiser.
+"""
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import pyoxigraph as ox
+
+SOLUTION_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+RDF_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+_JSON = "application/sparql-results+json"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """An answer ready to send: its kind, media type and bytes, and whether rows were cut."""
+
+    kind: str
+    media_type: str
+    body: bytes
+    truncated: bool = False
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """One RDF term in the SPARQL 1.1 (and SPARQL-star) JSON results format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (_XSD_STRING, _LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {
+            "subject": term_json(term.subject),
+            "predicate": term_json(term.predicate),
+            "object": term_json(term.object),
+        }}
+    raise TypeError(f"cannot write {type(term).__name__} as a SPARQL JSON term")
+
+
+def _take(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+    """The first ``max_rows`` items, and whether there were more."""
+    if max_rows is None:
+        return list(items), False
+    first = list(islice(items, max_rows + 1))
+    return first[:max_rows], len(first) > max_rows
+
+
+def encode_solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: int | None) -> Encoded:
+    """SELECT results, at most ``max_rows`` of them; SPARQL JSON flags a cut with
+    ``"truncated": true`` between ``head`` and ``results`` (streaming parsers such as
+    Oxigraph's refuse members after ``results``)."""
+    names = [v.value for v in solutions.variables]
+    rows, truncated = _take(solutions, max_rows)
+    bindings = [
+        {name: term_json(term) for name, term in zip(names, row, strict=True) if term is not None}
+        for row in rows
+    ]
+    flag = {"truncated": True} if truncated and media_type == _JSON else {}
+    document = {"head": {"vars": names}, **flag, "results": {"bindings": bindings}}
+    return Encoded("solutions", media_type, _results_as(document, media_type), truncated)
+
+
+def encode_boolean(value: bool, media_type: str) -> Encoded:
+    """An ASK answer in one of the results formats."""
+    return Encoded("boolean", media_type, _results_as({"head": {}, "boolean": bool(value)}, media_type))
+
+
+def _results_as(document: dict[str, Any], media_type: str) -> bytes:
+    """A SPARQL JSON results document, in ``media_type`` (converted by pyoxigraph)."""
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if media_type == _JSON:
+        return body
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    converted = parsed.serialize(format=SOLUTION_FORMATS[media_type])
+    assert converted is not None  # without an output file, serialize returns the bytes
+    return converted
+
+
+def _namespaces(statements: Iterable[ox.Triple | ox.Quad]) -> set[str]:
+    """The namespaces (up to the last '#' or '/') of every IRI used, datatypes included."""
+    found: set[str] = set()
+    for statement in statements:
+        terms: list[Any] = [statement.subject, statement.predicate, statement.object]
+        if isinstance(statement, ox.Quad):
+            terms.append(statement.graph_name)
+        for term in terms:
+            if isinstance(term, ox.Literal):
+                if term.language or term.datatype.value == _XSD_STRING:
+                    continue  # written without a datatype IRI
+                term = term.datatype
+            if isinstance(term, ox.NamedNode):
+                value = term.value
+                found.add(value[: max(value.rfind("#"), value.rfind("/")) + 1])
+    return found
+
+
+def serialize_rdf(
+    statements: Iterable[ox.Triple | ox.Quad], media_type: str, prefixes: Mapping[str, str]
+) -> bytes:
+    """Triples or quads in an RDF format, declaring only the prefixes used; triples become
+    default-graph quads for the dataset formats (TriG, N-Quads)."""
+    fmt = RDF_FORMATS[media_type]
+    items = list(statements)
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        items = [s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object)
+                 for s in items]
+    used = _namespaces(items)
+    declared = {name: iri for name, iri in prefixes.items() if iri in used}
+    body = ox.serialize(items, format=fmt, prefixes=declared)  # type: ignore[arg-type]
+    assert body is not None  # without an output file, serialize returns the bytes
+    return body
+
+
+def encode_graph(
+    triples: Iterator[ox.Triple], media_type: str, max_rows: int | None,
+    prefixes: Mapping[str, str],
+) -> Encoded:
+    """CONSTRUCT or DESCRIBE results, at most ``max_rows`` triples."""
+    kept, truncated = _take(triples, max_rows)
+    return Encoded("graph", media_type, serialize_rdf(kept, media_type, prefixes), truncated)
+
+
+def encode(
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+    solutions_type: str, graph_type: str, max_rows: int | None, prefixes: Mapping[str, str],
+) -> Encoded:
+    """Any pyoxigraph query result, in the format chosen for its kind."""
+    if isinstance(result, ox.QueryBoolean):
+        return encode_boolean(bool(result), solutions_type)
+    if isinstance(result, ox.QuerySolutions):
+        return encode_solutions(result, solutions_type, max_rows)
+    return encode_graph(iter(result), graph_type, max_rows, prefixes)

@@ -1,0 +1,80 @@
+"""Real servers on 127.0.0.1 for the tests: an `oxigraph serve` (the remote store), and the
+service itself under uvicorn (for clients that need real HTTP: SPARQLWrapper, roqet, and
+concurrent requests in the limit tests)."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _oxigraph_binary() -> str:
+    candidate = Path(sys.executable).parent / "oxigraph"
+    found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
+    if not found:
+        pytest.fail("the `oxigraph` server is not installed; run `make test` (pip extra 'test')")
+    return found
+
+
+@contextmanager
+def running_oxigraph(location: Path, *options: str) -> Iterator[str]:
+    """A fresh `oxigraph serve --union-default-graph` (plus ``options``); its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [_oxigraph_binary(), "serve", "--location", str(location),
+         "--bind", f"127.0.0.1:{port}", "--union-default-graph", *options],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            err = process.stderr.read().decode() if process.stderr else ""
+            pytest.fail(f"oxigraph serve did not start on {url}: {err}")
+        time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """``app`` under uvicorn in a thread on a free port (lifespan included); its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail(f"uvicorn did not start on port {port}")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

@@ -1,0 +1,202 @@
+"""The canned queries: the header format, the catalog, and the exact answer of each query
+this module owns on the seed graph. The expected values are copied by hand from the seed
+documents (seed 000 = äldrenämnden's letter with Samverkansberättelse 2024 and the plan
+with Aktivitetslista 2025; seed 001 = socialnämnden's letter with the county strategy),
+not from data/, so a test fails when the data drifts from the source."""
+
+from pathlib import Path
+
+import pytest
+
+from hsvo_graph.canned import CatalogError, fold_text, load_catalog, parse_canned_query, run_canned
+from hsvo_graph.formats import table_rows
+
+from .expected import ACTIVITIES_2025, ALN_NARA_VARD_2025, VS_KOMPETENS_2025
+
+HSVO = "https://w3id.org/hsvo-graph/ontology#"
+NARA_VARD_LOCAL_AREAS = {"Omställning till en nära vård", "Samsjuklighet", "Kunskapsstyrning",
+                         "Nationellt arbete, nära vård"}
+
+
+@pytest.fixture(scope="module")
+def catalog(settings):
+    return load_catalog(settings.queries_dir)
+
+
+def ask(store, catalog, query_id: str, **arguments):
+    return table_rows(run_canned(store, catalog[query_id], arguments))
+
+
+# -- header format and catalog --------------------------------------------------
+
+def test_every_query_file_parses_and_runs_with_its_examples(store, catalog):
+    assert len(catalog) >= 8
+    for query in catalog.values():
+        assert query.title["sv"] and query.title["en"] and query.question["sv"], query.id
+        arguments = {p.name: p.example for p in query.parameters if p.example}
+        if all(p.name in arguments for p in query.parameters if p.required):
+            run_canned(store, query, arguments)  # raises on a malformed query
+
+
+def test_header_declares_question_columns_links_and_folding(catalog):
+    search = catalog["search"]
+    assert search.question["sv"].startswith("Var nämns ett ord?")
+    assert search.parameter("text").fold and search.parameter("text").required
+    changes = catalog["activity_list_changes"]
+    assert changes.links == {"title": "activity", "nextTitle": "nextActivity"}
+    assert changes.columns["change"] == {"sv": "Förändring", "en": "Change"}
+    assert catalog["body_involvement_by_year"].parameter("body").multiple
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    ("#+ title: x\n#+ links: [title]\n", "'links' must map"),
+    ("#+ title: x\n#+ columns: heading\n", "'columns' must map"),
+    ("#+ title: x\n#+ parameters:\n#+   - {name: d, type: date}\n",
+     "expected one of body, area, year, document, text, iri"),
+])
+def test_header_errors_name_the_file(tmp_path: Path, header: str, message: str):
+    path = tmp_path / "bad.rq"
+    path.write_text(header + "SELECT * WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=message) as error:
+        parse_canned_query(path)
+    assert str(path) in str(error.value)
+
+
+def test_folding_removes_case_and_diacritics_only():
+    assert fold_text("  ÄLDRE  Vård ") == "aldre vard"
+    assert fold_text("Översyn café") == "oversyn cafe"
+    assert fold_text("aldre") == fold_text("äldre") == fold_text("ÄLDRE")
+
+
+# -- exact answers on the seed graph ------------------------------------------------
+
+def test_body_involvement_of_aln_in_nara_vard_2025(store, catalog):
+    # Data: data/uppsala-2024-2026.ttl (activity list 2025).
+    rows = ask(store, catalog, "body_involvement_by_year", body="ÄLN", year="2025")
+    responsible = [r["title"] for r in rows
+                   if r["role"] == HSVO + "responsibleBody" and r["localFocusArea"] in NARA_VARD_LOCAL_AREAS]
+    assert responsible == ALN_NARA_VARD_2025
+    assert {r["year"] for r in rows} == {2025} and {r["bodyName"] for r in rows} == {"ÄLN"}
+
+
+def test_body_involvement_of_funktionsratt_over_all_years(store, catalog):
+    # Seed 000, Samverkansberättelse 2024: "Funktionsrätt" is in the Delaktiga column of three
+    # activities (2.1.3 and 2.5); the 2025 list has no Delaktiga column and never names it in
+    # Ansvar. Data: data/uppsala-2024-2026.ttl (activity lists 2024 and 2025, outcomes).
+    rows = ask(store, catalog, "body_involvement_by_year", body="funktionsrätt")
+    assert sorted(r["title"] for r in rows) == sorted([
+        "Definiera och synliggöra samverkansbehov och möjligheter kring exempelvis Jag gör "
+        "politik, Ge makten vidare, FunkIT och Program för full delaktighet",
+        "Fortsatt arbete med referensgrupper och inflytandegrupper för att främja delaktighet och "
+        "inflytande tidigt i processerna",
+        "Möjliggöra och främja delaktighet under hela processen för utvecklingsarbete, bland annat "
+        "genom strategiska referensgruppen, medverkan i TL HSVO Uppsala från Funktionsrätt Uppsala "
+        "kommun",
+    ])
+    assert {(r["year"], r["role"], r["status"]) for r in rows} == {
+        (2024, HSVO + "participatingBody", HSVO + "Ongoing")}
+
+
+def test_goal_tree_2025_traces_every_traced_activity_to_the_strategy(store, catalog):
+    # Data: data/uppsala-2024-2026.ttl (plan, list 2025), data/strategi-hsvo-2024-2026.ttl.
+    rows = ask(store, catalog, "goal_tree", year="2025")
+    assert len(rows) == ACTIVITIES_2025
+    untraced = {r["localFocusAreaName"] for r in rows if r["countyArea"] is None}
+    # 2.5 Invånartjänster och digitalisering is a local focus area of its own (plan p. 9).
+    assert untraced == {"Invånartjänster och digitalisering"}
+    kompetens = ask(store, catalog, "goal_tree", year="2025", area="kompetens")
+    assert [(r["countyAreaName"], r["priorityAreaName"], r["title"]) for r in kompetens] == [
+        ("C. Kompetensförsörjning", "Kompetensförsörjning", title) for title in VS_KOMPETENS_2025]
+
+
+def test_documents_and_decisions_of_2025_in_date_order(store, catalog):
+    # Seed 000: the activity list 2025; "Den 10 februari 2025 godkändes samverkansberättelsen
+    # för 2024 av samråd HSVO Uppsala"; the letter to äldrenämnden is dated 2025-02-27.
+    # Data: data/uppsala-2024-2026.ttl.
+    rows = ask(store, catalog, "documents_and_decisions", year="2025")
+    assert [(r["when"], r["kind"].split("#")[1], r["who"]) for r in rows] == [
+        ("2025", "ActivityList", None),
+        ("2025-02-10", "Decision", "Samråd HSVO Uppsala"),
+        ("2025-02-27", "OfficialLetter", "ÄLN"),
+    ]
+
+
+def test_documents_and_decisions_addressed_to_scn(store, catalog):
+    # Seed 001: tjänsteskrivelse SCN-2024-00258 to socialnämnden, dated 2024-04-02, whose
+    # decision proposal (undated) is to place the information on file.
+    # Data: data/strategi-hsvo-2024-2026.ttl.
+    dated = ask(store, catalog, "documents_and_decisions", body="scn", year="2024")
+    assert [(r["when"], r["diaryNumber"]) for r in dated] == [("2024-04-02", "SCN-2024-00258")]
+    every = ask(store, catalog, "documents_and_decisions", body="Socialnämnden")
+    assert any(r["decisionText"] == "att lägga informationen till handlingarna" for r in every)
+
+
+def test_changes_between_the_2024_and_2025_lists(store, catalog):
+    # Seed 000: the six activities below appear only in Aktivitetslista 2025; the fourteen
+    # "utgår" ones only in Samverkansberättelse 2024. Data: data/uppsala-2024-2026.ttl
+    # (hsvo:continuedBy between the two lists, outcomes of 2024).
+    rows = ask(store, catalog, "activity_list_changes")
+    assert ask(store, catalog, "activity_list_changes", year="2024") == rows  # 2024 is the default
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["change"]] = counts.get(row["change"], 0) + 1
+    assert counts == {"fortsätter": 9, "fortsätter med ny formulering": 19, "utgår": 14, "ny": 6}
+    assert {r["nextTitle"] for r in rows if r["change"] == "ny"} == {
+        "Utveckla teamsamverkan mellan specialiserad rehabilitering och rehabilitering på "
+        "primärvårdsnivå",
+        "Arbeta för att stärka tidiga insatser genom att utveckla tillgänglighet, kvalitet och "
+        "samlokalisering i det familjecentrerade arbetssättet",
+        "Identifiera samverkansbehov kring fallpreventivt arbete",
+        "Förtydliga styrningen i HSVO Uppsala så att mandat blir tydligt samt hur "
+        "kommunikationskanaler, beslutsprocesser och ansvarsfördelning ser ut",
+        "Skapa rutiner och bättre förutsättningar för en god kommunikation och förankring av beslut "
+        "inom respektive huvudmannaorganisation",
+        "Identifiera samverkansbehov utifrån respektive parts kompetensförsörjningsplaner",
+    }
+    ended = {r["title"]: r["status"] for r in rows if r["change"] == "utgår"}
+    assert ended["Samverkan kring förskolebarn med autism"] == HSVO + "Completed"
+    assert ended["Genomföra interventioner inom ramen för arbetsmodellen Gruppvåldsintervention "
+                 "(GVI) i samverkan med polis och kriminalvård"] == HSVO + "Stopped"
+    assert ask(store, catalog, "activity_list_changes", year="2019") == []  # no 2020 list
+
+
+def test_stopped_activities_and_missing_indicators(store, catalog):
+    # Seed 000, Samverkansberättelse 2024: the ungdomsmottagningar analysis "har stoppats"
+    # (SCN, UBN, VS), GVI "har avslutats" (SCN, SHS, VS), and the vårdstyrelsen ended the
+    # geografiskt hälsouppdrag (AMN, OSN, SCN, UBN, ÄLN, VS). Every activity of the 2025 list
+    # has an Uppföljning. Data: data/uppsala-2024-2026.ttl.
+    rows = ask(store, catalog, "activities_missing_indicator")
+    found = {r["title"]: set(r["participating"].split(", ")) for r in rows}
+    assert found == {
+        "Genomföra lokal analys och ta fram en lokal överenskommelse för ungdomsmottagningarna":
+            {"SCN", "UBN", "VS"},
+        "Genomföra interventioner inom ramen för arbetsmodellen Gruppvåldsintervention (GVI) i "
+        "samverkan med polis och kriminalvård": {"SCN", "SHS", "VS"},
+        "Identifiera vad inom Geografiskt hälsouppdrag som skall ske i samverkan":
+            {"AMN", "OSN", "SCN", "UBN", "ÄLN", "VS"},
+    }
+    assert {r["reason"] for r in rows} == {"stoppad eller avskriven"}
+    assert all(r["summary"] for r in rows)
+    assert ask(store, catalog, "activities_missing_indicator", year="2025") == []
+
+
+def test_renaming_of_the_strategist_title(store, catalog):
+    # Seed 000: "Den 13 september 2024 beslutade tjänsteledning HSVO att byta titeln
+    # närvårdsstrateg till samverkansstrateg". Data: data/uppsala-2024-2026.ttl, bodies.ttl.
+    rows = ask(store, catalog, "renamings", name="STRATEG")
+    assert [(r["changeDate"], r["oldName"], r["newName"], r["decidedBy"]) for r in rows] == [
+        ("2024-09-13", "Närvårdsstrateg", "Samverkansstrateg", "https://w3id.org/hsvo-graph/id/body/tl-hsvo")]
+    every = ask(store, catalog, "renamings")
+    assert [r["changeDate"] for r in every if r["changeDate"]] == sorted(
+        r["changeDate"] for r in every if r["changeDate"])
+
+
+def test_search_ignores_case_and_diacritics(store, catalog):
+    # Data: bodies.ttl (Äldrenämnden), the strategy's focus area C (seed 001, p. 8).
+    hits = {r["entity"] for r in ask(store, catalog, "search", text="aldre")}
+    assert "https://w3id.org/hsvo-graph/id/body/uppsala-aln" in hits
+    assert hits == {r["entity"] for r in ask(store, catalog, "search", text="ÄLDRE")}
+    assert hits == {r["entity"] for r in ask(store, catalog, "search", text=" Äldre ")}
+    kompetens = {r["entity"] for r in ask(store, catalog, "search", text="kompetensforsorjning")}
+    assert "https://w3id.org/hsvo-graph/id/goal/strategi-2024-2026-C" in kompetens
+    assert ask(store, catalog, "search", text="zzzqqq") == []

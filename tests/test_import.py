@@ -1,0 +1,219 @@
+"""Importing a plan: its own named graph, all or nothing, replaced on re-import, on both
+store implementations; crashes and failing stores leave the graph exactly as it was."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hsvo_graph.api.app import create_app
+from hsvo_graph.config import Settings
+from hsvo_graph.loading import load
+from hsvo_graph.namespaces import GRAPH, HSVO, INFERRED_GRAPH
+from hsvo_graph.plan_import import import_plan
+from hsvo_graph.plans import PlanMeta, read_plan
+from hsvo_graph.plans.context import context_from_store
+from hsvo_graph.store import EmbeddedStore, GraphStore, RemoteStore, StoreError
+
+PLAN_2026 = (
+    "Prioriterat område;Lokalt fokusområde;Aktivitet;Uppföljning;Ansvar\n"
+    "Nära vård;Samsjuklighet;Införa gemensam samsjuklighetsmottagning;Mottagningen är öppen;"
+    "OSN, SCN och VS\n"
+    "Kompetensförsörjning;Proaktiv samverkan kring kompetensförsörjning och bemanning;"
+    "Ta fram en gemensam bemanningsplan;Planen är framtagen;ÄLN och VS\n"
+).encode()
+META_2026 = PlanMeta(municipality="Uppsala", year=2026)
+TARGET = str(GRAPH["plan-aktivitetslista-hsvo-uppsala-2026"])
+
+
+def snapshot(store: GraphStore) -> dict[str, int]:
+    return {graph: store.triple_count(graph) for graph in store.graph_names()}
+
+
+def seeded(path: Path | None = None) -> tuple[EmbeddedStore, Settings]:
+    settings = Settings(store="embedded", store_path=path)
+    store = EmbeddedStore(path)
+    load(store, settings)
+    return store, settings
+
+
+def run_import(
+    store: GraphStore,
+    settings: Settings,
+    data: bytes = PLAN_2026,
+    meta: PlanMeta = META_2026,
+    name: str = "plan.csv",
+):  # type: ignore[no-untyped-def]
+    context = context_from_store(store, settings)
+    return import_plan(store, read_plan(data, name, meta, context), context)
+
+
+def test_import_adds_one_graph_and_recomputes_inferences() -> None:
+    store, settings = seeded()
+    before = snapshot(store)
+    result = run_import(store, settings)
+    assert result.imported and not result.replaced and result.triples > 0
+    after = snapshot(store)
+    assert set(after) - set(before) == {TARGET}
+    assert after[TARGET] == result.triples
+    assert {g: n for g, n in after.items() if g not in (TARGET, str(INFERRED_GRAPH))} == {
+        g: n for g, n in before.items() if g != str(INFERRED_GRAPH)
+    }
+    # the inferred graph now covers the plan too: hsvo:involves from hsvo:responsibleBody
+    assert store.ask(
+        f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ "
+        f"<https://w3id.org/hsvo-graph/id/activity/uppsala-2026-01> <{HSVO.involves}> ?b }} }}"
+    )
+
+
+def test_reimport_replaces_the_graph_instead_of_adding_a_copy() -> None:
+    store, settings = seeded()
+    first = run_import(store, settings)
+    once = snapshot(store)
+    again = run_import(store, settings)
+    assert again.imported and again.replaced
+    assert snapshot(store) == once
+    shorter = b"\n".join(PLAN_2026.split(b"\n")[:2]) + b"\n"  # one activity fewer
+    third = run_import(store, settings, shorter)
+    assert third.replaced and snapshot(store)[TARGET] < first.triples
+
+
+def test_a_plan_with_violations_leaves_the_store_as_it_was() -> None:
+    store, settings = seeded()
+    before = snapshot(store)
+    result = run_import(store, settings, PLAN_2026.replace(b"OSN, SCN och VS", b"OSN, XYZ"))
+    assert not result.imported and result.report.count("violation") == 1
+    assert snapshot(store) == before
+
+
+class FailingStore(EmbeddedStore):
+    """An embedded store whose writes fail once ``failing`` is set, as a full disk or a lost
+    connection would."""
+
+    failing = False
+
+    def update(self, sparql_update: str) -> None:
+        if self.failing:
+            raise StoreError("simulated failure during the update")
+        super().update(sparql_update)
+
+
+def test_a_failing_store_leaves_the_graph_as_it_was() -> None:
+    settings = Settings(store="embedded", store_path=None)
+    store = FailingStore(None)
+    load(store, settings)
+    before = snapshot(store)
+    store.failing = True
+    with pytest.raises(StoreError):
+        run_import(store, settings)
+    assert snapshot(store) == before
+
+
+# A process that imports the 2026 plan into an on-disk store and is killed by SIGKILL: with
+# "before", as the update request starts; with "after", right after the store acknowledged it.
+_CRASH = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from hsvo_graph.store.embedded import EmbeddedStore
+    moment, path, plan = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    real_update = EmbeddedStore.update
+    def crashing_update(self, sparql_update):
+        if moment == "after":
+            real_update(self, sparql_update)
+        os.kill(os.getpid(), signal.SIGKILL)
+    EmbeddedStore.update = crashing_update
+    from hsvo_graph.cli import main
+    main(["--store-path", str(path), "import", "--municipality", "Uppsala", "--year", "2026",
+          str(plan)])
+""")
+
+
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_a_crash_half_way_leaves_old_or_new_never_a_mix(moment: str, tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    store, _ = seeded(path)
+    before = snapshot(store)
+    store.close()
+    plan = tmp_path / "plan.csv"
+    plan.write_bytes(PLAN_2026)
+    process = subprocess.run(
+        [sys.executable, "-c", _CRASH, moment, str(path), str(plan)],
+        capture_output=True,
+        env={**os.environ},
+        timeout=120,
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr.decode()
+    reopened = EmbeddedStore(path)
+    after = snapshot(reopened)
+    reopened.close()
+    if moment == "before":
+        assert after == before
+    else:  # all of it: the plan's graph and the inferred graph that includes it
+        assert set(after) == set(before) | {TARGET}
+        assert after[str(INFERRED_GRAPH)] > before[str(INFERRED_GRAPH)]
+
+
+@pytest.mark.remote
+def test_import_on_the_remote_store(remote_store: RemoteStore, remote_settings: Settings) -> None:
+    before = snapshot(remote_store)
+    try:
+        result = run_import(remote_store, remote_settings)
+        assert result.imported
+        once = snapshot(remote_store)
+        assert set(once) - set(before) == {TARGET}
+        assert run_import(remote_store, remote_settings).replaced
+        assert snapshot(remote_store) == once
+        broken = RemoteStore(
+            remote_settings.remote_query_url,
+            remote_settings.remote_update_url + "-nowhere",
+            remote_settings.remote_gsp_url,
+        )
+        with pytest.raises(StoreError):
+            run_import(broken, remote_settings)
+        assert snapshot(remote_store) == once
+    finally:  # leave the session's server as the other tests expect it
+        load(remote_store, remote_settings)
+    assert snapshot(remote_store) == before
+
+
+def test_http_validate_and_import() -> None:
+    store, _ = seeded()
+    settings = Settings(store="embedded", store_path=None, admin_token="hemligt")
+    files = {"file": ("plan.csv", PLAN_2026, "text/csv")}
+    form = {"municipality": "Uppsala", "year": "2026"}
+    with TestClient(create_app(settings, store)) as client:
+        page = client.get("/validate")
+        assert page.status_code == 200 and "Kontrollera en aktivitetslista" in page.text
+        checked = client.post("/validate", files=files, data=form)
+        assert checked.status_code == 200 and checked.json()["conforms"] is True
+        html = client.post("/validate", files=files, data={**form, "format": "html"})
+        assert "Resultat för" in html.text and "plan-aktivitetslista-hsvo-uppsala-2026" in html.text
+        unusable = client.post("/validate", files={"file": ("plan.xls", b"x", "text/csv")})
+        assert unusable.status_code == 400 and unusable.json()["usable"] is False
+        before = snapshot(store)
+        assert client.post("/import", files=files, data=form).status_code == 401
+        denied = client.post(
+            "/import", files=files, data=form, headers={"Authorization": "Bearer fel"}
+        )
+        assert denied.status_code == 401 and snapshot(store) == before
+        bad = {"file": ("plan.csv", PLAN_2026.replace(b"VS\n", b"XYZ\n"), "text/csv")}
+        rejected = client.post(
+            "/import", files=bad, data=form, headers={"Authorization": "Bearer hemligt"}
+        )
+        assert rejected.status_code == 422 and snapshot(store) == before
+        done = client.post(
+            "/import", files=files, data=form, headers={"Authorization": "Bearer hemligt"}
+        )
+        assert done.status_code == 200 and done.json()["import"]["graph"] == TARGET
+        assert TARGET in store.graph_names()
+        assert "Check an activity list" in client.get("/validate?lang=en").text
+
+
+def test_http_import_is_off_without_a_token(client: TestClient) -> None:
+    response = client.post("/import", files={"file": ("plan.csv", PLAN_2026, "text/csv")})
+    assert response.status_code == 403

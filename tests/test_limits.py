@@ -1,0 +1,150 @@
+"""The limits, proven: a query that would run for minutes is stopped at the time limit while
+other requests keep being answered (embedded: the worker is killed and replaced; remote:
+the request is answered at the limit), long answers are cut and flagged, oversized
+requests are refused. The service runs under uvicorn on 127.0.0.1 for real concurrency.
+
+No assertion measures time: "stopped" means the answer is a 503 that names the limit (the
+query itself would need minutes), and "kept answering" means the quick requests were all
+answered before the runaway one was."""
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from hsvo_graph.api.app import create_app
+from hsvo_graph.config import Settings
+from hsvo_graph.store import EmbeddedStore, RemoteStore
+
+from .servers import running_oxigraph, serving
+
+# A cross product of all triples four times: ~10^15 solutions on the seed graph.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+QUICK = "ASK { ?s ?p ?o }"
+
+
+def in_background(call: Callable[[], httpx.Response], log: list[tuple[str, object]], name: str) -> threading.Thread:
+    def run() -> None:
+        log.append((name, call()))
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "condition never became true"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def limited(settings: Settings, store: EmbeddedStore) -> Iterator[tuple[str, FastAPI]]:
+    """The service with a 2 s limit and two query workers, on real HTTP."""
+    tight = settings.model_copy(update={"query_time_limit_s": 2.0, "query_workers": 2})
+    app = create_app(tight, store)
+    with serving(app) as url:
+        yield url, app
+
+
+def test_a_runaway_query_is_stopped_while_others_are_answered(limited):
+    url, app = limited
+    pool = app.state.executor
+    workers_before = set(pool.pids)
+    log: list[tuple[str, object]] = []
+    runaway = in_background(lambda: httpx.post(f"{url}/sparql", data={"query": RUNAWAY}, timeout=300), log, "runaway")
+    wait_until(lambda: pool.busy == 1)
+    quick = [httpx.get(f"{url}/sparql", params={"query": QUICK}, timeout=30) for _ in range(5)]
+    quick.append(httpx.get(f"{url}/health", timeout=30))
+    log.append(("quick", quick))
+    runaway.join(300)
+
+    assert [name for name, _ in log] == ["quick", "runaway"]
+    assert all(r.status_code == 200 for r in quick)
+    stopped = log[1][1]
+    assert stopped.status_code == 503 and "time limit of 2 s" in stopped.text
+    killed = workers_before - set(pool.pids)
+    assert len(killed) == 1 and len(pool.pids) == 2
+    with pytest.raises(ProcessLookupError):
+        os.kill(killed.pop(), 0)
+    assert httpx.get(f"{url}/sparql", params={"query": QUICK}, timeout=30).json()["boolean"] is True
+
+
+def test_when_every_worker_stays_busy_the_answer_says_retry(settings, store):
+    one = settings.model_copy(update={"query_time_limit_s": 1.0, "query_workers": 1})
+    app = create_app(one, store)
+    with serving(app) as url:
+        log: list[tuple[str, object]] = []
+        post = lambda: httpx.post(f"{url}/sparql", data={"query": RUNAWAY}, timeout=300)  # noqa: E731
+        first = in_background(post, log, "first")
+        wait_until(lambda: app.state.executor.busy == 1)
+        others = [in_background(post, log, "other") for _ in range(2)]
+        for thread in (first, *others):
+            thread.join(300)
+    answers = dict(log)  # the first one, and one of the others
+    assert len(log) == 3 and all(r.status_code == 503 for _, r in log)
+    assert "time limit" in answers["first"].text  # it held the only worker
+    busy = [r for _, r in log if "Retry-After" in r.headers]
+    assert busy and all("busy" in r.text for r in busy)
+
+
+def test_a_remote_runaway_is_answered_at_the_limit(tmp_path: Path, settings: Settings):
+    with running_oxigraph(tmp_path, "--timeout-s", "5") as oxigraph:
+        store = RemoteStore(f"{oxigraph}/query", f"{oxigraph}/update", f"{oxigraph}/store")
+        rows = " ".join(f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(300))
+        store.update(f"INSERT DATA {{ GRAPH <http://example.org/g> {{ {rows} }} }}")
+        remote = settings.model_copy(update={
+            "store": "remote", "remote_query_url": f"{oxigraph}/query",
+            "remote_update_url": f"{oxigraph}/update", "remote_gsp_url": f"{oxigraph}/store",
+            "query_time_limit_s": 1.0})
+        with serving(create_app(remote, store)) as url:
+            log: list[tuple[str, object]] = []
+            runaway = in_background(lambda: httpx.post(f"{url}/sparql", data={"query": RUNAWAY}, timeout=300), log, "runaway")
+            quick = httpx.get(f"{url}/sparql", params={"query": QUICK}, timeout=30)
+            log.append(("quick", quick))
+            runaway.join(300)
+    assert [name for name, _ in log] == ["quick", "runaway"]
+    assert quick.status_code == 200 and quick.json()["boolean"] is True
+    assert log[1][1].status_code == 503 and "time limit of 1 s" in log[1][1].text
+
+
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def capped(request, settings, store, remote_settings, remote_store) -> Iterator[TestClient]:
+    """The service answering at most 5 rows and taking queries of at most 2 KiB."""
+    limits = {"max_result_rows": 5, "max_query_bytes": 2048}
+    base, target = (settings, store) if request.param == "embedded" else (remote_settings, remote_store)
+    with TestClient(create_app(base.model_copy(update=limits), target)) as client:
+        yield client
+
+
+def test_long_answers_are_cut_flagged_and_still_valid(capped):
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    as_json = capped.get("/sparql", params={"query": query})
+    assert as_json.headers["x-hsvo-truncated"] == "true" and as_json.headers["x-hsvo-row-limit"] == "5"
+    assert as_json.json()["truncated"] is True and len(as_json.json()["results"]["bindings"]) == 5
+    assert len(list(ox.parse_query_results(as_json.content, format=ox.QueryResultsFormat.JSON))) == 5
+    as_xml = capped.get("/sparql", params={"query": query, "format": "xml"})
+    assert len(list(ox.parse_query_results(as_xml.content, format=ox.QueryResultsFormat.XML))) == 5
+    as_csv = capped.get("/sparql", params={"query": query, "format": "csv"})
+    assert as_csv.headers["x-hsvo-truncated"] == "true" and len(as_csv.text.splitlines()) == 6
+    graph = capped.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"})
+    assert graph.headers["x-hsvo-truncated"] == "true" and len(graph.text.splitlines()) == 5
+
+
+def test_short_answers_are_not_flagged(capped):
+    response = capped.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5"})
+    assert "x-hsvo-truncated" not in response.headers and "truncated" not in response.json()
+
+
+def test_oversized_queries_are_refused(capped):
+    query = "SELECT * WHERE { ?s ?p ?o }" + " " * 3000
+    assert capped.post("/sparql", data={"query": query}).status_code == 413
+    assert capped.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}).status_code == 413
+    assert capped.get("/sparql", params={"query": query}).status_code == 414

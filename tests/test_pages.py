@@ -1,0 +1,204 @@
+"""The pages for strategists: start page, query pages with forms and exports, language
+switch, content negotiation, the OpenAPI description of the canned queries, pictures."""
+
+import io
+import re
+from xml.etree import ElementTree
+
+import pytest
+from openpyxl import load_workbook
+
+from hsvo_graph.api.negotiation import negotiate
+
+from .expected import ALN_NARA_VARD_2025
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+CANNED = "/q/activities_by_body_and_area"
+ALN_NARA_VARD = {"body": "ÄLN", "area": "nära vård", "year": "2025"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def swedish(client):
+    """Pages are Swedish unless a test asks otherwise: forget a language cookie that an
+    earlier test left on the shared client."""
+    client.cookies.clear()
+
+
+def test_start_page_lists_every_question_in_swedish_with_researcher_links(client):
+    page = client.get("/", headers=HTML)
+    assert page.status_code == 200 and '<html lang="sv">' in page.text
+    for query in client.get("/q").json():
+        assert f'href="/q/{query["id"]}"' in page.text
+        assert query["question"]["sv"] in page.text
+    for link in ('href="/sparql', 'href="/docs"', 'href="/health"'):
+        assert link in page.text
+    for picture in ("/pictures/organisation", "/pictures/heatmap", "/pictures/goal-tree"):
+        assert f'href="{picture}"' in page.text
+
+
+def test_english_by_switch_and_remembered_by_cookie(settings, store):
+    from fastapi.testclient import TestClient
+
+    from hsvo_graph.api.app import create_app
+
+    with TestClient(create_app(settings, store)) as fresh:
+        swedish = fresh.get("/", headers=HTML)
+        assert 'href="/?lang=en"' in swedish.text and "Vad vill du veta?" in swedish.text
+        english = fresh.get("/?lang=en", headers=HTML)
+        assert '<html lang="en">' in english.text and "What do you want to know?" in english.text
+        assert english.cookies.get("lang") == "en"
+        later = fresh.get(CANNED, headers=HTML)  # the cookie now travels with the client
+        assert '<html lang="en">' in later.text and "Show the answer" in later.text
+        back = fresh.get(f"{CANNED}?lang=sv", headers=HTML)
+        assert "Visa svaret" in back.text
+
+
+def test_query_page_form_offers_bodies_areas_years_from_the_graph(client):
+    page = client.get(CANNED, headers=HTML)
+    assert page.status_code == 200 and "<form" in page.text
+    assert '<option value="ÄLN">ÄLN – Äldrenämnden</option>' in page.text
+    assert '<option value="Nära vård">Nära vård</option>' in page.text
+    assert '<option value="2025">2025</option>' in page.text
+    assert '<label for="p-body">' in page.text and 'id="p-body"' in page.text
+    assert "<table" not in page.text  # nothing asked yet: no answer
+
+
+def test_query_page_answers_and_keeps_the_choices_case_insensitively(client):
+    page = client.get(CANNED, params={"body": "äln", "area": "NÄRA VÅRD", "year": "2025"}, headers=HTML)
+    assert page.status_code == 200
+    assert '<option value="ÄLN" selected>' in page.text
+    assert '<option value="Nära vård" selected>' in page.text
+    assert f'<span id="result-count">{len(ALN_NARA_VARD_2025)}</span>' in page.text
+    for title in ALN_NARA_VARD_2025:
+        assert title.split(" • ")[0] in page.text
+    assert 'href="/id/activity/uppsala-2025-20"' in page.text  # titles link to their pages
+    for fmt in ("csv", "xlsx", "json"):
+        assert re.search(rf'href="/q/activities_by_body_and_area\?[^"]*format={fmt}"', page.text)
+
+
+def test_query_page_reports_a_bad_value_next_to_the_form(client):
+    page = client.get(CANNED, params={"body": "ÄLN", "area": "vård", "year": "tjugo"}, headers=HTML)
+    assert page.status_code == 400
+    assert 'role="alert"' in page.text and "expected a year" in page.text
+    assert "<form" in page.text
+
+
+def test_html_escapes_what_the_user_typed(client):
+    page = client.get(CANNED, params={"body": "<script>alert(1)</script>", "area": "vård"}, headers=HTML)
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_xlsx_export_is_a_real_workbook_with_swedish_intact(client):
+    response = client.get(CANNED, params={**ALN_NARA_VARD, "format": "xlsx"})
+    assert response.status_code == 200 and response.headers["content-type"] == XLSX
+    assert 'filename="activities_by_body_and_area.xlsx"' in response.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Aktivitet", "Titel")
+    assert [row[1] for row in rows[1:]] == ALN_NARA_VARD_2025
+    assert rows[1][2] == 2025 and isinstance(rows[1][2], int)  # numbers stay numbers
+    assert sheet.cell(row=2, column=1).hyperlink.target.startswith("https://w3id.org/hsvo-graph/id/activity/")
+    about = dict(book["Om frågan"].iter_rows(values_only=True))
+    assert about["Organ"] == "ÄLN" and about["Fokusområde"] == "nära vård"
+
+
+def test_accept_header_chooses_the_format(client):
+    as_csv = client.get(CANNED, params=ALN_NARA_VARD, headers={"Accept": "text/csv"})
+    assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
+    as_xlsx = client.get(CANNED, params=ALN_NARA_VARD, headers={"Accept": XLSX})
+    assert as_xlsx.content[:2] == b"PK"  # a zip container
+    as_json = client.get(CANNED, params=ALN_NARA_VARD, headers={"Accept": "application/json"})
+    assert as_json.json()["count"] == len(ALN_NARA_VARD_2025)
+    assert client.get(CANNED, params=ALN_NARA_VARD, headers={"Accept": "image/png"}).status_code == 406
+    assert client.get(CANNED, params={**ALN_NARA_VARD, "format": "pdf"}).status_code == 400
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (None, "json"),
+    ("*/*", "json"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+    ("application/json;q=0.5, text/csv", "csv"),
+    ("text/*", "html"),
+    ("text/csv;q=0, */*;q=0.1", "json"),
+])
+def test_negotiation_rules(accept, expected):
+    assert negotiate(None, accept, ["json", "html", "csv", "xlsx"], "json") == expected
+
+
+def test_query_list_sends_browsers_to_the_start_page(client):
+    response = client.get("/q", headers=HTML, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def test_openapi_documents_each_canned_query_with_its_parameters(client):
+    spec = client.get("/openapi.json").json()
+    for query in client.get("/q").json():
+        operation = spec["paths"][f"/q/{query['id']}"]["get"]
+        documented = {p["name"]: p for p in operation["parameters"]}
+        assert set(documented) == {p["name"] for p in query["parameters"]} | {"format"}
+        for parameter in query["parameters"]:
+            assert documented[parameter["name"]]["required"] == parameter["required"]
+        assert "text/csv" in operation["responses"]["200"]["content"]
+    body = {p["name"]: p for p in spec["paths"]["/q/body_involvement_by_year"]["get"]["parameters"]}
+    assert body["body"]["schema"]["type"] == "array" and body["year"]["schema"]["items"]["type"] == "integer"
+
+
+def test_several_values_of_one_parameter(client):
+    one = client.get("/q/body_involvement_by_year", params={"body": "ÄLN", "year": "2025"}).json()
+    two = client.get("/q/body_involvement_by_year",
+                     params=[("body", "ÄLN"), ("body", "vs"), ("year", "2025")]).json()
+    assert {row["bodyName"] for row in two["rows"]} == {"ÄLN", "VS"}
+    assert one["count"] < two["count"]
+
+
+# -- pictures -----------------------------------------------------------------
+
+def _svg(client, path: str, **params: str) -> ElementTree.Element:
+    response = client.get(path, params={**params, "format": "svg"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg+xml")
+    root = ElementTree.fromstring(response.content)  # well-formed XML
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}title") is not None and root.find(f"{ns}desc") is not None
+    return root
+
+
+def _texts(root: ElementTree.Element) -> list[str]:
+    return ["".join(el.itertext()) for el in root.iter("{http://www.w3.org/2000/svg}text")]
+
+
+def test_heatmap_counts_activities_per_body_and_area_and_links_them(client):
+    root = _svg(client, "/pictures/heatmap", year="2025")
+    links = {a.get("aria-label"): a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")}
+    label = f"ÄLN – Nära vård: {len(ALN_NARA_VARD_2025)}"
+    assert label in links
+    listed = client.get(links[label]).json()  # the cell's link lists the same activities
+    assert [row["title"] for row in listed["rows"]] == ALN_NARA_VARD_2025
+    page = client.get("/pictures/heatmap?year=2025", headers=HTML)
+    assert '<table id="heatmap-table">' in page.text and "<svg" in page.text
+
+
+def test_organisation_chart_places_bodies_and_says_mandates_in_words(client):
+    root = _svg(client, "/pictures/organisation")
+    texts = _texts(root)
+    assert {"Länsnivå", "Lokal nivå", "Politisk nivå", "Tjänstepersonsnivå"} <= set(texts)
+    assert "Samråd HSVO Uppsala" in texts
+    assert "✕ får inte beslutande" in texts  # a withheld power, in words, not colour only
+    page = client.get("/pictures/organisation", headers=HTML)
+    assert "Lokal nivå – politisk nivå" in page.text and 'href="/id/body/samrad-hsvo-uppsala"' in page.text
+
+
+def test_goal_tree_shows_status_in_words(client):
+    root = _svg(client, "/pictures/goal-tree", year="2024")
+    texts = " ".join(_texts(root))
+    assert "A. Förebyggande och" in texts and "Nära vård" in texts
+    assert "✓ genomförd" in texts and "◐ pågår" in texts
+    page = client.get("/pictures/goal-tree?year=2024", headers=HTML)
+    marker = '<span class="status status-completed"><span aria-hidden="true">✓</span> genomförd</span>'
+    assert marker in page.text
+
+
+def test_pictures_reject_a_bad_year(client):
+    assert client.get("/pictures/heatmap", params={"year": "20x5"}).status_code == 400

@@ -1,0 +1,58 @@
+"""The query editor in a real browser (headless Chromium via Playwright): YASGUI loads from
+the package with no request leaving 127.0.0.1, offers every canned query as a tab, runs
+queries against /sparql, and opens a /sparql?query= link in a tab of its own."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from hsvo_graph.api.app import create_app
+from hsvo_graph.canned import load_catalog
+
+from .servers import serving
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def base_url(settings, store) -> Iterator[str]:
+    with serving(create_app(settings, store)) as url:
+        yield url
+
+
+@pytest.fixture
+def page(base_url) -> Iterator["playwright_api.Page"]:
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        pytest.skip("Chromium is not installed; run scripts/install-system-deps.sh (make test does)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(base_url=base_url, viewport={"width": 1280, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_the_editor_runs_offline_with_the_canned_queries_as_tabs(page, base_url, settings):
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.goto("/sparql")
+    page.wait_for_selector(".yasgui .tabsList .tab")
+    tabs = [" ".join(t.replace("✖", "").split()) for t in page.locator(".yasgui .tabsList .tab").all_inner_texts()]
+    titles = [q.title["sv"] for q in load_catalog(settings.queries_dir).values()]
+    assert tabs[0] == "Ny fråga" and tabs[1:] == titles
+    page.locator(".yasqe_queryButton").first.click()  # the default query: the boards
+    page.wait_for_selector(".yasr:visible table.dataTable tbody tr")
+    assert "Äldrenämnden" in page.locator(".yasr:visible").inner_text()
+    assert hosts == {urlsplit(base_url).netloc}
+
+
+def test_a_query_link_opens_and_runs_in_its_own_tab(page):
+    query = 'SELECT ?name WHERE { ?b <https://w3id.org/hsvo-graph/ontology#abbreviation> "VS" ; <http://www.w3.org/2000/01/rdf-schema#label> ?name }'
+    page.goto("/sparql?query=" + quote(query))
+    page.wait_for_selector(".yasr:visible table.dataTable tbody tr")
+    assert page.locator(".yasgui .tabsList .tab.active").inner_text().startswith("Länkad fråga")
+    assert "Vårdstyrelsen" in page.locator(".yasr:visible").inner_text()
