@@ -3,7 +3,7 @@ the choice among them (``format`` parameter, else the Accept header with q-value
 query form that decides the kind before the query runs (so a 406 costs no evaluation).
 
 The Accept header is read by the same parser as the rest of the service
-(``hsvo_graph.api.negotiation``); this module adds SPARQL's media types and their aliases.
+(``hsvo_graph.accept``); this module adds SPARQL's media types and their aliases.
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
-from .api.negotiation import _quality, _ranges
+from .accept import accept_ranges, range_quality
 from .binding import BindingError, check_iri, keywords, scan
 from .namespaces import INFERRED_GRAPH
 
@@ -90,7 +90,7 @@ def _score(fmt: Format, ranges: list[tuple[str, float]]) -> tuple[float, int]:
     """q and specificity of the best Accept range for ``fmt``; an alias counts only when it
     is named exactly (``text/*`` means CSV, not SPARQL XML by way of ``text/xml``)."""
     exact = [(q, 2) for media_range, q in ranges if media_range in fmt.aliases]
-    return max([_quality(fmt.media_type, ranges), *exact])
+    return max([range_quality(fmt.media_type, ranges), *exact])
 
 
 def _by_name(offers: Sequence[Format], name: str) -> Format:
@@ -121,7 +121,7 @@ def negotiate(offers: Sequence[Format], accept: str | None, format_names: Sequen
             refusals.append(exc)
     if refusals:
         raise max(refusals, key=lambda exc: exc.status)  # 406 if any name was known
-    ranges = _ranges(accept or "*/*")
+    ranges = accept_ranges(accept or "*/*")
     scored = [(*_score(fmt, ranges), -i, fmt) for i, fmt in enumerate(offers)]
     q, _, _, best = max(scored, key=lambda item: item[:3])
     if q <= 0:
@@ -136,8 +136,8 @@ def prefers_html(accept: str | None, offers: Sequence[Format]) -> bool:
     Only an explicit ``text/html`` or ``text/*`` counts, so ``*/*`` (curl, libraries) and
     a tie with an explicitly named data format both get data.
     """
-    ranges = _ranges(accept or "")
-    html_q, html_specificity = _quality(HTML, ranges)
+    ranges = accept_ranges(accept or "")
+    html_q, html_specificity = range_quality(HTML, ranges)
     if html_q <= 0 or html_specificity < 1:
         return False
     return all((html_q, html_specificity) > _score(fmt, ranges) for fmt in offers)

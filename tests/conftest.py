@@ -33,9 +33,17 @@ def store(settings: Settings) -> EmbeddedStore:
 
 
 @pytest.fixture(scope="session")
-def client(settings: Settings, store: EmbeddedStore) -> Iterator[TestClient]:
+def _session_client(settings: Settings, store: EmbeddedStore) -> Iterator[TestClient]:
     with TestClient(create_app(settings, store)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(_session_client: TestClient) -> TestClient:
+    """The service on the seed graph; started once, with no cookies (e.g. a language
+    choice) carried over from an earlier test."""
+    _session_client.cookies.clear()
+    return _session_client
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +90,11 @@ def remote_client(remote_settings: Settings, remote_store: RemoteStore) -> Itera
         yield test_client
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", "remote"])
 def service(request: pytest.FixtureRequest) -> TestClient:
-    """The service over each store implementation: the protocol tests run against both."""
-    return request.getfixturevalue("client" if request.param == "embedded" else "remote_client")  # type: ignore[no-any-return]
+    """The service over each store implementation: the protocol tests run against both
+    (cookies cleared, as for ``client``)."""
+    name = "_session_client" if request.param == "embedded" else "remote_client"
+    test_client: TestClient = request.getfixturevalue(name)
+    test_client.cookies.clear()
+    return test_client

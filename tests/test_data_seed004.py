@@ -3,7 +3,7 @@
 Every number and text below was counted or copied by hand from
 ``../shared/seeds/004_9bb18136b4fd6bf6.txt`` (not from data/), so a test fails when
 ``data/nsu-uppsala-2019.ttl`` drifts from the source. How the broken tables were rebuilt is
-explained in docs/data-coverage-seed-004.md.
+explained in docs/data-coverage.md (section "Seed 004").
 """
 
 import re

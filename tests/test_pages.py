@@ -18,13 +18,6 @@ ALN_NARA_VARD = {"body": "ÄLN", "area": "nära vård", "year": "2025"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def swedish(client):
-    """Pages are Swedish unless a test asks otherwise: forget a language cookie that an
-    earlier test left on the shared client."""
-    client.cookies.clear()
-
-
 def test_start_page_lists_every_question_in_swedish_with_researcher_links(client):
     page = client.get("/", headers=HTML)
     assert page.status_code == 200 and '<html lang="sv">' in page.text

@@ -4,7 +4,6 @@ and Turtle or JSON-LD for programs, with labels, links, sources and named graphs
 import json
 import re
 
-import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
@@ -14,13 +13,6 @@ HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
 ACTIVITY = "/id/activity/uppsala-2025-20"
 ACTIVITY_IRI = URIRef("https://w3id.org/hsvo-graph/id/activity/uppsala-2025-20")
 TITLE = "Tydliggöra vårdnivån på närvårdsplatser i relation till korttidsplatser enligt SoL"
-
-
-@pytest.fixture(autouse=True)
-def swedish(client):
-    """Pages are Swedish unless a test asks otherwise: forget a language cookie that an
-    earlier test left on the shared client."""
-    client.cookies.clear()
 
 
 def test_activity_page_shows_title_links_source_and_graph(client):

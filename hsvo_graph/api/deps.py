@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 
 from ..canned import CannedQuery
 from ..config import Settings
+from ..executor import Executor
 from ..store import GraphStore
 
 
@@ -17,6 +18,10 @@ def get_catalog(request: Request) -> dict[str, CannedQuery]:
     return request.app.state.catalog  # type: ignore[no-any-return]
 
 
+def get_executor(request: Request) -> Executor:
+    return request.app.state.executor  # type: ignore[no-any-return]
+
+
 def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
@@ -24,3 +29,4 @@ def get_app_settings(request: Request) -> Settings:
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 CatalogDep = Annotated[dict[str, CannedQuery], Depends(get_catalog)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+ExecutorDep = Annotated[Executor, Depends(get_executor)]

@@ -56,9 +56,6 @@ class Names:
                     found.append(shown)
         return tuple(found[:n])
 
-    def __len__(self) -> int:
-        return len(self._display)
-
 
 def split_names(text: str, known: Names) -> list[str]:
     """The names in a free-text cell such as "AMN, OSN, SCN, UBN, ÄLN, SHS och VS".

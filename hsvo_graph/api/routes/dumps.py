@@ -13,9 +13,9 @@ from fastapi import APIRouter, Request, Response
 from ...exports import ExportError, dataset_file, graph_file, shapes_file, union_file
 from ...namespaces import ONTOLOGY_GRAPH
 from ...protocol import N_QUADS, TRIG, TURTLE, Format
-from ..deps import SettingsDep
+from ..deps import ExecutorDep, SettingsDep
 from ..transport import conditional_response, plain_error
-from .sparql import ExecutorDep, base_url
+from .sparql import base_url
 
 router = APIRouter(tags=["Dumps"])
 

@@ -20,7 +20,7 @@ from ...protocol import OFFERS, ProtocolError, negotiate
 from ...results import RDF_FORMATS, serialize_rdf
 from ...store import QuerySyntaxError, StoreError
 from ..auth import AdminDep
-from ..deps import SettingsDep, StoreDep
+from ..deps import ExecutorDep, SettingsDep, StoreDep
 from ..transport import (
     conditional_response,
     decode,
@@ -29,7 +29,6 @@ from ..transport import (
     plain_error,
     read_body,
 )
-from .sparql import ExecutorDep
 
 router = APIRouter(tags=["Graph Store"])
 

@@ -7,12 +7,16 @@ browser. ``/.well-known/void``: the VoID description of the dataset.
 """
 
 from dataclasses import dataclass
-from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
-from ...describe import DESCRIPTION_PREFIXES, service_description, statistics, void_description
+from ...describe import (
+    DESCRIPTION_PREFIXES,
+    service_description,
+    statistics,
+    void_description,
+)
 from ...executor import Executor, QueryTimeout, ServiceBusy
 from ...guard import ForbiddenQuery, check_public_query
 from ...namespaces import PREFIXES
@@ -29,6 +33,7 @@ from ...protocol import (
 from ...results import Encoded, serialize_rdf
 from ...store import QuerySyntaxError, StoreError
 from ...worker import QueryRequest
+from ..deps import ExecutorDep
 from ..transport import (
     conditional_response,
     decode,
@@ -54,13 +59,6 @@ _PARAMETERS = [
      "description": "json, xml, csv, tsv; turtle, ntriples, rdfxml, jsonld, trig, nquads "
                     "(instead of an Accept header)."},
 ]
-
-
-def get_executor(request: Request) -> Executor:
-    return request.app.state.executor  # type: ignore[no-any-return]
-
-
-ExecutorDep = Annotated[Executor, Depends(get_executor)]
 
 
 def base_url(request: Request) -> str:

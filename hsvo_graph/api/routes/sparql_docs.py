@@ -10,9 +10,10 @@ from fastapi.responses import HTMLResponse
 from ...namespaces import INFERRED_GRAPH, PREFIXES
 from ...protocol import OFFERS, ProtocolError
 from ...sparql_examples import EXAMPLES, Example
+from ..deps import ExecutorDep
 from ..rendering import render
 from .dumps import DUMPS
-from .sparql import ExecutorDep, QueryParams, answer, base_url
+from .sparql import QueryParams, answer, base_url
 
 router = APIRouter()
 
