@@ -12,7 +12,7 @@ from .canned import CatalogError, ParameterError, load_catalog, run_canned
 from .config import Settings, get_settings
 from .formats import to_csv, to_json, to_text
 from .loading import LoadError, load
-from .namespaces import PREFIXES
+from .namespaces import sparql_prologue
 from .store import GraphStore, QuerySyntaxError, StoreError, open_store
 from .store.base import table_from_json
 
@@ -21,8 +21,7 @@ FORMATS = click.Choice(["table", "json", "csv"])
 
 def with_prefixes(sparql: str) -> str:
     """The query with the project's prefixes declared first (the query's own win)."""
-    declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-    return declared + sparql
+    return sparql_prologue() + sparql
 
 
 @contextmanager

@@ -92,7 +92,7 @@ def _parse(path: Path, target: Graph, fmt: str) -> None:
     """Parse a file into ``target``; a syntax error becomes a LoadError at its line."""
     text = read_text(path)
     try:
-        target.parse(data=text, format=fmt, publicID=path.as_uri())
+        target.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises several unrelated types for bad syntax
         match = _LINE.search(str(exc))
         line = int(match.group(1)) if match else _error_line(text, fmt)

@@ -36,3 +36,8 @@ PREFIXES: dict[str, str] = {
 def data_graph_iri(stem: str) -> str:
     """Named graph that holds the facts of one file of data/ (named after the file)."""
     return str(GRAPH[stem])
+
+
+def sparql_prologue() -> str:
+    """``PREFIX`` lines for every project prefix, to put in front of a query."""
+    return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())

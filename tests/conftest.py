@@ -4,6 +4,7 @@ over each store in turn (the protocol tests run against both)."""
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,7 +14,7 @@ from hsvo_graph.config import PROJECT_ROOT, Settings
 from hsvo_graph.loading import load
 from hsvo_graph.store import EmbeddedStore, RemoteStore
 
-from .servers import running_oxigraph
+from .servers import chromium, running_oxigraph, serving
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 
@@ -98,3 +99,17 @@ def service(request: pytest.FixtureRequest) -> TestClient:
     test_client: TestClient = request.getfixturevalue(name)
     test_client.cookies.clear()
     return test_client
+
+
+@pytest.fixture(scope="session")
+def live_url(settings: Settings, store: EmbeddedStore) -> Iterator[str]:
+    """The service on the seed graph under uvicorn on a free 127.0.0.1 port (real HTTP)."""
+    with serving(create_app(settings, store)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Playwright), shared by the browser tests."""
+    with chromium() as launched:
+        yield launched

@@ -2,6 +2,7 @@
 
 from hsvo_graph.canned import load_catalog, run_canned
 from hsvo_graph.config import Settings
+from hsvo_graph.namespaces import sparql_prologue
 from hsvo_graph.store import GraphStore
 
 from .expected import (
@@ -13,11 +14,7 @@ from .expected import (
     VS_KOMPETENS_2025,
 )
 
-PREFIXES = """
-PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+PREFIXES = sparql_prologue()
 
 
 def ask(store: GraphStore, settings: Settings, query_id: str, **arguments: str) -> list[str]:

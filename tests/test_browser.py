@@ -7,68 +7,22 @@ a free 127.0.0.1 port.
 
 import io
 import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from openpyxl import load_workbook
 
-from hsvo_graph.api.app import create_app
 from hsvo_graph.config import PROJECT_ROOT
 
 from .expected import ALN_NARA_VARD_2025
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 QUESTION = "Vilka aktiviteter har ett organ inom ett fokusområde?"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def base_url(settings, store) -> Iterator[str]:
-    """The app on a free loopback port, served by uvicorn in a thread of this process."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1",
-                                           port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail(f"uvicorn did not start on 127.0.0.1:{port}")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator["playwright_api.Browser"]:
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        pytest.skip("Chromium is not installed; run scripts/install-system-deps.sh (make test does)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900},
+def page(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
     page = context.new_page()
     yield page
@@ -140,8 +94,8 @@ def test_print_view_shows_the_answer_without_the_page_furniture(page):
     assert page.locator("table#results").is_visible()
 
 
-def test_phone_width_has_no_sideways_scrolling(browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844})
+def test_phone_width_has_no_sideways_scrolling(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto("/q/activities_by_body_and_area?body=ÄLN&area=nära+vård&year=2025")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -151,7 +105,7 @@ def test_phone_width_has_no_sideways_scrolling(browser, base_url):
 
 @pytest.mark.skipif(os.environ.get("HSVO_SCREENSHOTS") != "1",
                     reason="set HSVO_SCREENSHOTS=1 (make screenshots) to regenerate docs/screenshots/")
-def test_screenshots(browser, base_url):
+def test_screenshots(browser, live_url):
     """The pictures of the README, regenerated from the running app."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shots = {
@@ -164,7 +118,7 @@ def test_screenshots(browser, base_url):
         "phone-query": ("/q/activities_by_body_and_area?body=ÄLN&area=nära+vård&year=2025", 390),
     }
     for name, (path, width) in shots.items():
-        context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+        context = browser.new_context(base_url=live_url, viewport={"width": width, "height": 900})
         page = context.new_page()
         page.goto(path)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=width < 600)

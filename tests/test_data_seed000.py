@@ -14,22 +14,12 @@ import pytest
 
 from hsvo_graph.canned import load_catalog, run_canned
 from hsvo_graph.config import Settings
+from hsvo_graph.namespaces import sparql_prologue
 from hsvo_graph.store import GraphStore, Table
 
 SEED_000 = "000_f717b159e5054055.txt"
 
-PREFIXES = """
-PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct:  <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
-PREFIX bd:   <https://w3id.org/hsvo-graph/id/body/>
-PREFIX doc:  <https://w3id.org/hsvo-graph/id/document/>
-PREFIX act:  <https://w3id.org/hsvo-graph/id/activity/>
-PREFIX goal: <https://w3id.org/hsvo-graph/id/goal/>
-"""
+PREFIXES = sparql_prologue()
 
 # --- Samverkansberättelse 2024, sections 2.1.1–2.5: "Aktiviteter 2024 / Delaktiga" -------
 # 39 table rows; the row "Utveckla styrning … / Insatser utifrån … / Utveckling av

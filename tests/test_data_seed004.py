@@ -12,6 +12,7 @@ import pytest
 
 from hsvo_graph.canned import load_catalog, run_canned
 from hsvo_graph.config import Settings
+from hsvo_graph.namespaces import sparql_prologue
 from hsvo_graph.store import GraphStore
 
 SEED_004 = "004_9bb18136b4fd6bf6.txt"
@@ -19,16 +20,7 @@ PLAN = "https://w3id.org/hsvo-graph/id/document/verksamhetsplan-nsu-2019"
 BD = "https://w3id.org/hsvo-graph/id/body/"
 HSVO = "https://w3id.org/hsvo-graph/ontology#"
 
-PREFIXES = """
-PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct:  <http://purl.org/dc/terms/>
-PREFIX bd:   <https://w3id.org/hsvo-graph/id/body/>
-PREFIX doc:  <https://w3id.org/hsvo-graph/id/document/>
-PREFIX goal: <https://w3id.org/hsvo-graph/id/goal/>
-PREFIX act:  <https://w3id.org/hsvo-graph/id/activity/>
-"""
+PREFIXES = sparql_prologue()
 
 # --- hand-counted from the seed ----------------------------------------------------
 

@@ -10,19 +10,10 @@ from pathlib import Path
 
 from hsvo_graph.canned import load_catalog, run_canned
 from hsvo_graph.config import Settings
+from hsvo_graph.namespaces import sparql_prologue
 from hsvo_graph.store import GraphStore
 
-PREFIXES = """
-PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX bd: <https://w3id.org/hsvo-graph/id/body/>
-PREFIX doc: <https://w3id.org/hsvo-graph/id/document/>
-PREFIX goal: <https://w3id.org/hsvo-graph/id/goal/>
-PREFIX graph: <https://w3id.org/hsvo-graph/graph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+PREFIXES = sparql_prologue()
 BODY = "https://w3id.org/hsvo-graph/id/body/"
 DOC = "https://w3id.org/hsvo-graph/id/document/"
 

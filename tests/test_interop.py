@@ -10,7 +10,18 @@ from collections.abc import Iterator
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from SPARQLWrapper import CSV, GET, JSON, POST, POSTDIRECTLY, RDFXML, TURTLE, URLENCODED, XML, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    GET,
+    JSON,
+    POST,
+    POSTDIRECTLY,
+    RDFXML,
+    TURTLE,
+    URLENCODED,
+    XML,
+    SPARQLWrapper,
+)
 
 from hsvo_graph.api.app import create_app
 

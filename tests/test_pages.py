@@ -178,7 +178,8 @@ def test_organisation_chart_places_bodies_and_says_mandates_in_words(client):
     texts = _texts(root)
     assert {"Länsnivå", "Lokal nivå", "Politisk nivå", "Tjänstepersonsnivå"} <= set(texts)
     assert "Samråd HSVO Uppsala" in texts
-    assert "✕ får inte beslutande" in texts  # a withheld power, in words, not colour only
+    assert "✕ inte beslutande" in texts  # a withheld power, in words, not colour only
+    assert "✓ fastställer planer" in texts
     page = client.get("/pictures/organisation", headers=HTML)
     assert "Lokal nivå – politisk nivå" in page.text and 'href="/id/body/samrad-hsvo-uppsala"' in page.text
 

@@ -2,41 +2,23 @@
 the package with no request leaving 127.0.0.1, offers every canned query as a tab, runs
 queries against /sparql, and opens a /sparql?query= link in a tab of its own."""
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
 
-from hsvo_graph.api.app import create_app
 from hsvo_graph.canned import load_catalog
-
-from .servers import serving
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def base_url(settings, store) -> Iterator[str]:
-    with serving(create_app(settings, store)) as url:
-        yield url
 
 
 @pytest.fixture
-def page(base_url) -> Iterator["playwright_api.Page"]:
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        pytest.skip("Chromium is not installed; run scripts/install-system-deps.sh (make test does)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(base_url=base_url, viewport={"width": 1280, "height": 900})
-        yield page
-        browser.close()
+def page(browser, live_url) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
-def test_the_editor_runs_offline_with_the_canned_queries_as_tabs(page, base_url, settings):
+def test_the_editor_runs_offline_with_the_canned_queries_as_tabs(page, live_url, settings):
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
     page.goto("/sparql")
@@ -47,7 +29,7 @@ def test_the_editor_runs_offline_with_the_canned_queries_as_tabs(page, base_url,
     page.locator(".yasqe_queryButton").first.click()  # the default query: the boards
     page.wait_for_selector(".yasr:visible table.dataTable tbody tr")
     assert "Äldrenämnden" in page.locator(".yasr:visible").inner_text()
-    assert hosts == {urlsplit(base_url).netloc}
+    assert hosts == {urlsplit(live_url).netloc}
 
 
 def test_a_query_link_opens_and_runs_in_its_own_tab(page):

@@ -19,7 +19,12 @@ from hsvo_graph.plans.report import to_html, to_json, to_text, to_turtle
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.validation import validate_plan
 
-from .expected import ACTIVITIES_2025, ALN_NARA_VARD_2025, PER_LOCAL_FOCUS_AREA_2025, TL_ONLY_2025
+from .expected import (
+    ACTIVITIES_2025,
+    ALN_NARA_VARD_2025,
+    PER_LOCAL_FOCUS_AREA_2025,
+    TL_ONLY_2025,
+)
 
 EXAMPLES = PROJECT_ROOT / "data" / "templates" / "examples"
 HEADING = "Prioriterat område;Lokalt fokusområde;Aktivitet;Uppföljning;Ansvar"

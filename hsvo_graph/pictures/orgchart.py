@@ -134,12 +134,12 @@ _BOX_W, _GAP, _PER_ROW, _LINE = 232, 12, 2, 14
 _FILL = {str(HSVO.PoliticalTier): "#fdf0e1", str(HSVO.CivilServantTier): "#e6f0fa", "": "#f3f5f7"}
 
 
-def _box_lines(body: OrgBody, may: str, may_not: str) -> list[tuple[str, str, str]]:
-    """(text, weight, colour) lines of a box; mandates say "may"/"may not" in words."""
+def _box_lines(body: OrgBody, may_not: str) -> list[tuple[str, str, str]]:
+    """(text, weight, colour) lines of a box; a withheld power is marked in words too."""
     lines = [(line, "bold", "#1b1b1b") for line in wrap(body.name, 30, 3)]
     meta = " · ".join(x for x in (body.abbreviation, body.kind, body.period) if x)
     lines += [(line, "normal", "#4d4d4d") for line in wrap(meta, 36, 2) if meta]
-    lines += [(line, "normal", "#1d6b36") for g in body.grants for line in wrap(f"✓ {may} {g}", 36, 2)]
+    lines += [(line, "normal", "#1d6b36") for g in body.grants for line in wrap(f"✓ {g}", 36, 2)]
     lines += [(line, "normal", "#a1161c") for w in body.withholds
               for line in wrap(f"✕ {may_not} {w}", 36, 2)]
     lines += [(line, "normal", "#1b1b1b") for r in body.relations for line in wrap(f"→ {r}", 36, 2)]
@@ -147,7 +147,7 @@ def _box_lines(body: OrgBody, may: str, may_not: str) -> list[tuple[str, str, st
 
 
 def draw_orgchart(
-    chart: OrgChart, names: dict[str, str], may: str, may_not: str, title: str, description: str
+    chart: OrgChart, names: dict[str, str], may_not: str, title: str, description: str
 ) -> str:
     """The chart as SVG: level columns, tier rows, one linked box per body."""
     label_w, head_h = 150, 36
@@ -162,7 +162,7 @@ def draw_orgchart(
         row_h = 0.0
         for j, level in enumerate(chart.levels):
             x0 = label_w + j * col_w + _GAP
-            heights = [len(_box_lines(b, may, may_not)) * _LINE + 14
+            heights = [len(_box_lines(b, may_not)) * _LINE + 14
                        for b in chart.cells.get((level, tier), [])]
             row_y = row_top + _GAP
             for k in range(0, len(heights), _PER_ROW):
@@ -171,7 +171,7 @@ def draw_orgchart(
                     inner = Canvas()
                     bx = x0 + m * (_BOX_W + _GAP)
                     inner.rect(bx, row_y, _BOX_W, line_h, fill=_FILL[tier])
-                    for n, (text, weight, colour) in enumerate(_box_lines(body, may, may_not)):
+                    for n, (text, weight, colour) in enumerate(_box_lines(body, may_not)):
                         inner.text(bx + 8, row_y + 16 + n * _LINE, [text], size=11.5, weight=weight,
                                    fill=colour)
                     canvas.link(body.href, body.name, inner)

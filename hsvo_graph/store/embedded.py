@@ -5,19 +5,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..results import RDF_FORMATS, SOLUTION_FORMATS
 from .base import GraphStore, QueryResponse, QuerySyntaxError, StoreError
-
-SOLUTIONS_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 
 
 class EmbeddedStore(GraphStore):
@@ -62,10 +51,10 @@ class EmbeddedStore(GraphStore):
             raise StoreError(str(exc)) from exc
         if isinstance(result, ox.QueryTriples):
             return QueryResponse(
-                "graph", graph_format, result.serialize(format=GRAPH_FORMATS[graph_format])
+                "graph", graph_format, result.serialize(format=RDF_FORMATS[graph_format])
             )
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        body = result.serialize(format=SOLUTIONS_FORMATS[solutions_format])
+        body = result.serialize(format=SOLUTION_FORMATS[solutions_format])
         return QueryResponse(kind, solutions_format, body)
 
     def update(self, sparql_update: str) -> None:

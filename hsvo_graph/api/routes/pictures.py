@@ -52,7 +52,7 @@ async def organisation(request: Request, store: StoreDep, format: str | None = N
     t = Translator(language(request))
     chart = await run_in_threadpool(orgchart_data, store, t.lang)
     names = _level_names(t)
-    svg = draw_orgchart(chart, names, t("grants"), t("withholds"), t("orgchart_title"),
+    svg = draw_orgchart(chart, names, t("withholds"), t("orgchart_title"),
                         t("orgchart_description"))
     return _answer(request, svg, "picture_orgchart.html", {"chart": chart, "names": names},
                    format, "organisation")
