@@ -93,23 +93,24 @@ SAMPLE_ROWS = {
          "Länsgemensam styrgrupp för projekt; Lokalt anpassning:Ledningsgrupp NSU"),
     18: ({"Utbildningar erbjudna (Ja/Nej)"}, set(), "Samordnare vid FOU-S"),
     19: ({"Inventering genomförd (Ja/Nej)"}, {"nsu-ledningsgrupp"}, "Ledningsgrupp (NSU)"),
-    22: ({"Plan för samverkan finns (Ja/Nej)"}, {"ledningsgrupp-psykiatri-missbruk"},
+    22: ({"Plan för samverkan finns (Ja/Nej)"}, {"ledningsgrupp-psykiatri-missbruk", "nsu-utsedd-styrgrupp"},
          "Utsedd styrgrupp och ledningsgrupp psykiatri och missbruk"),
     25: ({"Ökad andel ungdomar i arbete (procent)"}, {"nsu-ledningsgrupp"}, None),
     26: ({"Arbete enligt projektplan (Ja/Nej)"}, {"uppsala-kommun"},
          "Uppsala kommun är insatsägare och Arbetsförmedlingen, Försäkringskassan och Region Uppsala "
          "är samverkansparter"),
-    27: ({"Arbete enligt projektplan (Ja/Nej) (under förutsättning att ansökan beviljas)"}, set(),
+    27: ({"Arbete enligt projektplan (Ja/Nej) (under förutsättning att ansökan beviljas)"}, {"nsu-utsedd-styrgrupp"},
          "Utsedd styrgrupp"),
-    32: ({"Överenskommelse uppdaterad (Ja/Nej)"}, set(), "Utsedd styrgrupp"),
+    32: ({"Överenskommelse uppdaterad (Ja/Nej)"}, {"nsu-utsedd-styrgrupp"}, "Utsedd styrgrupp"),
     34: ({"Analysgrupper somatik respektive psykiati följer identifierade indikatorer - arbete enligt "
           "projektplan (Ja/Nej)"}, {"nsu-ledningsgrupp"}, None),
 }
 # "Ansvar" names a role, not a body, in these rows.
 ROLE_ROWS = {6: "role-narvardsstrateg", 7: "role-narvardsstrateg", 17: "role-narvardsstrateg",
              18: "role-samordnare-fou-s"}
-# "Ansvar" is only "Utsedd styrgrupp" (no named body) in these rows.
-NO_BODY_ROWS = [6, 7, 17, 18, 27, 28, 29, 32]
+# "Ansvar" names only a role in these rows, so no body is responsible. ("Utsedd styrgrupp",
+# an unnamed appointed steering group, is bd:nsu-utsedd-styrgrupp.)
+NO_BODY_ROWS = [6, 7, 17, 18]
 
 OVERALL_GOAL = "Länets invånare upplever en god, sammanhållen och nära hälso- och sjukvård och omsorg"
 FOCUS_AREAS = {
