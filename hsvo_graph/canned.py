@@ -9,7 +9,7 @@ diacritics) and bound as RDF terms by ``hsvo_graph.binding`` — never pasted in
 query text.
 
 Header keys: ``title`` (required), ``id``, ``question``, ``description``, ``tags``,
-``parameters`` (``name``, ``type``, ``required``, ``multiple``, ``fold``, ``label``,
+``parameters`` (``name``, ``type``, ``required``, ``multiple``, ``fold``, ``default``, ``label``,
 ``example``), ``columns`` (variable → heading) and ``links`` (text column → the IRI column
 its cells link to).
 """
@@ -30,6 +30,11 @@ from .store import GraphStore, Table
 
 # body, focus area, year, document and free text are what people choose or type; iri is
 # for programs that already hold an IRI.
+LATEST = "latest"
+_LATEST_YEAR = """
+PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
+SELECT (MAX(?year) AS ?latest) WHERE { ?activity hsvo:listedIn ?list ; hsvo:year ?year }
+"""
 PARAMETER_TYPES = ("body", "area", "year", "document", "text", "iri")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _HEADER = "#+"
@@ -54,6 +59,7 @@ class Parameter:
     example: str | None = None
     multiple: bool = False
     fold: bool = False
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,9 @@ def _parameter(raw: Any, where: str) -> Parameter:
         raise CatalogError(
             f"{where}: parameter {name!r} has type {kind!r}; expected one of {', '.join(PARAMETER_TYPES)}"
         )
+    default = str(raw["default"]) if raw.get("default") is not None else None
+    if default == LATEST and kind != "year":
+        raise CatalogError(f"{where}: parameter {name!r}: default '{LATEST}' is for type year only")
     return Parameter(
         name=name,
         type=kind,
@@ -101,6 +110,7 @@ def _parameter(raw: Any, where: str) -> Parameter:
         example=str(raw["example"]) if "example" in raw else None,
         multiple=bool(raw.get("multiple", False)),
         fold=bool(raw.get("fold", False)),
+        default=default,
     )
 
 
@@ -215,8 +225,33 @@ def bind_arguments(
     return bound
 
 
+def latest_list_year(store: GraphStore) -> str | None:
+    """The newest year that has activities in an activity list of the graph."""
+    table = store.select(_LATEST_YEAR)
+    latest = table.rows[0].get("latest") if table.rows else None
+    return str(latest) if latest is not None else None
+
+
+def with_defaults(
+    store: GraphStore, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
+) -> dict[str, list[str]]:
+    """The arguments plus the declared default of every parameter left empty.
+
+    ``default: latest`` (year parameters) is the newest activity-list year in the graph, so
+    "which activities …" means this year's list until another year is asked for.
+    """
+    filled = {k: [v] if isinstance(v, str) else list(v) for k, v in arguments.items()}
+    for parameter in query.parameters:
+        if parameter.default is None or any(v.strip() for v in filled.get(parameter.name, [])):
+            continue
+        value = latest_list_year(store) if parameter.default == LATEST else parameter.default
+        if value is not None:
+            filled[parameter.name] = [value]
+    return filled
+
+
 def run_canned(
     store: GraphStore, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
 ) -> Table:
-    """Run a canned query with its arguments bound as RDF terms."""
-    return store.select(query.sparql, bind_arguments(query, arguments))
+    """Run a canned query with its arguments (and declared defaults) bound as RDF terms."""
+    return store.select(query.sparql, bind_arguments(query, with_defaults(store, query, arguments)))

@@ -87,3 +87,17 @@ def test_the_seven_boards_with_their_principals(store):
         }""")
     found = {str(r["abbr"]): (str(r["name"]), str(r["principal"])) for r in table.rows}
     assert found == BOARDS
+
+
+def test_without_a_year_the_latest_list_answers(store, settings):
+    """The acceptance question as a strategist asks it: no year means this year's list."""
+    assert ask(store, settings, "activities_by_body_and_area", body="ÄLN", area="nära vård") == ALN_NARA_VARD_2025
+    assert ask(store, settings, "activities_by_body_and_area", body="VS", area="kompetens") == VS_KOMPETENS_2025
+
+
+def test_several_years_can_be_compared(store, settings):
+    query = load_catalog(settings.queries_dir)["activities_by_body_and_area"]
+    table = run_canned(store, query, {"body": "ÄLN", "area": "nära vård", "year": ["2024", "2025"]})
+    years = [int(y) for y in table.column("year")]
+    assert years == sorted(years) and set(years) == {2024, 2025}
+    assert table.column("title")[-len(ALN_NARA_VARD_2025):] == ALN_NARA_VARD_2025

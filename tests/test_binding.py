@@ -76,3 +76,13 @@ def test_arguments_are_checked_against_the_declared_parameters(settings):
         "area": [Literal("nära vård")],
         "year": [Literal(2025)],
     }
+
+
+def test_default_latest_is_only_for_years(tmp_path):
+    from hsvo_graph.canned import CatalogError, parse_canned_query
+
+    path = tmp_path / "bad.rq"
+    path.write_text("#+ title: x\n#+ parameters:\n#+   - name: body\n#+     type: body\n"
+                    "#+     default: latest\nSELECT * WHERE { }\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="default 'latest' is for type year only"):
+        parse_canned_query(path)

@@ -52,7 +52,7 @@ def test_query_page_form_offers_bodies_areas_years_from_the_graph(client):
     assert page.status_code == 200 and "<form" in page.text
     assert '<option value="ÄLN">ÄLN – Äldrenämnden</option>' in page.text
     assert '<option value="Nära vård">Nära vård</option>' in page.text
-    assert '<option value="2025">2025</option>' in page.text
+    assert '<option value="2025" selected>2025</option>' in page.text  # default: the latest list
     assert '<label for="p-body">' in page.text and 'id="p-body"' in page.text
     assert "<table" not in page.text  # nothing asked yet: no answer
 

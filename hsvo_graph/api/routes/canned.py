@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from ...canned import CannedQuery, ParameterError, run_canned
+from ...canned import CannedQuery, ParameterError, run_canned, with_defaults
 from ...display import ResultTable, result_table
 from ...formats import to_csv, to_json, to_xlsx
 from ...i18n import Translator, localise
@@ -101,7 +101,7 @@ async def answer(request: Request, store: GraphStore, query: CannedQuery) -> Res
     """Run ``query`` with the request's arguments and answer in the negotiated format."""
     fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"),
                     FORMATS, default="json")
-    arguments = _arguments(request)
+    arguments = await run_in_threadpool(with_defaults, store, query, _arguments(request))
     if fmt == "html":
         return await _page(request, store, query, arguments)
     try:
@@ -130,7 +130,7 @@ async def _page(
     """The query page: the form, and the answer once something has been asked."""
     lang = language(request)
     t = Translator(lang)
-    asked = any(v.strip() for values in arguments.values() for v in values) or not any(
+    asked = any(v.strip() for values in _arguments(request).values() for v in values) or not any(
         p.required for p in query.parameters)
     error, results = None, None
     if asked:
