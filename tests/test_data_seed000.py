@@ -307,7 +307,8 @@ def test_strategists_are_three_and_co_funded_by_both_principals(store):
 
 def test_malbild_and_its_four_objectives(store):
     table = rows(store, """SELECT ?text (COUNT(DISTINCT ?o) AS ?n) WHERE {
-        goal:uppsala-2024-2026-malbild a hsvo:Vision ; skos:prefLabel ?text ; hsvo:objective ?o }
+        goal:uppsala-2024-2026-malbild a hsvo:Vision ; skos:prefLabel ?text ; hsvo:objective ?o
+        FILTER (LANG(?text) = "sv") }
         GROUP BY ?text""")
     assert [(str(r["text"]), int(r["n"])) for r in table.rows] == [(MALBILD, 4)]
 
@@ -316,6 +317,7 @@ def test_local_priorities_and_objectives_per_focus_area(store):
     table = rows(store, """SELECT ?area ?name (COUNT(DISTINCT ?o) AS ?n) WHERE {
         ?p hsvo:objective ?o ; hsvo:definedIn doc:samverkansplan-hsvo-uppsala-2024-2026 ;
            skos:broader/skos:prefLabel ?area ; skos:prefLabel ?pref .
+        FILTER (LANG(?area) = "sv" && LANG(?pref) = "sv")
         OPTIONAL { ?p skos:altLabel ?alt }
         BIND (STR(COALESCE(?alt, ?pref)) AS ?name) }
         GROUP BY ?area ?name""")
