@@ -20,6 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "main_menu": {"sv": "Huvudmeny", "en": "Main menu"},
     "nav_questions": {"sv": "Frågor", "en": "Questions"},
     "nav_pictures": {"sv": "Bilder", "en": "Pictures"},
+    "nav_validate": {"sv": "Kontrollera en plan", "en": "Check a plan"},
     "nav_researchers": {"sv": "För forskare", "en": "For researchers"},
     "switch_language": {"sv": "In English", "en": "På svenska"},
     "intro": {
@@ -132,6 +133,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     "local_focus_area": {"sv": "Lokalt fokusområde", "en": "Local focus area"},
     "activity": {"sv": "Aktivitet", "en": "Activity"},
     "not_traced": {"sv": "(ingen koppling till länsstrategin)", "en": "(not traced to the county strategy)"},
+    # the plan validation page (/validate)
+    "validate_title": {"sv": 'Kontrollera en aktivitetslista', "en": 'Check an activity list'},
+    "validate_lead": {"sv": 'Ladda upp en aktivitetslista eller samverkansberättelse (CSV, Excel eller RDF). Den kontrolleras mot grafens organ, mål och regler; inget sparas.', "en": "Upload an activity list or follow-up report (CSV, Excel or RDF). It is checked against the graph's bodies, goals and rules; nothing is stored."},
+    "validate_file": {"sv": 'Fil', "en": 'File'},
+    "validate_file_hint": {"sv": 'Kolumner: Prioriterat område, Lokalt fokusområde, Aktivitet, Uppföljning, Ansvar (och Delaktiga, År, Status). Mall: data/templates/aktivitetslista-mall.xlsx.', "en": 'Columns: Prioriterat område, Lokalt fokusområde, Aktivitet, Uppföljning, Ansvar (and Delaktiga, År, Status). Template: data/templates/aktivitetslista-mall.xlsx.'},
+    "validate_meta": {"sv": 'Metadatafil (frivillig)', "en": 'Metadata file (optional)'},
+    "validate_details": {"sv": 'Uppgifter om planen (frivilliga)', "en": 'About the plan (optional)'},
+    "validate_municipality": {"sv": 'Kommun', "en": 'Municipality'},
+    "validate_year": {"sv": 'År', "en": 'Year'},
+    "validate_kind": {"sv": 'Typ', "en": 'Kind'},
+    "validate_activity_list": {"sv": 'Aktivitetslista', "en": 'Activity list'},
+    "validate_follow_up": {"sv": 'Samverkansberättelse (uppföljning)', "en": 'Follow-up report'},
+    "validate_plan": {"sv": 'Samverkansplan', "en": 'Collaboration plan'},
+    "validate_doc_title": {"sv": 'Titel', "en": 'Title'},
+    "validate_date": {"sv": 'Datum (ÅÅÅÅ-MM-DD)', "en": 'Date (YYYY-MM-DD)'},
+    "validate_diary_number": {"sv": 'Diarienummer', "en": 'Diary number'},
+    "validate_adopted_by": {"sv": 'Fastställd av', "en": 'Adopted by'},
+    "validate_adopted_on": {"sv": 'Fastställd datum', "en": 'Adopted on'},
+    "validate_follows_up": {"sv": 'Följer upp (lista)', "en": 'Follows up (list)'},
+    "validate_strict": {"sv": 'Strikt: varningar räknas som fel', "en": 'Strict: warnings count as violations'},
+    "validate_submit": {"sv": 'Kontrollera', "en": 'Check'},
+    "validate_unusable": {"sv": 'Filen kan inte användas', "en": 'The file cannot be used'},
+    "validate_api": {"sv": 'Samma kontroll som API: POST /validate (JSON). Import: POST /import med admin-token, eller hsvo import på kommandoraden.', "en": 'The same check as an API: POST /validate (JSON). Import: POST /import with the admin token, or hsvo import on the command line.'},
 }
 
 # Headings for result columns that many queries share; a query's header can name its own.

@@ -41,50 +41,6 @@ META_FIELDS = (
     "adopted_on",
     "follows_up",
 )
-WORDS: dict[str, dict[str, str]] = {
-    "title": {"sv": "Kontrollera en aktivitetslista", "en": "Check an activity list"},
-    "lead": {
-        "sv": "Ladda upp en aktivitetslista eller samverkansberättelse (CSV, Excel eller RDF). "
-        "Den kontrolleras mot grafens organ, mål och regler; inget sparas.",
-        "en": "Upload an activity list or follow-up report (CSV, Excel or RDF). It is checked "
-        "against the graph's bodies, goals and rules; nothing is stored.",
-    },
-    "file": {"sv": "Fil", "en": "File"},
-    "file_hint": {
-        "sv": "Kolumner: Prioriterat område, Lokalt fokusområde, Aktivitet, Uppföljning, Ansvar "
-        "(och Delaktiga, År, Status). Mall: data/templates/aktivitetslista-mall.xlsx.",
-        "en": "Columns: Prioriterat område, Lokalt fokusområde, Aktivitet, Uppföljning, Ansvar "
-        "(and Delaktiga, År, Status). Template: data/templates/aktivitetslista-mall.xlsx.",
-    },
-    "meta": {"sv": "Metadatafil (frivillig)", "en": "Metadata file (optional)"},
-    "details": {"sv": "Uppgifter om planen (frivilliga)", "en": "About the plan (optional)"},
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "year": {"sv": "År", "en": "Year"},
-    "kind": {"sv": "Typ", "en": "Kind"},
-    "activity_list": {"sv": "Aktivitetslista", "en": "Activity list"},
-    "follow_up": {"sv": "Samverkansberättelse (uppföljning)", "en": "Follow-up report"},
-    "plan": {"sv": "Samverkansplan", "en": "Collaboration plan"},
-    "doc_title": {"sv": "Titel", "en": "Title"},
-    "date": {"sv": "Datum (ÅÅÅÅ-MM-DD)", "en": "Date (YYYY-MM-DD)"},
-    "diary_number": {"sv": "Diarienummer", "en": "Diary number"},
-    "adopted_by": {"sv": "Fastställd av", "en": "Adopted by"},
-    "adopted_on": {"sv": "Fastställd datum", "en": "Adopted on"},
-    "follows_up": {"sv": "Följer upp (lista)", "en": "Follows up (list)"},
-    "strict": {
-        "sv": "Strikt: varningar räknas som fel",
-        "en": "Strict: warnings count as violations",
-    },
-    "submit": {"sv": "Kontrollera", "en": "Check"},
-    "unusable": {"sv": "Filen kan inte användas", "en": "The file cannot be used"},
-    "api": {
-        "sv": "Samma kontroll som API: POST /validate (JSON). Import: POST /import med "
-        "admin-token, eller hsvo import på kommandoraden.",
-        "en": "The same check as an API: POST /validate (JSON). Import: POST /import with the "
-        "admin token, or hsvo import on the command line.",
-    },
-}
-
-
 class _Upload:
     """The plan, its metadata and the options of one form submission."""
 
@@ -138,7 +94,6 @@ def _page(
         request,
         "validate.html",
         {
-            "words": WORDS,
             "report": report,
             "error": error,
             "accept": ",".join(SUPPORTED),
