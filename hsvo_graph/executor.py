@@ -171,7 +171,7 @@ class WorkerPool(Executor):
             raise
         self._idle.put(worker)
         if kind == "ok":
-            return payload  # type: ignore[no-any-return]
+            return payload
         if kind == "syntax":
             raise QuerySyntaxError(payload)
         raise StoreError(f"query failed: {payload}")

@@ -9,6 +9,7 @@ why each query fetches its nested parts itself.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Identifier
@@ -108,7 +109,7 @@ class Description:
             graph.add((self.iri, p, o))
         for node, pairs in self.nested.items():
             for p, o in pairs:
-                graph.add((node, p, o))  # type: ignore[arg-type]
+                graph.add((node, p, o))
         return graph
 
 
@@ -120,35 +121,37 @@ def describe(store: GraphStore, iri: str) -> Description | None:
     if not out.rows and not back.rows:
         return None
     description = Description(subject)
-    seen: set[tuple[Identifier, ...]] = set()
+    seen: set[tuple[Identifier | str | None, ...]] = set()
     nested: dict[Identifier, list[tuple[URIRef, Identifier]]] = defaultdict(list)
     for row in out.rows:
-        statement = (row["p"], row["o"], str(row["g"]))
+        # Table rows are typed as Identifier; a predicate is always an IRI (URIRef).
+        statement = (cast(URIRef, row["p"]), row["o"], str(row["g"]))
         if statement not in seen:
             seen.add(statement)
-            description.statements.append(statement)  # type: ignore[arg-type]
+            description.statements.append(statement)
         for node, p, o in ((row["o"], row.get("p2"), row.get("o2")),
                            (row.get("o2"), row.get("p3"), row.get("o3"))):
-            if p is not None and (node, p, o) not in seen:
+            # ?node and ?o are bound whenever ?p is (same triple pattern)
+            if p is not None and node is not None and o is not None and (node, p, o) not in seen:
                 seen.add((node, p, o))
-                nested[node].append((p, o))  # type: ignore[arg-type]
+                nested[node].append((cast(URIRef, p), o))
     description.nested = dict(nested)
     description.sources = _sources(description)
     for row in back.rows:
         if isinstance(row["s"], URIRef):
             if row.get("year") is not None:
                 description.years[str(row["s"])] = int(row["year"])
-            item = (row["s"], row["p"], str(row["g"]))
+            item = (row["s"], cast(URIRef, row["p"]), str(row["g"]))
             if item not in description.incoming:
-                description.incoming.append(item)  # type: ignore[arg-type]
+                description.incoming.append(item)
         elif row.get("ownerP") == PROV_QUALIFIED_SOURCE and row["p"] == PROV_ENTITY:
             citation = Citation(row["owner"], _text(row.get("section")), _text(row.get("page")))  # type: ignore[arg-type]
             if citation not in description.citations:
                 description.citations.append(citation)
-        elif isinstance(row.get("owner"), URIRef):
-            item = (row["owner"], row["ownerP"], str(row["g"]))
+        elif isinstance(owner := row.get("owner"), URIRef):
+            item = (owner, cast(URIRef, row["ownerP"]), str(row["g"]))
             if item not in description.incoming:
-                description.incoming.append(item)  # type: ignore[arg-type]
+                description.incoming.append(item)
     return description
 
 

@@ -46,7 +46,7 @@ class Snapshot:
         """A value computed from this state once (a dump, statistics) and then reused."""
         if key not in self._derived:
             self._derived[key] = compute(self)
-        return self._derived[key]  # type: ignore[no-any-return]
+        return self._derived[key]
 
 
 def read_quads(store: TrackedStore) -> list[ox.Quad]:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import cast
 
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -22,7 +23,7 @@ from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from .config import PROJECT_ROOT
 from .loading import parse_turtle
@@ -65,7 +66,7 @@ class DataGraph(Graph):
     query for every focus node with only the bindings changed, and parsing, not running,
     is what costs: this alone makes validating the 2025 list about eight times faster."""
 
-    def query(self, query_object: str | Query, *args: object, **kwargs: object) -> Result:  # type: ignore[override]
+    def query(self, query_object: str | Query, *args: object, **kwargs: object) -> Result:
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         return super().query(query_object, *args, **kwargs)  # type: ignore[arg-type]
@@ -75,7 +76,7 @@ def add_superclass_types(graph: Graph) -> None:
     """Give every typed node the superclasses of its types too (RDFS rule rdfs9), so that
     the shapes' SPARQL can say ``?x a hsvo:Body`` instead of a slow property path."""
     ancestors = {
-        c: set(graph.transitive_objects(c, RDFS.subClassOf)) - {c}
+        c: {a for a in graph.transitive_objects(c, RDFS.subClassOf) if a is not None} - {c}
         for c in set(graph.subjects(RDFS.subClassOf, None))
     }
     for node, cls in list(graph.subject_objects(RDF.type)):
@@ -116,7 +117,8 @@ def run_shapes(
             shacl_graph=shapes,
             inference="none",
             allow_warnings=True,
-            focus_nodes=sorted(focus) if focus is not None else None,
+            # subjects are IRIs or blank nodes (ordered Identifiers); rdflib types them as Node
+            focus_nodes=sorted(cast(Iterable[Identifier], focus)) if focus is not None else None,
         )
     if not isinstance(
         results, Graph
@@ -179,6 +181,9 @@ class _Explainer:
             get(result, SH.value),
             get(result, SH.resultPath),
         )
+        if focus is None:  # sh:focusNode is required on every SHACL validation result
+            raise ShapesError(f"pySHACL reported a result without sh:focusNode: {result}")
+        severity = get(result, SH.resultSeverity)
         message = self._texts(SH.message, constraint, shape) or Text(
             str(get(result, SH.resultMessage) or ""), str(get(result, SH.resultMessage) or "")
         )
@@ -186,7 +191,7 @@ class _Explainer:
         columns = self.plan.columns if self.plan else {}
         suggester = self.suggesters.get(shape) if isinstance(shape, URIRef) else None
         return Finding(
-            severity=_SEVERITY.get(get(result, SH.resultSeverity), "violation"),
+            severity=_SEVERITY.get(severity, "violation") if severity is not None else "violation",
             rule=str(shape),
             message=Text(
                 self._fill(message.sv, focus, value), self._fill(message.en, focus, value)
@@ -196,7 +201,8 @@ class _Explainer:
             row=location.row if location else None,
             subject=(location.title if location and location.title else None)
             or self.display(focus, quoted=False),
-            column=columns.get(path) or columns.get(shape),
+            column=(columns.get(path) if isinstance(path, URIRef) else None)
+            or (columns.get(shape) if isinstance(shape, URIRef) else None),
             value=self.display(value, quoted=False) if value is not None else None,
             suggestions=suggester(focus).closest(self.display(value, quoted=False))
             if suggester and value is not None
@@ -223,12 +229,12 @@ class _Explainer:
         """The message with its ``{?value}``/``{$this}`` filled in; names stay Swedish in
         both languages, as they are written in the plan."""
         terms = {"this": focus, "value": value}
-        return _PLACEHOLDER.sub(
-            lambda m: (
-                self.display(terms[m.group(1)]) if terms.get(m.group(1)) is not None else m.group(0)
-            ),
-            template,
-        )
+
+        def fill(m: re.Match[str]) -> str:
+            term = terms.get(m.group(1))
+            return self.display(term) if term is not None else m.group(0)
+
+        return _PLACEHOLDER.sub(fill, template)
 
     def display(self, node: Node, quoted: bool = True) -> str:
         """How a term reads in a report: the text the user wrote, a label, or a short IRI."""

@@ -15,7 +15,9 @@ class PublicDataCORS:
     """Starlette's CORSMiddleware (any origin, GET/HEAD/POST, no credentials), applied to
     ``paths`` and everything under them."""
 
-    def __init__(self, app: ASGIApp, paths: Sequence[str] = PUBLIC_DATA_PATHS, **options: Any) -> None:
+    def __init__(
+        self, app: ASGIApp, /, paths: Sequence[str] = PUBLIC_DATA_PATHS, **options: Any
+    ) -> None:
         self.app = app
         self.paths = tuple(paths)
         self.cors = CORSMiddleware(

@@ -11,19 +11,19 @@ from ..store import GraphStore
 
 
 def get_store(request: Request) -> GraphStore:
-    return request.app.state.store  # type: ignore[no-any-return]
+    return request.app.state.store
 
 
 def get_catalog(request: Request) -> dict[str, CannedQuery]:
-    return request.app.state.catalog  # type: ignore[no-any-return]
+    return request.app.state.catalog
 
 
 def get_executor(request: Request) -> Executor:
-    return request.app.state.executor  # type: ignore[no-any-return]
+    return request.app.state.executor
 
 
 def get_app_settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]

@@ -4,6 +4,7 @@ not do) and whom it supports or belongs to."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from rdflib import Literal
 
@@ -115,7 +116,8 @@ def orgchart_data(store: GraphStore, lang: str) -> OrgChart:
     for row in store.select(_MANDATES, bind).rows:
         body = bodies.get(str(row["body"]))
         if body is not None:
-            target = body.grants if row["granted"].toPython() else body.withholds  # type: ignore[union-attr]
+            granted = cast(Literal, row["granted"])  # always bound to a boolean literal by BIND
+            target = body.grants if granted.toPython() else body.withholds
             target.append(str(row["powerName"]))
     for row in store.select(_RELATIONS, bind).rows:
         body = bodies.get(str(row["body"]))
@@ -156,7 +158,7 @@ def draw_orgchart(
     for j, level in enumerate(chart.levels):
         canvas.text(label_w + j * col_w + col_w / 2, 24, [names[level]], size=15, weight="bold",
                     anchor="middle")
-    y = head_h
+    y: float = head_h
     for tier in chart.tiers:
         row_top = y
         row_h = 0.0

@@ -50,7 +50,7 @@ def rdf_plan(graph: Graph, name: str, meta: PlanMeta) -> Plan:
             document=document,
             graph=GRAPH["plan-" + local],
             municipality=meta.municipality,
-            year=int(start) if start is not None else meta.year,
+            year=int(str(start)) if start is not None else meta.year,
             title=names.label(graph, document) if document is not None else None,
             notes=notes,
         ),

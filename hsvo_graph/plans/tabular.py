@@ -417,12 +417,13 @@ class SheetPlan:
         )
         return area
 
-    def _priority(self, text: str) -> Node | None:
+    def _priority(self, text: str) -> URIRef | None:
         """The prioritised area (or county focus area/sub-goal) a row names: this plan's
         own first, then any plan's, then the county's."""
         found = self._own_first(self._priorities.lookup(text) if text else set())
         local = [p for p in found if (p, RDF.type, HSVO.PriorityArea) in self.context]
-        return (local or found or [None])[0]
+        candidates = local or found
+        return candidates[0] if candidates else None
 
     def _own_first(self, goals: set[URIRef]) -> list[URIRef]:
         """Goals of the same name, those of this list's collaboration plan first (Uppsala
@@ -446,9 +447,11 @@ class SheetPlan:
 def _within(graph: Graph, document: Node, year: int) -> bool:
     start = graph.value(document, HSVO.startYear)
     end = graph.value(document, HSVO.endYear)
+    if start is None or end is None:
+        return False
     try:
-        return int(start) <= year <= int(end)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(str(start)) <= year <= int(str(end))
+    except ValueError:
         return False
 
 

@@ -18,6 +18,8 @@ from ..binding import bind_values, check_iri
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 
+QueryKind = Kind["solutions", "boolean", "graph"]
+
 
 class StoreError(RuntimeError):
     """The store failed or could not be reached; the message says which and why."""
@@ -31,7 +33,7 @@ class QuerySyntaxError(ValueError):
 class QueryResponse:
     """A query result exactly as serialised by the store, ready to send on."""
 
-    kind: Kind["solutions", "boolean", "graph"]
+    kind: QueryKind
     media_type: str
     body: bytes
 

@@ -2,11 +2,12 @@
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
 from ..results import RDF_FORMATS, SOLUTION_FORMATS
-from .base import GraphStore, QueryResponse, QuerySyntaxError, StoreError
+from .base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
 
 
 class EmbeddedStore(GraphStore):
@@ -49,12 +50,15 @@ class EmbeddedStore(GraphStore):
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
+        # With no output file, pyoxigraph's serialize/dump return bytes; the stubs say bytes | None.
         if isinstance(result, ox.QueryTriples):
             return QueryResponse(
-                "graph", graph_format, result.serialize(format=RDF_FORMATS[graph_format])
+                "graph",
+                graph_format,
+                cast(bytes, result.serialize(format=RDF_FORMATS[graph_format])),
             )
-        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        body = result.serialize(format=SOLUTION_FORMATS[solutions_format])
+        kind: QueryKind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+        body = cast(bytes, result.serialize(format=SOLUTION_FORMATS[solutions_format]))
         return QueryResponse(kind, solutions_format, body)
 
     def update(self, sparql_update: str) -> None:
@@ -69,7 +73,8 @@ class EmbeddedStore(GraphStore):
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def read_graph(self, graph: str) -> bytes:
-        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        dumped = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        return cast(bytes, dumped)  # bytes when no output file is given; the stubs say bytes | None
 
     def close(self) -> None:
         if self.path is not None:

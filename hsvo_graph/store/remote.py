@@ -13,7 +13,7 @@ import httpx
 from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from .base import GraphStore, QueryResponse, QuerySyntaxError, StoreError
+from .base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
 
 _SOLUTION_TYPES = (
     "application/sparql-results+json",
@@ -68,7 +68,8 @@ class RemoteStore(GraphStore):
             raise StoreError(f"remote query to {self.query_url} failed: {exc}") from exc
         media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         if media_type in _SOLUTION_TYPES:
-            kind = "boolean" if b'"boolean"' in body[:200] or b"<boolean>" in body else "solutions"
+            is_boolean = b'"boolean"' in body[:200] or b"<boolean>" in body
+            kind: QueryKind = "boolean" if is_boolean else "solutions"
             return QueryResponse(kind, media_type, body)
         return QueryResponse("graph", media_type, body)
 

@@ -73,7 +73,7 @@ def _context(request: Request, store: GraphStore, settings: SettingsDep) -> Cont
     generation = getattr(store, "generation", None)
     cached = getattr(request.app.state, "plan_context", None)
     if generation is not None and cached is not None and cached[0] == generation:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     context = context_from_store(store, settings)
     request.app.state.plan_context = (generation, context)
     return context
