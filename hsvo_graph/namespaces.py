@@ -7,7 +7,6 @@ from rdflib import Namespace
 
 BASE = "https://w3id.org/hsvo-graph/"
 HSVO = Namespace(BASE + "ontology#")
-ONTOLOGY_IRI = BASE + "ontology"
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
 

@@ -50,7 +50,6 @@ class Format:
     names: tuple[str, ...]
     label: str
     aliases: tuple[str, ...] = ()
-    extension: str = ""
 
     @property
     def content_type(self) -> str:
@@ -59,19 +58,18 @@ class Format:
 
 
 SPARQL_JSON = Format("application/sparql-results+json", ("json", "srj"), "SPARQL JSON",
-                     ("application/json",), "srj")
+                     ("application/json",))
 SPARQL_XML = Format("application/sparql-results+xml", ("xml", "srx"), "SPARQL XML",
-                    ("application/xml", "text/xml"), "srx")
-CSV = Format("text/csv", ("csv",), "CSV", (), "csv")
-TSV = Format("text/tab-separated-values", ("tsv",), "TSV", (), "tsv")
-TURTLE = Format("text/turtle", ("turtle", "ttl"), "Turtle", ("application/x-turtle",), "ttl")
-N_TRIPLES = Format("application/n-triples", ("ntriples", "nt"), "N-Triples", ("text/plain",), "nt")
+                    ("application/xml", "text/xml"))
+CSV = Format("text/csv", ("csv",), "CSV", ())
+TSV = Format("text/tab-separated-values", ("tsv",), "TSV", ())
+TURTLE = Format("text/turtle", ("turtle", "ttl"), "Turtle", ("application/x-turtle",))
+N_TRIPLES = Format("application/n-triples", ("ntriples", "nt"), "N-Triples", ("text/plain",))
 RDF_XML = Format("application/rdf+xml", ("rdfxml", "rdf", "xml"), "RDF/XML",
-                 ("application/xml", "text/xml"), "rdf")
-JSON_LD = Format("application/ld+json", ("jsonld", "json"), "JSON-LD", ("application/json",),
-                 "jsonld")
-TRIG = Format("application/trig", ("trig",), "TriG", (), "trig")
-N_QUADS = Format("application/n-quads", ("nquads", "nq"), "N-Quads", (), "nq")
+                 ("application/xml", "text/xml"))
+JSON_LD = Format("application/ld+json", ("jsonld", "json"), "JSON-LD", ("application/json",))
+TRIG = Format("application/trig", ("trig",), "TriG", ())
+N_QUADS = Format("application/n-quads", ("nquads", "nq"), "N-Quads", ())
 HTML = "text/html"
 
 # In the server's order of preference: the first acceptable one wins a tie.

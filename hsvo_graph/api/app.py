@@ -13,10 +13,9 @@ from ..canned import load_catalog
 from ..config import Settings, get_settings
 from ..loading import load
 from ..executor import open_executor
-from ..store import GraphStore, open_store
+from ..store import GraphStore, RemoteStore, open_store
 from ..tracking import TrackedStore
 from .cors import PublicDataCORS
-from .rendering import TEMPLATES
 from .routes import (
     canned, dumps, graph_store, ontology, pages, pictures, resources, sparql, sparql_docs,
 )
@@ -41,6 +40,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if own and settings.store == "embedded" and not app.state.store.graph_names():
             report = load(app.state.store, settings)
             log.info("seeded empty store with %d triples", report.total)
+        if isinstance(app.state.store.inner, RemoteStore):
+            app.state.store.inner.check_union_default_graph()
         app.state.executor = open_executor(
             app.state.store, settings.query_time_limit_s, settings.query_workers
         )
@@ -63,7 +64,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     app.state.catalog = catalog
-    app.state.templates = TEMPLATES
     app.include_router(pages.router)
     app.include_router(sparql.router)
     app.include_router(sparql_docs.router)

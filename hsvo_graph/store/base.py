@@ -6,11 +6,11 @@ runs the same on the embedded pyoxigraph store and on an external triplestore.
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal as Kind
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from ..binding import bind_values, check_iri
@@ -151,10 +151,3 @@ class GraphStore(ABC):
             f"GRAPH <{check_iri(iri)}> {{\n{ntriples_of(g)}}}" for iri, g in graphs.items()
         )
         self.update(" ;\n".join(ops) + f" ;\nINSERT DATA {{\n{blocks}\n}}")
-
-    def dataset(self, graphs: Iterable[str] | None = None) -> Dataset:
-        """A copy of the named graphs as an rdflib Dataset (for validation and dumps)."""
-        ds = Dataset()
-        for iri in graphs if graphs is not None else self.graph_names():
-            ds.graph(URIRef(iri)).parse(data=self.read_graph(iri), format="nt")
-        return ds
