@@ -13,10 +13,10 @@ import time
 
 from rdflib import Dataset, URIRef
 
-from hsvo_graph.binding import bind_values
-from hsvo_graph.canned import bind_arguments, load_catalog
+from hsvo_graph.sparql.binding import bind_values
+from hsvo_graph.canned.catalog import bind_arguments, load_catalog
 from hsvo_graph.config import Settings
-from hsvo_graph.loading import build_graphs
+from hsvo_graph.graph.loading import build_graphs
 from hsvo_graph.store import EmbeddedStore
 
 

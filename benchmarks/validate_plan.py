@@ -21,13 +21,13 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, Graph
 
 from hsvo_graph.config import PROJECT_ROOT, Settings
-from hsvo_graph.loading import load
+from hsvo_graph.graph.loading import load
 from hsvo_graph.namespaces import HSVO, INFERRED_GRAPH
-from hsvo_graph.plans import read_plan
-from hsvo_graph.plans.context import Context, context_from_store, ontology
-from hsvo_graph.plans.meta import meta_beside
+from hsvo_graph.validation.plans import read_plan
+from hsvo_graph.validation.context import Context, context_from_store, ontology
+from hsvo_graph.validation.meta import meta_beside
 from hsvo_graph.store import EmbeddedStore
-from hsvo_graph.validation import shapes_graph, validate_plan
+from hsvo_graph.validation.check import shapes_graph, validate_plan
 
 EXAMPLE = PROJECT_ROOT / "data" / "templates" / "examples" / "aktivitetslista-uppsala-2025.csv"
 

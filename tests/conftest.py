@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from hsvo_graph.api.app import create_app
 from hsvo_graph.config import PROJECT_ROOT, Settings
-from hsvo_graph.loading import load
+from hsvo_graph.graph.loading import load
 from hsvo_graph.store import EmbeddedStore, RemoteStore
 
 from .servers import chromium, running_oxigraph, serving

@@ -1,6 +1,6 @@
 """The 2025 activity list in the graph matches the seed, and the example question answers it."""
 
-from hsvo_graph.canned import load_catalog, run_canned
+from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import sparql_prologue
 from hsvo_graph.store import GraphStore

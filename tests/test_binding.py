@@ -3,8 +3,8 @@
 import pytest
 from rdflib import Literal, URIRef
 
-from hsvo_graph.binding import BindingError, bind_values, keywords, where_group_start
-from hsvo_graph.canned import ParameterError, bind_arguments, load_catalog, run_canned
+from hsvo_graph.sparql.binding import BindingError, bind_values, keywords, where_group_start
+from hsvo_graph.canned.catalog import ParameterError, bind_arguments, load_catalog, run_canned
 
 HOSTILE = [
     '"} UNION { ?s ?p ?o }',
@@ -79,7 +79,7 @@ def test_arguments_are_checked_against_the_declared_parameters(settings):
 
 
 def test_default_latest_is_only_for_years(tmp_path):
-    from hsvo_graph.canned import CatalogError, parse_canned_query
+    from hsvo_graph.canned.catalog import CatalogError, parse_canned_query
 
     path = tmp_path / "bad.rq"
     path.write_text("#+ title: x\n#+ parameters:\n#+   - name: body\n#+     type: body\n"

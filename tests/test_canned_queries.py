@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from hsvo_graph.canned import (
+from hsvo_graph.canned.catalog import (
     CatalogError,
     fold_text,
     load_catalog,
     parse_canned_query,
     run_canned,
 )
-from hsvo_graph.formats import table_rows
+from hsvo_graph.canned.tables import table_rows
 
 from .expected import ACTIVITIES_2025, ALN_NARA_VARD_2025, VS_KOMPETENS_2025
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from hsvo_graph.cli import main
+from hsvo_graph.cli.main import main
 
 from .expected import ALN_NARA_VARD_2025, VS_KOMPETENS_2025
 

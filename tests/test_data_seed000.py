@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from hsvo_graph.canned import load_catalog, run_canned
+from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import sparql_prologue
 from hsvo_graph.store import GraphStore, Table

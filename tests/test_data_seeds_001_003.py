@@ -8,7 +8,7 @@ Tests that read the seeds themselves use the ``seeds_dir`` fixture and skip with
 import re
 from pathlib import Path
 
-from hsvo_graph.canned import load_catalog, run_canned
+from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import sparql_prologue
 from hsvo_graph.store import GraphStore

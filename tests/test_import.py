@@ -13,11 +13,11 @@ from fastapi.testclient import TestClient
 
 from hsvo_graph.api.app import create_app
 from hsvo_graph.config import Settings
-from hsvo_graph.loading import load
+from hsvo_graph.graph.loading import load
 from hsvo_graph.namespaces import GRAPH, HSVO, INFERRED_GRAPH
-from hsvo_graph.plan_import import import_plan
-from hsvo_graph.plans import PlanMeta, read_plan
-from hsvo_graph.plans.context import context_from_store
+from hsvo_graph.validation.importing import import_plan
+from hsvo_graph.validation.plans import PlanMeta, read_plan
+from hsvo_graph.validation.context import context_from_store
 from hsvo_graph.store import EmbeddedStore, GraphStore, RemoteStore, StoreError
 
 PLAN_2026 = (
@@ -127,7 +127,7 @@ _CRASH = textwrap.dedent("""
             real_update(self, sparql_update)
         os.kill(os.getpid(), signal.SIGKILL)
     EmbeddedStore.update = crashing_update
-    from hsvo_graph.cli import main
+    from hsvo_graph.cli.main import main
     main(["--store-path", str(path), "import", "--municipality", "Uppsala", "--year", "2026",
           str(plan)])
 """)

@@ -3,8 +3,8 @@
 from rdflib import Graph, Namespace, URIRef
 
 from hsvo_graph.config import Settings
-from hsvo_graph.inference import infer
-from hsvo_graph.loading import source_graphs
+from hsvo_graph.graph.inference import infer
+from hsvo_graph.graph.loading import source_graphs
 from hsvo_graph.namespaces import HSVO, INFERRED_GRAPH
 
 EX = Namespace("http://example.org/")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hsvo_graph.config import Settings
-from hsvo_graph.loading import LoadError, load, parse_turtle
+from hsvo_graph.graph.loading import LoadError, load, parse_turtle
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, data_graph_iri
 from hsvo_graph.store import EmbeddedStore
 

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from hsvo_graph.canned import load_catalog
+from hsvo_graph.canned.catalog import load_catalog
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hsvo_graph.cli import main
+from hsvo_graph.cli.main import main
 from hsvo_graph.namespaces import INFERRED_GRAPH, data_graph_iri
 from hsvo_graph.store import EmbeddedStore, RemoteStore
 

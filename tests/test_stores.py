@@ -3,7 +3,7 @@ server started by the tests (``oxigraph serve`` on 127.0.0.1)."""
 
 import pytest
 
-from hsvo_graph.canned import load_catalog, run_canned
+from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.store import QuerySyntaxError, RemoteStore, StoreError
 
 from .expected import ALN_NARA_VARD_2025

@@ -6,16 +6,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hsvo_graph.cli import main
+from hsvo_graph.cli.main import main
 from hsvo_graph.config import Settings
-from hsvo_graph.loading import load
-from hsvo_graph.plan_import import import_plan
-from hsvo_graph.plans import PlanError, read_plan
-from hsvo_graph.plans.context import Context, context_from_store
-from hsvo_graph.plans.meta import meta_beside
-from hsvo_graph.plans.readers import MAX_BYTES, MAX_ROWS
+from hsvo_graph.graph.loading import load
+from hsvo_graph.validation.importing import import_plan
+from hsvo_graph.validation.plans import PlanError, read_plan
+from hsvo_graph.validation.context import Context, context_from_store
+from hsvo_graph.validation.meta import meta_beside
+from hsvo_graph.validation.readers import MAX_BYTES, MAX_ROWS
 from hsvo_graph.store import EmbeddedStore
-from hsvo_graph.validation import validate_plan
+from hsvo_graph.validation.check import validate_plan
 
 BROKEN = Path(__file__).parent / "plans" / "broken"
 

@@ -9,15 +9,15 @@ from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.namespace import SH
 
 from hsvo_graph.config import PROJECT_ROOT, Settings
-from hsvo_graph.loading import load
+from hsvo_graph.graph.loading import load
 from hsvo_graph.namespaces import HSVO
-from hsvo_graph.plans import Plan, PlanMeta, read_plan
-from hsvo_graph.plans.context import Context, context_from_store
-from hsvo_graph.plans.meta import meta_beside, parse_meta
-from hsvo_graph.plans.names import label
-from hsvo_graph.plans.report import to_html, to_json, to_text, to_turtle
+from hsvo_graph.validation.plans import Plan, PlanMeta, read_plan
+from hsvo_graph.validation.context import Context, context_from_store
+from hsvo_graph.validation.meta import meta_beside, parse_meta
+from hsvo_graph.validation.names import label
+from hsvo_graph.validation.report import to_html, to_json, to_text, to_turtle
 from hsvo_graph.store import EmbeddedStore
-from hsvo_graph.validation import validate_plan
+from hsvo_graph.validation.check import validate_plan
 
 from .expected import (
     ACTIVITIES_2025,

@@ -9,9 +9,9 @@ import pytest
 from rdflib import RDFS, Graph, URIRef
 
 from hsvo_graph.namespaces import HSVO, ID, INFERRED_GRAPH
-from hsvo_graph.plans.model import Finding
+from hsvo_graph.validation.model import Finding
 from hsvo_graph.store import GraphStore
-from hsvo_graph.validation import run_shapes
+from hsvo_graph.validation.check import run_shapes
 
 from .expected import TL_ONLY_2025
 

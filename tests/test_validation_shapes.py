@@ -11,9 +11,9 @@ from rdflib import RDF, Graph, Literal
 from rdflib.namespace import SH
 
 from hsvo_graph.config import Settings
-from hsvo_graph.plans.context import ontology
-from hsvo_graph.plans.model import SHAPES
-from hsvo_graph.validation import run_shapes, shapes_graph
+from hsvo_graph.validation.context import ontology
+from hsvo_graph.validation.model import SHAPES
+from hsvo_graph.validation.check import run_shapes, shapes_graph
 
 CASES = Path(__file__).parent / "shapes"
 CONTEXT = CASES / "_context.ttl"

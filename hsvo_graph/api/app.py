@@ -8,21 +8,21 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from .. import __version__
-from ..canned import load_catalog
-from ..config import Settings, get_settings
-from ..loading import load
-from ..executor import open_executor
-from ..store import GraphStore, RemoteStore, open_store
-from ..tracking import TrackedStore
-from .cors import PublicDataCORS
-from .routes import (
+from hsvo_graph import __version__
+from hsvo_graph.canned.catalog import load_catalog
+from hsvo_graph.config import Settings, get_settings
+from hsvo_graph.graph.loading import load
+from hsvo_graph.sparql.executor import open_executor
+from hsvo_graph.store import GraphStore, RemoteStore, open_store
+from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.api.cors import PublicDataCORS
+from hsvo_graph.api.routes import (
     canned, dumps, graph_store, ontology, pages, pictures, resources, sparql, sparql_docs,
 )
-from .routes import validate
+from hsvo_graph.api.routes import validate
 
 log = logging.getLogger("hsvo_graph")
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:

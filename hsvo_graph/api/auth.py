@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException
 
-from .deps import SettingsDep
+from hsvo_graph.api.deps import SettingsDep
 
 
 def require_admin(

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ..canned import CannedQuery
-from ..config import Settings
-from ..executor import Executor
-from ..store import GraphStore
+from hsvo_graph.canned.catalog import CannedQuery
+from hsvo_graph.config import Settings
+from hsvo_graph.sparql.executor import Executor
+from hsvo_graph.store import GraphStore
 
 
 def get_store(request: Request) -> GraphStore:

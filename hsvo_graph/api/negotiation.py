@@ -3,7 +3,7 @@ default — so browsers get HTML while scripts and curl get data without asking.
 
 from fastapi import HTTPException
 
-from ..accept import accept_ranges, range_quality
+from hsvo_graph.sparql.accept import accept_ranges, range_quality
 
 MEDIA_TYPES: dict[str, str] = {
     "html": "text/html",

@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from ..i18n import COOKIE, LANGUAGES, Translator, localise, pick_language
+from hsvo_graph.web.i18n import COOKIE, LANGUAGES, Translator, localise, pick_language
 
 
 def capfirst(text: str) -> str:
@@ -44,7 +44,7 @@ def page_context(request: Request) -> dict[str, Any]:
 
 
 TEMPLATES = Jinja2Templates(
-    directory=str(Path(__file__).resolve().parent.parent / "templates"),
+    directory=str(Path(__file__).resolve().parent.parent / "web" / "templates"),
     context_processors=[page_context],
 )
 TEMPLATES.env.filters["capfirst"] = capfirst

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 from fastapi import Request, Response
 from fastapi.responses import PlainTextResponse
 
-from ..protocol import ProtocolError
+from hsvo_graph.sparql.protocol import ProtocolError
 
 
 def media_type_of(request: Request) -> str:

@@ -1,9 +1,9 @@
 """Stores behind one interface; ``open_store`` picks the one the settings ask for."""
 
-from ..config import Settings
-from .base import GraphStore, QueryResponse, QuerySyntaxError, StoreError, Table
-from .embedded import EmbeddedStore
-from .remote import RemoteStore
+from hsvo_graph.config import Settings
+from hsvo_graph.store.base import GraphStore, QueryResponse, QuerySyntaxError, StoreError, Table
+from hsvo_graph.store.embedded import EmbeddedStore
+from hsvo_graph.store.remote import RemoteStore
 
 __all__ = [
     "EmbeddedStore",

@@ -13,7 +13,7 @@ from typing import Literal as Kind
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
-from ..binding import bind_values, check_iri
+from hsvo_graph.sparql.binding import bind_values, check_iri
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -119,7 +119,7 @@ class GraphStore(ABC):
     def select(
         self, sparql: str, bindings: Mapping[str, Sequence[Identifier]] | None = None
     ) -> Table:
-        """Run a SELECT query with parameters bound as RDF terms (see hsvo_graph.binding)."""
+        """Run a SELECT query with parameters bound as RDF terms (see hsvo_graph.sparql.binding)."""
         response = self.query(bind_values(sparql, bindings or {}))
         if response.kind != "solutions":
             raise QuerySyntaxError("expected a SELECT query")

@@ -6,8 +6,8 @@ from typing import cast
 
 import pyoxigraph as ox
 
-from ..results import RDF_FORMATS, SOLUTION_FORMATS
-from .base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
+from hsvo_graph.sparql.results import RDF_FORMATS, SOLUTION_FORMATS
+from hsvo_graph.store.base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
 
 
 class EmbeddedStore(GraphStore):

@@ -13,7 +13,7 @@ import httpx
 from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from .base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
+from hsvo_graph.store.base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
 
 _SOLUTION_TYPES = (
     "application/sparql-results+json",

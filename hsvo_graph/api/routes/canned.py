@@ -14,15 +14,15 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from ...canned import CannedQuery, ParameterError, run_canned, with_defaults
-from ...display import ResultTable, result_table
-from ...formats import to_csv, to_json, to_xlsx
-from ...i18n import Translator, localise
-from ...store import GraphStore, QuerySyntaxError, StoreError, Table
-from ..deps import CatalogDep, StoreDep
-from ..forms import form_fields
-from ..negotiation import MEDIA_TYPES, negotiate
-from ..rendering import language, render, url_with
+from hsvo_graph.canned.catalog import CannedQuery, ParameterError, run_canned, with_defaults
+from hsvo_graph.web.display import ResultTable, result_table
+from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
+from hsvo_graph.web.i18n import Translator, localise
+from hsvo_graph.store import GraphStore, QuerySyntaxError, StoreError, Table
+from hsvo_graph.api.deps import CatalogDep, StoreDep
+from hsvo_graph.web.forms import form_fields
+from hsvo_graph.api.negotiation import MEDIA_TYPES, negotiate
+from hsvo_graph.api.rendering import language, render, url_with
 
 FORMATS = ["json", "html", "csv", "xlsx"]
 _RESERVED = {"format", "lang"}

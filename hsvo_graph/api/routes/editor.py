@@ -13,10 +13,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from ...binding import BindingError, bind_values
-from ...canned import CannedQuery, ParameterError, bind_arguments
-from ...namespaces import PREFIXES
-from ..rendering import language, render
+from hsvo_graph.sparql.binding import BindingError, bind_values
+from hsvo_graph.canned.catalog import CannedQuery, ParameterError, bind_arguments
+from hsvo_graph.namespaces import PREFIXES
+from hsvo_graph.api.rendering import language, render
 
 DEFAULT_QUERY = """SELECT ?board ?name ?abbreviation WHERE {
   ?board a hsvo:Board ;

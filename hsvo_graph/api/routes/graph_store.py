@@ -12,16 +12,16 @@ import anyio
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 
-from ...binding import BindingError, check_iri
-from ...exports import dataset_file, graph_file, union_file
-from ...guard import ForbiddenQuery, check_admin_update
-from ...loading import LoadError, check_nfc
-from ...protocol import OFFERS, ProtocolError, negotiate
-from ...results import RDF_FORMATS, serialize_rdf
-from ...store import QuerySyntaxError, StoreError
-from ..auth import AdminDep
-from ..deps import ExecutorDep, SettingsDep, StoreDep
-from ..transport import (
+from hsvo_graph.sparql.binding import BindingError, check_iri
+from hsvo_graph.sparql.dumps import dataset_file, graph_file, union_file
+from hsvo_graph.sparql.guard import ForbiddenQuery, check_admin_update
+from hsvo_graph.graph.loading import LoadError, check_nfc
+from hsvo_graph.sparql.protocol import OFFERS, ProtocolError, negotiate
+from hsvo_graph.sparql.results import RDF_FORMATS, serialize_rdf
+from hsvo_graph.store import QuerySyntaxError, StoreError
+from hsvo_graph.api.auth import AdminDep
+from hsvo_graph.api.deps import ExecutorDep, SettingsDep, StoreDep
+from hsvo_graph.api.transport import (
     conditional_response,
     decode,
     form_fields,

@@ -4,8 +4,8 @@ from fastapi import APIRouter, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from ...ontology_docs import ontology_html
-from ..deps import SettingsDep
+from hsvo_graph.web.ontology_docs import ontology_html
+from hsvo_graph.api.deps import SettingsDep
 
 router = APIRouter(tags=["Ontology"])
 

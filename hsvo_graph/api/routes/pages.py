@@ -7,10 +7,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from ... import __version__
-from ...namespaces import PREFIXES
-from ..deps import CatalogDep, StoreDep
-from ..rendering import render
+from hsvo_graph import __version__
+from hsvo_graph.namespaces import PREFIXES
+from hsvo_graph.api.deps import CatalogDep, StoreDep
+from hsvo_graph.api.rendering import render
 
 router = APIRouter()
 

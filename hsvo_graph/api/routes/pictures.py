@@ -8,18 +8,18 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
-from ...canned import run_canned
-from ...display import fetch_labels
-from ...i18n import Translator
-from ...namespaces import HSVO
-from ...pictures import activity_years
-from ...pictures.goaltree import draw_goal_tree, goal_tree
-from ...pictures.heatmap import cell_link, draw_heatmap, heatmap_data, shade
-from ...pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
-from ...store import GraphStore
-from ..deps import CatalogDep, StoreDep
-from ..negotiation import negotiate
-from ..rendering import language, render, url_with
+from hsvo_graph.canned.catalog import run_canned
+from hsvo_graph.web.display import fetch_labels
+from hsvo_graph.web.i18n import Translator
+from hsvo_graph.namespaces import HSVO
+from hsvo_graph.web.pictures import activity_years
+from hsvo_graph.web.pictures.goaltree import draw_goal_tree, goal_tree
+from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, shade
+from hsvo_graph.web.pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
+from hsvo_graph.store import GraphStore
+from hsvo_graph.api.deps import CatalogDep, StoreDep
+from hsvo_graph.api.negotiation import negotiate
+from hsvo_graph.api.rendering import language, render, url_with
 
 router = APIRouter(tags=["Pictures"])
 

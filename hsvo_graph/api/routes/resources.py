@@ -13,12 +13,12 @@ from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
-from ...display import Cell, cell, compact, fetch_labels, iris_in
-from ...namespaces import ID, PREFIXES
-from ...resources import Description, describe
-from ..deps import StoreDep
-from ..negotiation import MEDIA_TYPES, negotiate
-from ..rendering import language, render, url_with
+from hsvo_graph.web.display import Cell, cell, compact, fetch_labels, iris_in
+from hsvo_graph.namespaces import ID, PREFIXES
+from hsvo_graph.web.resources import Description, describe
+from hsvo_graph.api.deps import StoreDep
+from hsvo_graph.api.negotiation import MEDIA_TYPES, negotiate
+from hsvo_graph.api.rendering import language, render, url_with
 
 router = APIRouter(tags=["Entities"])
 

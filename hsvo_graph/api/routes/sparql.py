@@ -11,16 +11,16 @@ from dataclasses import dataclass
 import anyio
 from fastapi import APIRouter, Request, Response
 
-from ...describe import (
+from hsvo_graph.sparql.describe import (
     DESCRIPTION_PREFIXES,
     service_description,
     statistics,
     void_description,
 )
-from ...executor import Executor, QueryTimeout, ServiceBusy
-from ...guard import ForbiddenQuery, check_public_query
-from ...namespaces import PREFIXES
-from ...protocol import (
+from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
+from hsvo_graph.sparql.guard import ForbiddenQuery, check_public_query
+from hsvo_graph.namespaces import PREFIXES
+from hsvo_graph.sparql.protocol import (
     OFFERS,
     SPARQL_JSON,
     TURTLE,
@@ -30,11 +30,11 @@ from ...protocol import (
     query_dataset,
     query_form,
 )
-from ...results import Encoded, serialize_rdf
-from ...store import QuerySyntaxError, StoreError
-from ...worker import QueryRequest
-from ..deps import ExecutorDep
-from ..transport import (
+from hsvo_graph.sparql.results import Encoded, serialize_rdf
+from hsvo_graph.store import QuerySyntaxError, StoreError
+from hsvo_graph.sparql.worker import QueryRequest
+from hsvo_graph.api.deps import ExecutorDep
+from hsvo_graph.api.transport import (
     conditional_response,
     decode,
     form_fields,
@@ -42,7 +42,7 @@ from ..transport import (
     plain_error,
     read_body,
 )
-from .editor import render_editor
+from hsvo_graph.api.routes.editor import render_editor
 
 router = APIRouter(tags=["SPARQL"])
 

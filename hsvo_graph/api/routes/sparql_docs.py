@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ...namespaces import INFERRED_GRAPH, PREFIXES
-from ...protocol import OFFERS, ProtocolError
-from ...sparql_examples import EXAMPLES, Example
-from ..deps import ExecutorDep
-from ..rendering import render
-from .dumps import DUMPS
-from .sparql import QueryParams, answer, base_url
+from hsvo_graph.namespaces import INFERRED_GRAPH, PREFIXES
+from hsvo_graph.sparql.protocol import OFFERS, ProtocolError
+from hsvo_graph.web.sparql_examples import EXAMPLES, Example
+from hsvo_graph.api.deps import ExecutorDep
+from hsvo_graph.api.rendering import render
+from hsvo_graph.api.routes.dumps import DUMPS
+from hsvo_graph.api.routes.sparql import QueryParams, answer, base_url
 
 router = APIRouter()
 

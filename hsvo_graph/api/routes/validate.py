@@ -14,18 +14,18 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from ...plan_import import ImportResult, import_plan
-from ...plans import PlanError, PlanMeta, read_plan
-from ...plans.context import Context, context_from_store
-from ...plans.meta import meta_from_mapping, parse_meta
-from ...plans.model import Report, Text
-from ...plans.readers import MAX_BYTES, SUPPORTED
-from ...plans.report import as_data, error_data
-from ...store import GraphStore, StoreError
-from ...validation import validate_plan
-from ..auth import AdminDep
-from ..deps import SettingsDep, StoreDep
-from ..rendering import render
+from hsvo_graph.validation.importing import ImportResult, import_plan
+from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
+from hsvo_graph.validation.context import Context, context_from_store
+from hsvo_graph.validation.meta import meta_from_mapping, parse_meta
+from hsvo_graph.validation.model import Report, Text
+from hsvo_graph.validation.readers import MAX_BYTES, SUPPORTED
+from hsvo_graph.validation.report import as_data, error_data
+from hsvo_graph.store import GraphStore, StoreError
+from hsvo_graph.validation.check import validate_plan
+from hsvo_graph.api.auth import AdminDep
+from hsvo_graph.api.deps import SettingsDep, StoreDep
+from hsvo_graph.api.rendering import render
 
 router = APIRouter(tags=["Plans"])
 

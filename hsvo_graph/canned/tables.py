@@ -1,0 +1,132 @@
+"""Turn query results into what people and programs read: a text table, CSV, JSON, and a
+real spreadsheet (XLSX) for people who continue in Excel or LibreOffice."""
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from hsvo_graph.store import Table
+
+
+def plain(term: Identifier | None) -> Any:
+    """A term as a plain value: IRIs and text as strings, numbers as numbers."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return value if isinstance(value, (int, float, bool)) else str(term)
+    return str(term)
+
+
+def table_rows(table: Table) -> list[dict[str, Any]]:
+    """Rows as dicts of plain values, one key per variable (None where unbound)."""
+    return [{v: plain(row.get(v)) for v in table.variables} for row in table.rows]
+
+
+def to_json(table: Table, **meta: Any) -> str:
+    """Friendly JSON: metadata, column names, and rows as objects with plain values."""
+    document = {**meta, "columns": table.variables, "count": len(table.rows), "rows": table_rows(table)}
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def to_csv(table: Table) -> str:
+    """CSV with a header row; UTF-8 text, values as in the graph."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.variables)
+    for row in table.rows:
+        writer.writerow(["" if row.get(v) is None else str(row[v]) for v in table.variables])
+    return out.getvalue()
+
+
+def _cell(term: Identifier | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    return str(term)
+
+
+def to_text(table: Table, width: int = 60) -> str:
+    """An aligned text table for terminals; long cells wrap at ``width`` characters."""
+    columns = table.variables
+    wrapped = [
+        [textwrap.wrap(_cell(row.get(c)), width) or [""] for c in columns] for row in table.rows
+    ]
+    widths = [
+        max([len(c)] + [len(line) for row in wrapped for line in row[i]])
+        for i, c in enumerate(columns)
+    ]
+    rule = "-+-".join("-" * w for w in widths)
+    lines = [" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), rule]
+    for row in wrapped:
+        for k in range(max(len(cell) for cell in row)):
+            lines.append(
+                " | ".join(
+                    (cell[k] if k < len(cell) else "").ljust(w)
+                    for cell, w in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+    lines.append(f"({len(table.rows)} row{'s' if len(table.rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _xlsx_value(term: Identifier | None) -> Any:
+    """Numbers, dates and booleans stay typed so that the spreadsheet can sort and sum."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, (int, float, bool, date, datetime)):
+            return value
+    return str(term)
+
+
+def to_xlsx(
+    table: Table,
+    headings: Sequence[str] | None = None,
+    *,
+    sheet: str = "Svar",
+    about: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    """An XLSX workbook: one sheet with the results (bold header row, frozen, IRIs as
+    hyperlinks) and, when ``about`` is given, a second sheet saying what was asked."""
+    book = Workbook()
+    results = book.active
+    results.title = sheet[:31]
+    results.append(list(headings or table.variables))
+    for cell in results[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        results.append([_xlsx_value(row.get(v)) for v in table.variables])
+        for column, variable in enumerate(table.variables, 1):
+            if isinstance(row.get(variable), URIRef):
+                target = results.cell(row=results.max_row, column=column)
+                target.hyperlink = str(row[variable])
+                target.style = "Hyperlink"
+    results.freeze_panes = "A2"
+    for column, variable in enumerate(table.variables, 1):
+        longest = max([len(str(results.cell(row=1, column=column).value))]
+                      + [len(str(row.get(variable, ""))) for row in table.rows])
+        results.column_dimensions[get_column_letter(column)].width = min(max(longest, 6) + 2, 80)
+    if about:
+        info = book.create_sheet("Om frågan")
+        for key, value in about:
+            info.append([key, value])
+        for cell in info["A"]:
+            cell.font = Font(bold=True)
+        info.column_dimensions["A"].width = 22
+        info.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

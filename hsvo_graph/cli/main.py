@@ -1,0 +1,201 @@
+"""The ``hsvo`` command: load the graph, query it, ask canned questions, serve it over HTTP."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from hsvo_graph import __version__
+from hsvo_graph.canned.catalog import CatalogError, ParameterError, load_catalog, run_canned
+from hsvo_graph.config import Settings, get_settings
+from hsvo_graph.canned.tables import to_csv, to_json, to_text
+from hsvo_graph.graph.loading import LoadError, load
+from hsvo_graph.namespaces import sparql_prologue
+from hsvo_graph.store import GraphStore, QuerySyntaxError, StoreError, open_store
+from hsvo_graph.store.base import table_from_json
+
+FORMATS = click.Choice(["table", "json", "csv"])
+
+
+def with_prefixes(sparql: str) -> str:
+    """The query with the project's prefixes declared first (the query's own win)."""
+    return sparql_prologue() + sparql
+
+
+@contextmanager
+def opened(settings: Settings) -> Iterator[GraphStore]:
+    """The configured store, closed afterwards; store errors become clean CLI errors."""
+    try:
+        store = open_store(settings)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield store
+    except (StoreError, QuerySyntaxError, ParameterError, LoadError, CatalogError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hsvo")
+@click.option("--store", type=click.Choice(["embedded", "remote"]), help="Which store to use "
+              "(default: embedded, or $HSVO_STORE).")
+@click.option("--store-path", type=click.Path(path_type=Path), help="Directory of the embedded "
+              "store (default: var/store, or $HSVO_STORE_PATH).")
+@click.option("--remote-query-url", help="SPARQL query endpoint of the remote store.")
+@click.option("--remote-update-url", help="SPARQL update endpoint of the remote store.")
+@click.option("--remote-gsp-url", help="Graph Store Protocol endpoint of the remote store.")
+@click.pass_context
+def main(ctx: click.Context, **options: object) -> None:
+    """hsvo-graph: the governance of HSVO (hälsa, stöd, vård och omsorg) in Uppsala county
+    as a knowledge graph.
+
+    \b
+    Typical use:
+      hsvo load                      build the graph from ontology/ and data/
+      hsvo ask                       list the ready-made questions
+      hsvo ask activities_by_body_and_area --body ÄLN --area "nära vård"
+      hsvo query "SELECT * WHERE { ?s a hsvo:Board }"
+      hsvo serve                     web pages and SPARQL endpoint on http://127.0.0.1:8000
+
+    Every option can also be set as an environment variable (HSVO_STORE, HSVO_STORE_PATH,
+    HSVO_REMOTE_QUERY_URL, …). Use --store remote to work against an external SPARQL 1.1
+    triplestore instead of the embedded one.
+    """
+    overrides = {k: v for k, v in options.items() if v is not None}
+    ctx.obj = get_settings().model_copy(update=overrides)
+
+
+@main.command("load")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_obj
+def load_command(settings: Settings, files: tuple[Path, ...]) -> None:
+    """Rebuild the store from ontology/ and data/ (and any extra FILES), with inferred triples.
+
+    FILES are your own RDF files (Turtle .ttl, N-Triples .nt, RDF/XML .rdf/.owl, JSON-LD
+    .jsonld, TriG .trig, N-Quads .nq): TriG, N-Quads and JSON-LD keep their named graphs;
+    other triples go into the graph named after the file (my-data.ttl → graph:my-data).
+
+    All files are parsed and checked first; the store is then replaced in one transaction,
+    so a bad file leaves the previous graph untouched.
+    """
+    with opened(settings) as store:
+        report = load(store, settings, files)
+        for graph, count in report.graphs.items():
+            click.echo(f"{count:7d}  {graph}")
+        click.echo(f"{report.total:7d}  triples in {store.description} ({report.seconds:.2f} s)")
+
+
+@main.command("query")
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a file ('-' for standard input).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="Output format for SELECT results.")
+@click.pass_obj
+def query_command(settings: Settings, sparql: str | None, file: click.File | None, fmt: str) -> None:
+    """Run a SPARQL query and print the results.
+
+    The project's prefixes (hsvo:, bd:, doc:, goal:, act:, rdfs:, skos:, dct:, prov:, org: …)
+    are declared for you. CONSTRUCT and DESCRIBE print Turtle; ASK prints true or false.
+    """
+    text = file.read() if file is not None else sparql  # type: ignore[attr-defined]
+    if not text:
+        raise click.UsageError("give a query as an argument or with --file")
+    with opened(settings) as store:
+        response = store.query(with_prefixes(text), graph_format="text/turtle")
+        if response.kind == "graph":
+            click.echo(response.body.decode("utf-8"), nl=False)
+            return
+        if response.kind == "boolean":
+            click.echo("true" if b"true" in response.body else "false")
+            return
+        if fmt == "json":
+            click.echo(response.body.decode("utf-8"))
+            return
+        table = table_from_json(response.body)
+        click.echo(to_csv(table) if fmt == "csv" else to_text(table), nl=fmt != "csv")
+
+
+@main.command(
+    "ask",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+)
+@click.argument("query_id", required=False)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def ask_command(ctx: click.Context, query_id: str | None, fmt: str) -> None:
+    """Ask one of the ready-made questions in queries/ (without QUERY_ID: list them).
+
+    Parameters are given as --name value, e.g. --body ÄLN --area "nära vård". Text is
+    matched without regard to case or extra spaces.
+    """
+    settings: Settings = ctx.obj
+    try:
+        catalog = load_catalog(settings.queries_dir)
+    except CatalogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if query_id is None:
+        for query in catalog.values():
+            params = " ".join(
+                f"--{p.name} {p.type.upper()}" if p.required else f"[--{p.name} {p.type.upper()}]"
+                for p in query.parameters
+            )
+            click.echo(f"{query.id} {params}\n    {query.title['sv']} / {query.title.get('en', '')}")
+        return
+    if query_id not in catalog:
+        raise click.ClickException(
+            f"no canned query {query_id!r}; available: {', '.join(catalog) or 'none'}"
+        )
+    query = catalog[query_id]
+    arguments = _parse_arguments(ctx.args)
+    with opened(settings) as store:
+        table = run_canned(store, query, arguments)
+    if fmt == "json":
+        click.echo(to_json(table, query=query.id, parameters=arguments))
+    elif fmt == "csv":
+        click.echo(to_csv(table), nl=False)
+    else:
+        click.echo(to_text(table))
+
+
+def _parse_arguments(args: list[str]) -> dict[str, list[str]]:
+    """``--name value`` pairs (a name may repeat) from the extra command-line words."""
+    arguments: dict[str, list[str]] = {}
+    words = iter(args)
+    for word in words:
+        if not word.startswith("--") or len(word) < 3:
+            raise click.UsageError(f"expected --name value, got {word!r}")
+        name, _, inline = word[2:].partition("=")
+        value = inline if inline else next(words, None)
+        if value is None:
+            raise click.UsageError(f"--{name} needs a value")
+        arguments.setdefault(name.replace("-", "_"), []).append(value)
+    return arguments
+
+
+@main.command("serve")
+@click.option("--host", help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8000).")
+@click.pass_obj
+def serve_command(settings: Settings, host: str | None, port: int | None) -> None:
+    """Serve the landing page, the SPARQL endpoint and the canned queries over HTTP."""
+    import uvicorn
+
+    from hsvo_graph.api.app import create_app
+
+    app = create_app(settings)
+    click.echo(f"hsvo-graph on http://{host or settings.host}:{port or settings.port}/", err=True)
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+from hsvo_graph.cli.plans import import_command, validate_command  # noqa: E402  (plan commands, own module)
+
+main.add_command(validate_command)
+main.add_command(import_command)
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

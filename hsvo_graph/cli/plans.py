@@ -1,0 +1,242 @@
+"""``hsvo validate PLAN`` and ``hsvo import PLAN``: check a new activity list or follow-up
+report (CSV, XLSX, Turtle, TriG, JSON-LD, N-Triples) and put it in the graph.
+
+Exit codes: 0 valid (imported), 1 violations (with --strict also warnings; nothing is
+imported), 2 the file cannot be used at all, 3 the store failed (nothing is imported).
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hsvo_graph.config import Settings
+from hsvo_graph.validation.importing import ImportResult, import_plan
+from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
+from hsvo_graph.validation.context import Context, context_from_sources, context_from_store
+from hsvo_graph.validation.meta import meta_beside, meta_from_mapping, parse_meta
+from hsvo_graph.validation.report import as_data, error_data, error_text, to_html, to_json, to_text, to_turtle
+from hsvo_graph.store import GraphStore, StoreError, open_store
+from hsvo_graph.validation.check import validate_plan
+
+EXIT_VALID, EXIT_VIOLATIONS, EXIT_UNUSABLE, EXIT_STORE = 0, 1, 2, 3
+RENDERERS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json, "ttl": to_turtle}
+
+_META_OPTIONS = [
+    (
+        "--municipality",
+        "municipality",
+        "Kommun / municipality (default: from the file name, else Uppsala).",
+    ),
+    (
+        "--year",
+        "year",
+        "År / year of the list (default: the År column, the headings or the file name).",
+    ),
+    ("--kind", "kind", "aktivitetslista (default) or samverkansberättelse (a follow-up report)."),
+    ("--plan", "plan", "The collaboration plan the list belongs to (title or doc:IRI)."),
+    ("--title", "title", "Title of the list or report."),
+    ("--date", "date", "Date of the document, YYYY-MM-DD."),
+    ("--diary-number", "diary_number", "Diarienummer, e.g. SCN-2024-00258."),
+    ("--adopted-by", "adopted_by", "Body that adopted (fastställde) the list."),
+    ("--adopted-on", "adopted_on", "Date of the adoption."),
+    ("--follows-up", "follows_up", "A follow-up report's activity list (title or doc:IRI)."),
+]
+
+
+def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options shared by validate and import: format, strictness and metadata."""
+    for flag, name, text in reversed(_META_OPTIONS):
+        command = click.option(flag, name, help=text)(command)
+    command = click.option(
+        "--meta",
+        "meta_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Metadata file (default: PLAN.meta.yaml or PLAN.meta.toml beside the plan).",
+    )(command)
+    command = click.option(
+        "--strict", is_flag=True, help="Warnings count as violations (exit code 1)."
+    )(command)
+    return click.argument(
+        "plan_file", metavar="PLAN", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    )(command)
+
+
+def _meta(plan: Path, meta_file: Path | None, options: dict[str, Any]) -> PlanMeta:
+    """The header file's metadata, with the command-line options on top."""
+    if meta_file is not None:
+        meta = parse_meta(meta_file.read_text(encoding="utf-8-sig"), str(meta_file))
+    else:
+        meta, _ = meta_beside(plan)
+    return meta.merged(meta_from_mapping(options, "command line"))
+
+
+def _context(settings: Settings, store: GraphStore | None) -> Context:
+    """The store's content when there is any, else ontology/ + data/ from disk."""
+    if store is not None and store.graph_names():
+        return context_from_store(store, settings)
+    return context_from_sources(settings)
+
+
+def _unusable(error: PlanError, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(error_data(error), ensure_ascii=False, indent=2))
+    else:
+        click.echo(error_text(error), err=True)
+
+
+@click.command("validate")
+@plan_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "ttl", "html"]),
+    default="text",
+    show_default=True,
+    help="How to print the report.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="Page language of the HTML report.",
+)
+@click.pass_context
+def validate_command(
+    ctx: click.Context,
+    plan_file: Path,
+    strict: bool,
+    meta_file: Path | None,
+    fmt: str,
+    lang: str,
+    **options: Any,
+) -> None:
+    """Check a plan (activity list or follow-up report) without changing anything.
+
+    \b
+    PLAN is a spreadsheet (.csv UTF-8 with , or ;  or .xlsx) with the columns
+    Prioriterat område, Lokalt fokusområde, Aktivitet, Uppföljning, Ansvar and
+    optionally Delaktiga, År, Status – or an RDF file (.ttl .trig .jsonld .nt).
+    Metadata (kommun, år, titel, datum …) is read from PLAN.meta.yaml beside it.
+
+    Exit code 0: valid; 1: violations (or warnings with --strict); 2: unusable file.
+    """
+    settings: Settings = ctx.obj
+    try:
+        meta = _meta(plan_file, meta_file, options)
+        context = _context_without_locking(settings)
+        plan = read_plan(plan_file.read_bytes(), plan_file.name, meta, context)
+        report = validate_plan(plan, context)
+    except PlanError as error:
+        _unusable(error, fmt)
+        ctx.exit(EXIT_UNUSABLE)
+    if fmt == "html":
+        click.echo(to_html(report, strict, lang))
+    else:
+        click.echo(RENDERERS[fmt](report, strict))
+    ctx.exit(report.exit_code(strict))
+
+
+def _context_without_locking(settings: Settings) -> Context:
+    """Validation only reads: when the store is busy (a running ``hsvo serve`` holds the
+    embedded store), check against the source files instead of failing."""
+    try:
+        store = open_store(settings)
+    except StoreError:
+        return context_from_sources(settings)
+    try:
+        return _context(settings, store)
+    except StoreError:
+        return context_from_sources(settings)
+    finally:
+        store.close()
+
+
+@click.command("import")
+@plan_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the report.",
+)
+@click.pass_context
+def import_command(
+    ctx: click.Context,
+    plan_file: Path,
+    strict: bool,
+    meta_file: Path | None,
+    fmt: str,
+    **options: Any,
+) -> None:
+    """Validate a plan and import it into the store as its own named graph.
+
+    Nothing is imported when the plan has violations (or warnings, with --strict). The
+    import is one transaction: the plan's graph and the recomputed inferred graph replace
+    the old ones together, so a failure leaves the store as it was. Importing the same
+    plan again replaces its graph.
+
+    Exit code 0: imported; 1: violations, not imported; 2: unusable file; 3: the store failed.
+    """
+    settings: Settings = ctx.obj
+    try:
+        store = open_store(settings)
+    except StoreError as error:
+        click.echo(f"{error}", err=True)
+        ctx.exit(EXIT_STORE)
+    try:
+        meta = _meta(plan_file, meta_file, options)
+        context = _context(settings, store)
+        plan = read_plan(plan_file.read_bytes(), plan_file.name, meta, context)
+        result = import_plan(store, plan, context, strict)
+    except PlanError as error:
+        _unusable(error, fmt)
+        ctx.exit(EXIT_UNUSABLE)
+    except StoreError as error:
+        click.echo(
+            f"Lagret misslyckades; inget importerades / the store failed; nothing was "
+            f"imported: {error}",
+            err=True,
+        )
+        ctx.exit(EXIT_STORE)
+    finally:
+        store.close()
+    outcome = {
+        "imported": result.imported,
+        "replaced": result.replaced,
+        "graph": str(result.report.plan.graph),
+        "triples": result.triples,
+        "inferred": result.inferred,
+    }
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {**as_data(result.report, strict), "import": outcome}, ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        click.echo(to_text(result.report, strict))
+        click.echo(_import_line(result))
+    ctx.exit(EXIT_VALID if result.imported else EXIT_VIOLATIONS)
+
+
+def _import_line(result: ImportResult) -> str:
+    if not result.imported:
+        return "Inget importerades / nothing was imported."
+    graph = result.report.plan.graph
+    if result.replaced:
+        return (
+            f"Ersatte <{graph}>: {result.triples} tripler, {result.inferred} härledda / "
+            f"replaced: {result.triples} triples, {result.inferred} inferred "
+            f"({result.seconds:.2f} s)."
+        )
+    return (
+        f"Importerade <{graph}>: {result.triples} tripler, {result.inferred} härledda / "
+        f"imported: {result.triples} triples, {result.inferred} inferred "
+        f"({result.seconds:.2f} s)."
+    )

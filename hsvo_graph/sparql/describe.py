@@ -1,0 +1,237 @@
+"""What the service and the dataset are, in RDF: a SPARQL 1.1 Service Description for the
+endpoint and a VoID description of the dataset (one subset per named graph, i.e. per source
+document, with counts, vocabularies and example resources).
+
+Statistics are computed from the dataset snapshot (``hsvo_graph.store.snapshot``), so they match
+the dumps exactly; URLs of the endpoint and dumps come from the request, so the description
+is right behind any host name.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyoxigraph as ox
+
+from hsvo_graph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from hsvo_graph.sparql.protocol import OFFERS
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+FORMATS = "http://www.w3.org/ns/formats/"
+ENTAILMENT = "http://www.w3.org/ns/entailment/"
+
+DATASET_IRI = BASE + "dataset"
+DESCRIPTION_PREFIXES = {**PREFIXES, "sd": SD, "void": VOID, "foaf": FOAF, "formats": FORMATS}
+
+# The W3C format IRIs (http://www.w3.org/ns/formats/) of the media types we answer in.
+FORMAT_IRIS = {
+    "application/sparql-results+json": "SPARQL_Results_JSON",
+    "application/sparql-results+xml": "SPARQL_Results_XML",
+    "text/csv": "SPARQL_Results_CSV",
+    "text/tab-separated-values": "SPARQL_Results_TSV",
+    "text/turtle": "Turtle",
+    "application/n-triples": "N-Triples",
+    "application/rdf+xml": "RDF_XML",
+    "application/ld+json": "JSON-LD",
+    "application/trig": "TriG",
+    "application/n-quads": "N-Quads",
+}
+_GRAPH_NOTES = {
+    str(ONTOLOGY_GRAPH): ("Ontologin (ontology/)", "The ontology (ontology/)"),
+    str(INFERRED_GRAPH): ("Härledda tripler (OWL 2 RL); utelämnas med inference=false",
+                          "Inferred triples (OWL 2 RL); left out with inference=false"),
+}
+DUMP_FILES = ("hsvo-graph.trig", "hsvo-graph.nq", "hsvo-graph.ttl")
+_EXAMPLE_CLASSES = 5
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Counts over the union of all graphs, and per named graph."""
+
+    triples: int
+    subjects: int
+    objects: int
+    properties: Counter[str]
+    classes: Counter[str]
+    graphs: dict[str, int]
+    sources: dict[str, list[str]]
+    titles: dict[str, str] = field(default_factory=dict)
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def vocabularies(self) -> list[str]:
+        """Namespaces of the properties and classes used."""
+        return sorted({namespace(iri) for iri in (*self.properties, *self.classes)})
+
+
+def namespace(iri: str) -> str:
+    """An IRI's namespace: everything up to the last '#' or '/'."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def statistics(quads: Iterable[ox.Quad]) -> Statistics:
+    """Counts of a dataset, the documents each graph cites, and example resources."""
+    union: set[ox.Triple] = set()
+    graphs: Counter[str] = Counter()
+    sources: defaultdict[str, set[str]] = defaultdict(set)
+    source_predicates = {PROV + "hadPrimarySource", PROV + "entity"}
+    for quad in quads:
+        union.add(quad.triple)
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graph = quad.graph_name.value
+            graphs[graph] += 1
+            if quad.predicate.value in source_predicates and isinstance(quad.object, ox.NamedNode):
+                sources[graph].add(quad.object.value)
+    instances: defaultdict[str, set[str]] = defaultdict(set)
+    properties: Counter[str] = Counter()
+    titles: dict[str, str] = {}
+    for triple in union:
+        properties[triple.predicate.value] += 1
+        if (triple.predicate.value == RDF + "type" and isinstance(triple.object, ox.NamedNode)
+                and isinstance(triple.subject, ox.NamedNode)):
+            instances[triple.object.value].add(triple.subject.value)
+        if (triple.predicate.value == DCT + "title" and isinstance(triple.subject, ox.NamedNode)
+                and isinstance(triple.object, ox.Literal) and triple.object.language in (None, "sv")):
+            titles[triple.subject.value] = triple.object.value
+    classes = Counter({cls: len(members) for cls, members in instances.items()})
+    ours = [cls for cls, _ in classes.most_common() if cls.startswith(BASE)]
+    data_space = BASE + "id/"
+    examples = [
+        min(m for m in instances[cls] if m.startswith(data_space))
+        for cls in ours if any(m.startswith(data_space) for m in instances[cls])
+    ][:_EXAMPLE_CLASSES]
+    return Statistics(
+        triples=len(union),
+        subjects=len({t.subject for t in union}),
+        objects=len({t.object for t in union}),
+        properties=properties,
+        classes=classes,
+        graphs=dict(sorted(graphs.items())),
+        sources={g: sorted(docs) for g, docs in sorted(sources.items())},
+        titles=titles,
+        examples=sorted(set(examples)),
+    )
+
+
+class _Triples:
+    """A small builder: ``add(s, p, o)`` with IRIs as strings and literals as ox terms."""
+
+    def __init__(self) -> None:
+        self.triples: list[ox.Triple] = []
+        self._nodes = 0
+
+    def node(self) -> ox.BlankNode:
+        """A new blank node with a predictable label (equal input, equal bytes, equal ETag)."""
+        self._nodes += 1
+        return ox.BlankNode(f"n{self._nodes}")
+
+    def add(self, subject: str | ox.BlankNode, predicate: str,
+            obj: str | ox.Literal | ox.BlankNode) -> None:
+        s = ox.NamedNode(subject) if isinstance(subject, str) else subject
+        o = ox.NamedNode(obj) if isinstance(obj, str) else obj
+        self.triples.append(ox.Triple(s, ox.NamedNode(predicate), o))
+
+    def text(self, subject: str, predicate: str, sv: str, en: str) -> None:
+        self.add(subject, predicate, ox.Literal(sv, language="sv"))
+        self.add(subject, predicate, ox.Literal(en, language="en"))
+
+
+def _number(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def service_description(endpoint: str, void_url: str, graphs: Iterable[str]) -> list[ox.Triple]:
+    """SPARQL 1.1 Service Description of the read-only endpoint."""
+    out = _Triples()
+    out.add(endpoint, RDF + "type", SD + "Service")
+    out.add(endpoint, SD + "endpoint", endpoint)
+    out.add(endpoint, SD + "supportedLanguage", SD + "SPARQL11Query")
+    out.add(endpoint, SD + "feature", SD + "UnionDefaultGraph")
+    out.add(endpoint, SD + "defaultEntailmentRegime", ENTAILMENT + "Simple")
+    for media_type in dict.fromkeys(f.media_type for fs in OFFERS.values() for f in fs):
+        out.add(endpoint, SD + "resultFormat", FORMATS + FORMAT_IRIS[media_type])
+    out.text(endpoint, DCT + "title", "SPARQL-endpoint för HSVO-grafen",
+             "SPARQL endpoint of the HSVO graph")
+    out.text(endpoint, RDFS + "comment",
+             "Endast läsning. Standardgrafen är unionen av alla namngivna grafer, inklusive "
+             "härledda tripler; inference=false utelämnar dem.",
+             "Read-only. The default graph is the union of all named graphs, inferred "
+             "triples included; inference=false leaves them out.")
+    out.add(endpoint, SD + "defaultDataset", DATASET_IRI)
+    out.add(DATASET_IRI, RDF + "type", SD + "Dataset")
+    out.add(DATASET_IRI, RDFS + "seeAlso", void_url)
+    default = out.node()
+    out.add(DATASET_IRI, SD + "defaultGraph", default)
+    out.add(default, RDF + "type", SD + "Graph")
+    for name in graphs:
+        node = out.node()
+        out.add(DATASET_IRI, SD + "namedGraph", node)
+        out.add(node, RDF + "type", SD + "NamedGraph")
+        out.add(node, SD + "name", name)
+    return out.triples
+
+
+def void_description(
+    stats: Statistics, base_url: str, modified: datetime
+) -> list[ox.Triple]:
+    """VoID description of the dataset: the whole, and one subset per named graph."""
+    out = _Triples()
+    document = base_url + "/.well-known/void"
+    out.add(document, RDF + "type", VOID + "DatasetDescription")
+    out.add(document, FOAF + "primaryTopic", DATASET_IRI)
+    d = DATASET_IRI
+    out.add(d, RDF + "type", VOID + "Dataset")
+    out.text(d, DCT + "title", "HSVO-grafen", "The HSVO graph")
+    out.text(d, DCT + "description",
+             "Styrningen av samverkan inom hälsa, stöd, vård och omsorg mellan Region Uppsala "
+             "och kommunerna i Uppsala län: organ, mandat, styrdokument, mål och aktiviteter, "
+             "varje uppgift med källa.",
+             "Governance of the health, support, care and welfare collaboration between Region "
+             "Uppsala and the municipalities of Uppsala county: bodies, mandates, documents, "
+             "goals and activities, each fact with its source.")
+    out.add(d, DCT + "modified", ox.Literal(modified.isoformat(), datatype=ox.NamedNode(XSD + "dateTime")))
+    out.add(d, VOID + "sparqlEndpoint", base_url + "/sparql")
+    for name in DUMP_FILES:
+        out.add(d, VOID + "dataDump", f"{base_url}/dumps/{name}")
+    out.add(d, VOID + "uriSpace", ox.Literal(BASE + "id/"))
+    out.add(d, VOID + "triples", _number(stats.triples))
+    out.add(d, VOID + "distinctSubjects", _number(stats.subjects))
+    out.add(d, VOID + "distinctObjects", _number(stats.objects))
+    out.add(d, VOID + "properties", _number(len(stats.properties)))
+    out.add(d, VOID + "classes", _number(len(stats.classes)))
+    for vocabulary in stats.vocabularies:
+        out.add(d, VOID + "vocabulary", vocabulary)
+    for example in stats.examples:
+        out.add(d, VOID + "exampleResource", example)
+    for cls, count in sorted(stats.classes.items()):
+        part = out.node()
+        out.add(d, VOID + "classPartition", part)
+        out.add(part, VOID + "class", cls)
+        out.add(part, VOID + "entities", _number(count))
+    for prop, count in sorted(stats.properties.items()):
+        part = out.node()
+        out.add(d, VOID + "propertyPartition", part)
+        out.add(part, VOID + "property", prop)
+        out.add(part, VOID + "triples", _number(count))
+    for graph, count in stats.graphs.items():
+        out.add(d, VOID + "subset", graph)
+        out.add(graph, RDF + "type", VOID + "Dataset")
+        out.add(graph, SD + "name", graph)
+        out.add(graph, VOID + "triples", _number(count))
+        if graph in _GRAPH_NOTES:
+            out.text(graph, RDFS + "comment", *_GRAPH_NOTES[graph])
+        for source in stats.sources.get(graph, []):
+            out.add(graph, DCT + "source", source)
+            if source in stats.titles:
+                out.add(source, DCT + "title", ox.Literal(stats.titles[source], language="sv"))
+    return out.triples

@@ -1,0 +1,94 @@
+"""The dataset as files: the whole (TriG, N-Quads, JSON-LD), the union (Turtle …), one named
+graph, the ontology and the SHACL shapes — for the dumps and Graph Store Protocol reads.
+
+Everything is written from one ``Snapshot`` and remembered with it, so a second request for
+the same state costs nothing and every copy carries the same ETag.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from hsvo_graph.sparql.describe import DESCRIPTION_PREFIXES
+from hsvo_graph.namespaces import PREFIXES
+from hsvo_graph.sparql.results import serialize_rdf
+from hsvo_graph.store.snapshot import Snapshot
+
+SHAPES_PREFIXES = {**PREFIXES, "sh": "http://www.w3.org/ns/shacl#",
+                   "hsvosh": "https://w3id.org/hsvo-graph/shapes#"}
+
+
+class ExportError(ValueError):
+    """A file to export cannot be read; the message names it."""
+
+
+def _key(triple: ox.Triple) -> tuple[str, str, str]:
+    return str(triple.subject), str(triple.predicate), str(triple.object)
+
+
+def union_triples(snapshot: Snapshot) -> list[ox.Triple]:
+    """Every distinct triple of all graphs: the default graph that queries see."""
+    return snapshot.derived(
+        "union", lambda s: sorted({q.triple for q in s.quads}, key=_key)
+    )
+
+
+def graph_triples(snapshot: Snapshot, graph: str) -> list[ox.Triple]:
+    """The triples of one named graph."""
+    name = ox.NamedNode(graph)
+    return [q.triple for q in snapshot.quads if q.graph_name == name]
+
+
+def dataset_file(snapshot: Snapshot, media_type: str) -> bytes:
+    """All named graphs, in a dataset format."""
+    if media_type == "application/n-quads":
+        return snapshot.n_quads
+
+    def write(s: Snapshot) -> bytes:
+        by_graph = sorted(s.quads, key=lambda q: str(q.graph_name))  # one block per graph
+        return serialize_rdf(by_graph, media_type, PREFIXES)
+
+    return snapshot.derived(f"dataset {media_type}", write)
+
+
+def union_file(snapshot: Snapshot, media_type: str) -> bytes:
+    """The union of all graphs, in a triple format."""
+    return snapshot.derived(
+        f"union {media_type}",
+        lambda s: serialize_rdf(union_triples(s), media_type, PREFIXES),
+    )
+
+
+def graph_file(snapshot: Snapshot, graph: str, media_type: str) -> bytes:
+    """One named graph, in a triple format."""
+    return snapshot.derived(
+        f"graph {graph} {media_type}",
+        lambda s: serialize_rdf(graph_triples(s, graph), media_type, DESCRIPTION_PREFIXES),
+    )
+
+
+def _file_scoped(term: Any, index: int) -> Any:
+    """A blank node label made local to one file (``_:x`` in two files is two nodes)."""
+    return ox.BlankNode(f"f{index}x{term.value}") if isinstance(term, ox.BlankNode) else term
+
+
+def shapes_file(shapes_dir: Path) -> bytes | None:
+    """The union of ``shapes_dir/**/*.ttl`` as Turtle; None when there are no shapes.
+
+    Blank nodes are canonicalised (RDFC-1.0), so the same shapes give the same bytes.
+    """
+    paths = sorted(shapes_dir.glob("**/*.ttl")) if shapes_dir.is_dir() else []
+    if not paths:
+        return None
+    dataset = ox.Dataset()
+    for index, path in enumerate(paths):
+        try:
+            for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+                dataset.add(ox.Quad(_file_scoped(q.subject, index), q.predicate,
+                                    _file_scoped(q.object, index)))
+        except (SyntaxError, OSError) as exc:
+            raise ExportError(f"{path}: {exc}") from exc
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    triples = sorted((q.triple for q in dataset), key=_key)
+    return serialize_rdf(triples, "text/turtle", SHAPES_PREFIXES)

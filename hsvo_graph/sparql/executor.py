@@ -1,0 +1,252 @@
+"""Run public queries with a hard time limit, never on the event loop.
+
+Embedded store: pyoxigraph cannot stop a running query, so queries run in a small pool of
+worker processes (``hsvo_graph.sparql.worker``), each holding a read-only copy of the dataset. A
+worker that passes the time limit is killed and replaced; the others keep answering. The
+copy is the store's current ``Snapshot``, reloaded into a worker when the store's write
+counter has moved since that worker last loaded.
+
+Remote store: the query goes over HTTP with a timeout just above the limit, and the request
+is answered (503) at the limit. Start the server with ``oxigraph serve --timeout-s N`` so
+that it stops evaluating too.
+
+Both answer in the negotiated format with the row cap applied (``hsvo_graph.sparql.results``).
+"""
+
+import math
+import os
+import queue
+import subprocess
+import sys
+import threading
+from abc import ABC, abstractmethod
+from multiprocessing.connection import Connection
+from typing import Any
+
+import anyio
+import pyoxigraph as ox
+
+from hsvo_graph.sparql.protocol import own_dataset
+from hsvo_graph.sparql.results import Encoded, encode, encode_graph
+from hsvo_graph.store.snapshot import Snapshot, Snapshots
+from hsvo_graph.store import QuerySyntaxError, RemoteStore, StoreError
+from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.sparql.worker import QueryRequest
+
+_LOAD_TIMEOUT_S = 120.0  # loading a snapshot into a fresh worker; not part of the query limit
+_JSON = "application/sparql-results+json"
+_N_TRIPLES = "application/n-triples"
+
+
+class QueryTimeout(RuntimeError):
+    """The query ran past the time limit and was stopped."""
+
+
+class ServiceBusy(RuntimeError):
+    """Every query worker stayed busy for a whole time limit."""
+
+
+class Executor(ABC):
+    """Runs public queries under the limits; also hands out the dataset snapshot."""
+
+    def __init__(self, store: TrackedStore, time_limit_s: float, snapshots: Snapshots) -> None:
+        self.store = store
+        self.time_limit_s = time_limit_s
+        self.snapshots = snapshots
+
+    @abstractmethod
+    async def run(self, request: QueryRequest) -> Encoded:
+        """The encoded answer; QuerySyntaxError, QueryTimeout, ServiceBusy or StoreError."""
+
+    @abstractmethod
+    async def graph_names(self) -> list[str]:
+        """The named graphs a query can see."""
+
+    async def snapshot(self) -> Snapshot:
+        """The dataset as it is now (read in a worker thread)."""
+        return await anyio.to_thread.run_sync(self.snapshots.current)
+
+    def close(self) -> None:
+        """Stop background processes (none by default)."""
+
+
+class _Worker:
+    """One worker process and the parent's ends of its two pipes."""
+
+    def __init__(self) -> None:
+        to_child, requests = os.pipe()
+        replies, from_child = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "hsvo_graph.sparql.worker", str(to_child), str(from_child)],
+            pass_fds=(to_child, from_child), stdin=subprocess.DEVNULL,
+        )
+        os.close(to_child)
+        os.close(from_child)
+        self.requests = Connection(requests, readable=False)
+        self.replies = Connection(replies, writable=False)
+        self.generation: int | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def ask(self, message: tuple[str, Any], timeout: float) -> tuple[str, Any] | None:
+        """Send one message and wait for its reply; None when ``timeout`` passes first."""
+        try:
+            self.requests.send(message)
+            if not self.replies.poll(timeout):
+                return None
+            reply: tuple[str, Any] = self.replies.recv()
+        except (EOFError, OSError) as exc:
+            raise StoreError(f"query worker {self.pid} stopped unexpectedly: {exc}") from exc
+        return reply
+
+    def load(self, snapshot: Snapshot) -> None:
+        reply = self.ask(("load", snapshot.n_quads), _LOAD_TIMEOUT_S)
+        if reply is None or reply[0] != "loaded":
+            raise StoreError(f"query worker {self.pid} could not load the dataset: {reply}")
+        self.generation = snapshot.generation
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.requests.close()
+        self.replies.close()
+
+
+class WorkerPool(Executor):
+    """``size`` worker processes over snapshots of an embedded store."""
+
+    def __init__(self, store: TrackedStore, time_limit_s: float, size: int) -> None:
+        super().__init__(store, time_limit_s, Snapshots(store, trust_generation=True))
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(max(1, size)):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker()
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> _Worker | None:
+        """Kill ``worker`` and start a fresh one in its place (none once the pool is closed)."""
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+        return None if self._closed else self._spawn()
+
+    @property
+    def busy(self) -> int:
+        """How many workers are answering a query right now."""
+        with self._lock:
+            return len(self._workers) - self._idle.qsize()
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the current workers (for tests and monitoring)."""
+        with self._lock:
+            return [w.pid for w in self._workers]
+
+    async def run(self, request: QueryRequest) -> Encoded:
+        return await anyio.to_thread.run_sync(self._run, request)
+
+    async def graph_names(self) -> list[str]:
+        return list((await self.snapshot()).graphs)
+
+    def _run(self, request: QueryRequest) -> Encoded:
+        try:
+            worker = self._idle.get(timeout=self.time_limit_s)
+        except queue.Empty as exc:
+            raise ServiceBusy("all query workers are busy; try again shortly") from exc
+        try:
+            kind, payload = self._ask(worker, request)
+        except BaseException:
+            replacement = self._retire(worker)
+            if replacement is not None:
+                self._idle.put(replacement)
+            raise
+        self._idle.put(worker)
+        if kind == "ok":
+            return payload
+        if kind == "syntax":
+            raise QuerySyntaxError(payload)
+        raise StoreError(f"query failed: {payload}")
+
+    def _ask(self, worker: _Worker, request: QueryRequest) -> tuple[str, Any]:
+        """The worker's reply, after bringing its copy of the dataset up to date."""
+        snapshot = self.snapshots.current()
+        if worker.generation != snapshot.generation:
+            worker.load(snapshot)
+        reply = worker.ask(("query", request), self.time_limit_s)
+        if reply is None:
+            raise QueryTimeout(
+                f"the query ran longer than the time limit of {self.time_limit_s:g} s "
+                "and was stopped"
+            )
+        return reply
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.kill()
+
+
+class RemoteExecutor(Executor):
+    """Queries to a remote SPARQL server with an HTTP timeout tied to the time limit."""
+
+    def __init__(self, store: TrackedStore, time_limit_s: float) -> None:
+        super().__init__(store, time_limit_s, Snapshots(store, trust_generation=False))
+        inner: RemoteStore = store.inner  # type: ignore[assignment]
+        self._remote = RemoteStore(
+            inner.query_url, inner.update_url, inner.gsp_url, math.ceil(time_limit_s) + 1
+        )
+
+    async def run(self, request: QueryRequest) -> Encoded:
+        try:
+            with anyio.fail_after(self.time_limit_s):
+                return await anyio.to_thread.run_sync(
+                    self._run, request, abandon_on_cancel=True
+                )
+        except TimeoutError as exc:
+            raise QueryTimeout(
+                f"the query ran longer than the time limit of {self.time_limit_s:g} s "
+                "and was abandoned"
+            ) from exc
+
+    async def graph_names(self) -> list[str]:
+        return await anyio.to_thread.run_sync(self.store.graph_names)
+
+    def _run(self, request: QueryRequest) -> Encoded:
+        defaults, named = request.default_graphs, request.named_graphs
+        if not request.union_default and defaults is None and named is None:
+            # the query's own FROM: a union-default server would not honour it, so say it again
+            # in the protocol's parameters
+            own = own_dataset(request.query)
+            if own is not None:
+                defaults, named = own.default_graphs, own.named_graphs
+        response = self._remote.query(
+            request.query, solutions_format=_JSON, graph_format=_N_TRIPLES,
+            default_graphs=defaults, named_graphs=named,
+        )
+        if response.media_type == _JSON:
+            parsed = ox.parse_query_results(response.body, format=ox.QueryResultsFormat.JSON)
+            return encode(parsed, request.solutions_type, request.graph_type,
+                          request.max_rows, request.prefixes)
+        fmt = ox.RdfFormat.from_media_type(response.media_type)
+        if fmt is None:
+            raise StoreError(f"remote store answered with unexpected {response.media_type!r}")
+        triples = (q.triple for q in ox.parse(response.body, format=fmt))
+        return encode_graph(triples, request.graph_type, request.max_rows, request.prefixes)
+
+
+def open_executor(store: TrackedStore, time_limit_s: float, workers: int) -> Executor:
+    """Worker processes for a local store, HTTP timeouts for a remote one."""
+    if isinstance(store.inner, RemoteStore):
+        return RemoteExecutor(store, time_limit_s)
+    return WorkerPool(store, time_limit_s, workers)

@@ -1,0 +1,216 @@
+"""Which representation a SPARQL client gets: the result formats of each kind of answer,
+the choice among them (``format`` parameter, else the Accept header with q-values), and the
+query form that decides the kind before the query runs (so a 406 costs no evaluation).
+
+The Accept header is read by the same parser as the rest of the service
+(``hsvo_graph.sparql.accept``); this module adds SPARQL's media types and their aliases.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+
+from hsvo_graph.sparql.accept import accept_ranges, range_quality
+from hsvo_graph.sparql.binding import BindingError, check_iri, keywords, scan
+from hsvo_graph.namespaces import INFERRED_GRAPH
+
+Kind = Literal["solutions", "boolean", "graph", "dataset"]
+
+
+class ProtocolError(ValueError):
+    """A request the protocol answers with an HTTP error; ``status`` says which."""
+
+    status = 400
+
+    def __init__(
+        self, message: str, status: int | None = None, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+        self.headers = headers or {}
+
+
+class NotAcceptable(ProtocolError):
+    """None of the formats of this kind of answer is acceptable to the client."""
+
+    status = 406
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialisation: its media type, its short names for ``?format=``, and other media
+    types clients use for it (``application/json`` for SPARQL JSON results)."""
+
+    media_type: str
+    names: tuple[str, ...]
+    label: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value: every format here is UTF-8 text."""
+        return f"{self.media_type}; charset=utf-8"
+
+
+SPARQL_JSON = Format("application/sparql-results+json", ("json", "srj"), "SPARQL JSON",
+                     ("application/json",))
+SPARQL_XML = Format("application/sparql-results+xml", ("xml", "srx"), "SPARQL XML",
+                    ("application/xml", "text/xml"))
+CSV = Format("text/csv", ("csv",), "CSV", ())
+TSV = Format("text/tab-separated-values", ("tsv",), "TSV", ())
+TURTLE = Format("text/turtle", ("turtle", "ttl"), "Turtle", ("application/x-turtle",))
+N_TRIPLES = Format("application/n-triples", ("ntriples", "nt"), "N-Triples", ("text/plain",))
+RDF_XML = Format("application/rdf+xml", ("rdfxml", "rdf", "xml"), "RDF/XML",
+                 ("application/xml", "text/xml"))
+JSON_LD = Format("application/ld+json", ("jsonld", "json"), "JSON-LD", ("application/json",))
+TRIG = Format("application/trig", ("trig",), "TriG", ())
+N_QUADS = Format("application/n-quads", ("nquads", "nq"), "N-Quads", ())
+HTML = "text/html"
+
+# In the server's order of preference: the first acceptable one wins a tie.
+OFFERS: dict[Kind, tuple[Format, ...]] = {
+    "solutions": (SPARQL_JSON, SPARQL_XML, CSV, TSV),
+    "boolean": (SPARQL_JSON, SPARQL_XML, CSV, TSV),
+    "graph": (TURTLE, N_TRIPLES, RDF_XML, JSON_LD, TRIG, N_QUADS),
+    "dataset": (TRIG, N_QUADS, JSON_LD),
+}
+FORMS: dict[str, Kind] = {
+    "SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph",
+}
+
+
+def _score(fmt: Format, ranges: list[tuple[str, float]]) -> tuple[float, int]:
+    """q and specificity of the best Accept range for ``fmt``; an alias counts only when it
+    is named exactly (``text/*`` means CSV, not SPARQL XML by way of ``text/xml``)."""
+    exact = [(q, 2) for media_range, q in ranges if media_range in fmt.aliases]
+    return max([range_quality(fmt.media_type, ranges), *exact])
+
+
+def _by_name(offers: Sequence[Format], name: str) -> Format:
+    wanted = name.strip().lower()
+    for fmt in offers:
+        if wanted in fmt.names or wanted == fmt.media_type or wanted in fmt.aliases:
+            return fmt
+    known = {n for formats in OFFERS.values() for f in formats for n in (*f.names, f.media_type)}
+    choices = ", ".join(f.names[0] for f in offers)
+    if wanted in known:
+        raise NotAcceptable(f"format {name!r} cannot express this kind of answer; use {choices}")
+    raise ProtocolError(f"unknown format {name!r}; use one of {choices}")
+
+
+def negotiate(offers: Sequence[Format], accept: str | None, format_names: Sequence[str] = ()) -> Format:
+    """The format to answer with: the first of ``format_names`` (values of ``?format=``;
+    clients such as SPARQLWrapper send several spellings) that names an offer, else the best
+    Accept match.
+
+    Ties go to the more specific range, then to the server's order; without an Accept
+    header the first offer is chosen.
+    """
+    refusals: list[ProtocolError] = []
+    for name in format_names:
+        try:
+            return _by_name(offers, name)
+        except ProtocolError as exc:
+            refusals.append(exc)
+    if refusals:
+        raise max(refusals, key=lambda exc: exc.status)  # 406 if any name was known
+    ranges = accept_ranges(accept or "*/*")
+    scored = [(*_score(fmt, ranges), -i, fmt) for i, fmt in enumerate(offers)]
+    q, _, _, best = max(scored, key=lambda item: item[:3])
+    if q <= 0:
+        listed = ", ".join(f.media_type for f in offers)
+        raise NotAcceptable(f"none of the formats of this answer is acceptable: {listed}")
+    return best
+
+
+def prefers_html(accept: str | None, offers: Sequence[Format]) -> bool:
+    """True when the client (a browser) ranks ``text/html`` above every data format offered.
+
+    Only an explicit ``text/html`` or ``text/*`` counts, so ``*/*`` (curl, libraries) and
+    a tie with an explicitly named data format both get data.
+    """
+    ranges = accept_ranges(accept or "")
+    html_q, html_specificity = range_quality(HTML, ranges)
+    if html_q <= 0 or html_specificity < 1:
+        return False
+    return all((html_q, html_specificity) > _score(fmt, ranges) for fmt in offers)
+
+
+def query_form(query: str) -> Kind | None:
+    """The kind of answer a query gives, from its form keyword; None when there is none
+    (the query is malformed and the parser will say why)."""
+    try:
+        for _, word in scan(query):
+            kind = FORMS.get(word.upper())
+            if kind is not None:
+                return kind
+    except BindingError:
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset a query runs on (see ``hsvo_graph.sparql.worker.QueryRequest``)."""
+
+    union_default: bool
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+def query_dataset(
+    query: str,
+    default_graph_uris: Sequence[str],
+    named_graph_uris: Sequence[str],
+    inference: bool,
+    graphs: Sequence[str],
+) -> QueryDataset:
+    """The dataset of a request, as the SPARQL 1.1 Protocol and the inference switch say.
+
+    Graphs named in the request replace the query's FROM/FROM NAMED (only
+    ``named-graph-uri`` given: the default graph is empty). Otherwise the query's own
+    dataset clause, else the service's default: the union of all graphs. With
+    ``inference=false`` graph:inferred is left out of whichever of these applies, except
+    a FROM the query names itself.
+    """
+    for iri in (*default_graph_uris, *named_graph_uris):
+        try:
+            check_iri(iri)
+        except BindingError as exc:
+            raise ProtocolError(f"default-graph-uri/named-graph-uri: {exc}") from exc
+    inferred = str(INFERRED_GRAPH)
+
+    def kept(names: Sequence[str]) -> tuple[str, ...]:
+        return tuple(n for n in names if inference or n != inferred)
+
+    if default_graph_uris or named_graph_uris:
+        return QueryDataset(False, kept(default_graph_uris), kept(named_graph_uris))
+    try:
+        own_dataset = "FROM" in keywords(query)
+    except BindingError:
+        own_dataset = False
+    if own_dataset:
+        return QueryDataset(False)
+    if not inference:
+        return QueryDataset(False, kept(graphs), kept(graphs))
+    return QueryDataset(True)
+
+
+def own_dataset(query: str) -> QueryDataset | None:
+    """The dataset a query's FROM / FROM NAMED clauses name (prefixes resolved), for a store
+    that would otherwise ignore them (``oxigraph serve --union-default-graph`` does); None
+    when the query has none or rdflib cannot read it (the store then decides)."""
+    try:
+        clauses = translateQuery(parseQuery(query)).algebra.get("datasetClause") or []
+    except (ParseException, ValueError, TypeError):
+        return None
+    if not clauses:
+        return None
+    default = tuple(str(c["default"]) for c in clauses if "default" in c)
+    named = tuple(str(c["named"]) for c in clauses if "named" in c)
+    return QueryDataset(False, default, named)

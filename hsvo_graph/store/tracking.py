@@ -1,0 +1,67 @@
+"""A store wrapper that counts writes: the cheap change signal behind snapshots and caches.
+
+Every write of the service goes through ``GraphStore.update`` (``replace_graphs``, the
+loader, SPARQL Update, Graph Store Protocol writes), so counting calls there is enough:
+comparing one integer tells a cache whether the store changed. ``frozen()`` holds writes
+back while a reader copies the store, so the copy is one consistent state.
+"""
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from hsvo_graph.store import GraphStore, QueryResponse
+
+
+class TrackedStore(GraphStore):
+    """Delegates to ``inner`` and keeps ``generation`` and ``modified`` up to date."""
+
+    def __init__(self, inner: GraphStore) -> None:
+        self.inner = inner
+        self.description = inner.description
+        self.generation = 0
+        self.modified = datetime.now(UTC).replace(microsecond=0)
+        self._lock = threading.Lock()
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        solutions_format: str = "application/sparql-results+json",
+        graph_format: str = "application/n-triples",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResponse:
+        return self.inner.query(
+            sparql, solutions_format=solutions_format, graph_format=graph_format,
+            default_graphs=default_graphs, named_graphs=named_graphs,
+        )
+
+    def update(self, sparql_update: str) -> None:
+        with self._lock:
+            try:
+                self.inner.update(sparql_update)
+            finally:
+                self.generation += 1
+                self.modified = datetime.now(UTC).replace(microsecond=0)
+
+    @contextmanager
+    def frozen(self) -> Iterator[int]:
+        """No writes while the block runs; yields the generation it sees."""
+        with self._lock:
+            yield self.generation
+
+    def graph_names(self) -> list[str]:
+        return self.inner.graph_names()
+
+    def read_graph(self, graph: str) -> bytes:
+        return self.inner.read_graph(graph)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __getattr__(self, name: str) -> Any:
+        """Anything specific to one store (``path``, ``query_url`` …) comes from ``inner``."""
+        return getattr(self.inner, name)

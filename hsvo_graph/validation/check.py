@@ -1,0 +1,256 @@
+"""Check a plan (or the whole graph) against the SHACL shapes in ``shapes/``.
+
+Costs are paid once: the shapes and the ontology are parsed once per process. A plan is
+validated as its own graph plus the context it needs (ontology, body register, goals,
+documents and the other activity lists), and only the plan's own nodes are focus nodes,
+so the rest of the graph is never re-checked and a plan of 34 rows takes well under a
+second (see ``benchmarks/validate_plan.py``).
+
+pySHACL drops the language tags of SHACL-SPARQL messages, so messages are read from the
+shapes graph (through ``sh:sourceShape``/``sh:sourceConstraint``) and filled in here, in
+Swedish and English, with labels instead of IRIs and with the cell text the user wrote.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import cast
+
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Identifier, Node
+
+from hsvo_graph.config import PROJECT_ROOT
+from hsvo_graph.graph.loading import parse_turtle
+from hsvo_graph.namespaces import HSVO, PREFIXES
+from hsvo_graph.validation import names
+from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.model import SHAPES, Finding, Plan, Report, Severity, Text
+from hsvo_graph.validation.readers import quiet_literals
+
+SHAPES_DIR = PROJECT_ROOT / "shapes"
+_SEVERITY: dict[Node, Severity] = {
+    SH.Violation: "violation",
+    SH.Warning: "warning",
+    SH.Info: "info",
+}
+_ORDER = {"violation": 0, "warning": 1, "info": 2}
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+
+
+class ShapesError(RuntimeError):
+    """The shapes themselves cannot be run (pySHACL's message says which and why)."""
+
+
+@lru_cache
+def shapes_graph(shapes_dir: Path = SHAPES_DIR) -> Graph:
+    """All shapes files as one graph (parsed once)."""
+    graph = Graph()
+    for path in sorted(shapes_dir.glob("*.ttl")):
+        graph += parse_turtle(path)
+    return graph
+
+
+@lru_cache(maxsize=256)
+def _prepared(sparql: str) -> Query:
+    return prepareQuery(sparql)
+
+
+class DataGraph(Graph):
+    """An rdflib graph that parses each SPARQL text once. pySHACL sends the same constraint
+    query for every focus node with only the bindings changed, and parsing, not running,
+    is what costs: this alone makes validating the 2025 list about eight times faster."""
+
+    def query(self, query_object: str | Query, *args: object, **kwargs: object) -> Result:
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def add_superclass_types(graph: Graph) -> None:
+    """Give every typed node the superclasses of its types too (RDFS rule rdfs9), so that
+    the shapes' SPARQL can say ``?x a hsvo:Body`` instead of a slow property path."""
+    ancestors = {
+        c: {a for a in graph.transitive_objects(c, RDFS.subClassOf) if a is not None} - {c}
+        for c in set(graph.subjects(RDFS.subClassOf, None))
+    }
+    for node, cls in list(graph.subject_objects(RDF.type)):
+        for superclass in ancestors.get(cls, ()):
+            graph.add((node, RDF.type, superclass))
+
+
+def validate_plan(plan: Plan, context: Context, shapes: Graph | None = None) -> Report:
+    """Check the plan's own nodes against the shapes, in the context of the rest."""
+    context = context.without(str(plan.info.graph))
+    # The nodes the plan declares (types) are checked as the plan states them: a list that
+    # restates one already in the graph (same IRIs) is not mixed with the older statements.
+    # An existing activity that a follow-up only gives an outcome is checked through it.
+    focus = set(plan.graph.subjects(RDF.type, None))
+    data = DataGraph()
+    data.addN((s, p, o, data) for s, p, o in context.graph if s not in focus)
+    data += plan.graph
+    findings = run_shapes(data, focus, shapes, plan)
+    return Report(plan.info, findings, context.description)
+
+
+def run_shapes(
+    data: Graph,
+    focus: Iterable[Node] | None = None,
+    shapes: Graph | None = None,
+    plan: Plan | None = None,
+) -> list[Finding]:
+    """Validate ``data`` (only the ``focus`` nodes, if given) and explain each result."""
+    shapes = shapes if shapes is not None else shapes_graph()
+    if not isinstance(data, DataGraph):
+        cached = DataGraph()
+        cached += data
+        data = cached
+    add_superclass_types(data)
+    with quiet_literals():
+        _, results, text = shacl_validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            allow_warnings=True,
+            # subjects are IRIs or blank nodes (ordered Identifiers); rdflib types them as Node
+            focus_nodes=sorted(cast(Iterable[Identifier], focus)) if focus is not None else None,
+        )
+    if not isinstance(
+        results, Graph
+    ):  # a shape pySHACL cannot run: a bug in shapes/, not in the plan
+        raise ShapesError(text)
+    explain = _Explainer(data, shapes, results, plan)
+    findings = [explain(result) for result in results.subjects(RDF.type, SH.ValidationResult)]
+    return sorted(
+        findings,
+        key=lambda f: (
+            f.row is None,
+            f.row or 0,
+            f.subject or f.focus,
+            _ORDER[f.severity],
+            f.rule,
+            f.value or "",
+        ),
+    )
+
+
+class _Explainer:
+    """Turns one pySHACL result into a Finding: messages in both languages, labels for IRIs,
+    the cell it came from, and the closest known names where a name did not resolve."""
+
+    def __init__(self, data: Graph, shapes: Graph, results: Graph, plan: Plan | None) -> None:
+        self.data, self.shapes, self.results, self.plan = data, shapes, results, plan
+        self.suggesters: dict[URIRef, Callable[[Node], names.Names]] = {
+            SHAPES["Activity-bodyKnown"]: self._bodies,
+            SHAPES["Decision-decidedByKnown"]: self._bodies,
+            SHAPES["Activity-listedInList"]: lambda _: names.documents(data, HSVO.ActivityList),
+            SHAPES["Activity-localFocusAreaKnown"]: lambda _: names.local_focus_areas(data),
+            SHAPES["Outcome-statusKnown"]: lambda _: names.statuses(data),
+            SHAPES["Outcome-knownActivity"]: self._activities,
+            SHAPES["FollowUpReport-followsUp"]: lambda _: names.documents(data, HSVO.ActivityList),
+            SHAPES["ActivityList-partOf"]: lambda _: names.documents(data, HSVO.CollaborationPlan),
+        }
+
+    @cached_property
+    def _body_names(self) -> names.Names:
+        return names.bodies(self.data)
+
+    def _bodies(self, _: Node) -> names.Names:
+        return self._body_names
+
+    def _activities(self, outcome: Node) -> names.Names:
+        """The activities of the list that the outcome's report follows up."""
+        lists = [
+            activity_list
+            for report in self.data.objects(outcome, HSVO.reportedIn)
+            for activity_list in self.data.objects(report, HSVO.followsUp)
+        ]
+        return names.activities_of(self.data, *lists)
+
+    def __call__(self, result: Node) -> Finding:
+        get = self.results.value
+        shape = get(result, SH.sourceShape)
+        constraint = get(result, SH.sourceConstraint)
+        focus, value, path = (
+            get(result, SH.focusNode),
+            get(result, SH.value),
+            get(result, SH.resultPath),
+        )
+        if focus is None:  # sh:focusNode is required on every SHACL validation result
+            raise ShapesError(f"pySHACL reported a result without sh:focusNode: {result}")
+        severity = get(result, SH.resultSeverity)
+        message = self._texts(SH.message, constraint, shape) or Text(
+            str(get(result, SH.resultMessage) or ""), str(get(result, SH.resultMessage) or "")
+        )
+        location = self.plan.locations.get(focus) if self.plan else None
+        columns = self.plan.columns if self.plan else {}
+        suggester = self.suggesters.get(shape) if isinstance(shape, URIRef) else None
+        return Finding(
+            severity=_SEVERITY.get(severity, "violation") if severity is not None else "violation",
+            rule=str(shape),
+            message=Text(
+                self._fill(message.sv, focus, value), self._fill(message.en, focus, value)
+            ),
+            expected=self._texts(SH.description, shape),
+            focus=focus.n3() if isinstance(focus, BNode) else str(focus),
+            row=location.row if location else None,
+            subject=(location.title if location and location.title else None)
+            or self.display(focus, quoted=False),
+            column=(columns.get(path) if isinstance(path, URIRef) else None)
+            or (columns.get(shape) if isinstance(shape, URIRef) else None),
+            value=self.display(value, quoted=False) if value is not None else None,
+            suggestions=suggester(focus).closest(self.display(value, quoted=False))
+            if suggester and value is not None
+            else (),
+        )
+
+    def _texts(self, prop: URIRef, *nodes: Node | None) -> Text | None:
+        """The @sv and @en values of ``prop`` on the first node that has them."""
+        for node in nodes:
+            if node is None:
+                continue
+            found = {
+                o.language: str(o)
+                for graph in (self.shapes, self.results)
+                for o in graph.objects(node, prop)
+                if isinstance(o, Literal)
+            }
+            if found:
+                fallback = next(iter(found.values()))
+                return Text(found.get("sv", fallback), found.get("en", fallback))
+        return None
+
+    def _fill(self, template: str, focus: Node, value: Node | None) -> str:
+        """The message with its ``{?value}``/``{$this}`` filled in; names stay Swedish in
+        both languages, as they are written in the plan."""
+        terms = {"this": focus, "value": value}
+
+        def fill(m: re.Match[str]) -> str:
+            term = terms.get(m.group(1))
+            return self.display(term) if term is not None else m.group(0)
+
+        return _PLACEHOLDER.sub(fill, template)
+
+    def display(self, node: Node, quoted: bool = True) -> str:
+        """How a term reads in a report: the text the user wrote, a label, or a short IRI."""
+        if self.plan and node in self.plan.written:
+            text = self.plan.written[node]
+        elif isinstance(node, Literal):
+            text = str(node)
+        else:
+            text = names.label(self.data, node) or _short(node)
+        return f'"{text}"' if quoted else text
+
+
+def _short(node: Node) -> str:
+    """``doc:x`` instead of the full IRI where a project prefix fits."""
+    text = str(node)
+    for prefix, iri in PREFIXES.items():
+        if text.startswith(iri) and len(text) > len(iri):
+            return f"{prefix}:{text[len(iri) :]}"
+    return text

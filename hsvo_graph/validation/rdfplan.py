@@ -1,0 +1,59 @@
+"""A plan written in RDF (Turtle, TriG, JSON-LD, N-Triples): it already is a graph; find
+its document, name its graph after it, and remember labels to locate findings by."""
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+from hsvo_graph.namespaces import GRAPH, HSVO
+from hsvo_graph.validation import names
+from hsvo_graph.validation.meta import PlanMeta
+from hsvo_graph.validation.model import Location, Plan, PlanInfo, Text
+
+DOCUMENT_CLASSES = (HSVO.ActivityList, HSVO.FollowUpReport)
+
+
+def rdf_plan(graph: Graph, name: str, meta: PlanMeta) -> Plan:
+    """The plan in ``graph``: its one activity list or follow-up report gives the graph IRI
+    (``graph:plan-<document>``); without exactly one, the metadata or the file name does."""
+    documents = sorted(
+        {
+            s
+            for cls in DOCUMENT_CLASSES
+            for s in graph.subjects(RDF.type, cls)
+            if isinstance(s, URIRef)
+        }
+    )
+    notes: list[Text] = []
+    document = documents[0] if len(documents) == 1 else None
+    if document is not None:
+        local = str(document).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    else:
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        local = names.slug("-".join(str(p) for p in (meta.municipality, meta.year) if p) or stem)
+        notes.append(
+            Text(
+                f"Filen har {len(documents)} aktivitetslistor eller samverkansberättelser; grafen "
+                f"namnges efter {'metadata' if meta.municipality or meta.year else 'filnamnet'}",
+                f"The file has {len(documents)} activity lists or follow-up reports; the graph is "
+                f"named after {'the metadata' if meta.municipality or meta.year else 'the file'}",
+            )
+        )
+    start = graph.value(document, HSVO.startYear) if document is not None else None
+    locations = {
+        node: Location(None, str(text))
+        for node, text in graph.subject_objects(RDFS.label)
+        if isinstance(text, Literal) and text.language in (None, "sv")
+    }
+    return Plan(
+        PlanInfo(
+            source=name,
+            kind="rdf",
+            document=document,
+            graph=GRAPH["plan-" + local],
+            municipality=meta.municipality,
+            year=int(str(start)) if start is not None else meta.year,
+            title=names.label(graph, document) if document is not None else None,
+            notes=notes,
+        ),
+        graph,
+        locations,
+    )

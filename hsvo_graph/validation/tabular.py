@@ -1,0 +1,459 @@
+"""Turn the rows of an activity-list (or follow-up) spreadsheet into the plan's RDF graph.
+
+Names are resolved against the context: bodies by abbreviation or name, local focus areas
+by name (a new one is created under a known prioritised area), statuses by word, and, for
+a follow-up, activities by title in the list it follows up. A name that resolves to nothing
+becomes a placeholder IRI that the shapes then reject, so every problem is reported the
+same way, with the cell and the text the user wrote.
+"""
+
+import datetime
+import re
+from urllib.parse import quote
+
+from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from hsvo_graph.namespaces import GRAPH, HSVO, ID
+from hsvo_graph.validation import names
+from hsvo_graph.validation.meta import PlanMeta
+from hsvo_graph.validation.model import SHAPES, Location, Plan, PlanError, PlanInfo, Text
+from hsvo_graph.validation.readers import Sheet
+
+DOC = Namespace(str(ID) + "document/")
+ACT = Namespace(str(ID) + "activity/")
+GOAL = Namespace(str(ID) + "goal/")
+UNRESOLVED = Namespace("urn:hsvo-graph:unresolved:")
+DEFAULT_MUNICIPALITY = "Uppsala"
+
+REQUIRED = {
+    "activity-list": (
+        "Prioriterat område",
+        "Lokalt fokusområde",
+        "Aktivitet",
+        "Uppföljning",
+        "Ansvar",
+    ),
+    "follow-up": ("Aktivitet", "Status"),
+}
+# Where a finding about a property points the user: a column, or a key of the metadata file.
+COLUMNS: dict[URIRef, str] = {
+    RDFS.label: "Aktivitet",
+    HSVO.year: "År",
+    HSVO.localFocusArea: "Lokalt fokusområde",
+    HSVO.followUpIndicator: "Uppföljning",
+    HSVO.responsibleBody: "Ansvar",
+    HSVO.participatingBody: "Delaktiga",
+    HSVO.status: "Status",
+    HSVO.summary: "Uppföljning",
+    SHAPES["Outcome-knownActivity"]: "Aktivitet",
+    SHAPES["Outcome-listedActivity"]: "Aktivitet",
+    SHAPES["Activity-body"]: "Ansvar",
+    SHAPES["Activity-responsibleBody"]: "Ansvar",
+    DCTERMS.issued: "datum",
+    HSVO.diaryNumber: "diarienummer",
+    DCTERMS.isPartOf: "plan",
+    HSVO.followsUp: "följer_upp",
+    HSVO.decidedBy: "fastställd_av",
+    HSVO.decisionDate: "fastställd_datum",
+    DCTERMS.title: "titel",
+}
+
+
+def date_literal(text: str) -> Literal:
+    """A date, month or year typed by its shape; anything else stays an (ill-formed)
+    xsd:date so that the shapes report it."""
+    for pattern, datatype in (
+        (r"\d{4}-\d{2}-\d{2}", XSD.date),
+        (r"\d{4}-\d{2}", XSD.gYearMonth),
+        (r"\d{4}", XSD.gYear),
+    ):
+        if re.fullmatch(pattern, text):
+            return Literal(text, datatype=datatype)
+    return Literal(text, datatype=XSD.date)
+
+
+def year_literal(text: str) -> Literal:
+    text = text.strip()
+    return (
+        Literal(int(text)) if re.fullmatch(r"\d{4}", text) else Literal(text, datatype=XSD.integer)
+    )
+
+
+class SheetPlan:
+    """Builds one plan from a sheet; every default it assumes becomes a note in the report."""
+
+    def __init__(self, sheet: Sheet, meta: PlanMeta, context: Graph) -> None:
+        self.sheet, self.meta, self.context = sheet, meta, context
+        self.kind = meta.kind or "activity-list"
+        self.notes: list[Text] = []
+        self.graph = Graph()
+        self.locations: dict[Node, Location] = {}
+        self.written: dict[Node, str] = {}
+        self._bodies = names.bodies(context)
+        self._areas = names.local_focus_areas(context)
+        self._priorities = names.priority_areas(context)
+        self._new_areas: dict[str, URIRef] = {}
+        self.municipality = DEFAULT_MUNICIPALITY
+        self.plan: Node | None = None
+
+    # -- metadata and defaults ---------------------------------------------------------
+
+    def _municipality(self) -> str:
+        known = names.municipalities(self.context)
+        if self.meta.municipality:
+            found = known.lookup(self.meta.municipality)
+            return known.display(min(found)) if len(found) == 1 else self.meta.municipality
+        stem = names.slug(self.sheet.name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+        for node in known.nodes():
+            short = known.display(node)
+            if re.search(rf"(^|-){re.escape(names.slug(short))}(-|$)", stem):
+                self._note(
+                    f"Kommun saknas i metadata; antar {short} (ur filnamnet)",
+                    f"No municipality in the metadata; assuming {short} (from the file name)",
+                )
+                return short
+        self._note(
+            f"Kommun saknas i metadata; antar {DEFAULT_MUNICIPALITY}",
+            f"No municipality in the metadata; assuming {DEFAULT_MUNICIPALITY}",
+        )
+        return DEFAULT_MUNICIPALITY
+
+    def _year(self) -> int:
+        if self.meta.year:
+            return self.meta.year
+        in_rows = {cells.get("År", "").strip() for _, cells in self.sheet.rows} - {""}
+        if len(in_rows) == 1 and (only := next(iter(in_rows))).isdigit() and len(only) == 4:
+            self._note(
+                f"År saknas i metadata; antar {only} (ur kolumnen År)",
+                f"No year in the metadata; assuming {only} (from the År column)",
+            )
+            return int(only)
+        if len(self.sheet.heading_years) == 1:
+            year = next(iter(self.sheet.heading_years))
+            self._note(
+                f"År saknas i metadata; antar {year} (ur kolumnrubrikerna)",
+                f"No year in the metadata; assuming {year} (from the column headings)",
+            )
+            return year
+        match = re.search(r"(?<!\d)(20\d\d)(?!\d)", self.sheet.name.rsplit("/", 1)[-1])
+        if match:
+            self._note(
+                f"År saknas i metadata; antar {match.group(1)} (ur filnamnet)",
+                f"No year in the metadata; assuming {match.group(1)} (from the file name)",
+            )
+            return int(match.group(1))
+        year = datetime.date.today().year
+        self._note(
+            f"År saknas i metadata; antar {year} (innevarande år)",
+            f"No year in the metadata; assuming {year} (the current year)",
+        )
+        return year
+
+    def _collaboration_plan(self, municipality: str, year: int) -> Node | None:
+        """The plan the list belongs to: as named in the metadata, else the one of the
+        municipality that is in force in ``year``."""
+        plans = names.documents(self.context, HSVO.CollaborationPlan)
+        if self.meta.plan:
+            found = plans.lookup(self.meta.plan)
+            return min(found) if found else self._placeholder("plan", self.meta.plan)
+        key = names.slug(municipality)
+        in_force = sorted(
+            node
+            for node in names.instances(self.context, HSVO.CollaborationPlan)
+            if key in names.slug(names.label(self.context, node) or "")
+            and _within(self.context, node, year)
+        )
+        if len(in_force) == 1:
+            shown = plans.display(in_force[0])
+            self._note(
+                f"Hör till {shown} (planen som gäller {municipality} {year})",
+                f"Belongs to {shown} (the plan in force for {municipality} {year})",
+            )
+            return in_force[0]
+        self._note(
+            f"Ingen samverkansplan för {municipality} {year} hittades; "
+            "listan knyts inte till någon plan",
+            f"No collaboration plan for {municipality} {year} found; "
+            "the list is not tied to a plan",
+        )
+        return None
+
+    # -- building ----------------------------------------------------------------------
+
+    def build(self) -> Plan:
+        missing = ", ".join(c for c in REQUIRED[self.kind] if c not in self.sheet.columns)
+        if missing:
+            found = ", ".join(self.sheet.columns)
+            raise PlanError(
+                self.sheet.name,
+                Text(
+                    f"kolumner saknas: {missing} (hittade: {found or 'inga'})",
+                    f"missing columns: {missing} (found: {found or 'none'})",
+                ),
+            )
+        for heading in self.sheet.ignored:
+            self._note(f"Kolumnen ”{heading}” ignoreras", f'The column "{heading}" is ignored')
+        municipality, year = self._municipality(), self._year()
+        self.municipality = municipality
+        local = (
+            f"{'aktivitetslista' if self.kind == 'activity-list' else 'samverkansberattelse'}"
+            f"-hsvo-{names.slug(municipality)}-{year}"
+        )
+        document = DOC[local]
+        title = self.meta.title or (
+            f"Aktivitetslista {year}, HSVO {municipality}"
+            if self.kind == "activity-list"
+            else f"Samverkansberättelse HSVO {municipality} {year}"
+        )
+        if not self.meta.title:
+            self._note(
+                f"Titel saknas i metadata; antar ”{title}”",
+                f'No title in the metadata; assuming "{title}"',
+            )
+        self._document(document, title, year)
+        if self.kind == "activity-list":
+            self.plan = self._collaboration_plan(municipality, year)
+            if self.plan is not None:
+                self.graph.add((document, DCTERMS.isPartOf, self.plan))
+            self._activities(document, municipality, year)
+        else:
+            self._outcomes(document, municipality, year)
+        info = PlanInfo(
+            source=self.sheet.name,
+            kind=self.kind,
+            document=document,
+            graph=GRAPH["plan-" + local],
+            municipality=municipality,
+            year=year,
+            title=title,
+            notes=self.notes,
+        )
+        return Plan(info, self.graph, self.locations, self.written, dict(COLUMNS))
+
+    def _document(self, document: URIRef, title: str, year: int) -> None:
+        g = self.graph
+        g.add(
+            (
+                document,
+                RDF.type,
+                HSVO.ActivityList if self.kind == "activity-list" else HSVO.FollowUpReport,
+            )
+        )
+        g.add((document, RDFS.label, Literal(title, lang="sv")))
+        g.add((document, DCTERMS.title, Literal(title, lang="sv")))
+        g.add((document, HSVO.level, HSVO.LocalLevel))
+        g.add((document, HSVO.startYear, Literal(year)))
+        g.add((document, HSVO.endYear, Literal(year)))
+        if self.meta.date:
+            g.add((document, DCTERMS.issued, date_literal(self.meta.date)))
+        if self.meta.diary_number:
+            g.add((document, HSVO.diaryNumber, Literal(self.meta.diary_number)))
+        self.locations[document] = Location(None, title)
+        if self.meta.adopted_by:
+            decision = URIRef(f"{document}-faststallelse")
+            g.add((decision, RDF.type, HSVO.Decision))
+            g.add((decision, RDFS.label, Literal(f"Fastställelse av {title}", lang="sv")))
+            g.add((decision, HSVO.decisionKind, HSVO.Adoption))
+            g.add((decision, HSVO.concerns, document))
+            g.add((decision, HSVO.decidedBy, self._body(self.meta.adopted_by)))
+            if self.meta.adopted_on:
+                g.add((decision, HSVO.decisionDate, date_literal(self.meta.adopted_on)))
+            self.locations[decision] = Location(None, f"Fastställelse av {title}")
+
+    def _activities(self, document: URIRef, municipality: str, year: int) -> None:
+        g = self.graph
+        if any(cells.get("Status") for _, cells in self.sheet.rows):
+            self._note(
+                "Kolumnen Status ignoreras i en aktivitetslista "
+                "(ange typ: samverkansberättelse för en uppföljning)",
+                "The Status column is ignored in an activity list "
+                "(set kind: follow-up for a follow-up report)",
+            )
+        for number, (line, cells) in enumerate(self.sheet.rows, 1):
+            activity = ACT[f"{names.slug(municipality)}-{year}-{number:02d}"]
+            title = cells.get("Aktivitet", "")
+            g.add((activity, RDF.type, HSVO.Activity))
+            g.add((activity, HSVO.rowNumber, Literal(number)))
+            g.add((activity, HSVO.listedIn, document))
+            g.add((activity, PROV.hadPrimarySource, document))
+            g.add((activity, HSVO.year, year_literal(cells.get("År") or str(year))))
+            if title:
+                g.add((activity, RDFS.label, Literal(title, lang="sv")))
+            if cells.get("Uppföljning"):
+                g.add((activity, HSVO.followUpIndicator, Literal(cells["Uppföljning"], lang="sv")))
+            area = self._area(
+                cells.get("Lokalt fokusområde", ""),
+                cells.get("Prioriterat område", ""),
+                document,
+                line,
+            )
+            if area is not None:
+                g.add((activity, HSVO.localFocusArea, area))
+            for column, prop in (
+                ("Ansvar", HSVO.responsibleBody),
+                ("Delaktiga", HSVO.participatingBody),
+            ):
+                for name in names.split_names(cells.get(column, ""), self._bodies):
+                    g.add((activity, prop, self._body(name)))
+            self.locations[activity] = Location(line, title or None)
+
+    def _outcomes(self, report: URIRef, municipality: str, year: int) -> None:
+        g = self.graph
+        lists = names.documents(self.context, HSVO.ActivityList)
+        if self.meta.follows_up:
+            found = lists.lookup(self.meta.follows_up)
+            followed = min(found) if found else self._placeholder("list", self.meta.follows_up)
+        else:
+            followed = DOC[f"aktivitetslista-hsvo-{names.slug(municipality)}-{year}"]
+            self._note(
+                f"Följer upp {_short(followed)} (standard för {municipality} {year})",
+                f"Follows up {_short(followed)} (the default for {municipality} {year})",
+            )
+        g.add((report, HSVO.followsUp, followed))
+        activities = names.activities_of(self.context, followed)
+        statuses = names.statuses(self.context)
+        used: set[Node] = set()
+        for number, (line, cells) in enumerate(self.sheet.rows, 1):
+            title = cells.get("Aktivitet", "")
+            activity = self._followed_activity(
+                activities, title, cells.get("Lokalt fokusområde", ""), used
+            )
+            # "<activity>-utfall", as in data/: the same outcome whichever way it arrives
+            outcome = (
+                URIRef(f"{activity}-utfall")
+                if activity not in self.written
+                else ACT[f"utfall-{names.slug(municipality)}-{year}-{number:02d}"]
+            )
+            g.add((outcome, RDF.type, HSVO.Outcome))
+            g.add((outcome, HSVO.reportedIn, report))
+            g.add((activity, HSVO.hasOutcome, outcome))
+            if cells.get("Status"):
+                found = statuses.lookup(cells["Status"])
+                g.add(
+                    (
+                        outcome,
+                        HSVO.status,
+                        min(found) if found else self._placeholder("status", cells["Status"]),
+                    )
+                )
+            if cells.get("Uppföljning"):
+                g.add((outcome, HSVO.summary, Literal(cells["Uppföljning"], lang="sv")))
+            self.locations[outcome] = Location(line, title or None)
+
+    def _followed_activity(
+        self, activities: names.Names, title: str, area: str, used: set[Node]
+    ) -> Node:
+        """The listed activity a follow-up row is about; the local focus area tells apart
+        activities with the same title ("Medverka i nationella nätverk …")."""
+        found = sorted(activities.lookup(title))
+        if area:
+            in_area = [
+                a
+                for a in found
+                if any(
+                    self._areas.lookup(area) & {o}
+                    for o in self.context.objects(a, HSVO.localFocusArea)
+                )
+            ]
+            found = in_area or found
+        fresh = [a for a in found if a not in used] or found
+        if not fresh:
+            return self._placeholder("activity", title or "–")
+        used.add(fresh[0])
+        return fresh[0]
+
+    # -- names -------------------------------------------------------------------------
+
+    def _body(self, name: str) -> Node:
+        found = self._bodies.lookup(name)
+        if len(found) > 1:  # the same name in two municipalities: take this plan's
+            found = {b for b in found if names.slug(self.municipality) in str(b)} or found
+        if len(found) == 1:
+            return next(iter(found))
+        if len(found) > 1:
+            shown = ", ".join(self._bodies.display(b) for b in sorted(found))
+            self._note(
+                f"”{name}” kan vara flera organ: {shown}; skriv hela namnet",
+                f'"{name}" may be several bodies: {shown}; write the full name',
+            )
+        return self._placeholder("body", name)
+
+    def _area(self, text: str, priority_text: str, document: URIRef, line: int) -> Node | None:
+        """The local focus area a row names; a new one under a known prioritised area."""
+        if not text:
+            return None
+        priority = self._priority(priority_text)
+        found = self._own_first(self._areas.lookup(text))
+        if found:
+            under = [
+                a
+                for a in found
+                if priority is not None
+                and priority in set(self.context.transitive_objects(a, SKOS.broader))
+            ]
+            return (under or found)[0]
+        key = names.slug(text)
+        if key in self._new_areas:
+            return self._new_areas[key]
+        if priority is None:
+            return self._placeholder("area", text)
+        area = URIRef(f"{GOAL}{str(document).rsplit('/', 1)[-1]}-lfa-{key}")
+        g = self.graph
+        g.add((area, RDF.type, HSVO.LocalFocusArea))
+        g.add((area, RDFS.label, Literal(text, lang="sv")))
+        g.add((area, SKOS.prefLabel, Literal(text, lang="sv")))
+        g.add((area, HSVO.definedIn, document))
+        is_local = (priority, RDF.type, HSVO.PriorityArea) in self.context
+        g.add((area, SKOS.broader if is_local else HSVO.tracesTo, priority))
+        for scheme in self.context.objects(priority, SKOS.inScheme) if is_local else ():
+            g.add((area, SKOS.inScheme, scheme))
+        self._new_areas[key] = area
+        self.locations[area] = Location(line, text)
+        shown = self._priorities.display(priority)
+        self._note(
+            f"Nytt lokalt fokusområde ”{text}” under ”{shown}”",
+            f'New local focus area "{text}" under "{shown}"',
+        )
+        return area
+
+    def _priority(self, text: str) -> URIRef | None:
+        """The prioritised area (or county focus area/sub-goal) a row names: this plan's
+        own first, then any plan's, then the county's."""
+        found = self._own_first(self._priorities.lookup(text) if text else set())
+        local = [p for p in found if (p, RDF.type, HSVO.PriorityArea) in self.context]
+        candidates = local or found
+        return candidates[0] if candidates else None
+
+    def _own_first(self, goals: set[URIRef]) -> list[URIRef]:
+        """Goals of the same name, those of this list's collaboration plan first (Uppsala
+        and Älvkarleby may both have a "Nära vård")."""
+
+        def foreign(goal: URIRef) -> bool:
+            schemes = self.context.objects(goal, SKOS.inScheme)
+            return not any((s, DCTERMS.source, self.plan) in self.context for s in schemes)
+
+        return sorted(goals, key=lambda goal: (foreign(goal), goal))
+
+    def _placeholder(self, kind: str, text: str) -> URIRef:
+        node = UNRESOLVED[f"{kind}/{quote(text, safe='')}"]
+        self.written[node] = text
+        return node
+
+    def _note(self, sv: str, en: str) -> None:
+        self.notes.append(Text(sv, en))
+
+
+def _within(graph: Graph, document: Node, year: int) -> bool:
+    start = graph.value(document, HSVO.startYear)
+    end = graph.value(document, HSVO.endYear)
+    if start is None or end is None:
+        return False
+    try:
+        return int(str(start)) <= year <= int(str(end))
+    except ValueError:
+        return False
+
+
+def _short(node: Node) -> str:
+    return "doc:" + str(node).rsplit("/", 1)[-1]

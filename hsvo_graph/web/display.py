@@ -1,0 +1,144 @@
+"""How RDF terms look on a web page: labels instead of IRIs, links to the entity pages,
+and status markers that say their status in words as well as in colour.
+
+Shared by the query pages, the entity pages and the pictures, so an IRI looks and links
+the same everywhere.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.term import Identifier
+
+from hsvo_graph.web.i18n import TERM_LABELS, localise
+from hsvo_graph.namespaces import BASE, HSVO, ID, PREFIXES
+from hsvo_graph.store import GraphStore
+
+# Traffic-light class and symbol per outcome status: the text label comes from the
+# ontology, so colour is never the only signal.
+STATUS_STYLES: dict[str, tuple[str, str]] = {
+    str(HSVO.Completed): ("completed", "✓"),
+    str(HSVO.Ongoing): ("ongoing", "◐"),
+    str(HSVO.NotStarted): ("not-started", "○"),
+    str(HSVO.Stopped): ("stopped", "✕"),
+}
+
+_LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?s ?label ?rank WHERE {
+  { ?s rdfs:label ?label BIND (1 AS ?rank) }
+  UNION { ?s skos:prefLabel ?label BIND (2 AS ?rank) }
+  UNION { ?s dct:title ?label BIND (3 AS ?rank) }
+}"""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One displayed value: its text, where it links, and its status style if it is one."""
+
+    text: str
+    href: str | None = None
+    status: str | None = None
+    symbol: str | None = None
+    iri: str | None = None
+    lang: str | None = None
+
+
+def local_path(iri: str) -> str | None:
+    """The path on this host that serves a data IRI (``…/id/body/x`` → ``/id/body/x``)."""
+    return "/" + iri[len(BASE):] if iri.startswith(str(ID)) else None
+
+
+def compact(iri: str) -> str:
+    """A prefixed name (``bd:uppsala-aln``) where a project prefix fits, else the IRI."""
+    best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    prefix = next(p for p, ns in PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"
+
+
+def fetch_labels(store: GraphStore, iris: Iterable[str], lang: str) -> dict[str, str]:
+    """The best label of each IRI in ``lang``: rdfs:label, then skos:prefLabel, then
+    dct:title; a label in the page language before Swedish before untagged."""
+    wanted = sorted({i for i in iris if i})
+    labels = {i: localise(TERM_LABELS[i], lang) for i in wanted if i in TERM_LABELS}
+    ask = [URIRef(i) for i in wanted if i not in labels]
+    if not ask:
+        return labels
+    table = store.select(_LABELS, {"s": ask})
+    best: dict[str, tuple[int, int, str]] = {}
+    for row in table.rows:
+        label = row["label"]
+        tag = label.language if isinstance(label, Literal) else None
+        language_rank = 0 if tag == lang else 1 if tag == "sv" else 2 if not tag else 3
+        key = (language_rank, int(row["rank"]), str(label))
+        subject = str(row["s"])
+        if subject not in best or key < best[subject]:
+            best[subject] = key
+    labels.update({s: text for s, (_, _, text) in best.items()})
+    return labels
+
+
+def cell(term: Identifier | None, labels: Mapping[str, str]) -> Cell:
+    """A term as a Cell: statuses as markers, data IRIs as links, other IRIs by label."""
+    if term is None:
+        return Cell("")
+    if isinstance(term, URIRef):
+        iri = str(term)
+        text = labels.get(iri) or compact(iri)
+        if iri in STATUS_STYLES:
+            style, symbol = STATUS_STYLES[iri]
+            return Cell(text, status=style, symbol=symbol, iri=iri)
+        return Cell(text, href=local_path(iri), iri=iri)
+    if isinstance(term, Literal):
+        return Cell(str(term), lang=term.language)
+    return Cell(str(term))
+
+
+def iris_in(terms: Iterable[Identifier | None]) -> set[str]:
+    """The IRIs among ``terms`` (to fetch their labels in one query)."""
+    return {str(t) for t in terms if isinstance(t, URIRef)}
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    """A SELECT result ready for an HTML table: headings and rows of cells."""
+
+    columns: list[str]
+    headings: list[str]
+    rows: list[list[Cell]]
+
+
+def result_table(
+    store: GraphStore,
+    table_rows: list[dict[str, Identifier]],
+    variables: list[str],
+    *,
+    headings: Mapping[str, str],
+    links: Mapping[str, str],
+    lang: str,
+) -> ResultTable:
+    """Rows as cells: a column named in ``links`` links to the IRI in its target column,
+    which is then not shown itself; other IRIs show their label and link to their page."""
+    hidden = {target for target in links.values() if target in variables}
+    shown = [v for v in variables if v not in hidden]
+    labels = fetch_labels(
+        store, iris_in(row.get(v) for row in table_rows for v in shown if v not in links), lang
+    )
+    rows = []
+    for row in table_rows:
+        cells = []
+        for variable in shown:
+            term = row.get(variable)
+            target = row.get(links[variable]) if variable in links else None
+            if variable in links and term is not None and isinstance(target, URIRef):
+                lang_tag = term.language if isinstance(term, Literal) else None
+                cells.append(Cell(str(term), href=local_path(str(target)), iri=str(target),
+                                  lang=lang_tag))
+            else:
+                cells.append(cell(term, labels))
+        rows.append(cells)
+    return ResultTable(shown, [headings.get(v, v) for v in shown], rows)

@@ -1,0 +1,54 @@
+"""The form of a query page: one field per declared parameter, drop-downs filled from the
+graph, and what the person submitted selected again."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from hsvo_graph.canned.catalog import CannedQuery
+from hsvo_graph.web.choices import Choice, choices, selected
+from hsvo_graph.web.i18n import localise
+from hsvo_graph.store import GraphStore
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form control: a drop-down when ``options`` is not empty, a text box otherwise."""
+
+    name: str
+    label: str
+    type: str
+    required: bool
+    multiple: bool
+    example: str | None
+    options: list[Choice] = field(default_factory=list)
+    chosen: set[str] = field(default_factory=set)
+    text: str = ""
+
+    @property
+    def control_id(self) -> str:
+        return f"p-{self.name}"
+
+
+def form_fields(
+    store: GraphStore, query: CannedQuery, arguments: Mapping[str, Sequence[str]], lang: str
+) -> list[Field]:
+    """The fields of ``query``'s form, in the order its header declares the parameters."""
+    fields = []
+    cache: dict[str, list[Choice]] = {}
+    for parameter in query.parameters:
+        submitted = [v for v in arguments.get(parameter.name, []) if v.strip()]
+        if parameter.type not in cache:
+            cache[parameter.type] = choices(store, parameter.type, lang)
+        options, chosen = selected(cache[parameter.type], submitted) if cache[parameter.type] else ([], set())
+        fields.append(Field(
+            name=parameter.name,
+            label=localise(parameter.label, lang),
+            type=parameter.type,
+            required=parameter.required,
+            multiple=parameter.multiple,
+            example=parameter.example,
+            options=options,
+            chosen=chosen,
+            text=submitted[0] if submitted and not options else "",
+        ))
+    return fields

@@ -1,0 +1,15 @@
+"""Pictures drawn on the server as SVG from query results: the organisation chart, the
+heatmap of activities per body and area, and the goal tree. Each picture module has one
+function that reads the graph into a small model and one that draws it; the page shows
+the same model as text (a table or a list) for people who cannot or would rather not
+look at the picture."""
+
+from hsvo_graph.store import GraphStore
+
+_YEARS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
+SELECT DISTINCT ?year WHERE { ?activity a hsvo:Activity ; hsvo:year ?year } ORDER BY DESC(?year)"""
+
+
+def activity_years(store: GraphStore) -> list[int]:
+    """The years that have activities, latest first (the pictures show one year at a time)."""
+    return [int(row["year"]) for row in store.select(_YEARS).rows]

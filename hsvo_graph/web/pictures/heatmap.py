@@ -1,0 +1,111 @@
+"""Heatmap: how many activities of one year each body is responsible for or takes part in,
+per area (the top of the local goal structure the activity's focus area belongs to)."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from rdflib import XSD, Literal
+
+from hsvo_graph.store import GraphStore
+from hsvo_graph.web.pictures import activity_years
+from hsvo_graph.web.pictures.svg import Canvas, wrap
+
+_COUNTS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?body ?bodyName ?abbreviation ?area ?areaName (COUNT(DISTINCT ?activity) AS ?n) WHERE {
+  ?activity a hsvo:Activity ; hsvo:year ?year ; hsvo:involves ?body ; hsvo:localFocusArea ?lfa .
+  ?lfa skos:broader* ?area .
+  FILTER NOT EXISTS { ?area skos:broader ?higher }
+  ?area rdfs:label ?areaName . FILTER (LANG(?areaName) = "sv")
+  ?body rdfs:label ?bodyName . FILTER (LANG(?bodyName) = "sv")
+  OPTIONAL { ?body hsvo:abbreviation ?abbreviation }
+}
+GROUP BY ?body ?bodyName ?abbreviation ?area ?areaName"""
+
+# Light to dark; the count is always written in the cell, so colour is only a help.
+_SCALE = ["#ffffff", "#dbe8f5", "#b3cfea", "#7fa9d6", "#3f78b5", "#0b4f8a"]
+
+
+@dataclass
+class Heatmap:
+    """Counts per (body, area) for one year, with display names in a stable order."""
+
+    year: int | None
+    years: list[int]
+    bodies: list[tuple[str, str, str]] = field(default_factory=list)  # iri, short, full name
+    areas: list[tuple[str, str]] = field(default_factory=list)  # iri, name
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def peak(self) -> int:
+        return max(self.counts.values(), default=0)
+
+    def count(self, body: str, area: str) -> int:
+        return self.counts.get((body, area), 0)
+
+    def row_total(self, body: str) -> int:
+        return sum(n for (b, _), n in self.counts.items() if b == body)
+
+
+def heatmap_data(store: GraphStore, year: int | None) -> Heatmap:
+    """The counts for ``year`` (the latest year with activities when None)."""
+    years = activity_years(store)
+    chosen = year if year is not None else (years[0] if years else None)
+    model = Heatmap(chosen, years)
+    if chosen is None:
+        return model
+    table = store.select(_COUNTS, {"year": [Literal(chosen, datatype=XSD.integer)]})
+    bodies: dict[str, tuple[str, str, str]] = {}
+    areas: dict[str, tuple[str, str]] = {}
+    for row in table.rows:
+        body, area = str(row["body"]), str(row["area"])
+        short = str(row.get("abbreviation") or row["bodyName"])
+        bodies[body] = (body, short, str(row["bodyName"]))
+        areas[area] = (area, str(row["areaName"]))
+        model.counts[(body, area)] = int(row["n"])
+    model.bodies = sorted(bodies.values(), key=lambda b: (-model.row_total(b[0]), b[1].lower()))
+    model.areas = sorted(areas.values(), key=lambda a: a[1].lower())
+    return model
+
+
+def cell_link(model: Heatmap, short: str, area_name: str) -> str:
+    """The canned query that lists the activities behind one cell."""
+    query = urlencode({"body": short, "area": area_name, "year": model.year or ""})
+    return f"/q/activities_by_body_and_area?{query}"
+
+
+def shade(n: int, peak: int) -> tuple[str, str]:
+    """Fill and text colour of a cell with ``n`` activities (text stays readable on it)."""
+    if n == 0 or peak == 0:
+        return _SCALE[0], "#4d4d4d"
+    step = 1 + round((len(_SCALE) - 2) * (n - 1) / max(peak - 1, 1))
+    return _SCALE[step], "#ffffff" if step >= 4 else "#1b1b1b"
+
+
+def draw_heatmap(model: Heatmap, title: str, description: str) -> str:
+    """The heatmap as SVG: one row per body, one column per area, counts written out."""
+    label_w, cell_w, cell_h, line_h = 190, 140, 34, 13.5
+    headings = [wrap(area_name, 20, 6) for _, area_name in model.areas]
+    head_h = 16 + line_h * max((len(h) for h in headings), default=1)
+    canvas = Canvas()
+    for j, lines in enumerate(headings):
+        x = label_w + j * cell_w + cell_w / 2
+        canvas.text(x, 16, lines, size=11, weight="bold", anchor="middle", line_height=line_h)
+    for i, (body, short, full) in enumerate(model.bodies):
+        y = head_h + i * cell_h
+        canvas.text(8, y + cell_h / 2 - 2, [short], size=13, weight="bold")
+        canvas.text(8, y + cell_h / 2 + 11, wrap(full, 30, 1), size=10, fill="#4d4d4d")
+        for j, (area, area_name) in enumerate(model.areas):
+            n = model.count(body, area)
+            fill, ink = shade(n, model.peak)
+            x = label_w + j * cell_w
+            inner = Canvas()
+            inner.rect(x + 1, y + 1, cell_w - 2, cell_h - 2, fill=fill, stroke="#c8c8c8", rx=2)
+            inner.text(x + cell_w / 2, y + cell_h / 2 + 5, [str(n)], size=14, weight="bold",
+                       fill=ink, anchor="middle")
+            label = f"{short} – {area_name}: {n}"
+            canvas.link(cell_link(model, short, area_name) if n else None, label, inner)
+    width = label_w + max(len(model.areas), 1) * cell_w + 8
+    height = head_h + max(len(model.bodies), 1) * cell_h + 8
+    return canvas.render(width, height, title, description, "heatmap")
