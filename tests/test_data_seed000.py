@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import sparql_prologue
@@ -198,7 +199,7 @@ def rows(store: GraphStore, query: str) -> Table:
 
 
 def ask(store: GraphStore, settings: Settings, query_id: str, **arguments: str) -> Table:
-    return run_canned(store, load_catalog(settings.queries_dir)[query_id], arguments)
+    return run_canned(StoreReader(store), load_catalog(settings.queries_dir)[query_id], arguments)
 
 
 def _flat(text: str) -> str:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import sparql_prologue
@@ -342,7 +343,7 @@ def test_ordinary_operations(store):
 
 def names(store: GraphStore, settings: Settings, **arguments: str) -> list[tuple[str, str, str]]:
     query = load_catalog(settings.queries_dir)["body_names_over_time"]
-    table = run_canned(store, query, arguments)
+    table = run_canned(StoreReader(store), query, arguments)
     return list(zip(table.column("name"), table.column("validFrom"), table.column("validUntil")))
 
 

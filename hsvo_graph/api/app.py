@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if isinstance(app.state.store.inner, RemoteStore):
             app.state.store.inner.check_union_default_graph()
         app.state.executor = open_executor(
-            app.state.store, settings.query_time_limit_s, settings.query_workers
+            app.state.store, settings.query_time_limit_s, settings.query_workers,
+            settings.max_result_rows,
         )
         try:
             yield
