@@ -14,7 +14,7 @@ from hsvo_graph.config import PROJECT_ROOT, Settings
 from hsvo_graph.graph.loading import load
 from hsvo_graph.store import EmbeddedStore, RemoteStore
 
-from .servers import chromium, running_oxigraph, serving
+from .servers import chromium, running_oxigraph, running_virtuoso, serving
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 
@@ -113,3 +113,18 @@ def browser() -> Iterator[Any]:
     """Headless Chromium (Playwright), shared by the browser tests."""
     with chromium() as launched:
         yield launched
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The SPARQL endpoint of a real Virtuoso started for this test session."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(virtuoso_url: str, settings: Settings) -> RemoteStore:
+    """The seed graph loaded into the real Virtuoso through the remote store."""
+    store = RemoteStore(virtuoso_url, virtuoso_url, virtuoso_url)
+    load(store, settings)
+    return store

@@ -1,6 +1,6 @@
-"""Real servers on 127.0.0.1 for the tests: an `oxigraph serve` (the remote store), and the
-service itself under uvicorn (for clients that need real HTTP: SPARQLWrapper, roqet, and
-concurrent requests in the limit tests)."""
+"""Real servers on 127.0.0.1 for the tests: `oxigraph serve` and Virtuoso (the remote
+stores), and the service itself under uvicorn (for clients that need real HTTP:
+SPARQLWrapper, roqet, and concurrent requests in the limit tests)."""
 
 import shutil
 import socket
@@ -60,6 +60,34 @@ def running_oxigraph(location: Path, *options: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+VIRTUOSO_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "virtuoso.sh"
+
+
+@contextmanager
+def running_virtuoso(directory: Path) -> Iterator[str]:
+    """A fresh Virtuoso (scripts/virtuoso.sh: 127.0.0.1 only, SPARQL updates allowed); the
+    URL of its SPARQL endpoint (query and update)."""
+    if not shutil.which("virtuoso-t"):
+        pytest.skip("Virtuoso is not installed; run scripts/install-system-deps.sh "
+                    "(Debian package virtuoso-opensource-7)")
+    http_port, sql_port = free_port(), free_port()
+    process = subprocess.Popen(
+        ["bash", str(VIRTUOSO_SCRIPT), str(directory), str(http_port), str(sql_port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()  # "ready" once it answers and SPARQL may write
+    if line.strip() != "ready":
+        process.kill()
+        err = process.stderr.read() if process.stderr else ""
+        pytest.fail(f"Virtuoso did not start: {line}{err}")
+    try:
+        yield f"http://127.0.0.1:{http_port}/sparql"
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 @contextmanager

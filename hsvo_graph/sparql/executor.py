@@ -237,7 +237,8 @@ class RemoteExecutor(Executor):
         super().__init__(store, time_limit_s, Snapshots(store, trust_generation=False), max_rows)
         inner: RemoteStore = store.inner  # type: ignore[assignment]
         self._remote = RemoteStore(
-            inner.query_url, inner.update_url, inner.gsp_url, math.ceil(time_limit_s) + 1
+            inner.query_url, inner.update_url, inner.gsp_url, math.ceil(time_limit_s) + 1,
+            inner.dialect,
         )
 
     async def run(self, request: QueryRequest) -> Encoded:

@@ -6,12 +6,10 @@ runs the same on the embedded pyoxigraph store and on an external triplestore.
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal as Kind
-
-from collections.abc import Collection
 from pathlib import Path
+from typing import Literal as Kind
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -22,9 +20,24 @@ N_TRIPLES = "application/n-triples"
 
 QueryKind = Kind["solutions", "boolean", "graph"]
 
+# Every quad in one request: the named graphs, and the triples of the store's own default
+# graph (written by an update without GRAPH), which the union default graph also shows.
+_ALL_QUADS = """SELECT ?g ?s ?p ?o WHERE {
+  { GRAPH ?g { ?s ?p ?o } }
+  UNION
+  { ?s ?p ?o MINUS { GRAPH ?named { ?s ?p ?o } } }
+}"""
+
 
 class StoreError(RuntimeError):
-    """The store failed or could not be reached; the message says which and why."""
+    """The store failed or could not be reached; the message says which and why (and
+    never the store's address: it may be shown to the public). ``status`` is the HTTP
+    status the service answers with: 502 the store failed, 503 it cannot be reached,
+    504 it did not answer in time."""
+
+    def __init__(self, message: str, *, status: int = 502) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class QuerySyntaxError(ValueError):
@@ -152,6 +165,13 @@ class GraphStore(ABC):
         if response.kind != "boolean":
             raise QuerySyntaxError("expected an ASK query")
         return bool(json.loads(response.body)["boolean"])
+
+    def quads(self) -> list[ox.Quad]:
+        """Every quad of the dataset (the snapshot's source), in the store's order."""
+        response = self.query(_ALL_QUADS)
+        rows = ox.parse_query_results(response.body, format=ox.QueryResultsFormat.JSON)
+        assert isinstance(rows, ox.QuerySolutions)
+        return [ox.Quad(s, p, o, g or ox.DefaultGraph()) for g, s, p, o in rows]
 
     def triple_count(self, graph: str | None = None) -> int:
         """Number of triples in one named graph, or in the union of all of them."""

@@ -1,116 +1,354 @@
 """A store behind SPARQL 1.1 Protocol endpoints (Oxigraph server, Fuseki, Virtuoso, …).
 
-Queries and updates go through SPARQLWrapper; the Graph Store Protocol read of one graph
-through httpx. The server must present the union of its named graphs as the default graph
-(``oxigraph serve --union-default-graph``, Fuseki ``tdb2:unionDefaultGraph true``);
-``check_union_default_graph`` says so clearly when it does not.
+A small httpx client rather than a general SPARQL library, because the stores differ in
+ways the service has to handle itself (see ``Dialect``): queries go as form-encoded POST
+(Virtuoso never answers a POST of ``application/sparql-query``), the Accept header follows
+the query form (so a CONSTRUCT is never answered as a JSON table), whole-graph reads page
+past a store's result cap, loads are cut into updates a store accepts, and graphs a store
+keeps for itself are left out. Errors become ``QuerySyntaxError`` (the store refused the
+text) or ``StoreError`` with the HTTP status the service should answer (502, 503, 504);
+their messages never name the backend's URL nor echo a long update.
+
+The server must present the union of its named graphs as the default graph
+(``oxigraph serve --union-default-graph``, Fuseki ``tdb2:unionDefaultGraph true``; on
+Virtuoso the client names the graphs itself); ``check_union_default_graph`` says so clearly
+when it does not.
 """
 
-from collections.abc import Sequence
-from urllib.error import HTTPError, URLError
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import httpx
-from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+import pyoxigraph as ox
 
-from hsvo_graph.store.base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
-
-_SOLUTION_TYPES = (
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
+from hsvo_graph.namespaces import BASE
+from hsvo_graph.store.base import (
+    GraphStore,
+    QueryKind,
+    QueryResponse,
+    QuerySyntaxError,
+    StoreError,
+    quads_by_graph,
 )
+
+log = logging.getLogger(__name__)
+
+_JSON = "application/sparql-results+json"
+_N_TRIPLES = "application/n-triples"
+_SOLUTION_TYPES = frozenset({_JSON, "application/sparql-results+xml", "text/csv",
+                             "text/tab-separated-values"})
+#: Blank nodes become IRIs under this prefix where a store refuses them in updates
+#: (RFC 7511 well-known "genid" IRIs), and blank nodes again when read back.
+GENID = f"{BASE}.well-known/genid/"
+#: Deeper bracket nesting than this is refused before it reaches the store: 10,000 nested
+#: parentheses overflow the stack of `oxigraph serve`, and no real query comes near 100.
+MAX_NESTING = 200
+#: The longest store message passed on (a store may echo a whole 1 MB update back).
+_MAX_MESSAGE = 400
+
+# What the query text scanner skips: strings (long and short), IRIs and comments.
+_SKIPPED = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*',
+    re.DOTALL,
+)
+_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What one kind of SPARQL store needs beyond the standard protocol."""
+
+    name: str
+    #: graphs the store keeps for itself: never listed, read, dumped or reasoned over
+    internal_graphs: frozenset[str] = frozenset()
+    #: triples per INSERT DATA when loading (a store refuses longer updates)
+    chunk_triples: int = 50_000
+    #: the store refuses blank nodes in INSERT DATA: write them as well-known IRIs
+    skolemise: bool = False
+    #: rows a SELECT answers at most (whole-graph reads page below it); None = no cap
+    result_cap: int | None = None
+    #: the store's default graph is not the union of the service's graphs: name them
+    name_graphs: bool = False
+
+
+GENERIC = Dialect("SPARQL 1.1")
+VIRTUOSO = Dialect(
+    "Virtuoso",
+    internal_graphs=frozenset({
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://www.w3.org/ns/ldp#",
+        "http://www.w3.org/2002/07/owl#",
+        "http://localhost:8890/sparql",
+        "http://localhost:8890/DAV/",
+        "http://localuriqaserver/sparql",
+    }),
+    chunk_triples=1_000,
+    skolemise=True,
+    result_cap=10_000,
+    name_graphs=True,
+)
+DIALECTS = {"generic": GENERIC, "virtuoso": VIRTUOSO}
+
+
+def _code(text: str) -> str:
+    """The query text without strings, IRIs and comments (for counting brackets, keywords)."""
+    return _SKIPPED.sub(" ", text)
+
+
+def nesting_depth(sparql: str) -> int:
+    """The deepest nesting of (), {} and [] in the query's syntax."""
+    depth = deepest = 0
+    for char in _code(sparql):
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth -= 1
+    return deepest
+
+
+def query_form(sparql: str) -> QueryKind:
+    """Which kind of answer a query asks for, from its first form keyword."""
+    match = _FORM.search(_code(sparql))
+    keyword = match.group(1).upper() if match else "SELECT"
+    return {"SELECT": "solutions", "ASK": "boolean"}.get(keyword, "graph")  # type: ignore[return-value]
+
+
+def _short(text: str) -> str:
+    """A store's error message, without its echo of the request, at most a few lines."""
+    for marker in ("\nSPARQL query:", "\nSPARQL request:"):
+        text = text.split(marker, 1)[0]
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + " …"
 
 
 class RemoteStore(GraphStore):
-    """SPARQL 1.1 Query, Update and Graph Store Protocol client for an external store."""
+    """SPARQL 1.1 Query and Update Protocol client for an external store."""
 
     def __init__(
-        self, query_url: str, update_url: str, gsp_url: str, timeout_s: float = 30.0
+        self, query_url: str, update_url: str, gsp_url: str, timeout_s: float = 30.0,
+        dialect: Dialect | None = None,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
         self.timeout_s = timeout_s
-        self.description = f"remote SPARQL store ({query_url})"
+        self._client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)))
+        self._dialect = dialect
+        self._graphs: tuple[float, list[str]] | None = None
+        self.description = "remote SPARQL store"
 
-    def _wrapper(self, url: str) -> SPARQLWrapper:
-        wrapper = SPARQLWrapper(url)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(POSTDIRECTLY)
-        wrapper.setTimeout(int(self.timeout_s))
-        wrapper.setOnlyConneg(True)
-        return wrapper
+    @property
+    def dialect(self) -> Dialect:
+        """The store's dialect, recognised from its Server header on first use."""
+        if self._dialect is None:
+            response = self._post(self.query_url, {"query": "ASK {}"}, _JSON)
+            server = response.headers.get("server", "")
+            self._dialect = VIRTUOSO if server.lower().startswith("virtuoso") else GENERIC
+            self.description = f"remote SPARQL store ({self._dialect.name})"
+        return self._dialect
+
+    # -- HTTP ---------------------------------------------------------------------
+
+    def _post(self, url: str, form: dict[str, str | list[str]], accept: str) -> httpx.Response:
+        """One form-encoded POST; transport failures and 5xx become StoreError with the
+        status the service should answer, 4xx QuerySyntaxError with the store's message."""
+        try:
+            response = self._client.post(url, data=form, headers={"Accept": accept})
+        except httpx.TimeoutException as exc:
+            log.warning("SPARQL store %s timed out: %s", url, exc)
+            raise StoreError(f"the SPARQL store did not answer within {self.timeout_s:g} s",
+                             status=504) from exc
+        except httpx.HTTPError as exc:
+            log.warning("SPARQL store %s unreachable: %s", url, exc)
+            raise StoreError("the SPARQL store cannot be reached", status=503) from exc
+        if response.status_code >= 500 or response.status_code in (401, 403, 404):
+            log.warning("SPARQL store %s answered %s: %s", url, response.status_code,
+                        _short(response.text))
+            status = 503 if response.status_code == 503 else 502
+            raise StoreError(f"the SPARQL store failed (HTTP {response.status_code}): "
+                             f"{_short(response.text)}", status=status)
+        if response.status_code >= 400:
+            raise QuerySyntaxError(_short(response.text) or f"HTTP {response.status_code}")
+        return response
+
+    # -- the GraphStore primitives ------------------------------------------------
 
     def query(
         self,
         sparql: str,
         *,
-        solutions_format: str = "application/sparql-results+json",
-        graph_format: str = "application/n-triples",
+        solutions_format: str = _JSON,
+        graph_format: str = _N_TRIPLES,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResponse:
-        wrapper = self._wrapper(self.query_url)
-        wrapper.setQuery(sparql)
-        wrapper.addCustomHttpHeader("Accept", f"{solutions_format}, {graph_format};q=0.9")
-        for graph in default_graphs or ():
-            wrapper.addDefaultGraph(graph)
-        for graph in named_graphs or ():
-            wrapper.addNamedGraph(graph)
-        try:
-            response = wrapper.query().response
-            body = response.read()
-        except QueryBadFormed as exc:
-            raise QuerySyntaxError(_server_message(exc)) from exc
-        except (SPARQLWrapperException, HTTPError, URLError, OSError) as exc:
-            raise StoreError(f"remote query to {self.query_url} failed: {exc}") from exc
-        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-        if media_type in _SOLUTION_TYPES:
-            is_boolean = b'"boolean"' in body[:200] or b"<boolean>" in body
-            kind: QueryKind = "boolean" if is_boolean else "solutions"
-            return QueryResponse(kind, media_type, body)
-        return QueryResponse("graph", media_type, body)
+        if nesting_depth(sparql) > MAX_NESTING:
+            raise QuerySyntaxError(f"the query nests brackets more than {MAX_NESTING} deep; "
+                                   "the store cannot evaluate it")
+        kind = query_form(sparql)
+        if default_graphs is None and named_graphs is None and self.dialect.name_graphs:
+            # the store's own default graph holds its internal graphs too: name ours
+            default_graphs = named_graphs = self.graph_names() or [f"{GENID}none"]
+        form: dict[str, str | list[str]] = {"query": sparql}
+        if default_graphs is not None:
+            form["default-graph-uri"] = list(default_graphs)
+        if named_graphs is not None:
+            form["named-graph-uri"] = list(named_graphs)
+        accept = graph_format if kind == "graph" else solutions_format
+        response = self._post(self.query_url, form, accept)
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = response.content
+        if kind == "graph" and media_type in _SOLUTION_TYPES:
+            raise StoreError(f"the SPARQL store answered a graph query with {media_type}")
+        if kind != "graph" and media_type not in _SOLUTION_TYPES:
+            raise StoreError(f"the SPARQL store answered a {kind} query with {media_type}")
+        if media_type == _JSON and b"nodeID://" in body:
+            body = _plain_blank_nodes(body)
+        return QueryResponse(kind, media_type, body)
 
     def update(self, sparql_update: str) -> None:
-        wrapper = self._wrapper(self.update_url)
-        wrapper.setQuery(sparql_update)
-        try:
-            wrapper.query().response.read()
-        except QueryBadFormed as exc:
-            raise QuerySyntaxError(_server_message(exc)) from exc
-        except (SPARQLWrapperException, HTTPError, URLError, OSError) as exc:
-            raise StoreError(f"remote update to {self.update_url} failed: {exc}") from exc
+        self._graphs = None
+        self._post(self.update_url, {"update": sparql_update}, "*/*")
 
     def graph_names(self) -> list[str]:
-        table = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(str(row["g"]) for row in table.rows)
+        """The store's graphs but its internal and staging ones (cached for a second:
+        on Virtuoso every query names them)."""
+        cached = self._graphs
+        if cached is not None and time.monotonic() - cached[0] < 1.0:
+            return cached[1]
+        response = self._post(self.query_url, {"query": _GRAPHS}, _JSON)
+        names = [row["g"]["value"] for row in json.loads(response.content)["results"]["bindings"]]
+        graphs = sorted(g for g in names
+                        if g not in self.dialect.internal_graphs and not g.startswith(GENID))
+        self._graphs = (time.monotonic(), graphs)
+        return graphs
 
     def read_graph(self, graph: str) -> bytes:
+        triples = (ox.Triple(s, p, o) for s, p, o in self._paged(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"))
+        return _serialize(triples, ox.RdfFormat.N_TRIPLES)
+
+    def quads(self) -> list[ox.Quad]:
+        if not self.dialect.name_graphs:
+            return super().quads()
+        # every triple of a store like Virtuoso is in a named graph: no default graph to add
+        return [ox.Quad(s, p, o, g) for g, s, p, o in self._paged(
+            "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")]
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- reads past the result cap, writes within the update limits ---------------
+
+    def _paged(self, select: str) -> Iterator[tuple[ox.NamedNode, ...]]:
+        """The rows of a whole-graph SELECT (variables ?g ?s ?p ?o or ?s ?p ?o), read in
+        ordered pages below the store's result cap, with well-known blank-node IRIs turned
+        back into blank nodes."""
+        cap = self.dialect.result_cap
+        page = f"{select} ORDER BY ?g ?s ?p ?o LIMIT {cap}" if cap else select
+        offset = 0
+        while True:
+            text = f"{page} OFFSET {offset}" if cap else page
+            response = self.query(text)
+            rows = ox.parse_query_results(response.body, format=ox.QueryResultsFormat.JSON)
+            assert isinstance(rows, ox.QuerySolutions)
+            count = 0
+            for row in rows:
+                count += 1
+                yield tuple(_unskolemised(term) for term in row)  # type: ignore[misc]
+            offset += count
+            if not cap or count < cap:
+                return
+
+    def replace_graphs(
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+    ) -> None:
+        """Put the N-Quads ``quads`` in place of ``graphs``, all or nothing.
+
+        The new content is written to fresh staging graphs in updates of at most
+        ``Dialect.chunk_triples`` triples (Virtuoso refuses larger ones), and then one final
+        update moves each staging graph onto its target (and drops the others with
+        ``drop_others``), so readers see the old graphs until that request and the new
+        ones after it. A failure while staging drops the staging graphs and leaves the old
+        graphs as they were.
+        """
+        content = quads_by_graph(quads, graphs)
+        run = secrets.token_hex(6)
+        staging = {iri: f"{GENID}staging-{run}-{n}" for n, iri in enumerate(content)}
         try:
-            response = httpx.get(
-                self.gsp_url,
-                params={"graph": graph},
-                headers={"Accept": "application/n-triples"},
-                timeout=self.timeout_s,
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise StoreError(f"Graph Store Protocol GET of <{graph}> failed: {exc}") from exc
-        return response.content
+            for iri, triples in content.items():
+                for start in range(0, len(triples), self.dialect.chunk_triples):
+                    chunk = triples[start:start + self.dialect.chunk_triples]
+                    self.update(f"INSERT DATA {{ GRAPH <{staging[iri]}> {{\n"
+                                f"{self._ntriples(chunk)}}} }}")
+            keep = set(graphs)
+            drops = [g for g in self.graph_names() if g not in keep] if drop_others else []
+            ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in drops]
+            for iri, triples in content.items():
+                target = ox.NamedNode(iri)
+                ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if triples
+                           else f"DROP SILENT GRAPH {target}")
+            self.update(" ;\n".join(ops))
+        except (StoreError, QuerySyntaxError):
+            self._drop_quietly(staging.values())
+            raise
+
+    def _drop_quietly(self, graphs: Collection[str]) -> None:
+        try:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+        except (StoreError, QuerySyntaxError) as exc:
+            log.warning("could not drop staging graphs after a failed load: %s", exc)
+
+    def _ntriples(self, triples: list[ox.Triple]) -> str:
+        if self.dialect.skolemise:
+            triples = [ox.Triple(_skolemised(t.subject), t.predicate, _skolemised(t.object))
+                       for t in triples]
+        return _serialize(triples, ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
     def check_union_default_graph(self) -> None:
         """Fail clearly when the server's default graph is not the union of its graphs."""
         if self.ask("ASK { GRAPH ?g { ?s ?p ?o } }") and not self.ask("ASK { ?s ?p ?o }"):
             raise StoreError(
-                f"{self.query_url} does not query the union of its named graphs by default; "
+                "the SPARQL store does not query the union of its named graphs by default; "
                 "start it with `oxigraph serve --union-default-graph` (Fuseki: "
                 "tdb2:unionDefaultGraph true)"
             )
 
 
-def _server_message(exc: Exception) -> str:
-    text = str(exc)
-    marker = "Response:"
-    return text.split(marker, 1)[1].strip() if marker in text else text
+def _serialize(triples: object, fmt: ox.RdfFormat) -> bytes:
+    body = ox.serialize(triples, format=fmt)  # type: ignore[arg-type]
+    assert body is not None  # without an output file, serialize returns the bytes
+    return body
+
+
+def _skolemised(term: Any) -> Any:
+    return ox.NamedNode(f"{GENID}{term.value}") if isinstance(term, ox.BlankNode) else term
+
+
+def _unskolemised(term: Any) -> Any:
+    if isinstance(term, ox.NamedNode) and term.value.startswith(GENID):
+        return ox.BlankNode(term.value[len(GENID):])
+    if isinstance(term, ox.BlankNode) and term.value.startswith("nodeID"):
+        return ox.BlankNode(re.sub(r"\W", "", term.value))
+    return term
+
+
+def _plain_blank_nodes(body: bytes) -> bytes:
+    """JSON results with Virtuoso's ``nodeID://b123`` blank-node labels made valid."""
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = re.sub(r"\W", "", term["value"].removeprefix("nodeID://"))
+    return json.dumps(data).encode("utf-8")

@@ -19,15 +19,6 @@ from hsvo_graph.store.tracking import TrackedStore
 
 T = TypeVar("T")
 
-# Every quad in one request: the named graphs, and the triples of the store's own default
-# graph (written by an update without GRAPH), which the union default graph also shows.
-_ALL_QUADS = """SELECT ?g ?s ?p ?o WHERE {
-  { GRAPH ?g { ?s ?p ?o } }
-  UNION
-  { ?s ?p ?o MINUS { GRAPH ?named { ?s ?p ?o } } }
-}"""
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """One state of the dataset: its non-empty named graphs, its quads (as sorted N-Quads, so
@@ -51,10 +42,7 @@ class Snapshot:
 
 def read_quads(store: TrackedStore) -> list[ox.Quad]:
     """Every quad of the store, in the store's order."""
-    response = store.query(_ALL_QUADS)
-    rows = ox.parse_query_results(response.body, format=ox.QueryResultsFormat.JSON)
-    assert isinstance(rows, ox.QuerySolutions)
-    return [ox.Quad(s, p, o, g or ox.DefaultGraph()) for g, s, p, o in rows]
+    return store.quads()
 
 
 def canonical_n_quads(quads: list[ox.Quad]) -> bytes:

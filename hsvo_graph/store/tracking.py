@@ -7,10 +7,13 @@ back while a reader copies the store, so the copy is one consistent state.
 """
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
 
 from hsvo_graph.store import GraphStore, QueryResponse
 
@@ -43,9 +46,21 @@ class TrackedStore(GraphStore):
         )
 
     def update(self, sparql_update: str) -> None:
+        self._write(lambda: self.inner.update(sparql_update))
+
+    def replace_graphs(
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+    ) -> None:
+        # the inner store's own way (a remote store stages and switches)
+        self._write(lambda: self.inner.replace_graphs(quads, graphs, drop_others=drop_others))
+
+    def quads(self) -> list[ox.Quad]:
+        return self.inner.quads()
+
+    def _write(self, action: Callable[[], None]) -> None:
         with self._lock:
             try:
-                self.inner.update(sparql_update)
+                action()
             finally:
                 self.generation += 1
                 self.modified = datetime.now(UTC).replace(microsecond=0)
