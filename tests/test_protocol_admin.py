@@ -96,7 +96,7 @@ def test_an_update_is_seen_by_the_next_query_and_by_the_dumps(writer):
      "application/sparql-update", 403),
     ("INSERT DATA { <http://x/a> <http://x/b> }", "application/sparql-update", 400),
     ("INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }", "text/plain", 415),
-    ("update=CLEAR%20ALL&using-graph-uri=http%3A%2F%2Fx%2Fg", "application/x-www-form-urlencoded", 400),
+    ("update=INSERT%20%7B%7D%20USING%20%3Chttp%3A%2F%2Fx%2Fg%3E%20WHERE%20%7B%7D&using-graph-uri=http%3A%2F%2Fx%2Fg", "application/x-www-form-urlencoded", 400),
 ])
 def test_refused_updates_change_nothing(writer, body, content_type, status):
     writer.put(f"/admin/store?graph={GRAPH}", content=NOTES.encode(), headers=TURTLE)
@@ -133,7 +133,7 @@ def test_graph_store_put_get_post_delete(writer):
     ("<http://x/a> <http://x/b> \"äldre\" .\n".encode("latin-1"), {**ADMIN, "Content-Type": "application/n-triples"},
      f"graph={GRAPH}", 400),
     (NOTES.encode(), {**ADMIN, "Content-Type": "text/csv"}, f"graph={GRAPH}", 415),
-    (NOTES.encode(), TURTLE, "default", 400),
+    (NOTES.encode(), TURTLE, "graph=http://x/g&default", 400),
     (NOTES.encode(), TURTLE, "graph=not%20an%20iri", 400),
     (NOTES.encode() * 100, TURTLE, f"graph={GRAPH}", 413),
 ])

@@ -19,7 +19,11 @@ def require_admin(
     if not settings.admin_token:
         raise HTTPException(403, "writes over HTTP are disabled (set HSVO_ADMIN_TOKEN to enable)")
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(token, settings.admin_token):
+    # compared as bytes: compare_digest refuses str with non-ASCII characters, and any
+    # string a client sends must give 401, not an error
+    given = token.strip().encode("utf-8")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(
+            given, settings.admin_token.encode("utf-8")):
         raise HTTPException(
             401, "a valid admin token is required", headers={"WWW-Authenticate": "Bearer"}
         )

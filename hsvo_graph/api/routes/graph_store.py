@@ -1,18 +1,26 @@
-"""SPARQL 1.1 Graph Store HTTP Protocol: public reads at ``/store``, token-protected writes
-at ``/admin/store``, and SPARQL Update at ``/admin/update`` (off unless HSVO_ADMIN_TOKEN is
-set; see ``hsvo_graph.api.auth``).
+"""SPARQL 1.1 Graph Store HTTP Protocol at one URL, ``/store``, and SPARQL 1.1 Update at
+``/admin/update``. Reads are public; writes need the admin token (off unless
+HSVO_ADMIN_TOKEN is set; see ``hsvo_graph.api.auth``). ``/admin/store`` still takes writes,
+for clients written against the earlier split.
 
-``GET /store?graph=IRI`` is one named graph; ``GET /store?default`` the default graph that
-queries see (the union of all graphs); ``GET /store`` the whole dataset (TriG, N-Quads,
-JSON-LD). Every write goes through the store's update, so the query workers see it at
-their next query.
+``GET /store?graph=IRI`` is one named graph, ``GET /store/graph/NAME`` the graph
+``https://w3id.org/hsvo-graph/graph/NAME`` identified directly; ``GET /store?default`` the
+default graph that queries see (the union of all graphs); ``GET /store`` the whole dataset
+(TriG, N-Quads, JSON-LD). Writes to ``?default`` change the store's own default graph,
+which is one part of that union (docs/sparql.md). POST to ``/store`` itself creates a new
+graph and answers 201 with its Location. Every write goes through the store's update, so
+the query workers see it at their next query.
 """
+
+import uuid
 
 import anyio
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
+from starlette.datastructures import UploadFile
 
-from hsvo_graph.sparql.binding import BindingError, check_iri
+from hsvo_graph.namespaces import GRAPH
+from hsvo_graph.sparql.binding import BindingError, check_iri, scan
 from hsvo_graph.sparql.dumps import dataset_file, graph_file, union_file
 from hsvo_graph.sparql.guard import ForbiddenQuery, check_admin_update
 from hsvo_graph.graph.loading import LoadError, check_nfc
@@ -39,11 +47,16 @@ _TRIPLE_FORMATS = {
 }
 
 
-def _target(request: Request) -> str | None:
-    """The graph a request addresses: an IRI, or None (``?default``, or neither parameter:
-    the caller decides); 400 for both, two graphs, or a bad IRI."""
+def _target(request: Request, name: str | None = None) -> str | None:
+    """The graph a request addresses: an IRI (``?graph=IRI``, or ``name`` under the
+    project's graph namespace when identified directly), or None (``?default``, or the
+    store itself: the caller decides); 400 for both, two graphs, or a bad IRI."""
     graphs = request.query_params.getlist("graph")
     default = "default" in request.query_params
+    if name is not None:
+        if graphs or default:
+            raise ProtocolError("a graph identified directly takes no ?graph or ?default")
+        graphs = [str(GRAPH[name])]
     if len(graphs) > 1 or (graphs and default):
         raise ProtocolError("give exactly one of ?graph=IRI and ?default")
     if not graphs:
@@ -59,9 +72,20 @@ async def read(request: Request, executor: ExecutorDep) -> Response:
     """Läs en graf (?graph=IRI), standardgrafen (?default) eller hela datamängden.
     / Read one graph (?graph=IRI), the default graph (?default) or the whole dataset.
     Format by Accept or `?format=` (turtle, ntriples, rdfxml, jsonld; trig, nquads)."""
+    return await _read(request, executor, None)
+
+
+@router.api_route("/store/graph/{name:path}", methods=["GET", "HEAD"],
+                  summary="Graph Store Protocol: read a graph identified directly")
+async def read_direct(name: str, request: Request, executor: ExecutorDep) -> Response:
+    """Läs grafen https://w3id.org/hsvo-graph/graph/NAME. / Read the graph NAME directly."""
+    return await _read(request, executor, name)
+
+
+async def _read(request: Request, executor: ExecutorDep, name: str | None) -> Response:
     accept = request.headers.get("accept")
     try:
-        graph = _target(request)
+        graph = _target(request, name)
         whole = graph is None and "default" not in request.query_params
         chosen = negotiate(OFFERS["dataset" if whole else "graph"], accept,
                            request.query_params.getlist("format"))
@@ -78,6 +102,27 @@ async def read(request: Request, executor: ExecutorDep) -> Response:
         body = await anyio.to_thread.run_sync(graph_file, snapshot, graph, chosen.media_type)
     return conditional_response(request, body, chosen.content_type, snapshot.modified,
                                 {"Vary": "Accept"})
+
+
+async def _payload(request: Request, settings: SettingsDep, base: str) -> str:
+    """The RDF a write sends, as N-Triples: the body, or each file of a multipart/form-data
+    body (each in the format its part's Content-Type names), merged."""
+    if media_type_of(request) != "multipart/form-data":
+        body = await read_body(request, settings.max_upload_bytes)
+        return _parse(body, media_type_of(request), base).decode("utf-8")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.max_upload_bytes:
+        raise ProtocolError(f"request body larger than the limit of "
+                            f"{settings.max_upload_bytes} bytes", 413)
+    form = await request.form(max_part_size=settings.max_upload_bytes)
+    files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
+    if not files:
+        raise ProtocolError("a multipart/form-data body needs at least one file part")
+    parts = []
+    for upload in files:
+        content_type = (upload.content_type or "").split(";")[0].strip().lower()
+        parts.append(_parse(await upload.read(), content_type, base).decode("utf-8"))
+    return "".join(parts)
 
 
 def _parse(body: bytes, content_type: str, graph: str) -> bytes:
@@ -105,54 +150,131 @@ async def _apply(store: StoreDep, update: str) -> None:
     except QuerySyntaxError as exc:
         raise ProtocolError(f"the store refused the update: {exc}") from exc
     except StoreError as exc:
-        raise ProtocolError(str(exc), 502) from exc
+        raise ProtocolError(str(exc), exc.status) from exc
 
 
-@router.api_route("/admin/store", methods=["PUT", "POST", "DELETE"],
-                  summary="Graph Store Protocol: write (admin token)", status_code=204)
-async def write(request: Request, _: AdminDep, store: StoreDep, settings: SettingsDep) -> Response:
-    """PUT ersätter, POST lägger till, DELETE tar bort en namngiven graf (?graph=IRI).
-    / PUT replaces, POST adds to, DELETE drops one named graph."""
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def _write(request: Request, store: StoreDep, settings: SettingsDep,
+                 name: str | None = None) -> Response:
+    """PUT, POST or DELETE one graph: a named graph, the store's default graph, or (POST to
+    the store itself) a new graph."""
     try:
-        graph = _target(request)
-        if graph is None:
-            raise ProtocolError("write a named graph (?graph=IRI): the default graph is the union "
-                                "of all named graphs and cannot be written itself")
-        exists = graph in await anyio.to_thread.run_sync(store.graph_names)
+        graph = _target(request, name)
+        default = graph is None and "default" in request.query_params
+        headers: dict[str, str] = {}
+        if graph is None and not default:
+            if request.method != "POST":
+                raise ProtocolError("PUT and DELETE need a graph: ?graph=IRI or ?default")
+            created = uuid.uuid4().hex
+            graph = str(GRAPH[created])
+            headers["Location"] = f"{_base(request)}/store/graph/{created}"
+        target = "DEFAULT" if default else f"GRAPH <{graph}>"
+        exists = default or graph in await anyio.to_thread.run_sync(store.graph_names)
         if request.method == "DELETE":
             if not exists:
                 raise ProtocolError(f"no graph <{graph}> in the store", 404)
-            await _apply(store, f"DROP GRAPH <{graph}>")
+            await _apply(store, f"DROP SILENT {target}" if default else f"DROP {target}")
             return Response(status_code=204)
-        body = await read_body(request, settings.max_upload_bytes)
-        n_triples = _parse(body, media_type_of(request), graph).decode("utf-8")
-        drop = f"DROP SILENT GRAPH <{graph}> ;\n" if request.method == "PUT" else ""
-        await _apply(store, f"{drop}INSERT DATA {{ GRAPH <{graph}> {{\n{n_triples}}} }}")
-        return Response(status_code=204 if exists else 201)
+        n_triples = await _payload(request, settings, graph or f"{_base(request)}/store")
+        drop = f"DROP SILENT {target} ;\n" if request.method == "PUT" else ""
+        block = n_triples if default else f"GRAPH <{graph}> {{\n{n_triples}}}"
+        await _apply(store, f"{drop}INSERT DATA {{ {block} }}")
+        return Response(status_code=204 if exists else 201, headers=headers)
     except ProtocolError as exc:
         return plain_error(exc.status, str(exc), exc.headers)
 
 
+_WRITE = {"methods": ["PUT", "POST", "DELETE"], "status_code": 204}
+
+
+@router.api_route("/store", summary="Graph Store Protocol: write (admin token)", **_WRITE)
+async def write(request: Request, _: AdminDep, store: StoreDep, settings: SettingsDep) -> Response:
+    """PUT ersätter, POST lägger till, DELETE tar bort en graf (?graph=IRI eller ?default);
+    POST utan graf skapar en ny. / PUT replaces, POST adds to, DELETE drops a graph
+    (?graph=IRI or ?default); POST to the store itself creates a new graph (201, Location)."""
+    return await _write(request, store, settings)
+
+
+@router.api_route("/store/graph/{name:path}", summary="Graph Store Protocol: write a graph "
+                  "identified directly (admin token)", **_WRITE)
+async def write_direct(name: str, request: Request, _: AdminDep, store: StoreDep,
+                       settings: SettingsDep) -> Response:
+    """Skriv grafen https://w3id.org/hsvo-graph/graph/NAME. / Write the graph NAME directly."""
+    return await _write(request, store, settings, name)
+
+
+@router.api_route("/admin/store", summary="Graph Store Protocol: write (earlier URL)",
+                  include_in_schema=False, **_WRITE)
+async def write_admin_alias(request: Request, _: AdminDep, store: StoreDep,
+                            settings: SettingsDep) -> Response:
+    """The write URL before reads and writes shared ``/store``; kept for existing clients."""
+    return await _write(request, store, settings)
+
+
+def _dataset_clauses(update: str) -> set[str]:
+    """The dataset keywords (USING, WITH) written in an update's text."""
+    return {text.upper() for _, text in scan(update)} & {"USING", "WITH"}
+
+
+def with_using(update: str, using: list[str], using_named: list[str]) -> str:
+    """``update`` with USING / USING NAMED clauses for the protocol's ``using-graph-uri`` and
+    ``using-named-graph-uri`` placed before the WHERE of each DELETE/INSERT operation (the
+    short form DELETE WHERE takes none)."""
+    clauses = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named])
+    depth, previous, cuts = 0, "", []
+    for at, text in scan(update):
+        if text == "{":
+            depth += 1
+        elif text == "}":
+            depth -= 1
+        elif depth == 0 and text.upper() == "WHERE" and previous.upper() != "DELETE":
+            cuts.append(at)
+        if depth == 0 or text in "{}":
+            previous = text
+    for at in reversed(cuts):
+        update = f"{update[:at]}{clauses} {update[at:]}"
+    return update
+
+
+def _update_dataset(update: str, fields: dict[str, list[str]]) -> str:
+    """Apply the protocol's dataset parameters; 400 when the update text names its own
+    dataset as well (Protocol §2.2.3) or an IRI is malformed."""
+    using, named = fields.get("using-graph-uri", []), fields.get("using-named-graph-uri", [])
+    if not (using or named):
+        return update
+    if _dataset_clauses(update):
+        raise ProtocolError("using-graph-uri / using-named-graph-uri cannot be combined with "
+                            "USING, USING NAMED or WITH in the update (SPARQL 1.1 Protocol 2.2.3)")
+    try:
+        return with_using(update, [str(check_iri(g)) for g in using],
+                          [str(check_iri(g)) for g in named])
+    except BindingError as exc:
+        raise ProtocolError(f"using-graph-uri: {exc}") from exc
+
+
 @router.post("/admin/update", summary="SPARQL 1.1 Update (admin token)", status_code=204)
 async def update(request: Request, _: AdminDep, store: StoreDep, settings: SettingsDep) -> Response:
-    """SPARQL Update som `application/sparql-update` eller formulärfältet `update`; LOAD och
-    SERVICE avvisas. / SPARQL Update; LOAD and SERVICE are refused."""
+    """SPARQL Update som `application/sparql-update` eller formulärfältet `update`, med
+    using-graph-uri / using-named-graph-uri; LOAD och SERVICE avvisas. / SPARQL Update, with
+    the protocol's dataset parameters; LOAD and SERVICE are refused."""
     try:
         body = await read_body(request, settings.max_upload_bytes)
         content_type = media_type_of(request)
+        fields = {key: request.query_params.getlist(key) for key in request.query_params}
         if content_type == "application/sparql-update":
             text = decode(body, "update")
         elif content_type == "application/x-www-form-urlencoded":
             fields = form_fields(body)
             if len(fields.get("update", [])) != 1:
                 raise ProtocolError("exactly one 'update' parameter is required")
-            if "using-graph-uri" in fields or "using-named-graph-uri" in fields:
-                raise ProtocolError("using-graph-uri and using-named-graph-uri are not supported; "
-                                    "write USING or WITH in the update")
             text = fields["update"][0]
         else:
             raise ProtocolError("POST the update as application/sparql-update or "
                                 "application/x-www-form-urlencoded", 415)
+        text = _update_dataset(text, fields)
         try:
             check_admin_update(text)
         except ForbiddenQuery as exc:
