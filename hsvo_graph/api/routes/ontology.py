@@ -1,19 +1,22 @@
-"""The ontology as a documentation page (pyLODE) and as Turtle."""
+"""The ontology as a documentation page (the site's own, one language at a time) and as
+Turtle."""
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from hsvo_graph.web.ontology_docs import ontology_html
 from hsvo_graph.api.deps import SettingsDep
+from hsvo_graph.api.rendering import language, render
+from hsvo_graph.web.ontology_docs import ontology_doc
 
 router = APIRouter(tags=["Ontology"])
 
 
 @router.get("/ontology", response_class=HTMLResponse, summary="Ontology documentation")
-async def ontology_page(settings: SettingsDep) -> HTMLResponse:
-    """Ontologins dokumentation (pyLODE). / The ontology documented as HTML (pyLODE)."""
-    return HTMLResponse(await run_in_threadpool(ontology_html, settings.ontology_dir))
+async def ontology_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """Ontologins dokumentation (?lang=sv|en). / The ontology documented as HTML."""
+    doc = await run_in_threadpool(ontology_doc, settings.ontology_dir, language(request))
+    return render(request, "ontology.html", {"doc": doc})
 
 
 @router.get("/ontology.ttl", summary="Ontology as Turtle")
