@@ -34,9 +34,10 @@ def _oxigraph_binary() -> str:
 
 
 @contextmanager
-def running_oxigraph(location: Path, *options: str) -> Iterator[str]:
-    """A fresh `oxigraph serve --union-default-graph` (plus ``options``); its base URL."""
-    port = free_port()
+def running_oxigraph(location: Path, *options: str, port: int | None = None) -> Iterator[str]:
+    """A fresh `oxigraph serve --union-default-graph` (plus ``options``; on ``port`` or a
+    free one); its base URL."""
+    port = port or free_port()
     process = subprocess.Popen(
         [_oxigraph_binary(), "serve", "--location", str(location),
          "--bind", f"127.0.0.1:{port}", "--union-default-graph", *options],

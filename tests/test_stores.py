@@ -3,11 +3,15 @@ server started by the tests (``oxigraph serve`` on 127.0.0.1)."""
 
 import pytest
 
+from fastapi.testclient import TestClient
+
+from hsvo_graph.api.app import create_app
 from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.store import QuerySyntaxError, RemoteStore, StoreError
 
 from .expected import ALN_NARA_VARD_2025
+from .servers import free_port, running_oxigraph
 
 
 def test_remote_store_holds_the_same_graphs_and_triples(store, remote_store):
@@ -52,3 +56,19 @@ def test_a_failed_remote_update_changes_nothing(remote_store):
     with pytest.raises(QuerySyntaxError):
         remote_store.update("DROP ALL ; INSERT DATA { <http://x/a> <http://x/b> }")
     assert remote_store.triple_count() == before
+
+
+def test_health_answers_503_while_the_backend_is_down_and_recovers(tmp_path, settings):
+    port = free_port()
+    with running_oxigraph(tmp_path / "db", port=port) as url:
+        store = RemoteStore(f"{url}/query", f"{url}/update", f"{url}/store", 2)
+        client = TestClient(create_app(settings.model_copy(update={"store": "remote"}), store))
+        client.__enter__()
+        assert client.get("/health").status_code == 200
+    try:
+        down = client.get("/health")
+        assert down.status_code == 503 and "127.0.0.1" not in down.text
+        with running_oxigraph(tmp_path / "db", port=port):
+            assert client.get("/health").status_code == 200
+    finally:
+        client.__exit__(None, None, None)

@@ -149,6 +149,10 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release files or connections (no-op where there are none)."""
 
+    def check(self) -> None:
+        """Raise StoreError when the store cannot answer now (a remote server is down);
+        /health asks this on every call, so it recovers as soon as the store does."""
+
     # -- shared behaviour, built on the four primitives above -------------------
 
     def select(self, sparql: str) -> Table:

@@ -249,6 +249,9 @@ class RemoteStore(GraphStore):
     def close(self) -> None:
         self._client.close()
 
+    def check(self) -> None:
+        self._post(self.query_url, {"query": "ASK {}"}, _JSON)
+
     # -- reads past the result cap, writes within the update limits ---------------
 
     def _paged(self, select: str) -> Iterator[tuple[ox.NamedNode, ...]]:

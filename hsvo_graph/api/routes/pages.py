@@ -4,10 +4,12 @@ health check."""
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph import __version__
 from hsvo_graph.namespaces import PREFIXES
+from hsvo_graph.store import StoreError
 from hsvo_graph.api.deps import CatalogDep, StoreDep
 from hsvo_graph.api.rendering import render
 
@@ -15,10 +17,15 @@ router = APIRouter()
 
 
 @router.get("/health", tags=["Service"], summary="Health check")
-async def health(store: StoreDep) -> dict[str, Any]:
-    """Status, store and number of triples."""
-    triples = store.triples
-    return {"status": "ok", "version": __version__, "store": store.description, "triples": triples}
+async def health(store: StoreDep) -> JSONResponse:
+    """Status, store and number of triples; 503 while the store cannot answer."""
+    try:
+        await run_in_threadpool(store.inner.check)
+    except StoreError as exc:
+        return JSONResponse({"status": "unavailable", "version": __version__,
+                             "store": store.description, "error": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ok", "version": __version__, "store": store.description,
+                         "triples": store.triples})
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
