@@ -24,6 +24,12 @@ class Settings(BaseSettings):
     # SHACL shapes (shapes/**/*.ttl), also served as one file at /dumps/shapes.ttl.
     shapes_dir: Path = PROJECT_ROOT / "shapes"
 
+    # Numbered data releases (written by `python -m hsvo_graph.publish.releases VERSION`),
+    # served at /dumps/releases/<version>/; and the log of every load and import, served
+    # as the Atom feed /changes.atom (None: not kept).
+    releases_dir: Path = PROJECT_ROOT / "releases"
+    changes_log: Path | None = PROJECT_ROOT / "var" / "changes.jsonl"
+
     store: Literal["embedded", "remote"] = "embedded"
     # Embedded store: directory of the on-disk database; None keeps it in memory.
     store_path: Path | None = PROJECT_ROOT / "var" / "store"

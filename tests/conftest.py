@@ -22,7 +22,7 @@ SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """Project sources, in-memory embedded store."""
-    return Settings(store="embedded", store_path=None)
+    return Settings(store="embedded", store_path=None, changes_log=None)
 
 
 @pytest.fixture(scope="session")

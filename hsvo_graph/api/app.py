@@ -13,11 +13,11 @@ from hsvo_graph.canned.catalog import load_catalog
 from hsvo_graph.config import Settings, get_settings
 from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
-from hsvo_graph.store import GraphStore, RemoteStore, open_store
-from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.store import GraphStore, RemoteStore, open_store, track
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.routes import (
-    canned, dumps, graph_store, ontology, pages, pictures, resources, sparql, sparql_docs,
+    canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
+    sparql_docs,
 )
 from hsvo_graph.api.routes import validate
 
@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         own = store is None
         # Every write goes through the tracked store, so the query workers' copies and the
         # dumps know when the content changed.
-        app.state.store = TrackedStore(store if store is not None else open_store(settings))
+        app.state.store = track(store, settings) if store is not None else open_store(settings)
         if own and settings.store == "embedded" and not app.state.store.graph_names():
             report = load(app.state.store, settings)
             log.info("seeded empty store with %d triples", report.total)
@@ -70,6 +70,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(sparql_docs.router)
     app.include_router(graph_store.router)
     app.include_router(dumps.router)
+    app.include_router(catalog_routes.router)
+    app.include_router(changes.router)
     app.add_middleware(PublicDataCORS)
     app.include_router(canned.build_router(catalog))
     app.include_router(resources.router)

@@ -3,7 +3,9 @@
 from hsvo_graph.config import Settings
 from hsvo_graph.store.base import GraphStore, QueryResponse, QuerySyntaxError, StoreError, Table
 from hsvo_graph.store.embedded import EmbeddedStore
+from hsvo_graph.store.changes import ChangeLog
 from hsvo_graph.store.remote import RemoteStore
+from hsvo_graph.store.tracking import TrackedStore
 
 __all__ = [
     "EmbeddedStore",
@@ -13,17 +15,29 @@ __all__ = [
     "RemoteStore",
     "StoreError",
     "Table",
+    "TrackedStore",
     "open_store",
 ]
 
 
-def open_store(settings: Settings) -> GraphStore:
-    """The embedded or the remote store, as configured."""
+def open_store(settings: Settings) -> TrackedStore:
+    """The embedded or the remote store, as configured, counting its writes and logging
+    every load and import to the change log (settings.changes_log)."""
+    inner: GraphStore
     if settings.store == "remote":
-        return RemoteStore(
+        inner = RemoteStore(
             settings.remote_query_url,
             settings.remote_update_url,
             settings.remote_gsp_url,
             settings.remote_timeout_s,
         )
-    return EmbeddedStore(settings.store_path)
+    else:
+        inner = EmbeddedStore(settings.store_path)
+    return track(inner, settings)
+
+
+def track(store: GraphStore, settings: Settings) -> TrackedStore:
+    """``store`` with its writes counted and its loads and imports logged (once)."""
+    if isinstance(store, TrackedStore):
+        return store
+    return TrackedStore(store, ChangeLog(settings.changes_log) if settings.changes_log else None)

@@ -15,7 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from hsvo_graph.store import GraphStore, QueryResponse
+from hsvo_graph.store.base import GraphStore, QueryResponse
+from hsvo_graph.store.changes import ChangeLog
 
 
 class TrackedStore(GraphStore):
@@ -23,8 +24,9 @@ class TrackedStore(GraphStore):
     ``triples`` up to date: counted once per write, so /health and the start page answer
     in constant time however large the dataset is."""
 
-    def __init__(self, inner: GraphStore) -> None:
+    def __init__(self, inner: GraphStore, changes: ChangeLog | None = None) -> None:
         self.inner = inner
+        self.changes = changes
         self.description = inner.description
         self.generation = 0
         self.modified = datetime.now(UTC).replace(microsecond=0)
@@ -53,6 +55,8 @@ class TrackedStore(GraphStore):
     ) -> None:
         # the inner store's own way (a remote store stages and switches)
         self._write(lambda: self.inner.replace_graphs(quads, graphs, drop_others=drop_others))
+        if self.changes is not None:
+            self.changes.record(graphs, full=drop_others)
 
     def quads(self) -> list[ox.Quad]:
         return self.inner.quads()

@@ -1,7 +1,9 @@
-"""Downloads under stable names: the whole dataset, the union, the ontology, the shapes.
+"""Downloads under stable names: the whole dataset, the union, the ontology, the shapes;
+and every numbered data release under /dumps/releases/<version>/.
 
 Each answer carries ETag and Last-Modified, and a client that already has the current copy
-gets 304 (If-None-Match, If-Modified-Since).
+gets 304 (If-None-Match, If-Modified-Since). Every file names the data's licence (CC BY
+4.0) in a ``Link: <…>; rel="license"`` header; release files also in their metadata graph.
 """
 
 from datetime import UTC, datetime
@@ -10,30 +12,50 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Request, Response
 
-from hsvo_graph.sparql.dumps import ExportError, dataset_file, graph_file, shapes_file, union_file
 from hsvo_graph.namespaces import ONTOLOGY_GRAPH
-from hsvo_graph.sparql.protocol import N_QUADS, TRIG, TURTLE, Format
+from hsvo_graph.publish.catalog import DUMPS, LICENCE_URL
+from hsvo_graph.publish.releases import is_version, releases
+from hsvo_graph.sparql.dumps import ExportError, dataset_file, graph_file, shapes_file, union_file
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep
-from hsvo_graph.api.transport import conditional_response, plain_error
-from hsvo_graph.api.routes.sparql import base_url
+from hsvo_graph.api.transport import conditional_response, plain_error, service_url
 
 router = APIRouter(tags=["Dumps"])
 
-DUMPS: dict[str, tuple[str, Format, str]] = {
-    "hsvo-graph.trig": ("dataset", TRIG, "Alla namngivna grafer / all named graphs"),
-    "hsvo-graph.nq": ("dataset", N_QUADS, "Alla namngivna grafer / all named graphs"),
-    "hsvo-graph.ttl": ("union", TURTLE, "Unionen av alla grafer / the union of all graphs"),
-    "ontology.ttl": ("ontology", TURTLE, "Ontologin / the ontology"),
-    "shapes.ttl": ("shapes", TURTLE, "SHACL-formerna / the SHACL shapes"),
-}
+_LICENCE_LINK = {"Link": f'<{LICENCE_URL}>; rel="license"'}
 
 
 @router.get("/dumps", summary="List the downloadable files")
 def list_dumps(request: Request) -> list[dict[str, Any]]:
-    """Nedladdningsbara filer. / The downloadable files."""
-    base = base_url(request)
-    return [{"name": name, "url": f"{base}/dumps/{name}", "media_type": fmt.media_type,
-             "description": text} for name, (_, fmt, text) in DUMPS.items()]
+    """Nedladdningsbara filer. / The downloadable files (licence: CC BY 4.0)."""
+    base = service_url(request)
+    return [{"name": name, "url": f"{base}/dumps/{name}", "media_type": dump.format.media_type,
+             "description": dump.description, "license": LICENCE_URL}
+            for name, dump in DUMPS.items()]
+
+
+@router.get("/dumps/releases", summary="List the numbered data releases")
+def list_releases(request: Request, settings: SettingsDep) -> list[dict[str, Any]]:
+    """Numrerade versioner av data, äldst först. / The numbered data releases, oldest first
+    (what changed: docs/CHANGELOG-data.md)."""
+    base = service_url(request)
+    return [{"version": version, "files": [
+        f"{base}/dumps/releases/{version}/{path.name}"
+        for path in sorted((settings.releases_dir / version).iterdir()) if path.name in DUMPS]}
+        for version in releases(settings.releases_dir)]
+
+
+@router.api_route("/dumps/releases/{version}/{name}", methods=["GET", "HEAD"],
+                  summary="Download a file of an earlier data release")
+def release_file(version: str, name: str, request: Request, settings: SettingsDep) -> Response:
+    """En fil ur en numrerad version av data. / One file of a numbered data release."""
+    if not is_version(version) or version not in releases(settings.releases_dir):
+        return plain_error(404, f"no data release {version!r}; see /dumps")
+    if name not in DUMPS or not (path := settings.releases_dir / version / name).is_file():
+        return plain_error(404, f"release {version} has no file {name!r}; see /dumps")
+    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0)
+    return conditional_response(request, path.read_bytes(), DUMPS[name].format.content_type,
+                                modified, {"Content-Disposition": f'inline; filename="{name}"',
+                                           **_LICENCE_LINK})
 
 
 @router.api_route("/dumps/{name}", methods=["GET", "HEAD"], summary="Download a file")
@@ -41,7 +63,7 @@ async def dump(name: str, request: Request, executor: ExecutorDep, settings: Set
     """En fil med stabilt namn, med ETag och Last-Modified. / One file under a stable name."""
     if name not in DUMPS:
         return plain_error(404, f"no file {name!r}; available: {', '.join(DUMPS)}")
-    part, fmt, _ = DUMPS[name]
+    part, fmt = DUMPS[name].part, DUMPS[name].format
     if part == "shapes":
         try:
             body = await anyio.to_thread.run_sync(shapes_file, settings.shapes_dir)
@@ -61,4 +83,5 @@ async def dump(name: str, request: Request, executor: ExecutorDep, settings: Set
         body = await anyio.to_thread.run_sync(write)
         modified = snapshot.modified
     return conditional_response(request, body, fmt.content_type, modified,
-                                {"Content-Disposition": f'inline; filename="{name}"'})
+                                {"Content-Disposition": f'inline; filename="{name}"',
+                                 **_LICENCE_LINK})

@@ -36,6 +36,7 @@ from hsvo_graph.api.transport import (
     media_type_of,
     plain_error,
     read_body,
+    service_url,
 )
 
 router = APIRouter(tags=["Graph Store"])
@@ -153,10 +154,6 @@ async def _apply(store: StoreDep, update: str) -> None:
         raise ProtocolError(str(exc), exc.status) from exc
 
 
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
 async def _write(request: Request, store: StoreDep, settings: SettingsDep,
                  name: str | None = None) -> Response:
     """PUT, POST or DELETE one graph: a named graph, the store's default graph, or (POST to
@@ -170,7 +167,7 @@ async def _write(request: Request, store: StoreDep, settings: SettingsDep,
                 raise ProtocolError("PUT and DELETE need a graph: ?graph=IRI or ?default")
             created = uuid.uuid4().hex
             graph = str(GRAPH[created])
-            headers["Location"] = f"{_base(request)}/store/graph/{created}"
+            headers["Location"] = f"{service_url(request)}/store/graph/{created}"
         target = "DEFAULT" if default else f"GRAPH <{graph}>"
         exists = default or graph in await anyio.to_thread.run_sync(store.graph_names)
         if request.method == "DELETE":
@@ -178,7 +175,7 @@ async def _write(request: Request, store: StoreDep, settings: SettingsDep,
                 raise ProtocolError(f"no graph <{graph}> in the store", 404)
             await _apply(store, f"DROP SILENT {target}" if default else f"DROP {target}")
             return Response(status_code=204)
-        n_triples = await _payload(request, settings, graph or f"{_base(request)}/store")
+        n_triples = await _payload(request, settings, graph or f"{service_url(request)}/store")
         drop = f"DROP SILENT {target} ;\n" if request.method == "PUT" else ""
         block = n_triples if default else f"GRAPH <{graph}> {{\n{n_triples}}}"
         await _apply(store, f"{drop}INSERT DATA {{ {block} }}")

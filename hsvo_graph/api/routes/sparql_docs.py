@@ -12,7 +12,7 @@ from hsvo_graph.sparql.protocol import OFFERS, ProtocolError
 from hsvo_graph.web.sparql_examples import EXAMPLES, Example
 from hsvo_graph.api.deps import ExecutorDep
 from hsvo_graph.api.rendering import render
-from hsvo_graph.api.routes.dumps import DUMPS
+from hsvo_graph.publish.catalog import DUMPS
 from hsvo_graph.api.routes.sparql import QueryParams, answer, base_url
 
 router = APIRouter()

@@ -1,0 +1,1 @@
+"""Publishing the dataset: its catalogue record (DCAT-AP), numbered releases, licence."""
