@@ -25,17 +25,8 @@ def _examples(query: CannedQuery) -> list[dict[str, str]]:
     return [every] if every == required else [every, required]
 
 
-# Where Virtuoso 7.2 still answers differently, and why. Not run: it would freeze the
-# server for the rest of the session. Expected to fail (strictly: a fix shows up).
-VIRTUOSO_FREEZES = {
-    "activity_list_changes-year": "Virtuoso 7.2 freezes on the VALUES block of this query; "
-                                  "the year has to be written inline for it",
-}
-_BOOLEAN = ("Virtuoso 7.2 answers a comparison (?sameTitle) as xsd:integer 0/1, not "
-            "xsd:boolean; the query (branch fidelity) should bind IF(..., true, false)")
+# Where Virtuoso 7.2 still answers differently, and why (strict: a fix shows up).
 VIRTUOSO_DIFFERS = {
-    "recurring_activities-year-body": _BOOLEAN,
-    "recurring_activities-none": _BOOLEAN,
     "search-text": "Virtuoso 7.2's LCASE, REPLACE and ENCODE_FOR_URI leave å/ä/ö of stored "
                    "strings as they are (they work on query constants), so 'aldre' misses "
                    "Äldrenämnden there",
@@ -44,11 +35,8 @@ VIRTUOSO_DIFFERS = {
 
 def _case(query_id: str, arguments: dict[str, str]) -> Any:
     name = f"{query_id}-{'-'.join(arguments) or 'none'}"
-    marks: list[Any] = []
-    if name in VIRTUOSO_FREEZES:
-        marks.append(pytest.mark.skip(reason=VIRTUOSO_FREEZES[name]))
-    if name in VIRTUOSO_DIFFERS:
-        marks.append(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
+    marks = ([pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True)]
+             if name in VIRTUOSO_DIFFERS else [])
     return pytest.param(query_id, arguments, id=name, marks=marks)
 
 
@@ -59,9 +47,11 @@ CASES = [_case(query_id, arguments)
 def _value(term: Identifier) -> str:
     """One cell as the stores may legitimately differ on it: blank-node labels; a
     GROUP_CONCAT list's order (SPARQL leaves it open); xsd:string written or not (the same
-    literal in RDF 1.1)."""
+    literal in RDF 1.1); a boolean's lexical form ("1" or "true")."""
     if isinstance(term, BNode):
         return "_:"
+    if isinstance(term, Literal) and term.datatype == XSD.boolean:
+        return str(term.toPython())  # "0" and "false" are one value
     if isinstance(term, Literal) and term.datatype in (None, XSD.string) and not term.language:
         return repr(", ".join(sorted(str(term).split(", "))))
     return term.n3()

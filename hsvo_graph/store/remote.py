@@ -60,6 +60,11 @@ _SKIPPED = re.compile(
     r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*',
     re.DOTALL,
 )
+# One RDF term as hsvo_graph.sparql.binding writes it: an IRI, a one-line literal, a number.
+_TERM = (r'(?:<[^<>"\s]*>|"(?:[^"\\\n]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^<[^<>"\s]*>)?'
+         r'|[+-]?[0-9][0-9.eE+-]*|true|false)')
+_ONE_VALUE = re.compile(rf"VALUES\s+\?(\w+)\s*\{{\s*({_TERM})\s*\}}")
+_LEADING_VALUES = re.compile(rf"\{{((?:\s*VALUES\s+\?\w+\s*\{{\s*{_TERM}\s*\}})+)")
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
@@ -79,6 +84,9 @@ class Dialect:
     result_cap: int | None = None
     #: the store's default graph is not the union of the service's graphs: name them
     name_graphs: bool = False
+    #: one value bound in a VALUES block at the start of a group is sent as BIND instead
+    #: (the same solutions): Virtuoso 7.2 can freeze on such a block
+    values_as_bind: bool = False
 
 
 GENERIC = Dialect("SPARQL 1.1")
@@ -96,6 +104,7 @@ VIRTUOSO = Dialect(
     skolemise=True,
     result_cap=10_000,
     name_graphs=True,
+    values_as_bind=True,
 )
 DIALECTS = {"generic": GENERIC, "virtuoso": VIRTUOSO}
 
@@ -122,6 +131,12 @@ def query_form(sparql: str) -> QueryKind:
     match = _FORM.search(_code(sparql))
     keyword = match.group(1).upper() if match else "SELECT"
     return {"SELECT": "solutions", "ASK": "boolean"}.get(keyword, "graph")  # type: ignore[return-value]
+
+
+def values_as_bind(sparql: str) -> str:
+    """``sparql`` with each one-value VALUES block at the start of a group written as BIND."""
+    return _LEADING_VALUES.sub(
+        lambda m: "{" + _ONE_VALUE.sub(r"BIND (\2 AS ?\1)", m.group(1)), sparql)
 
 
 def _short(text: str) -> str:
@@ -197,6 +212,8 @@ class RemoteStore(GraphStore):
             raise QuerySyntaxError(f"the query nests brackets more than {MAX_NESTING} deep; "
                                    "the store cannot evaluate it")
         kind = query_form(sparql)
+        if self.dialect.values_as_bind:
+            sparql = values_as_bind(sparql)
         if default_graphs is None and named_graphs is None and self.dialect.name_graphs:
             # the store's own default graph holds its internal graphs too: name ours
             default_graphs = named_graphs = self.graph_names() or [f"{GENID}none"]
@@ -269,7 +286,7 @@ class RemoteStore(GraphStore):
             count = 0
             for row in rows:
                 count += 1
-                yield tuple(_unskolemised(term) for term in row)  # type: ignore[misc]
+                yield tuple(_unskolemised(term) for term in row)
             offset += count
             if not cap or count < cap:
                 return

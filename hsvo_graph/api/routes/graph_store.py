@@ -184,10 +184,10 @@ async def _write(request: Request, store: StoreDep, settings: SettingsDep,
         return plain_error(exc.status, str(exc), exc.headers)
 
 
-_WRITE = {"methods": ["PUT", "POST", "DELETE"], "status_code": 204}
+_WRITES = ["PUT", "POST", "DELETE"]
 
 
-@router.api_route("/store", summary="Graph Store Protocol: write (admin token)", **_WRITE)
+@router.api_route("/store", summary="Graph Store Protocol: write (admin token)", methods=_WRITES, status_code=204)
 async def write(request: Request, _: AdminDep, store: StoreDep, settings: SettingsDep) -> Response:
     """PUT ersätter, POST lägger till, DELETE tar bort en graf (?graph=IRI eller ?default);
     POST utan graf skapar en ny. / PUT replaces, POST adds to, DELETE drops a graph
@@ -196,7 +196,7 @@ async def write(request: Request, _: AdminDep, store: StoreDep, settings: Settin
 
 
 @router.api_route("/store/graph/{name:path}", summary="Graph Store Protocol: write a graph "
-                  "identified directly (admin token)", **_WRITE)
+                  "identified directly (admin token)", methods=_WRITES, status_code=204)
 async def write_direct(name: str, request: Request, _: AdminDep, store: StoreDep,
                        settings: SettingsDep) -> Response:
     """Skriv grafen https://w3id.org/hsvo-graph/graph/NAME. / Write the graph NAME directly."""
@@ -204,7 +204,7 @@ async def write_direct(name: str, request: Request, _: AdminDep, store: StoreDep
 
 
 @router.api_route("/admin/store", summary="Graph Store Protocol: write (earlier URL)",
-                  include_in_schema=False, **_WRITE)
+                  include_in_schema=False, methods=_WRITES, status_code=204)
 async def write_admin_alias(request: Request, _: AdminDep, store: StoreDep,
                             settings: SettingsDep) -> Response:
     """The write URL before reads and writes shared ``/store``; kept for existing clients."""
