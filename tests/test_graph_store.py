@@ -109,3 +109,16 @@ def test_dataset_parameters_conflicting_with_the_update_are_refused(writer: Test
     response = writer.post("/admin/update", data={
         "update": update, "using-graph-uri": "http://example.org/src"}, headers=ADMIN)
     assert response.status_code == 400 and "2.2.3" in response.text
+
+
+def test_an_update_sees_the_default_graph_that_queries_see(writer: TestClient) -> None:
+    writer.put("/store?graph=http://example.org/a", content=EX + 'ex:a ex:b "in a" .\n', headers=TURTLE)
+    writer.put("/store?graph=http://example.org/b", content=EX + 'ex:c ex:b "in b" .\n', headers=TURTLE)
+    update = ('PREFIX ex: <http://example.org/> INSERT { GRAPH <http://example.org/copy> '
+              '{ ?s ex:seen ?o } } WHERE { ?s ex:b ?o }')
+    response = writer.post("/admin/update", content=update,
+                           headers={**ADMIN, "Content-Type": "application/sparql-update"})
+    assert response.status_code == 204, response.text
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/copy> { ?s ?p ?o } }"
+    assert count(writer, query) == count(writer, "SELECT (COUNT(*) AS ?n) WHERE { ?s "
+                                                 "<http://example.org/b> ?o }") == 2

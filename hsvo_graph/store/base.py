@@ -120,6 +120,10 @@ class GraphStore(ABC):
 
     #: short human description for logs, /health and the landing page
     description: str = "store"
+    #: whether an update's WHERE, without USING, already matches the union of the graphs as
+    #: queries do (a server started with a union default graph); if not, the admin update
+    #: route names the graphs itself (USING / USING NAMED)
+    update_sees_union: bool = False
 
     @abstractmethod
     def query(

@@ -150,6 +150,10 @@ def _short(text: str) -> str:
 class RemoteStore(GraphStore):
     """SPARQL 1.1 Query and Update Protocol client for an external store."""
 
+    # `oxigraph serve --union-default-graph` applies the union to updates too (and refuses
+    # USING); Virtuoso's default graph is every graph
+    update_sees_union = True
+
     def __init__(
         self, query_url: str, update_url: str, gsp_url: str, timeout_s: float = 30.0,
         dialect: Dialect | None = None,

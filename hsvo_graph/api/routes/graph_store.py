@@ -236,11 +236,15 @@ def with_using(update: str, using: list[str], using_named: list[str]) -> str:
     return update
 
 
-def _update_dataset(update: str, fields: dict[str, list[str]]) -> str:
+def _update_dataset(update: str, fields: dict[str, list[str]], graphs: list[str] | None) -> str:
     """Apply the protocol's dataset parameters; 400 when the update text names its own
-    dataset as well (Protocol §2.2.3) or an IRI is malformed."""
+    dataset as well (Protocol §2.2.3) or an IRI is malformed. Without either, and with
+    ``graphs`` (a store whose updates do not see the union by themselves), the WHERE of
+    each DELETE/INSERT sees what queries see: every graph, merged, and each by name."""
     using, named = fields.get("using-graph-uri", []), fields.get("using-named-graph-uri", [])
     if not (using or named):
+        if graphs and not _dataset_clauses(update):
+            return with_using(update, graphs, graphs)
         return update
     if _dataset_clauses(update):
         raise ProtocolError("using-graph-uri / using-named-graph-uri cannot be combined with "
@@ -271,7 +275,9 @@ async def update(request: Request, _: AdminDep, store: StoreDep, settings: Setti
         else:
             raise ProtocolError("POST the update as application/sparql-update or "
                                 "application/x-www-form-urlencoded", 415)
-        text = _update_dataset(text, fields)
+        union = None if store.inner.update_sees_union else \
+            await anyio.to_thread.run_sync(store.graph_names)
+        text = _update_dataset(text, fields, union)
         try:
             check_admin_update(text)
         except ForbiddenQuery as exc:
