@@ -52,9 +52,10 @@ def test_post_to_the_store_creates_a_graph(writer: TestClient) -> None:
     response = writer.post("/store", content=EX + 'ex:a ex:b "new" .\n', headers=TURTLE)
     assert response.status_code == 201
     location = response.headers["location"]
-    assert "/store/graph/" in location
-    path = location[location.index("/store/graph/"):]
-    assert '"new"' in writer.get(path, headers={"Accept": "application/n-triples"}).text
+    assert location.startswith("https://w3id.org/hsvo-graph/graph/")
+    name = location.rsplit("/", 1)[1]
+    for path in (f"/store?graph={location}", f"/store/graph/{name}"):
+        assert '"new"' in writer.get(path, headers={"Accept": "application/n-triples"}).text
 
 
 def test_multipart_form_data_post(writer: TestClient) -> None:

@@ -8,7 +8,7 @@ for clients written against the earlier split.
 default graph that queries see (the union of all graphs); ``GET /store`` the whole dataset
 (TriG, N-Quads, JSON-LD). Writes to ``?default`` change the store's own default graph,
 which is one part of that union (docs/sparql.md). POST to ``/store`` itself creates a new
-graph and answers 201 with its Location. Every write goes through the store's update, so
+graph and answers 201 with its IRI as Location (readable at ``/store/graph/NAME``). Every write goes through the store's update, so
 the query workers see it at their next query.
 """
 
@@ -165,9 +165,8 @@ async def _write(request: Request, store: StoreDep, settings: SettingsDep,
         if graph is None and not default:
             if request.method != "POST":
                 raise ProtocolError("PUT and DELETE need a graph: ?graph=IRI or ?default")
-            created = uuid.uuid4().hex
-            graph = str(GRAPH[created])
-            headers["Location"] = f"{service_url(request)}/store/graph/{created}"
+            graph = str(GRAPH[uuid.uuid4().hex])
+            headers["Location"] = graph  # the new graph's IRI, as the protocol asks
         target = "DEFAULT" if default else f"GRAPH <{graph}>"
         exists = default or graph in await anyio.to_thread.run_sync(store.graph_names)
         if request.method == "DELETE":
