@@ -281,7 +281,10 @@ async def update(request: Request, _: AdminDep, store: StoreDep, settings: Setti
             check_admin_update(text)
         except ForbiddenQuery as exc:
             raise ProtocolError(str(exc), exc.status) from exc
-        await _apply(store, text)
+        # relative IRIs resolve against the endpoint (the protocol lets the service choose
+        # the base; without one the store refuses them); on the first line, so the store's
+        # line numbers stay right
+        await _apply(store, f"BASE <{service_url(request)}/admin/update> {text}")
         return Response(status_code=204)
     except ProtocolError as exc:
         return plain_error(exc.status, str(exc), exc.headers)
