@@ -65,7 +65,8 @@ _TERM = (r'(?:<[^<>"\s]*>|"(?:[^"\\\n]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^<[^<>"\s]*>)?
          r'|[+-]?[0-9][0-9.eE+-]*|true|false)')
 _ONE_VALUE = re.compile(rf"VALUES\s+\?(\w+)\s*\{{\s*({_TERM})\s*\}}")
 _LEADING_VALUES = re.compile(rf"\{{((?:\s*VALUES\s+\?\w+\s*\{{\s*{_TERM}\s*\}})+)")
-_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+# GROUP BY, not DISTINCT: Virtuoso answers the same question in 0.1 s instead of a minute
+_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
