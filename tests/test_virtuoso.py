@@ -25,19 +25,8 @@ def _examples(query: CannedQuery) -> list[dict[str, str]]:
     return [every] if every == required else [every, required]
 
 
-# Where Virtuoso 7.2 still answers differently, and why (strict: a fix shows up).
-VIRTUOSO_DIFFERS = {
-    "search-text": "Virtuoso 7.2's LCASE, REPLACE and ENCODE_FOR_URI leave å/ä/ö of stored "
-                   "strings as they are (they work on query constants), so 'aldre' misses "
-                   "Äldrenämnden there",
-}
-
-
 def _case(query_id: str, arguments: dict[str, str]) -> Any:
-    name = f"{query_id}-{'-'.join(arguments) or 'none'}"
-    marks = ([pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True)]
-             if name in VIRTUOSO_DIFFERS else [])
-    return pytest.param(query_id, arguments, id=name, marks=marks)
+    return pytest.param(query_id, arguments, id=f"{query_id}-{'-'.join(arguments) or 'none'}")
 
 
 CASES = [_case(query_id, arguments)

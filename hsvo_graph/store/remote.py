@@ -258,7 +258,7 @@ class RemoteStore(GraphStore):
 
     def read_graph(self, graph: str) -> bytes:
         triples = (ox.Triple(s, p, o) for s, p, o in self._paged(
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}"))
+            "?s ?p ?o", f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"))
         return _serialize(triples, ox.RdfFormat.N_TRIPLES)
 
     def quads(self) -> list[ox.Quad]:
@@ -266,7 +266,7 @@ class RemoteStore(GraphStore):
             return super().quads()
         # every triple of a store like Virtuoso is in a named graph: no default graph to add
         return [ox.Quad(s, p, o, g) for g, s, p, o in self._paged(
-            "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")]
+            "?g ?s ?p ?o", "GRAPH ?g { ?s ?p ?o }")]
 
     def close(self) -> None:
         self._client.close()
@@ -276,25 +276,37 @@ class RemoteStore(GraphStore):
 
     # -- reads past the result cap, writes within the update limits ---------------
 
-    def _paged(self, select: str) -> Iterator[tuple[ox.NamedNode, ...]]:
-        """The rows of a whole-graph SELECT (variables ?g ?s ?p ?o or ?s ?p ?o), read in
-        ordered pages below the store's result cap, with well-known blank-node IRIs turned
-        back into blank nodes."""
+    def _paged(self, variables: str, pattern: str) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``SELECT variables WHERE { pattern }`` (a whole-graph read binding
+        ?s), with well-known blank-node IRIs turned back into blank nodes.
+
+        Below a store's result cap the rows are read in pages ordered by subject, each page
+        starting at the last subject of the one before (that subject's rows are read again
+        in full): Virtuoso refuses an OFFSET past its cap, so OFFSET paging cannot get there.
+        """
         cap = self.dialect.result_cap
-        page = f"{select} ORDER BY ?g ?s ?p ?o LIMIT {cap}" if cap else select
-        offset = 0
+        key = variables.split().index("?s")
+        after: str | None = None
         while True:
-            text = f"{page} OFFSET {offset}" if cap else page
-            response = self.query(text)
-            rows = ox.parse_query_results(response.body, format=ox.QueryResultsFormat.JSON)
-            assert isinstance(rows, ox.QuerySolutions)
-            count = 0
-            for row in rows:
-                count += 1
-                yield tuple(_unskolemised(term) for term in row)
-            offset += count
-            if not cap or count < cap:
+            where = pattern if after is None else \
+                f"{pattern} FILTER (STR(?s) >= {ox.Literal(after)})"
+            text = f"SELECT {variables} WHERE {{ {where} }}"
+            if cap:
+                text += f" ORDER BY STR(?s) LIMIT {cap}"
+            solutions = ox.parse_query_results(self.query(text).body,
+                                               format=ox.QueryResultsFormat.JSON)
+            assert isinstance(solutions, ox.QuerySolutions)
+            rows = [tuple(_unskolemised(term) for term in row) for row in solutions]
+            if not cap or len(rows) < cap:
+                yield from rows
                 return
+            last = rows[-1][key].value
+            complete = [row for row in rows if row[key].value != last]
+            if not complete:
+                raise StoreError(f"one subject has more than {cap} triples, the store's "
+                                 "result cap; it cannot be read whole")
+            yield from complete
+            after = last
 
     def replace_graphs(
         self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
