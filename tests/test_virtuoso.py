@@ -90,7 +90,7 @@ def test_a_load_larger_than_one_virtuoso_update_is_all_or_nothing(virtuoso_store
         assert GENID.encode() not in body and b"_:" in body
         before = virtuoso_store.triple_count(graph)
         broken = b"<https://w3id.org/x> <https://w3id.org/y> 'no' <" + graph.encode() + b"> .\n"
-        with pytest.raises(ValueError):
+        with pytest.raises(SyntaxError):  # refused before anything is written
             virtuoso_store.replace_graphs(broken, [graph])
         assert virtuoso_store.triple_count(graph) == before
     finally:
