@@ -1,9 +1,11 @@
 """The SPARQL 1.1 Protocol query endpoint (read-only) and the service's self-description.
 
 ``/sparql``: GET ``?query=``, POST form, POST ``application/sparql-query``; parameters
-``default-graph-uri``, ``named-graph-uri``, ``inference=false`` and ``format``. Without a
-query, GET answers with the SPARQL Service Description (RDF), or the query editor for a
-browser. ``/.well-known/void``: the VoID description of the dataset.
+``default-graph-uri``, ``named-graph-uri``, ``inference=false`` and ``format``. A bare GET
+(no parameters at all) answers with the SPARQL Service Description (RDF), or the query
+editor for a browser; parameters without a query are a 400. Relative IRIs in a query
+resolve against this endpoint's public URL. ``/.well-known/void``: the VoID description of
+the dataset.
 """
 
 from dataclasses import dataclass
@@ -18,7 +20,8 @@ from hsvo_graph.sparql.describe import (
     void_description,
 )
 from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
-from hsvo_graph.sparql.guard import ForbiddenQuery, check_public_query
+from hsvo_graph.sparql.analysis import Analysis, AnalysisError, analyse
+from hsvo_graph.sparql.guard import ForbiddenQuery, analysed, check_public_query
 from hsvo_graph.namespaces import PREFIXES
 from hsvo_graph.sparql.protocol import (
     OFFERS,
@@ -28,7 +31,8 @@ from hsvo_graph.sparql.protocol import (
     negotiate,
     prefers_html,
     query_dataset,
-    query_form,
+    query_kind,
+    with_base,
 )
 from hsvo_graph.sparql.results import Encoded, serialize_rdf
 from hsvo_graph.store import QuerySyntaxError, StoreError
@@ -75,6 +79,8 @@ class QueryParams:
     named_graph_uris: list[str]
     inference: bool
     formats: list[str]
+    # the public URL relative IRIs resolve against; None (internal callers): as the store does
+    endpoint: str | None = None
 
 
 def _single(fields: dict[str, list[str]], name: str) -> str | None:
@@ -116,6 +122,9 @@ async def query_params(request: Request) -> QueryParams:
     if "update" in fields:
         raise ProtocolError("SPARQL Update is not accepted here: this is the read-only query endpoint")
     query = _single(fields, "query")
+    if query is None and fields:
+        raise ProtocolError(f"missing 'query' parameter (got {', '.join(sorted(fields))}); "
+                            "only a GET without parameters describes the service")
     if query is not None and len(query.encode("utf-8")) > limit:
         raise ProtocolError(f"query longer than the limit of {limit} bytes",
                             414 if request.method == "GET" else 413)
@@ -125,25 +134,28 @@ async def query_params(request: Request) -> QueryParams:
         named_graph_uris=fields.get("named-graph-uri", []),
         inference=_flag(_single(fields, "inference"), "inference"),
         formats=fields.get("format", []),
+        endpoint=base_url(request) + "/sparql",
     )
 
 
 async def answer(executor: Executor, params: QueryParams, accept: str | None,
-                 max_rows: int) -> Encoded:
+                 max_rows: int, analysis: Analysis | None = None) -> Encoded:
     """Check, negotiate and run one query (never on the event loop); ProtocolError on any
-    refusal, with the status the SPARQL 1.1 Protocol gives it."""
+    refusal, with the status the SPARQL 1.1 Protocol gives it. ``analysis``: the query's,
+    when the caller has it already (the text is analysed once per request)."""
     assert params.query is not None
     try:
-        check_public_query(params.query)
+        analysis = analysis or analysed(params.query)
+        check_public_query(analysis)
     except ForbiddenQuery as exc:
         raise ProtocolError(str(exc), exc.status) from exc
-    kind = query_form(params.query) or "solutions"
+    kind = query_kind(analysis)
     chosen = negotiate(OFFERS[kind], accept, params.formats)
     graphs = [] if params.inference else await executor.graph_names()
-    dataset = query_dataset(params.query, params.default_graph_uris, params.named_graph_uris,
-                            params.inference, graphs)
+    dataset = query_dataset(analysis, params.default_graph_uris, params.named_graph_uris,
+                            params.inference, graphs, params.endpoint or "")
     request = QueryRequest(
-        query=params.query,
+        query=with_base(params.query, params.endpoint) if params.endpoint else params.query,
         solutions_type=chosen.media_type if kind in ("solutions", "boolean") else SPARQL_JSON.media_type,
         graph_type=chosen.media_type if kind == "graph" else TURTLE.media_type,
         max_rows=max_rows,
@@ -165,9 +177,9 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
 
 
 async def run_query(executor: Executor, params: QueryParams, accept: str | None,
-                    max_rows: int) -> Response:
+                    max_rows: int, analysis: Analysis | None = None) -> Response:
     """The HTTP answer to one query; a cut result says so in X-HSVO-Truncated."""
-    encoded = await answer(executor, params, accept, max_rows)
+    encoded = await answer(executor, params, accept, max_rows, analysis)
     headers = {"Vary": "Accept", "Content-Type": f"{encoded.media_type}; charset=utf-8"}
     if encoded.truncated:
         headers["X-HSVO-Truncated"] = "true"
@@ -175,11 +187,11 @@ async def run_query(executor: Executor, params: QueryParams, accept: str | None,
     return Response(encoded.body, headers=headers)
 
 
-async def _describe_service(request: Request, executor: Executor, formats: list[str]) -> Response:
+async def _describe_service(request: Request, executor: Executor) -> Response:
     accept = request.headers.get("accept")
-    if not formats and prefers_html(accept, OFFERS["graph"]):
+    if prefers_html(accept, OFFERS["graph"]):
         return render_editor(request, None)
-    chosen = negotiate(OFFERS["graph"], accept, formats)
+    chosen = negotiate(OFFERS["graph"], accept)
     base = base_url(request)
     graphs = await executor.graph_names()
     triples = service_description(base + "/sparql", base + "/.well-known/void", graphs)
@@ -196,12 +208,17 @@ async def _endpoint(request: Request, executor: Executor) -> Response:
         if params.query is None:
             if request.method == "POST":
                 raise ProtocolError("missing 'query' parameter")
-            return await _describe_service(request, executor, params.formats)
+            return await _describe_service(request, executor)
         accept = request.headers.get("accept")
-        if (request.method == "GET" and not params.formats
-                and prefers_html(accept, OFFERS[query_form(params.query) or "solutions"])):
+        try:
+            analysis: Analysis | None = analyse(params.query)
+        except AnalysisError:
+            analysis = None  # answered 400 below, unless a browser asks for the editor
+        kind = query_kind(analysis) if analysis is not None else "solutions"
+        if request.method == "GET" and not params.formats and prefers_html(accept, OFFERS[kind]):
             return render_editor(request, params.query)
-        return await run_query(executor, params, accept, request.app.state.settings.max_result_rows)
+        return await run_query(executor, params, accept,
+                               request.app.state.settings.max_result_rows, analysis)
     except ProtocolError as exc:
         return plain_error(exc.status, str(exc), exc.headers)
 
