@@ -31,7 +31,7 @@ Analysing ``ASK {}`` takes a few microseconds; the request path never loads a fu
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 from urllib.parse import urljoin
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "UPDATE"]
@@ -107,7 +107,8 @@ class Analysis:
     (their first keyword). ``service``/``load``: SERVICE or LOAD anywhere (conservatively, see
     the module docstring). ``from_graphs``/``from_named``: the dataset clause as written
     (IRIREF or prefixed name). ``using``/``with_graph``: an update names its own dataset.
-    ``depth``: deepest nesting of ``{ ( [``. ``prefixes``/``base``: the first prologue.
+    ``depth``: deepest nesting of ``{ ( [``. ``prefixes``/``base``: as the prologues declare
+    them (a later declaration wins; BASE resolved against the one before).
     ``tokens``: the significant tokens, for callers that place text (parameter binding).
     """
 
@@ -167,6 +168,7 @@ def tokenize(text: str) -> Iterator[Token]:
         yield Token(kind, match.group(kind), match.start(kind))
 
 
+_K = TypeVar("_K", bound=str)
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -180,7 +182,7 @@ def _leading(token: Token) -> str | None:
     return None
 
 
-def _starting(token: Token, keywords: tuple[str, ...]) -> str | None:
+def _starting(token: Token, keywords: tuple[_K, ...]) -> _K | None:
     """The keyword of ``keywords`` that ``token`` begins with, if any."""
     lead = _leading(token)
     return next((k for k in keywords if lead is not None and lead.startswith(k)), None)
@@ -254,16 +256,20 @@ def _structure(tokens: tuple[Token, ...]) -> Analysis:
             k += 2
             continue
         if at_start:
+            # only an update comes back here (after ';'), so a query form only comes first
             query_form = _starting(token, QUERY_FORMS) if form is None else None
-            operation = _starting(token, UPDATE_OPERATIONS) if form in (None, "UPDATE") else None
-            if query_form is None and operation is None:
+            operation = None if query_form else _starting(token, UPDATE_OPERATIONS)
+            if operation is not None:
+                operations.append(operation)
+            elif query_form is None:
                 raise AnalysisError(f"expected SELECT, ASK, CONSTRUCT, DESCRIBE or an update "
                                     f"operation, not {token.text!r} at offset {token.start}")
             form = query_form or "UPDATE"
-            if operation is not None and query_form is None:
-                operations.append(operation)
             at_start = False
-        elif form == "UPDATE" and token.text == ";":
+        elif token.text == ";" and token.kind == "PUNCT":
+            if form != "UPDATE":
+                raise AnalysisError(f"';' at offset {token.start} outside any group: a query "
+                                    "is one operation (updates go to the update endpoint)")
             at_start = True
         elif form != "UPDATE" and word in ("FROM", "FROMNAMED"):
             named = word == "FROMNAMED" or (k + 1 < len(top) and _word(tokens, top[k + 1]) == "NAMED")
