@@ -3,12 +3,13 @@ the guard (sent straight to a worker here) never reaches another host."""
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pyoxigraph as ox
 import pytest
 
-from hsvo_graph.sparql.executor import open_executor
+from hsvo_graph.sparql.executor import Executor, open_executor
 from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store import EmbeddedStore, StoreError
 from hsvo_graph.store.tracking import TrackedStore
@@ -18,8 +19,12 @@ from .evasion.canary import canary
 JSON = "application/sparql-results+json"
 
 
-def _request(query: str) -> QueryRequest:
-    return QueryRequest(query, JSON, "text/turtle", 100)
+def _run(executor: Executor, query: str) -> object:
+    """Run one query through ``executor`` (on its own event loop in a fresh thread: the
+    test session may already have one running in this thread)."""
+    request = QueryRequest(query, JSON, "text/turtle", 100)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(anyio.run, executor.run, request).result()
 
 
 def test_the_canary_is_reached_by_an_unisolated_engine():
@@ -36,11 +41,11 @@ def test_a_service_query_sent_straight_to_a_worker_reaches_no_host(silent):
         with canary() as bird:
             query = f"SELECT * WHERE {{ SERVICE {silent} <{bird.url}> {{ ?s ?p ?o }} }}"
             if silent:
-                anyio.run(executor.run, _request(query))  # SILENT: an empty answer
+                _run(executor, query)  # SILENT: an empty answer
             else:
                 with pytest.raises(StoreError, match="unreachable|denied"):
-                    anyio.run(executor.run, _request(query))
-            anyio.run(executor.run, _request("ASK {}"))  # the worker still answers
+                    _run(executor, query)
+            _run(executor, "ASK {}")  # the worker still answers
         assert bird.hits == []
     finally:
         executor.close()

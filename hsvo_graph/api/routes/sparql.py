@@ -20,7 +20,7 @@ from hsvo_graph.sparql.describe import (
     void_description,
 )
 from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
-from hsvo_graph.sparql.analysis import Analysis, AnalysisError, analyse
+from hsvo_graph.sparql.analysis import Analysis
 from hsvo_graph.sparql.guard import ForbiddenQuery, analysed, check_public_query
 from hsvo_graph.namespaces import PREFIXES
 from hsvo_graph.sparql.protocol import (
@@ -210,13 +210,16 @@ async def _endpoint(request: Request, executor: Executor) -> Response:
                 raise ProtocolError("missing 'query' parameter")
             return await _describe_service(request, executor)
         accept = request.headers.get("accept")
+        refusal: ForbiddenQuery | None = None
         try:
-            analysis: Analysis | None = analyse(params.query)
-        except AnalysisError:
-            analysis = None  # answered 400 below, unless a browser asks for the editor
-        kind = query_kind(analysis) if analysis is not None else "solutions"
+            analysis = analysed(params.query)
+            kind = query_kind(analysis)
+        except ForbiddenQuery as exc:  # a 400, unless a browser asks for the editor
+            refusal, kind = exc, "solutions"
         if request.method == "GET" and not params.formats and prefers_html(accept, OFFERS[kind]):
             return render_editor(request, params.query)
+        if refusal is not None:
+            raise ProtocolError(str(refusal), refusal.status) from refusal
         return await run_query(executor, params, accept,
                                request.app.state.settings.max_result_rows, analysis)
     except ProtocolError as exc:
