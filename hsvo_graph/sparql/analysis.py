@@ -29,7 +29,7 @@ Analysing ``ASK {}`` takes a few microseconds; the request path never loads a fu
 """
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple, TypeVar
 from urllib.parse import urljoin
@@ -76,7 +76,7 @@ _TOKEN = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, 
     ("NIL", f"\\({_WS}*\\)"),
     ("ANON", f"\\[{_WS}*\\]"),
     ("PUNCT", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.*+\-/!=<>^|?]"),
-    ("ERROR", r"[\s\S]"),
+    ("ERROR", r"[\s\S]+"),  # the rest of the text: nothing after an error is read
     ("END", r"\Z"),
 )) + ")")
 _OPEN, _CLOSE = {"{": "}", "(": ")", "[": "]"}, {"}": "{", ")": "(", "]": "["}
@@ -151,41 +151,41 @@ def _codepoint(match: re.Match[str]) -> str:
         raise AnalysisError(f"invalid code point escape {match.group(0)}") from exc
 
 
-def tokenize(text: str) -> Iterator[Token]:
+def tokenize(text: str) -> list[Token]:
     """The significant tokens of ``text`` (whitespace and comments dropped).
 
     AnalysisError at the first character no terminal of the grammar can start with.
     """
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        assert kind is not None
-        if kind == "END":
-            return
-        if kind == "ERROR":
-            at = match.start(kind)
-            line = text.count("\n", 0, at) + 1
-            raise AnalysisError(f"unexpected {match.group(kind)!r} at line {line}, offset {at}")
-        yield Token(kind, match.group(kind), match.start(kind))
+    tokens = [Token(m.lastgroup, m.group(m.lastgroup), m.start(m.lastgroup))  # type: ignore[arg-type]
+              for m in _TOKEN.finditer(text)]
+    while tokens and tokens[-1].kind == "END":  # one or two: after trailing space, at the end
+        tokens.pop()
+    if tokens and tokens[-1].kind == "ERROR":
+        at = tokens[-1].start
+        line = text.count("\n", 0, at) + 1
+        raise AnalysisError(f"unexpected {text[at]!r} at line {line}, offset {at}")
+    return tokens
 
 
 _K = TypeVar("_K", bound=str)
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _leading(token: Token) -> str | None:
+def _leading(token: Token) -> str:
     """The letters a boundary-less keyword matcher could read as a keyword here: a bare
-    word, or the prefix of a prefixed name, upper-cased in ASCII only (as parsers compare)."""
+    word, or the prefix of a prefixed name, upper-cased in ASCII only (as parsers compare);
+    "" for any other token."""
     if token.kind == "WORD":
         return token.text.translate(_ASCII_UPPER)
     if token.kind == "PNAME":
         return token.text.partition(":")[0].translate(_ASCII_UPPER)
-    return None
+    return ""
 
 
 def _starting(token: Token, keywords: tuple[_K, ...]) -> _K | None:
     """The keyword of ``keywords`` that ``token`` begins with, if any."""
     lead = _leading(token)
-    return next((k for k in keywords if lead is not None and lead.startswith(k)), None)
+    return next((k for k in keywords if lead and lead.startswith(k)), None)
 
 
 def _word(tokens: tuple[Token, ...], i: int) -> str:
@@ -201,26 +201,27 @@ def _flags_and_depth(tokens: tuple[Token, ...]) -> tuple[bool, bool, int, list[i
     depth = 0
     top: list[int] = []
     for i, token in enumerate(tokens):
-        lead = _leading(token)
-        if lead is not None and "SERVICE" in lead and (
-            token.kind == "WORD"
-            or (i + 1 < len(tokens) and tokens[i + 1].text == "{"
-                and _word(tokens, i - 1) not in ("GRAPH", "FROM", "NAMED"))
-        ):
-            service = True
-        if lead is not None and token.kind == "WORD" and "LOAD" in lead:
-            load = True
         if not stack:
             top.append(i)
-        if token.kind != "PUNCT":
-            continue
-        if token.text in _OPEN:
+        kind = token.kind
+        if kind == "WORD" or kind == "PNAME":
+            lead = _leading(token)
+            if "SERVICE" in lead and (
+                kind == "WORD"
+                or (i + 1 < len(tokens) and tokens[i + 1].text == "{"
+                    and _word(tokens, i - 1) not in ("GRAPH", "FROM", "NAMED"))
+            ):
+                service = True
+            if kind == "WORD" and "LOAD" in lead:
+                load = True
+        elif kind == "PUNCT" and token.text in _OPEN:
             stack.append(token.text)
             depth = max(depth, len(stack))
             if len(stack) > MAX_DEPTH:
                 raise AnalysisError(f"nesting deeper than {MAX_DEPTH} levels at offset "
                                     f"{token.start}")
-        elif token.text in _CLOSE and (not stack or stack.pop() != _CLOSE[token.text]):
+        elif kind == "PUNCT" and token.text in _CLOSE and (
+                not stack or stack.pop() != _CLOSE[token.text]):
             raise AnalysisError(f"unbalanced {token.text!r} at offset {token.start}")
     if stack:
         raise AnalysisError(f"unclosed {stack[-1]!r} at the end of the text")
