@@ -5,8 +5,10 @@ status while the canary hears nothing; the valid look-alikes are answered 200.""
 
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,43 +28,41 @@ def bird() -> Iterator[Canary]:
         yield running
 
 
-def _start(store_url: str) -> tuple[subprocess.Popen[bytes], str]:
+@contextmanager
+def _service(store_url: str) -> Iterator[str]:
+    """``tests.evasion.server`` in a subprocess on a free port; its base URL."""
     port = free_port()
+    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would stall the server
     process = subprocess.Popen([sys.executable, "-m", "tests.evasion.server", str(port), store_url],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            err = process.stderr.read().decode() if process.stderr else ""
-            pytest.fail(f"the service did not start on {url}: {err}")
-        time.sleep(0.2)
+    try:
+        while True:
+            try:
+                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                log.seek(0)
+                pytest.fail(f"the service did not start on {url}: {log.read().decode()}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
 def service_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The service in a subprocess, over an in-memory store or a fresh `oxigraph serve`."""
-    if request.param == "embedded":
-        process, url = _start("embedded")
-        try:
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-        return
-    with running_oxigraph(tmp_path_factory.mktemp("evasion-oxigraph")) as store_url:
-        process, url = _start(store_url)
-        try:
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with ExitStack() as stack:
+        store_url = "embedded" if request.param == "embedded" else stack.enter_context(
+            running_oxigraph(tmp_path_factory.mktemp("evasion-oxigraph")))
+        yield stack.enter_context(_service(store_url))
 
 
 def _send(client: httpx.Client, url: str, attempt: Attempt) -> list[tuple[str, int]]:
