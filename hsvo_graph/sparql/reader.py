@@ -8,7 +8,7 @@ all the queries of one HTTP request share one deadline, so a page of five querie
 take five time limits. ``StoreReader`` reads a store directly, for the CLI and for tests.
 
 Readers block: call them from synchronous code run in a worker thread, never on the
-event loop.
+event loop. ``Table`` is re-exported here so that page code needs nothing from the stores.
 """
 
 import json
@@ -25,6 +25,8 @@ from hsvo_graph.store.base import GraphStore, QuerySyntaxError, Table, table_fro
 
 if TYPE_CHECKING:
     from hsvo_graph.sparql.executor import Executor
+
+__all__ = ["Bindings", "ExecutorReader", "Reader", "StoreReader", "Table"]
 
 Bindings = Mapping[str, Sequence[Identifier]]
 
