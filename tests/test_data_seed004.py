@@ -90,7 +90,7 @@ SAMPLE_ROWS = {
     12: ({"Pilot genomförd (Ja/Nej)"}, {"barnsjukhuset", "uppsala-omsorgsforvaltningen"},
          "Barnsjukhuset och omsorgsförvaltningen"),
     13: ({"Kartläggning genomförd (Ja/Nej)"}, {"nsu-ledningsgrupp"},
-         "Länsgemensam styrgrupp för projekt; Lokalt anpassning:Ledningsgrupp NSU"),
+         "Länsgemensam styrgrupp för projekt Lokalt anpassning:Ledningsgrupp NSU"),
     18: ({"Utbildningar erbjudna (Ja/Nej)"}, set(), "Samordnare vid FOU-S"),
     19: ({"Inventering genomförd (Ja/Nej)"}, {"nsu-ledningsgrupp"}, "Ledningsgrupp (NSU)"),
     22: ({"Plan för samverkan finns (Ja/Nej)"}, {"ledningsgrupp-psykiatri-missbruk", "nsu-utsedd-styrgrupp"},
