@@ -367,3 +367,21 @@ def test_identity_against_the_seed(store, seeds_dir):
         assert _flat(r["t"]) in seed_004, r["t"]
     for r in ask(store, "SELECT ?t WHERE { ?a hsvo:year 2025 ; hsvo:responsibilityText ?t }"):
         assert _flat(r["t"]) in seed_000, r["t"]
+
+
+# --- the canned questions join on the links ------------------------------------------------------
+
+def test_canned_recurrence_uses_the_reviewed_links(store, settings):
+    from hsvo_graph.canned import load_catalog, run_canned
+
+    catalog = load_catalog(settings.queries_dir)
+    table = run_canned(store, catalog["recurring_activities"], {"year": "2024"})
+    same = {str(r["title"]) for r in table.rows if str(r["sameTitle"]).lower() == "true"}
+    assert TEAMSAMVERKAN in same and len(same) == 9  # 10 pairs, two of them share a title
+    changes = run_canned(store, catalog["activity_list_changes"], {})
+    kinds = {str(r["nextActivity"]): str(r["change"]) for r in changes.rows if str(r["change"]).startswith("fortsätter")}
+    assert kinds[ID + "activity/uppsala-2025-21"] == "fortsätter"
+    assert kinds[ID + "activity/uppsala-2025-31"] == "fortsätter med ny formulering"
+    for query_id in ("recurring_activities", "activity_list_changes"):
+        text = (settings.queries_dir / f"{query_id}.rq").read_text(encoding="utf-8")
+        assert "STR(?title) = STR(?nextTitle)" not in text
