@@ -20,6 +20,15 @@ ALN_NARA_VARD_2025 = [
     "Medverka i nationella nätverk för att bevaka och påverka nationellt utvecklingsarbete",
 ]
 
+# The same rows as a plan spreadsheet holds them (data/templates/examples): the Aktiviteter
+# cell as printed, bullets included; the graph's title is the cell's lead text.
+ALN_NARA_VARD_2025_CELLS = [
+    "Utveckla teamsamverkan/läkarmedverkan med fokus på målgrupper inom: • LSS • "
+    "Socialpsykiatri • Ordinärt boende • I samband med utskrivning av personer med komplexa behov"
+    if title == "Utveckla teamsamverkan/läkarmedverkan med fokus på målgrupper inom" else title
+    for title in ALN_NARA_VARD_2025
+]
+
 # "Prioriterat område – Kompetensförsörjning" (pages 14–15); both name VS in Ansvar.
 VS_KOMPETENS_2025 = [
     "Medverka i framtagande av struktur för omsorgsutbildningar",
