@@ -16,7 +16,9 @@ Tests that read ../shared/seeds skip cleanly when it is absent (fixture ``seeds_
 
 import re
 
+from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.namespaces import sparql_prologue
+from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.store import GraphStore
 
 PREFIXES = sparql_prologue()
@@ -372,13 +374,11 @@ def test_identity_against_the_seed(store, seeds_dir):
 # --- the canned questions join on the links ------------------------------------------------------
 
 def test_canned_recurrence_uses_the_reviewed_links(store, settings):
-    from hsvo_graph.canned import load_catalog, run_canned
-
     catalog = load_catalog(settings.queries_dir)
-    table = run_canned(store, catalog["recurring_activities"], {"year": "2024"})
+    table = run_canned(StoreReader(store), catalog["recurring_activities"], {"year": "2024"})
     same = {str(r["title"]) for r in table.rows if str(r["sameTitle"]).lower() == "true"}
     assert TEAMSAMVERKAN in same and len(same) == 9  # 10 pairs, two of them share a title
-    changes = run_canned(store, catalog["activity_list_changes"], {})
+    changes = run_canned(StoreReader(store), catalog["activity_list_changes"], {})
     kinds = {str(r["nextActivity"]): str(r["change"]) for r in changes.rows if str(r["change"]).startswith("fortsätter")}
     assert kinds[ID + "activity/uppsala-2025-21"] == "fortsätter"
     assert kinds[ID + "activity/uppsala-2025-31"] == "fortsätter med ny formulering"
