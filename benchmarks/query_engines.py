@@ -18,6 +18,7 @@ from hsvo_graph.canned.catalog import bind_arguments, load_catalog
 from hsvo_graph.config import Settings
 from hsvo_graph.graph.loading import build_graphs
 from hsvo_graph.store import EmbeddedStore
+from hsvo_graph.store.base import nquads_of
 
 
 def median_seconds(run, repeat: int) -> float:
@@ -41,7 +42,7 @@ def main() -> None:
     triples = sum(len(g) for g in graphs.values())
 
     store = EmbeddedStore(None)
-    store.replace_graphs(graphs, drop_others=True)
+    store.replace_graphs(nquads_of(graphs), graphs.keys(), drop_others=True)
     dataset = Dataset(default_union=True)
     for iri, graph in graphs.items():
         target = dataset.graph(URIRef(iri))

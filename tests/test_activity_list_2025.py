@@ -1,5 +1,6 @@
 """The 2025 activity list in the graph matches the seed, and the example question answers it."""
 
+from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import sparql_prologue
@@ -19,7 +20,7 @@ PREFIXES = sparql_prologue()
 
 def ask(store: GraphStore, settings: Settings, query_id: str, **arguments: str) -> list[str]:
     query = load_catalog(settings.queries_dir)[query_id]
-    return run_canned(store, query, arguments).column("title")
+    return run_canned(StoreReader(store), query, arguments).column("title")
 
 
 def test_aln_under_nara_vard_is_exactly_the_hand_checked_list(store, settings):
@@ -97,7 +98,7 @@ def test_without_a_year_the_latest_list_answers(store, settings):
 
 def test_several_years_can_be_compared(store, settings):
     query = load_catalog(settings.queries_dir)["activities_by_body_and_area"]
-    table = run_canned(store, query, {"body": "ÄLN", "area": "nära vård", "year": ["2024", "2025"]})
+    table = run_canned(StoreReader(store), query, {"body": "ÄLN", "area": "nära vård", "year": ["2024", "2025"]})
     years = [int(y) for y in table.column("year")]
     assert years == sorted(years) and set(years) == {2024, 2025}
     assert table.column("title")[-len(ALN_NARA_VARD_2025):] == ALN_NARA_VARD_2025

@@ -4,6 +4,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from hsvo_graph.sparql.analysis import analyse
+from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.sparql.binding import BindingError, bind_values, where_group_start
 from hsvo_graph.canned.catalog import ParameterError, bind_arguments, load_catalog, run_canned
 
@@ -28,8 +29,8 @@ def test_hostile_values_round_trip_as_one_literal(store, value):
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_in_a_canned_query_match_nothing(store, settings, value):
     query = load_catalog(settings.queries_dir)["activities_by_body_and_area"]
-    assert run_canned(store, query, {"body": value, "area": "nära vård"}).rows == []
-    assert run_canned(store, query, {"body": "ÄLN", "area": value}).rows == []
+    assert run_canned(StoreReader(store), query, {"body": value, "area": "nära vård"}).rows == []
+    assert run_canned(StoreReader(store), query, {"body": "ÄLN", "area": value}).rows == []
 
 
 def test_values_go_into_the_top_level_where_group_not_into_strings_or_comments():

@@ -8,6 +8,7 @@ Tests that read the seeds themselves use the ``seeds_dir`` fixture and skip with
 import re
 from pathlib import Path
 
+from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import sparql_prologue
@@ -106,7 +107,7 @@ def select(store: GraphStore, query: str) -> list[dict[str, str]]:
 
 def canned(store: GraphStore, settings: Settings, query_id: str, **arguments: str) -> list[dict[str, str]]:
     query = load_catalog(settings.queries_dir)[query_id]
-    return [{k: str(v) for k, v in row.items()} for row in run_canned(store, query, arguments).rows]
+    return [{k: str(v) for k, v in row.items()} for row in run_canned(StoreReader(store), query, arguments).rows]
 
 
 def flat(text: str) -> str:

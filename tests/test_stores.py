@@ -3,6 +3,7 @@ server started by the tests (``oxigraph serve`` on 127.0.0.1)."""
 
 import pytest
 
+from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.canned.catalog import load_catalog, run_canned
 from hsvo_graph.store import QuerySyntaxError, RemoteStore, StoreError
 
@@ -18,8 +19,8 @@ def test_remote_store_holds_the_same_graphs_and_triples(store, remote_store):
 def test_remote_and_embedded_give_the_same_answer(store, remote_store, settings):
     query = load_catalog(settings.queries_dir)["activities_by_body_and_area"]
     arguments = {"body": "äln", "area": "nära vård", "year": "2025"}
-    embedded = run_canned(store, query, arguments)
-    remote = run_canned(remote_store, query, arguments)
+    embedded = run_canned(StoreReader(store), query, arguments)
+    remote = run_canned(StoreReader(remote_store), query, arguments)
     assert remote.column("title") == embedded.column("title") == ALN_NARA_VARD_2025
     assert remote.column("indicator") == embedded.column("indicator")
 

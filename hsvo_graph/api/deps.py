@@ -7,11 +7,20 @@ from fastapi import Depends, Request
 from hsvo_graph.canned.catalog import CannedQuery
 from hsvo_graph.config import Settings
 from hsvo_graph.sparql.executor import Executor
-from hsvo_graph.store import GraphStore
+from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.store.tracking import TrackedStore
 
 
-def get_store(request: Request) -> GraphStore:
+def get_store(request: Request) -> TrackedStore:
+    """The store, for writes (admin routes) and its constant-time facts; reads go through
+    ``get_reader``."""
     return request.app.state.store
+
+
+def get_reader(request: Request) -> Reader:
+    """A reader for this request: its queries share one time limit (see sparql.reader)."""
+    executor: Executor = request.app.state.executor
+    return executor.reader()
 
 
 def get_catalog(request: Request) -> dict[str, CannedQuery]:
@@ -26,7 +35,8 @@ def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-StoreDep = Annotated[GraphStore, Depends(get_store)]
+StoreDep = Annotated[TrackedStore, Depends(get_store)]
+ReaderDep = Annotated[Reader, Depends(get_reader)]
 CatalogDep = Annotated[dict[str, CannedQuery], Depends(get_catalog)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ExecutorDep = Annotated[Executor, Depends(get_executor)]

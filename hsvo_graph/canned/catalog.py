@@ -26,7 +26,8 @@ from rdflib import XSD, Literal
 from rdflib.term import Identifier
 
 from hsvo_graph.sparql.binding import BindingError, check_iri
-from hsvo_graph.store import GraphStore, Table
+from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.reader import Table
 
 # body, focus area, year, document and free text are what people choose or type; iri is
 # for programs that already hold an IRI.
@@ -225,15 +226,15 @@ def bind_arguments(
     return bound
 
 
-def latest_list_year(store: GraphStore) -> str | None:
+def latest_list_year(reader: Reader) -> str | None:
     """The newest year that has activities in an activity list of the graph."""
-    table = store.select(_LATEST_YEAR)
+    table = reader.select(_LATEST_YEAR)
     latest = table.rows[0].get("latest") if table.rows else None
     return str(latest) if latest is not None else None
 
 
 def with_defaults(
-    store: GraphStore, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
+    reader: Reader, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
 ) -> dict[str, list[str]]:
     """The arguments plus the declared default of every parameter left empty.
 
@@ -244,14 +245,14 @@ def with_defaults(
     for parameter in query.parameters:
         if parameter.default is None or any(v.strip() for v in filled.get(parameter.name, [])):
             continue
-        value = latest_list_year(store) if parameter.default == LATEST else parameter.default
+        value = latest_list_year(reader) if parameter.default == LATEST else parameter.default
         if value is not None:
             filled[parameter.name] = [value]
     return filled
 
 
 def run_canned(
-    store: GraphStore, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
+    reader: Reader, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
 ) -> Table:
     """Run a canned query with its arguments (and declared defaults) bound as RDF terms."""
-    return store.select(query.sparql, bind_arguments(query, with_defaults(store, query, arguments)))
+    return reader.select(query.sparql, bind_arguments(query, with_defaults(reader, query, arguments)))

@@ -15,6 +15,7 @@ from hsvo_graph.graph.loading import LoadError, load
 from hsvo_graph.namespaces import sparql_prologue
 from hsvo_graph.store import GraphStore, QuerySyntaxError, StoreError, open_store
 from hsvo_graph.store.base import table_from_json
+from hsvo_graph.sparql.reader import StoreReader
 
 FORMATS = click.Choice(["table", "json", "csv"])
 
@@ -153,7 +154,7 @@ def ask_command(ctx: click.Context, query_id: str | None, fmt: str) -> None:
     query = catalog[query_id]
     arguments = _parse_arguments(ctx.args)
     with opened(settings) as store:
-        table = run_canned(store, query, arguments)
+        table = run_canned(StoreReader(store), query, arguments)
     if fmt == "json":
         click.echo(to_json(table, query=query.id, parameters=arguments))
     elif fmt == "csv":

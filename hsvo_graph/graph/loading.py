@@ -22,6 +22,7 @@ from hsvo_graph.config import Settings
 from hsvo_graph.graph.inference import infer
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, data_graph_iri
 from hsvo_graph.store import GraphStore
+from hsvo_graph.store.base import nquads_of
 
 _LINE = re.compile(r"at line (\d+)")
 
@@ -184,5 +185,5 @@ def load(store: GraphStore, settings: Settings, extra: Sequence[Path] = ()) -> L
     + inferences."""
     started = time.perf_counter()
     built = build_graphs(settings, extra)
-    store.replace_graphs(built, drop_others=True)
+    store.replace_graphs(nquads_of(built), built.keys(), drop_others=True)
     return LoadReport({iri: len(g) for iri, g in built.items()}, time.perf_counter() - started)

@@ -19,6 +19,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from abc import ABC, abstractmethod
 from multiprocessing.connection import Connection
 from typing import Any
@@ -26,6 +27,7 @@ from typing import Any
 import anyio
 import pyoxigraph as ox
 
+from hsvo_graph.sparql.reader import ExecutorReader
 from hsvo_graph.sparql.results import Encoded, encode, encode_graph
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
 from hsvo_graph.store import QuerySyntaxError, RemoteStore, StoreError
@@ -48,14 +50,28 @@ class ServiceBusy(RuntimeError):
 class Executor(ABC):
     """Runs public queries under the limits; also hands out the dataset snapshot."""
 
-    def __init__(self, store: TrackedStore, time_limit_s: float, snapshots: Snapshots) -> None:
+    def __init__(self, store: TrackedStore, time_limit_s: float, snapshots: Snapshots,
+                 max_rows: int | None) -> None:
         self.store = store
         self.time_limit_s = time_limit_s
         self.snapshots = snapshots
+        self.max_rows = max_rows
 
     @abstractmethod
     async def run(self, request: QueryRequest) -> Encoded:
         """The encoded answer; QuerySyntaxError, QueryTimeout, ServiceBusy or StoreError."""
+
+    @abstractmethod
+    def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
+        """Like ``run``, blocking the calling thread, within ``budget_s`` seconds (waiting
+        for a worker included)."""
+
+    def reader(self, *, capped: bool = True) -> ExecutorReader:
+        """A reader whose queries share one deadline: the time limit from now. ``capped``:
+        answers are cut at the row cap (pages); uncapped readers are for the service's own
+        whole reads (the validation context), still under the time limit."""
+        return ExecutorReader(self, time.monotonic() + self.time_limit_s,
+                              self.max_rows if capped else None)
 
     @abstractmethod
     async def graph_names(self) -> list[str]:
@@ -116,8 +132,9 @@ class _Worker:
 class WorkerPool(Executor):
     """``size`` worker processes over snapshots of an embedded store."""
 
-    def __init__(self, store: TrackedStore, time_limit_s: float, size: int) -> None:
-        super().__init__(store, time_limit_s, Snapshots(store, trust_generation=True))
+    def __init__(self, store: TrackedStore, time_limit_s: float, size: int,
+                 max_rows: int | None = None) -> None:
+        super().__init__(store, time_limit_s, Snapshots(store, trust_generation=True), max_rows)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -138,6 +155,12 @@ class WorkerPool(Executor):
             self._workers.discard(worker)
         return None if self._closed else self._spawn()
 
+    def _replace(self, worker: _Worker) -> None:
+        """Put a fresh worker in the pool in place of ``worker`` (killed)."""
+        replacement = self._retire(worker)
+        if replacement is not None:
+            self._idle.put(replacement)
+
     @property
     def busy(self) -> int:
         """How many workers are answering a query right now."""
@@ -151,22 +174,31 @@ class WorkerPool(Executor):
             return [w.pid for w in self._workers]
 
     async def run(self, request: QueryRequest) -> Encoded:
-        return await anyio.to_thread.run_sync(self._run, request)
+        return await anyio.to_thread.run_sync(self.run_blocking, request, self.time_limit_s)
 
     async def graph_names(self) -> list[str]:
         return list((await self.snapshot()).graphs)
 
-    def _run(self, request: QueryRequest) -> Encoded:
+    def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
+        deadline = time.monotonic() + budget_s
+        if budget_s <= 0:
+            raise QueryTimeout(self._timeout_message("the time limit was used up"))
         try:
-            worker = self._idle.get(timeout=self.time_limit_s)
+            worker = self._idle.get(timeout=budget_s)
         except queue.Empty as exc:
             raise ServiceBusy("all query workers are busy; try again shortly") from exc
+        waited = budget_s - (deadline - time.monotonic())
         try:
-            kind, payload = self._ask(worker, request)
+            kind, payload = self._ask(worker, request, deadline)
+        except QueryTimeout as exc:
+            self._replace(worker)
+            if waited > budget_s / 2:  # the time went on waiting for a worker, not on the query
+                raise ServiceBusy(
+                    f"all query workers were busy for {waited:.1f} s of the "
+                    f"{self.time_limit_s:g} s time limit; try again shortly") from exc
+            raise
         except BaseException:
-            replacement = self._retire(worker)
-            if replacement is not None:
-                self._idle.put(replacement)
+            self._replace(worker)
             raise
         self._idle.put(worker)
         if kind == "ok":
@@ -175,18 +207,19 @@ class WorkerPool(Executor):
             raise QuerySyntaxError(payload)
         raise StoreError(f"query failed: {payload}")
 
-    def _ask(self, worker: _Worker, request: QueryRequest) -> tuple[str, Any]:
+    def _ask(self, worker: _Worker, request: QueryRequest, deadline: float) -> tuple[str, Any]:
         """The worker's reply, after bringing its copy of the dataset up to date."""
         snapshot = self.snapshots.current()
         if worker.generation != snapshot.generation:
             worker.load(snapshot)
-        reply = worker.ask(("query", request), self.time_limit_s)
+        reply = worker.ask(("query", request), max(0.0, deadline - time.monotonic()))
         if reply is None:
-            raise QueryTimeout(
-                f"the query ran longer than the time limit of {self.time_limit_s:g} s "
-                "and was stopped"
-            )
+            raise QueryTimeout(self._timeout_message("it was stopped"))
         return reply
+
+    def _timeout_message(self, what: str) -> str:
+        return (f"the request ran longer than the time limit of {self.time_limit_s:g} s "
+                f"(waiting for a query worker included) and {what}")
 
     def close(self) -> None:
         self._closed = True
@@ -199,8 +232,8 @@ class WorkerPool(Executor):
 class RemoteExecutor(Executor):
     """Queries to a remote SPARQL server with an HTTP timeout tied to the time limit."""
 
-    def __init__(self, store: TrackedStore, time_limit_s: float) -> None:
-        super().__init__(store, time_limit_s, Snapshots(store, trust_generation=False))
+    def __init__(self, store: TrackedStore, time_limit_s: float, max_rows: int | None = None) -> None:
+        super().__init__(store, time_limit_s, Snapshots(store, trust_generation=False), max_rows)
         inner: RemoteStore = store.inner  # type: ignore[assignment]
         self._remote = RemoteStore(
             inner.query_url, inner.update_url, inner.gsp_url, math.ceil(time_limit_s) + 1
@@ -221,6 +254,13 @@ class RemoteExecutor(Executor):
     async def graph_names(self) -> list[str]:
         return await anyio.to_thread.run_sync(self.store.graph_names)
 
+    def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
+        # the HTTP client's own timeout (just above the limit) bounds the wait
+        if budget_s <= 0:
+            raise QueryTimeout(f"the request ran longer than the time limit of "
+                               f"{self.time_limit_s:g} s")
+        return self._run(request)
+
     def _run(self, request: QueryRequest) -> Encoded:
         # a query's own FROM arrives here as graph lists (hsvo_graph.sparql.protocol.query_dataset)
         response = self._remote.query(
@@ -238,8 +278,10 @@ class RemoteExecutor(Executor):
         return encode_graph(triples, request.graph_type, request.max_rows, request.prefixes)
 
 
-def open_executor(store: TrackedStore, time_limit_s: float, workers: int) -> Executor:
-    """Worker processes for a local store, HTTP timeouts for a remote one."""
+def open_executor(store: TrackedStore, time_limit_s: float, workers: int,
+                  max_rows: int | None = None) -> Executor:
+    """Worker processes for a local store, HTTP timeouts for a remote one; ``max_rows`` caps
+    what the service's own readers get."""
     if isinstance(store.inner, RemoteStore):
-        return RemoteExecutor(store, time_limit_s)
-    return WorkerPool(store, time_limit_s, workers)
+        return RemoteExecutor(store, time_limit_s, max_rows)
+    return WorkerPool(store, time_limit_s, workers, max_rows)

@@ -10,10 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal as Kind
 
+from collections.abc import Collection
+from pathlib import Path
+
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
-
-from hsvo_graph.sparql.binding import bind_values, check_iri
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -44,6 +46,8 @@ class Table:
 
     variables: list[str]
     rows: list[dict[str, Identifier]] = field(default_factory=list)
+    #: the answer was cut at the row cap
+    truncated: bool = False
 
     def column(self, name: str) -> list[str]:
         """The string values of one column (empty string where unbound)."""
@@ -75,9 +79,27 @@ def table_from_json(body: bytes) -> Table:
     return Table(variables, rows)
 
 
-def ntriples_of(graph: Graph) -> str:
-    """N-Triples text of a graph (the body of an ``INSERT DATA … GRAPH`` block)."""
-    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+def nquads_of(graphs: Mapping[str, Graph]) -> bytes:
+    """N-Quads of rdflib graphs, each in the named graph of its key (for ``replace_graphs``)."""
+    parts = []
+    for iri, graph in graphs.items():
+        body = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        parts += [f"{line[:-1].rstrip()} {ox.NamedNode(iri)} .\n"
+                  for line in body.splitlines() if line.strip()]
+    return "".join(parts).encode("utf-8")
+
+
+def quads_by_graph(quads: bytes | Path, graphs: Collection[str]) -> dict[str, list[ox.Triple]]:
+    """The triples of each listed graph in an N-Quads source; ValueError for a quad outside them."""
+    wanted: dict[str, list[ox.Triple]] = {g: [] for g in graphs}
+    source = {"path": str(quads)} if isinstance(quads, Path) else {"input": quads}
+    for quad in ox.parse(format=ox.RdfFormat.N_QUADS, **source):
+        graph = quad.graph_name
+        name = graph.value if isinstance(graph, ox.NamedNode) else None
+        if name not in wanted:
+            raise ValueError(f"a quad in graph {name or 'DEFAULT'} is not in the graphs to replace")
+        wanted[name].append(quad.triple)
+    return wanted
 
 
 class GraphStore(ABC):
@@ -116,11 +138,10 @@ class GraphStore(ABC):
 
     # -- shared behaviour, built on the four primitives above -------------------
 
-    def select(
-        self, sparql: str, bindings: Mapping[str, Sequence[Identifier]] | None = None
-    ) -> Table:
-        """Run a SELECT query with parameters bound as RDF terms (see hsvo_graph.sparql.binding)."""
-        response = self.query(bind_values(sparql, bindings or {}))
+    def select(self, sparql: str) -> Table:
+        """Run a SELECT query (the store's own reads, and tests; the service reads through a
+        ``hsvo_graph.sparql.reader.Reader``)."""
+        response = self.query(sparql)
         if response.kind != "solutions":
             raise QuerySyntaxError("expected a SELECT query")
         return table_from_json(response.body)
@@ -134,20 +155,31 @@ class GraphStore(ABC):
 
     def triple_count(self, graph: str | None = None) -> int:
         """Number of triples in one named graph, or in the union of all of them."""
-        where = f"GRAPH <{check_iri(graph)}> {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        where = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         table = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
         return int(table.rows[0]["n"])
 
-    def replace_graphs(self, graphs: Mapping[str, Graph], *, drop_others: bool = False) -> None:
-        """Put each graph in place of the named graph of the same IRI, in one update request.
+    def replace_graphs(
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+    ) -> None:
+        """Put the N-Quads ``quads`` in place of the named ``graphs``, all or nothing.
 
-        One request is one transaction on Oxigraph, Fuseki and Virtuoso: readers see the old
-        graphs or the new ones, never a mix, and a failure leaves the old ones in place.
+        Every quad must be in one of ``graphs``; a listed graph with no quads ends up empty.
+        ``drop_others`` also removes every graph not listed (a full rebuild). This default
+        sends one update request, which is one transaction on Oxigraph and Fuseki: readers
+        see the old graphs or the new ones, never a mix, and a failure leaves the old ones.
         """
+        content = quads_by_graph(quads, graphs)
         ops = ["DROP SILENT ALL"] if drop_others else [
-            f"DROP SILENT GRAPH <{check_iri(iri)}>" for iri in graphs
+            f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in graphs
         ]
         blocks = "\n".join(
-            f"GRAPH <{check_iri(iri)}> {{\n{ntriples_of(g)}}}" for iri, g in graphs.items()
+            f"GRAPH {ox.NamedNode(iri)} {{\n{_ntriples(triples)}}}" for iri, triples in content.items()
         )
         self.update(" ;\n".join(ops) + f" ;\nINSERT DATA {{\n{blocks}\n}}")
+
+
+def _ntriples(triples: list[ox.Triple]) -> str:
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    assert body is not None  # without an output file, serialize returns the bytes
+    return body.decode("utf-8")

@@ -16,7 +16,9 @@ from hsvo_graph.store import GraphStore, QueryResponse
 
 
 class TrackedStore(GraphStore):
-    """Delegates to ``inner`` and keeps ``generation`` and ``modified`` up to date."""
+    """Delegates to ``inner`` and keeps ``generation``, ``modified`` and the number of
+    ``triples`` up to date: counted once per write, so /health and the start page answer
+    in constant time however large the dataset is."""
 
     def __init__(self, inner: GraphStore) -> None:
         self.inner = inner
@@ -24,6 +26,7 @@ class TrackedStore(GraphStore):
         self.generation = 0
         self.modified = datetime.now(UTC).replace(microsecond=0)
         self._lock = threading.Lock()
+        self.triples = inner.triple_count()
 
     def query(
         self,
@@ -46,6 +49,7 @@ class TrackedStore(GraphStore):
             finally:
                 self.generation += 1
                 self.modified = datetime.now(UTC).replace(microsecond=0)
+                self.triples = self.inner.triple_count()
 
     @contextmanager
     def frozen(self) -> Iterator[int]:

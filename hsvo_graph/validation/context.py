@@ -16,7 +16,9 @@ from rdflib import Graph
 from hsvo_graph.config import Settings
 from hsvo_graph.graph.loading import parse_turtle, source_graphs
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from hsvo_graph.sparql.reader import Reader, StoreReader
 from hsvo_graph.store import EmbeddedStore, GraphStore
+from hsvo_graph.store.base import nquads_of
 
 # Properties the shapes (shapes/*.ttl) and the name registers (plans/names.py) look at.
 CONTEXT_PROPERTIES = (
@@ -87,14 +89,25 @@ class Context:
         return Context({k: v for k, v in self.graphs.items() if k != graph}, self.description)
 
 
-def context_from_store(store: GraphStore, settings: Settings) -> Context:
-    """The context triples of every named graph of the store, and the (cached) ontology."""
+_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def context_from_reader(reader: Reader, description: str, settings: Settings) -> Context:
+    """The context triples of every named graph the reader sees, and the (cached) ontology.
+
+    ``reader`` must not cut answers at a row cap: a context missing triples would report
+    violations that are not there."""
     graphs = {str(ONTOLOGY_GRAPH): ontology(settings.ontology_dir)}
-    for iri in store.graph_names():
+    for row in reader.select(_GRAPHS).rows:
+        iri = str(row["g"])
         if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH)):
-            body = store.query(_projection(iri), graph_format="application/n-triples").body
-            graphs[iri] = Graph().parse(data=body, format="nt")
-    return Context(graphs, store.description)
+            graphs[iri] = Graph().parse(data=reader.construct(_projection(iri)), format="nt")
+    return Context(graphs, description)
+
+
+def context_from_store(store: GraphStore, settings: Settings) -> Context:
+    """The context of a store read directly (the CLI, which runs no executor)."""
+    return context_from_reader(StoreReader(store), store.description, settings)
 
 
 def context_from_sources(settings: Settings) -> Context:
@@ -102,7 +115,8 @@ def context_from_sources(settings: Settings) -> Context:
     loaded store (read through a throw-away in-memory store)."""
     scratch = EmbeddedStore(None)
     try:
-        scratch.replace_graphs(source_graphs(settings.ontology_dir, settings.data_dir))
+        graphs = source_graphs(settings.ontology_dir, settings.data_dir)
+        scratch.replace_graphs(nquads_of(graphs), graphs.keys())
         context = context_from_store(scratch, settings)
     finally:
         scratch.close()

@@ -18,6 +18,7 @@ from hsvo_graph.validation.model import Plan
 from hsvo_graph.validation.context import Context
 from hsvo_graph.validation.model import Report
 from hsvo_graph.store import GraphStore
+from hsvo_graph.store.base import nquads_of
 from hsvo_graph.validation.check import validate_plan
 
 
@@ -50,7 +51,8 @@ def import_plan(
         if iri not in (target, str(INFERRED_GRAPH))
     ]
     inferred = infer([*others, plan.graph])
-    store.replace_graphs({target: plan.graph, str(INFERRED_GRAPH): inferred})
+    new = {target: plan.graph, str(INFERRED_GRAPH): inferred}
+    store.replace_graphs(nquads_of(new), new.keys())
     return ImportResult(
         report,
         True,

@@ -11,7 +11,7 @@ from rdflib import Literal
 
 from hsvo_graph.canned.catalog import normalise_text
 from hsvo_graph.namespaces import ID, INFERRED_GRAPH
-from hsvo_graph.store import GraphStore
+from hsvo_graph.sparql.reader import Reader
 
 _PREFIXES = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -86,12 +86,12 @@ class Choice:
     group: str = ""
 
 
-def choices(store: GraphStore, parameter_type: str, lang: str) -> list[Choice]:
+def choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
     """The options for a parameter type (empty for free text and IRIs: those are typed)."""
     query = _QUERIES.get(parameter_type)
     if query is None:
         return []
-    table = store.select(query, {"lang": [Literal(lang)]})
+    table = reader.select(query, {"lang": [Literal(lang)]})
     seen: set[str] = set()
     options = []
     for row in table.rows:

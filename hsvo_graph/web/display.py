@@ -13,7 +13,7 @@ from rdflib.term import Identifier
 
 from hsvo_graph.web.i18n import TERM_LABELS, localise
 from hsvo_graph.namespaces import BASE, HSVO, ID, PREFIXES
-from hsvo_graph.store import GraphStore
+from hsvo_graph.sparql.reader import Reader
 
 # Traffic-light class and symbol per outcome status: the text label comes from the
 # ontology, so colour is never the only signal.
@@ -60,7 +60,7 @@ def compact(iri: str) -> str:
     return f"{prefix}:{iri[len(best):]}"
 
 
-def fetch_labels(store: GraphStore, iris: Iterable[str], lang: str) -> dict[str, str]:
+def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, str]:
     """The best label of each IRI in ``lang``: rdfs:label, then skos:prefLabel, then
     dct:title; a label in the page language before Swedish before untagged."""
     wanted = sorted({i for i in iris if i})
@@ -68,7 +68,7 @@ def fetch_labels(store: GraphStore, iris: Iterable[str], lang: str) -> dict[str,
     ask = [URIRef(i) for i in wanted if i not in labels]
     if not ask:
         return labels
-    table = store.select(_LABELS, {"s": ask})
+    table = reader.select(_LABELS, {"s": ask})
     best: dict[str, tuple[int, int, str]] = {}
     for row in table.rows:
         label = row["label"]
@@ -113,7 +113,7 @@ class ResultTable:
 
 
 def result_table(
-    store: GraphStore,
+    reader: Reader,
     table_rows: list[dict[str, Identifier]],
     variables: list[str],
     *,
@@ -126,7 +126,7 @@ def result_table(
     hidden = {target for target in links.values() if target in variables}
     shown = [v for v in variables if v not in hidden]
     labels = fetch_labels(
-        store, iris_in(row.get(v) for row in table_rows for v in shown if v not in links), lang
+        reader, iris_in(row.get(v) for row in table_rows for v in shown if v not in links), lang
     )
     rows = []
     for row in table_rows:

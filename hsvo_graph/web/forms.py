@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from hsvo_graph.canned.catalog import CannedQuery
 from hsvo_graph.web.choices import Choice, choices, selected
 from hsvo_graph.web.i18n import localise
-from hsvo_graph.store import GraphStore
+from hsvo_graph.sparql.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Field:
 
 
 def form_fields(
-    store: GraphStore, query: CannedQuery, arguments: Mapping[str, Sequence[str]], lang: str
+    reader: Reader, query: CannedQuery, arguments: Mapping[str, Sequence[str]], lang: str
 ) -> list[Field]:
     """The fields of ``query``'s form, in the order its header declares the parameters."""
     fields = []
@@ -38,7 +38,7 @@ def form_fields(
     for parameter in query.parameters:
         submitted = [v for v in arguments.get(parameter.name, []) if v.strip()]
         if parameter.type not in cache:
-            cache[parameter.type] = choices(store, parameter.type, lang)
+            cache[parameter.type] = choices(reader, parameter.type, lang)
         options, chosen = selected(cache[parameter.type], submitted) if cache[parameter.type] else ([], set())
         fields.append(Field(
             name=parameter.name,

@@ -15,7 +15,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.term import Identifier
 
 from hsvo_graph.namespaces import HSVO, INFERRED_GRAPH, PREFIXES
-from hsvo_graph.store import GraphStore
+from hsvo_graph.sparql.reader import Reader
 
 PROV_QUALIFIED_SOURCE = URIRef("http://www.w3.org/ns/prov#qualifiedPrimarySource")
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#entity")
@@ -113,11 +113,11 @@ class Description:
         return graph
 
 
-def describe(store: GraphStore, iri: str) -> Description | None:
+def describe(reader: Reader, iri: str) -> Description | None:
     """What the graph says about ``iri`` (None when it appears nowhere)."""
     subject = URIRef(iri)
-    out = store.select(_OUTGOING, {"s": [subject]})
-    back = store.select(_INCOMING, {"o": [subject]})
+    out = reader.select(_OUTGOING, {"s": [subject]})
+    back = reader.select(_INCOMING, {"o": [subject]})
     if not out.rows and not back.rows:
         return None
     description = Description(subject)

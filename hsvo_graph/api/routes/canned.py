@@ -18,8 +18,9 @@ from hsvo_graph.canned.catalog import CannedQuery, ParameterError, run_canned, w
 from hsvo_graph.web.display import ResultTable, result_table
 from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
 from hsvo_graph.web.i18n import Translator, localise
-from hsvo_graph.store import GraphStore, QuerySyntaxError, StoreError, Table
-from hsvo_graph.api.deps import CatalogDep, StoreDep
+from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.store import QuerySyntaxError, StoreError, Table
+from hsvo_graph.api.deps import CatalogDep, ReaderDep
 from hsvo_graph.web.forms import form_fields
 from hsvo_graph.api.negotiation import MEDIA_TYPES, negotiate
 from hsvo_graph.api.rendering import language, render, url_with
@@ -77,9 +78,9 @@ def _arguments(request: Request) -> dict[str, list[str]]:
     return {k: request.query_params.getlist(k) for k in request.query_params if k not in _RESERVED}
 
 
-def _run(store: GraphStore, query: CannedQuery, arguments: dict[str, list[str]]) -> Table:
+def _run(reader: Reader, query: CannedQuery, arguments: dict[str, list[str]]) -> Table:
     try:
-        return run_canned(store, query, arguments)
+        return run_canned(reader, query, arguments)
     except (QuerySyntaxError, StoreError) as exc:
         raise HTTPException(502, str(exc)) from exc
 
@@ -97,15 +98,15 @@ def _about(query: CannedQuery, arguments: dict[str, list[str]], lang: str, url: 
     return rows
 
 
-async def answer(request: Request, store: GraphStore, query: CannedQuery) -> Response:
+async def answer(request: Request, reader: Reader, query: CannedQuery) -> Response:
     """Run ``query`` with the request's arguments and answer in the negotiated format."""
     fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"),
                     FORMATS, default="json")
-    arguments = await run_in_threadpool(with_defaults, store, query, _arguments(request))
+    arguments = await run_in_threadpool(with_defaults, reader, query, _arguments(request))
     if fmt == "html":
-        return await _page(request, store, query, arguments)
+        return await _page(request, reader, query, arguments)
     try:
-        table = await run_in_threadpool(_run, store, query, arguments)
+        table = await run_in_threadpool(_run, reader, query, arguments)
     except ParameterError as exc:
         raise HTTPException(400, str(exc)) from exc
     if fmt == "csv":
@@ -125,7 +126,7 @@ async def answer(request: Request, store: GraphStore, query: CannedQuery) -> Res
 
 
 async def _page(
-    request: Request, store: GraphStore, query: CannedQuery, arguments: dict[str, list[str]]
+    request: Request, reader: Reader, query: CannedQuery, arguments: dict[str, list[str]]
 ) -> Response:
     """The query page: the form, and the answer once something has been asked."""
     lang = language(request)
@@ -135,11 +136,11 @@ async def _page(
     error, results = None, None
     if asked:
         try:
-            table = await run_in_threadpool(_run, store, query, arguments)
-            results = await run_in_threadpool(_display, store, query, table, t)
+            table = await run_in_threadpool(_run, reader, query, arguments)
+            results = await run_in_threadpool(_display, reader, query, table, t)
         except ParameterError as exc:
             error = str(exc)
-    fields = await run_in_threadpool(form_fields, store, query, arguments, lang)
+    fields = await run_in_threadpool(form_fields, reader, query, arguments, lang)
     exports = {f: url_with(request, format=f, lang=None) for f in ("csv", "xlsx", "json")}
     return render(request, "query.html", {
         "query": query, "fields": fields, "results": results, "error": error,
@@ -147,15 +148,15 @@ async def _page(
     }, status_code=400 if error else 200)
 
 
-def _display(store: GraphStore, query: CannedQuery, table: Table, t: Translator) -> ResultTable:
+def _display(reader: Reader, query: CannedQuery, table: Table, t: Translator) -> ResultTable:
     headings = {v: t.column(v, query.columns) for v in table.variables}
-    return result_table(store, table.rows, table.variables, headings=headings,
+    return result_table(reader, table.rows, table.variables, headings=headings,
                         links=query.links, lang=t.lang)
 
 
-def _endpoint(query: CannedQuery) -> Callable[[Request, StoreDep], Awaitable[Response]]:
-    async def run_query(request: Request, store: StoreDep) -> Response:
-        return await answer(request, store, query)
+def _endpoint(query: CannedQuery) -> Callable[[Request, ReaderDep], Awaitable[Response]]:
+    async def run_query(request: Request, reader: ReaderDep) -> Response:
+        return await answer(request, reader, query)
 
     run_query.__doc__ = (
         f"{localise(query.description, 'sv')}\n\n{localise(query.description, 'en')}"

@@ -5,7 +5,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph import __version__
 from hsvo_graph.namespaces import PREFIXES
@@ -18,14 +17,14 @@ router = APIRouter()
 @router.get("/health", tags=["Service"], summary="Health check")
 async def health(store: StoreDep) -> dict[str, Any]:
     """Status, store and number of triples."""
-    triples = await run_in_threadpool(store.triple_count)
+    triples = store.triples
     return {"status": "ok", "version": __version__, "store": store.description, "triples": triples}
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def landing(request: Request, store: StoreDep, catalog: CatalogDep) -> HTMLResponse:
     """Swedish by default; ``?lang=en`` switches (and a cookie remembers it)."""
-    triples = await run_in_threadpool(store.triple_count)
+    triples = store.triples
     return render(request, "index.html", {
         "catalog": list(catalog.values()), "triples": triples, "store": store.description,
         "prefixes": PREFIXES, "version": __version__,

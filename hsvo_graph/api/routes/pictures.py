@@ -16,8 +16,8 @@ from hsvo_graph.web.pictures import activity_years
 from hsvo_graph.web.pictures.goaltree import draw_goal_tree, goal_tree
 from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, shade
 from hsvo_graph.web.pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
-from hsvo_graph.store import GraphStore
-from hsvo_graph.api.deps import CatalogDep, StoreDep
+from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.api.deps import CatalogDep, ReaderDep
 from hsvo_graph.api.negotiation import negotiate
 from hsvo_graph.api.rendering import language, render, url_with
 
@@ -47,10 +47,10 @@ def _level_names(t: Translator) -> dict[str, str]:
 
 
 @router.get("/pictures/organisation", summary="Organisation chart (SVG or HTML page)")
-async def organisation(request: Request, store: StoreDep, format: str | None = None) -> Response:
+async def organisation(request: Request, reader: ReaderDep, format: str | None = None) -> Response:
     """Organisationsschema: organen per nivå och skikt, med mandat. / Organisation chart."""
     t = Translator(language(request))
-    chart = await run_in_threadpool(orgchart_data, store, t.lang)
+    chart = await run_in_threadpool(orgchart_data, reader, t.lang)
     names = _level_names(t)
     svg = draw_orgchart(chart, names, t("withholds"), t("orgchart_title"),
                         t("orgchart_description"))
@@ -59,11 +59,11 @@ async def organisation(request: Request, store: StoreDep, format: str | None = N
 
 
 @router.get("/pictures/heatmap", summary="Activities per body and area (SVG or HTML page)")
-async def heatmap(request: Request, store: StoreDep, year: str | None = None,
+async def heatmap(request: Request, reader: ReaderDep, year: str | None = None,
                   format: str | None = None) -> Response:
     """Värmekarta: antal aktiviteter per organ och område ett år. / Heatmap of activities."""
     t = Translator(language(request))
-    model = await run_in_threadpool(heatmap_data, store, _year(year))
+    model = await run_in_threadpool(heatmap_data, reader, _year(year))
     title = f"{t('heatmap_title')} {model.year or ''}".strip()
     svg = draw_heatmap(model, title, t("heatmap_legend"))
     return _answer(request, svg, "picture_heatmap.html",
@@ -72,25 +72,25 @@ async def heatmap(request: Request, store: StoreDep, year: str | None = None,
 
 
 def _goal_rows(
-    store: GraphStore, catalog: CatalogDep, year: int | None
+    reader: Reader, catalog: CatalogDep, year: int | None
 ) -> tuple[list[int], int | None, list[dict[str, Identifier]]]:
     """The years there are, the one shown (the latest by default) and the goal_tree rows."""
-    years = activity_years(store)
+    years = activity_years(reader)
     chosen = year if year is not None else (years[0] if years else None)
     arguments = {"year": [str(chosen)]} if chosen is not None else {}
-    return years, chosen, run_canned(store, catalog["goal_tree"], arguments).rows
+    return years, chosen, run_canned(reader, catalog["goal_tree"], arguments).rows
 
 
 @router.get("/pictures/goal-tree", summary="Goal tree of one year (SVG or HTML page)")
-async def goal_tree_picture(request: Request, store: StoreDep, catalog: CatalogDep,
+async def goal_tree_picture(request: Request, reader: ReaderDep, catalog: CatalogDep,
                             year: str | None = None, format: str | None = None) -> Response:
     """Målträd: länsstrategi → lokala prioriteringar → aktiviteter. / Goal tree."""
     if "goal_tree" not in catalog:
         raise HTTPException(404, "the goal tree needs the canned query queries/goal_tree.rq")
     t = Translator(language(request))
-    years, chosen, rows = await run_in_threadpool(_goal_rows, store, catalog, _year(year))
+    years, chosen, rows = await run_in_threadpool(_goal_rows, reader, catalog, _year(year))
     statuses = [str(s) for s in (HSVO.Completed, HSVO.Ongoing, HSVO.NotStarted, HSVO.Stopped)]
-    labels = await run_in_threadpool(fetch_labels, store, statuses, t.lang)
+    labels = await run_in_threadpool(fetch_labels, reader, statuses, t.lang)
     root = goal_tree(rows, labels, t("not_traced"))
     headings = [t("county_strategy"), t("local_priority"), t("local_focus_area"),
                 f"{t('activity')} {chosen or ''}".strip()]

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from hsvo_graph.web.display import Cell, cell, compact, fetch_labels, iris_in
 from hsvo_graph.namespaces import ID, PREFIXES
 from hsvo_graph.web.resources import Description, describe
-from hsvo_graph.api.deps import StoreDep
+from hsvo_graph.api.deps import ReaderDep
 from hsvo_graph.api.negotiation import MEDIA_TYPES, negotiate
 from hsvo_graph.api.rendering import language, render, url_with
 
@@ -127,7 +127,7 @@ def entity_page(description: Description, labels: dict[str, str], lang: str) -> 
     )
 
 
-def _labels_for(store: StoreDep, description: Description, lang: str) -> dict[str, str]:
+def _labels_for(reader: ReaderDep, description: Description, lang: str) -> dict[str, str]:
     terms: list[Identifier | None] = [description.iri]
     for p, o, _ in description.statements:
         terms += [p, o]
@@ -137,13 +137,13 @@ def _labels_for(store: StoreDep, description: Description, lang: str) -> dict[st
     for s, p, _ in description.incoming:
         terms += [s, p]
     terms += [c.entity for c in description.citations]
-    return fetch_labels(store, iris_in(terms), lang)
+    return fetch_labels(reader, iris_in(terms), lang)
 
 
 @router.get("/id/{kind}/{slug}", summary="An entity (body, document, goal, activity)",
             response_class=Response,
             responses={200: {"content": {MEDIA_TYPES[f]: {} for f in ("ttl", "jsonld", "html")}}})
-async def entity(kind: str, slug: str, request: Request, store: StoreDep,
+async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
                  format: str | None = None) -> Response:
     """Allt grafen säger om en entitet. / Everything the graph says about an entity:
     HTML for browsers, Turtle by default, JSON-LD with `Accept: application/ld+json` or
@@ -152,7 +152,7 @@ async def entity(kind: str, slug: str, request: Request, store: StoreDep,
     if kind not in KINDS or not _SLUG.match(slug):
         raise HTTPException(404, f"no entity /id/{kind}/{slug}: expected /id/{{{'|'.join(KINDS)}}}/<slug>")
     iri = f"{ID}{kind}/{slug}"
-    description = await run_in_threadpool(describe, store, iri)
+    description = await run_in_threadpool(describe, reader, iri)
     if description is None:
         raise HTTPException(404, f"the graph says nothing about <{iri}>")
     if fmt == "ttl":
@@ -163,7 +163,7 @@ async def entity(kind: str, slug: str, request: Request, store: StoreDep,
         return Response(json.dumps(json.loads(body), ensure_ascii=False, indent=2),
                         media_type="application/ld+json; charset=utf-8")
     lang = language(request)
-    labels = await run_in_threadpool(_labels_for, store, description, lang)
+    labels = await run_in_threadpool(_labels_for, reader, description, lang)
     page = entity_page(description, labels, lang)
     return render(request, "resource.html", {
         "page": page,

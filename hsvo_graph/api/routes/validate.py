@@ -16,12 +16,13 @@ from starlette.datastructures import UploadFile
 
 from hsvo_graph.validation.importing import ImportResult, import_plan
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
-from hsvo_graph.validation.context import Context, context_from_store
+from hsvo_graph.validation.context import Context, context_from_reader
 from hsvo_graph.validation.meta import meta_from_mapping, parse_meta
 from hsvo_graph.validation.model import Report, Text
 from hsvo_graph.validation.readers import MAX_BYTES, SUPPORTED
 from hsvo_graph.validation.report import as_data, error_data
-from hsvo_graph.store import GraphStore, StoreError
+from hsvo_graph.store import StoreError
+from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.check import validate_plan
 from hsvo_graph.api.auth import AdminDep
 from hsvo_graph.api.deps import SettingsDep, StoreDep
@@ -68,18 +69,20 @@ async def _read_form(request: Request) -> _Upload:
     return _Upload(upload.filename, data, meta, strict, fmt)
 
 
-def _context(request: Request, store: GraphStore, settings: SettingsDep) -> Context:
-    """The store's context, kept until the store changes (the tracked store counts writes)."""
-    generation = getattr(store, "generation", None)
+def _context(request: Request, store: TrackedStore, settings: SettingsDep) -> Context:
+    """The store's context, read through the executor and kept until the store changes
+    (the tracked store counts writes)."""
+    generation = store.generation
     cached = getattr(request.app.state, "plan_context", None)
-    if generation is not None and cached is not None and cached[0] == generation:
+    if cached is not None and cached[0] == generation:
         return cached[1]
-    context = context_from_store(store, settings)
+    reader = request.app.state.executor.reader(capped=False)
+    context = context_from_reader(reader, store.description, settings)
     request.app.state.plan_context = (generation, context)
     return context
 
 
-def _check(request: Request, store: GraphStore, settings: SettingsDep, upload: _Upload) -> Report:
+def _check(request: Request, store: TrackedStore, settings: SettingsDep, upload: _Upload) -> Report:
     context = _context(request, store, settings)
     return validate_plan(read_plan(upload.data, upload.name, upload.meta, context), context)
 

@@ -4,12 +4,12 @@ function that reads the graph into a small model and one that draws it; the page
 the same model as text (a table or a list) for people who cannot or would rather not
 look at the picture."""
 
-from hsvo_graph.store import GraphStore
+from hsvo_graph.sparql.reader import Reader
 
 _YEARS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
 SELECT DISTINCT ?year WHERE { ?activity a hsvo:Activity ; hsvo:year ?year } ORDER BY DESC(?year)"""
 
 
-def activity_years(store: GraphStore) -> list[int]:
+def activity_years(reader: Reader) -> list[int]:
     """The years that have activities, latest first (the pictures show one year at a time)."""
-    return [int(row["year"]) for row in store.select(_YEARS).rows]
+    return [int(row["year"]) for row in reader.select(_YEARS).rows]

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from rdflib import XSD, Literal
 
-from hsvo_graph.store import GraphStore
+from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.web.pictures import activity_years
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
@@ -48,14 +48,14 @@ class Heatmap:
         return sum(n for (b, _), n in self.counts.items() if b == body)
 
 
-def heatmap_data(store: GraphStore, year: int | None) -> Heatmap:
+def heatmap_data(reader: Reader, year: int | None) -> Heatmap:
     """The counts for ``year`` (the latest year with activities when None)."""
-    years = activity_years(store)
+    years = activity_years(reader)
     chosen = year if year is not None else (years[0] if years else None)
     model = Heatmap(chosen, years)
     if chosen is None:
         return model
-    table = store.select(_COUNTS, {"year": [Literal(chosen, datatype=XSD.integer)]})
+    table = reader.select(_COUNTS, {"year": [Literal(chosen, datatype=XSD.integer)]})
     bodies: dict[str, tuple[str, str, str]] = {}
     areas: dict[str, tuple[str, str]] = {}
     for row in table.rows:

@@ -10,7 +10,7 @@ from rdflib import Literal
 
 from hsvo_graph.web.display import local_path
 from hsvo_graph.namespaces import HSVO, INFERRED_GRAPH
-from hsvo_graph.store import GraphStore
+from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
 LEVELS = (str(HSVO.CountyLevel), str(HSVO.LocalLevel), "")
@@ -96,11 +96,11 @@ def _year(term: object) -> str:
     return str(term)[:4] if term is not None else ""
 
 
-def orgchart_data(store: GraphStore, lang: str) -> OrgChart:
+def orgchart_data(reader: Reader, lang: str) -> OrgChart:
     """Every body except outside parties, with mandates and relations, by level and tier."""
     bind = {"lang": [Literal(lang)]}
     bodies: dict[str, OrgBody] = {}
-    for row in store.select(_BODIES, bind).rows:
+    for row in reader.select(_BODIES, bind).rows:
         iri = str(row["body"])
         if iri in bodies:
             continue
@@ -113,13 +113,13 @@ def orgchart_data(store: GraphStore, lang: str) -> OrgChart:
             tier=str(row.get("tier") or "") if str(row.get("tier") or "") in TIERS else "",
             period=f"{start}–{end}" if start or end else "",
         )
-    for row in store.select(_MANDATES, bind).rows:
+    for row in reader.select(_MANDATES, bind).rows:
         body = bodies.get(str(row["body"]))
         if body is not None:
             granted = cast(Literal, row["granted"])  # always bound to a boolean literal by BIND
             target = body.grants if granted.toPython() else body.withholds
             target.append(str(row["powerName"]))
-    for row in store.select(_RELATIONS, bind).rows:
+    for row in reader.select(_RELATIONS, bind).rows:
         body = bodies.get(str(row["body"]))
         if body is not None:
             body.relations.append(f"{row['relationName']}: {row['targetName']}")
