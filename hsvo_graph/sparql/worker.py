@@ -104,8 +104,8 @@ def _deny_inet_sockets() -> str | None:
     lib.seccomp_init.restype = ctypes.c_void_p
     lib.seccomp_init.argtypes = [ctypes.c_uint32]
     lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
-    lib.seccomp_rule_add.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
-                                     ctypes.c_uint, _ArgCmp]
+    lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
+                                           ctypes.c_uint, ctypes.POINTER(_ArgCmp)]
     lib.seccomp_load.argtypes = [ctypes.c_void_p]
     lib.seccomp_release.argtypes = [ctypes.c_void_p]
     ctx = lib.seccomp_init(_SCMP_ACT_ALLOW)
@@ -114,9 +114,10 @@ def _deny_inet_sockets() -> str | None:
     try:
         call = lib.seccomp_syscall_resolve_name(b"socket")
         for family in (socket.AF_INET, socket.AF_INET6):
-            rule = _ArgCmp(0, _SCMP_CMP_EQ, family, 0)
-            if lib.seccomp_rule_add(ctx, _SCMP_ACT_ERRNO_EACCES, call, 1, rule) != 0:
-                return "seccomp_rule_add failed"
+            rule = _ArgCmp(0, _SCMP_CMP_EQ, family, 0)  # socket()'s first argument
+            if lib.seccomp_rule_add_array(ctx, _SCMP_ACT_ERRNO_EACCES, call, 1,
+                                          ctypes.byref(rule)) != 0:
+                return "seccomp_rule_add_array failed"
         if lib.seccomp_load(ctx) != 0:
             return "seccomp_load failed"
         return None
