@@ -132,16 +132,20 @@ class Analysis:
 
     def resolve(self, term: str, base: str) -> str:
         """The absolute IRI of a term written in this query (``<rel>`` or ``p:local``),
-        relative IRIs against the query's BASE, itself taken relative to ``base``."""
+        relative IRIs against the query's BASE, itself taken relative to ``base``;
+        AnalysisError when a prefix is not declared or an IRI cannot be resolved."""
         if term.startswith("<"):
-            iri = _CODEPOINT.sub(_codepoint, term[1:-1])
-            return urljoin(urljoin(base, self.base or ""), iri)
-        prefix, _, local = term.partition(":")
-        namespaces: Mapping[str, str] = dict(self.prefixes)
-        if prefix not in namespaces:
-            raise AnalysisError(f"prefix {prefix}: is not declared")
-        return urljoin(urljoin(base, self.base or ""), namespaces[prefix]) + \
-            _UNESCAPE_LOCAL.sub(r"\1", local)
+            relative = term[1:-1]
+        else:
+            prefix, _, local = term.partition(":")
+            namespaces: Mapping[str, str] = dict(self.prefixes)
+            if prefix not in namespaces:
+                raise AnalysisError(f"prefix {prefix}: is not declared")
+            relative = namespaces[prefix] + _UNESCAPE_LOCAL.sub(r"\1", local)
+        try:
+            return urljoin(urljoin(base, self.base or ""), _CODEPOINT.sub(_codepoint, relative))
+        except ValueError as exc:  # urllib: an unparsable authority, e.g. "http://a]b/"
+            raise AnalysisError(f"cannot resolve {term}: {exc}") from exc
 
 
 def _codepoint(match: re.Match[str]) -> str:

@@ -172,10 +172,10 @@ def query_dataset(
     if analysis.from_graphs or analysis.from_named:
         try:
             return QueryDataset(False, *(
-                tuple(analysis.resolve(term, endpoint) for term in terms)
+                tuple(str(check_iri(analysis.resolve(term, endpoint))) for term in terms)
                 for terms in (analysis.from_graphs, analysis.from_named)))
-        except AnalysisError as exc:
-            raise ProtocolError(f"malformed query: {exc}") from exc
+        except (AnalysisError, BindingError) as exc:
+            raise ProtocolError(f"malformed query: FROM: {exc}") from exc
     if not inference:
         return QueryDataset(False, kept(graphs), kept(graphs))
     return QueryDataset(True)
