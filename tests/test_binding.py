@@ -3,7 +3,7 @@
 import pytest
 from rdflib import Literal, URIRef
 
-from hsvo_graph.sparql.analysis import analyse
+from hsvo_graph.sparql.analysis import tokenize
 from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.sparql.binding import BindingError, bind_values, where_group_start
 from hsvo_graph.canned.catalog import ParameterError, bind_arguments, load_catalog, run_canned
@@ -61,7 +61,7 @@ def test_bad_iris_and_variable_names_are_refused():
 
 def test_keywords_ignore_strings_iris_comments_variables_and_prefixed_names():
     query = 'SELECT ?service WHERE { ?s <http://x/SERVICE> "LOAD" ; ex:insert ?o } # DROP'
-    words = {t.text for t in analyse(query).tokens if t.kind == "WORD"}
+    words = {t.text for t in tokenize(query) if t.kind == "WORD"}
     assert words == {"SELECT", "WHERE"}
 
 

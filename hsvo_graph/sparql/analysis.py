@@ -109,7 +109,6 @@ class Analysis:
     (IRIREF or prefixed name). ``using``/``with_graph``: an update names its own dataset.
     ``depth``: deepest nesting of ``{ ( [``. ``prefixes``/``base``: as the prologues declare
     them (a later declaration wins; BASE resolved against the one before).
-    ``tokens``: the significant tokens, for callers that place text (parameter binding).
     """
 
     form: Form
@@ -123,7 +122,6 @@ class Analysis:
     depth: int
     prefixes: tuple[tuple[str, str], ...]
     base: str | None
-    tokens: tuple[Token, ...]
 
     @property
     def is_update(self) -> bool:
@@ -192,12 +190,12 @@ def _starting(token: Token, keywords: tuple[_K, ...]) -> _K | None:
     return next((k for k in keywords if lead and lead.startswith(k)), None)
 
 
-def _word(tokens: tuple[Token, ...], i: int) -> str:
+def _word(tokens: list[Token], i: int) -> str:
     """The upper-cased bare word at ``tokens[i]``; "" for any other token or none."""
     return tokens[i].text.upper() if 0 <= i < len(tokens) and tokens[i].kind == "WORD" else ""
 
 
-def _flags_and_depth(tokens: tuple[Token, ...]) -> tuple[bool, bool, int, list[int]]:
+def _flags_and_depth(tokens: list[Token]) -> tuple[bool, bool, int, list[int]]:
     """SERVICE and LOAD anywhere (conservatively, see the module docstring), the deepest
     nesting, and the indices of the top-level tokens; AnalysisError on unbalanced brackets."""
     service = load = False
@@ -232,7 +230,7 @@ def _flags_and_depth(tokens: tuple[Token, ...]) -> tuple[bool, bool, int, list[i
     return service, load, depth, top
 
 
-def _structure(tokens: tuple[Token, ...]) -> Analysis:
+def _structure(tokens: list[Token]) -> Analysis:
     """The light structural pass over the top-level tokens: prologues, the form or the
     update operations (one after each ``;``), the dataset clause and USING/WITH."""
     service, load, depth, top = _flags_and_depth(tokens)
@@ -288,16 +286,16 @@ def _structure(tokens: tuple[Token, ...]) -> Analysis:
         form=form or "UPDATE", operations=tuple(operations), service=service,
         load=load or "LOAD" in operations, from_graphs=tuple(from_graphs),
         from_named=tuple(from_named), using=using, with_graph="WITH" in operations,
-        depth=depth, prefixes=tuple(prefixes.items()), base=base, tokens=tokens,
+        depth=depth, prefixes=tuple(prefixes.items()), base=base,
     )
 
 
-def _kind(tokens: tuple[Token, ...], i: int, kind: str) -> bool:
+def _kind(tokens: list[Token], i: int, kind: str) -> bool:
     return i < len(tokens) and tokens[i].kind == kind
 
 
 def _read(text: str) -> Analysis:
-    return _structure(tuple(tokenize(text)))
+    return _structure(tokenize(text))
 
 
 def analyse(text: str) -> Analysis:

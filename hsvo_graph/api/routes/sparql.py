@@ -21,7 +21,7 @@ from hsvo_graph.sparql.describe import (
 )
 from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
 from hsvo_graph.sparql.analysis import Analysis
-from hsvo_graph.sparql.guard import ForbiddenQuery, analysed, check_public_query
+from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop, check_public_query
 from hsvo_graph.namespaces import PREFIXES
 from hsvo_graph.formats import SPARQL_JSON, TURTLE
 from hsvo_graph.sparql.protocol import (
@@ -144,7 +144,7 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
     when the caller has it already (the text is analysed once per request)."""
     assert params.query is not None
     try:
-        analysis = analysis or analysed(params.query)
+        analysis = analysis or await analysed_off_loop(params.query)
         check_public_query(analysis)
     except ForbiddenQuery as exc:
         raise ProtocolError(str(exc), exc.status) from exc
@@ -211,7 +211,7 @@ async def _endpoint(request: Request, executor: Executor) -> Response:
         accept = request.headers.get("accept")
         refusal: ForbiddenQuery | None = None
         try:
-            analysis = analysed(params.query)
+            analysis = await analysed_off_loop(params.query)
             kind = query_kind(analysis)
         except ForbiddenQuery as exc:  # a 400, unless a browser asks for the editor
             refusal, kind = exc, "solutions"
