@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hsvo_graph.sparql.analysis import MAX_DEPTH, AnalysisError, analyse, tokenize
+from hsvo_graph.sparql.analysis import MAX_DEPTH, analyse, tokenize
 from hsvo_graph.sparql.guard import ForbiddenQuery, analysed, check_admin_update, check_public_query
 from hsvo_graph.sparql.protocol import ProtocolError, query_dataset, with_base
 
