@@ -14,6 +14,7 @@ from hsvo_graph.config import Settings, get_settings
 from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, open_store, track
+from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.routes import (
     canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         ),
         lifespan=lifespan,
     )
+    errors.install(app)
     app.state.settings = settings
     app.state.catalog = catalog
     app.include_router(pages.router)

@@ -82,7 +82,6 @@ def conditional_response(
     return Response(body, headers={**validators, "Content-Type": content_type})
 
 
-def service_url(request: Request) -> str:
-    """The service's own URL (scheme, host, root path) without a trailing slash: the base of
-    the links in Location headers, catalogue records and feeds."""
+def base_url(request: Request) -> str:
+    """The service's own URL (scheme, host, root path) without a trailing slash."""
     return str(request.base_url).rstrip("/")

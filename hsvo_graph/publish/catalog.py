@@ -12,7 +12,7 @@ from rdflib import DCAT, DCTERMS, FOAF, OWL, RDF, SKOS, XSD, BNode, Graph, Liter
 
 from hsvo_graph.namespaces import BASE
 from hsvo_graph.sparql.describe import DATASET_IRI
-from hsvo_graph.sparql.protocol import N_QUADS, TRIG, TURTLE, Format
+from hsvo_graph.formats import N_QUADS, TRIG, TURTLE, Format
 from hsvo_graph.sparql.reader import Reader
 
 #: The data's licence (CC BY 4.0, as Kolada uses), as the EU licence vocabulary names it

@@ -7,9 +7,10 @@ from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.publish.catalog import catalog_graph, covered_years
 from hsvo_graph.publish.releases import releases
-from hsvo_graph.sparql.protocol import JSON_LD, TURTLE, ProtocolError, negotiate
+from hsvo_graph.formats import JSON_LD, TURTLE
+from hsvo_graph.sparql.protocol import ProtocolError, negotiate
 from hsvo_graph.api.deps import ExecutorDep, ReaderDep, SettingsDep
-from hsvo_graph.api.transport import conditional_response, plain_error, service_url
+from hsvo_graph.api.transport import conditional_response, plain_error, base_url
 
 router = APIRouter(tags=["Catalogue"])
 
@@ -23,7 +24,7 @@ async def _catalog(request: Request, executor: ExecutorDep, reader: ReaderDep,
     snapshot = await executor.snapshot()
     first, last = await run_in_threadpool(covered_years, reader)
     version = (releases(settings.releases_dir) or ["unreleased"])[-1]
-    graph: Graph = catalog_graph(service_url(request), version, snapshot.modified, first, last)
+    graph: Graph = catalog_graph(base_url(request), version, snapshot.modified, first, last)
     fmt = "json-ld" if chosen.media_type == JSON_LD.media_type else "turtle"
     body = graph.serialize(format=fmt, encoding="utf-8")
     return conditional_response(request, body, chosen.content_type, snapshot.modified,

@@ -10,7 +10,7 @@ from hsvo_graph.publish.catalog import LICENCE_URL
 from hsvo_graph.sparql.describe import DATASET_IRI
 from hsvo_graph.store.changes import Change
 from hsvo_graph.api.deps import StoreDep
-from hsvo_graph.api.transport import service_url
+from hsvo_graph.api.transport import base_url
 
 router = APIRouter(tags=["Catalogue"])
 
@@ -36,7 +36,7 @@ def _entry(feed: ET.Element, change: Change, base: str) -> None:
 @router.get("/changes.atom", summary="Change feed (Atom)")
 def changes_feed(request: Request, store: StoreDep) -> Response:
     """Varje laddning och import som Atom-flöde. / Every load and import as an Atom feed."""
-    base = service_url(request)
+    base = base_url(request)
     changes = store.changes.entries() if store.changes is not None else []
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")

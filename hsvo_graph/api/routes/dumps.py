@@ -17,7 +17,7 @@ from hsvo_graph.publish.catalog import DUMPS, LICENCE_URL
 from hsvo_graph.publish.releases import is_version, releases
 from hsvo_graph.sparql.dumps import ExportError, dataset_file, graph_file, shapes_file, union_file
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep
-from hsvo_graph.api.transport import conditional_response, plain_error, service_url
+from hsvo_graph.api.transport import base_url, conditional_response, plain_error
 
 router = APIRouter(tags=["Dumps"])
 
@@ -27,7 +27,7 @@ _LICENCE_LINK = {"Link": f'<{LICENCE_URL}>; rel="license"'}
 @router.get("/dumps", summary="List the downloadable files")
 def list_dumps(request: Request) -> list[dict[str, Any]]:
     """Nedladdningsbara filer. / The downloadable files (licence: CC BY 4.0)."""
-    base = service_url(request)
+    base = base_url(request)
     return [{"name": name, "url": f"{base}/dumps/{name}", "media_type": dump.format.media_type,
              "description": dump.description, "license": LICENCE_URL}
             for name, dump in DUMPS.items()]
@@ -37,7 +37,7 @@ def list_dumps(request: Request) -> list[dict[str, Any]]:
 def list_releases(request: Request, settings: SettingsDep) -> list[dict[str, Any]]:
     """Numrerade versioner av data, äldst först. / The numbered data releases, oldest first
     (what changed: docs/CHANGELOG-data.md)."""
-    base = service_url(request)
+    base = base_url(request)
     return [{"version": version, "files": [
         f"{base}/dumps/releases/{version}/{path.name}"
         for path in sorted((settings.releases_dir / version).iterdir()) if path.name in DUMPS]}

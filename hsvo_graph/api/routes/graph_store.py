@@ -20,12 +20,14 @@ from fastapi import APIRouter, Request, Response
 from starlette.datastructures import UploadFile
 
 from hsvo_graph.namespaces import GRAPH
-from hsvo_graph.sparql.binding import BindingError, check_iri, scan
+from hsvo_graph.sparql.analysis import Analysis, tokenize
+from hsvo_graph.sparql.binding import BindingError, check_iri
 from hsvo_graph.sparql.dumps import dataset_file, graph_file, union_file
-from hsvo_graph.sparql.guard import ForbiddenQuery, check_admin_update
+from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop, check_admin_update
 from hsvo_graph.graph.loading import LoadError, check_nfc
 from hsvo_graph.sparql.protocol import OFFERS, ProtocolError, negotiate
-from hsvo_graph.sparql.results import RDF_FORMATS, serialize_rdf
+from hsvo_graph.formats import rdf_format
+from hsvo_graph.sparql.results import serialize_rdf
 from hsvo_graph.store import QuerySyntaxError, StoreError
 from hsvo_graph.api.auth import AdminDep
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep, StoreDep
@@ -36,14 +38,14 @@ from hsvo_graph.api.transport import (
     media_type_of,
     plain_error,
     read_body,
-    service_url,
+    base_url,
 )
 
 router = APIRouter(tags=["Graph Store"])
 
 # A graph is sent in a triple format (JSON-LD too: any graphs inside are flattened).
 _TRIPLE_FORMATS = {
-    media_type: RDF_FORMATS[media_type] for media_type in
+    media_type: rdf_format(media_type) for media_type in
     ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")
 }
 
@@ -174,7 +176,7 @@ async def _write(request: Request, store: StoreDep, settings: SettingsDep,
                 raise ProtocolError(f"no graph <{graph}> in the store", 404)
             await _apply(store, f"DROP SILENT {target}" if default else f"DROP {target}")
             return Response(status_code=204)
-        n_triples = await _payload(request, settings, graph or f"{service_url(request)}/store")
+        n_triples = await _payload(request, settings, graph or f"{base_url(request)}/store")
         drop = f"DROP SILENT {target} ;\n" if request.method == "PUT" else ""
         block = n_triples if default else f"GRAPH <{graph}> {{\n{n_triples}}}"
         await _apply(store, f"{drop}INSERT DATA {{ {block} }}")
@@ -210,42 +212,40 @@ async def write_admin_alias(request: Request, _: AdminDep, store: StoreDep,
     return await _write(request, store, settings)
 
 
-def _dataset_clauses(update: str) -> set[str]:
-    """The dataset keywords (USING, WITH) written in an update's text."""
-    return {text.upper() for _, text in scan(update)} & {"USING", "WITH"}
-
-
 def with_using(update: str, using: list[str], using_named: list[str]) -> str:
     """``update`` with USING / USING NAMED clauses for the protocol's ``using-graph-uri`` and
     ``using-named-graph-uri`` placed before the WHERE of each DELETE/INSERT operation (the
     short form DELETE WHERE takes none)."""
     clauses = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named])
     depth, previous, cuts = 0, "", []
-    for at, text in scan(update):
-        if text == "{":
+    for token in tokenize(update):
+        word = token.text.upper() if token.kind == "WORD" else token.text
+        if token.text == "{":
             depth += 1
-        elif text == "}":
+        elif token.text == "}":
             depth -= 1
-        elif depth == 0 and text.upper() == "WHERE" and previous.upper() != "DELETE":
-            cuts.append(at)
-        if depth == 0 or text in "{}":
-            previous = text
+        elif depth == 0 and word == "WHERE" and previous != "DELETE":
+            cuts.append(token.start)
+        if depth == 0 or token.text in "{}":
+            previous = word
     for at in reversed(cuts):
         update = f"{update[:at]}{clauses} {update[at:]}"
     return update
 
 
-def _update_dataset(update: str, fields: dict[str, list[str]], graphs: list[str] | None) -> str:
+def _update_dataset(update: str, analysis: Analysis, fields: dict[str, list[str]],
+                    graphs: list[str] | None) -> str:
     """Apply the protocol's dataset parameters; 400 when the update text names its own
     dataset as well (Protocol §2.2.3) or an IRI is malformed. Without either, and with
     ``graphs`` (a store whose updates do not see the union by themselves), the WHERE of
     each DELETE/INSERT sees what queries see: every graph, merged, and each by name."""
     using, named = fields.get("using-graph-uri", []), fields.get("using-named-graph-uri", [])
+    own = analysis.using or analysis.with_graph
     if not (using or named):
-        if graphs and not _dataset_clauses(update):
+        if graphs and not own:
             return with_using(update, graphs, graphs)
         return update
-    if _dataset_clauses(update):
+    if own:
         raise ProtocolError("using-graph-uri / using-named-graph-uri cannot be combined with "
                             "USING, USING NAMED or WITH in the update (SPARQL 1.1 Protocol 2.2.3)")
     try:
@@ -274,17 +274,18 @@ async def update(request: Request, _: AdminDep, store: StoreDep, settings: Setti
         else:
             raise ProtocolError("POST the update as application/sparql-update or "
                                 "application/x-www-form-urlencoded", 415)
-        union = None if store.inner.update_sees_union else \
-            await anyio.to_thread.run_sync(store.graph_names)
-        text = _update_dataset(text, fields, union)
         try:
-            check_admin_update(text)
+            analysis = await analysed_off_loop(text)
+            check_admin_update(analysis)
         except ForbiddenQuery as exc:
             raise ProtocolError(str(exc), exc.status) from exc
+        union = None if store.inner.update_sees_union else \
+            await anyio.to_thread.run_sync(store.graph_names)
+        text = _update_dataset(text, analysis, fields, union)
         # relative IRIs resolve against the endpoint (the protocol lets the service choose
         # the base; without one the store refuses them); on the first line, so the store's
         # line numbers stay right
-        await _apply(store, f"BASE <{service_url(request)}/admin/update> {text}")
+        await _apply(store, f"BASE <{base_url(request)}/admin/update> {text}")
         return Response(status_code=204)
     except ProtocolError as exc:
         return plain_error(exc.status, str(exc), exc.headers)
