@@ -80,9 +80,6 @@ def _boolean(response: Any) -> bool:
 
 # Where the service does not pass yet, and why (strict: a fix shows up).
 KNOWN = {
-    "embedded-query_content_type_construct":
-        "a relative IRI in a query needs the endpoint as base IRI; the query route "
-        "(routes/sparql.py) does not set one yet",
     **{f"remote-update_dataset_{name}":
        "`oxigraph serve --union-default-graph` refuses USING, which using-graph-uri becomes"
        for name in ("default_graph", "default_graphs", "named_graphs", "full")},

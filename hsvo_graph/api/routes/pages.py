@@ -3,9 +3,10 @@ health check."""
 
 from typing import Any
 
+import anyio
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph import __version__
 from hsvo_graph.namespaces import PREFIXES
@@ -14,13 +15,16 @@ from hsvo_graph.api.deps import CatalogDep, StoreDep
 from hsvo_graph.api.rendering import render
 
 router = APIRouter()
+# Health checks get threads of their own: a flood of slow requests that fills the shared
+# thread pool must not make /health wait behind it.
+_HEALTH_CHECKS = anyio.CapacityLimiter(2)
 
 
 @router.get("/health", tags=["Service"], summary="Health check")
 async def health(store: StoreDep) -> JSONResponse:
     """Status, store and number of triples; 503 while the store cannot answer."""
     try:
-        await run_in_threadpool(store.inner.check)
+        await anyio.to_thread.run_sync(store.inner.check, limiter=_HEALTH_CHECKS)
     except StoreError as exc:
         return JSONResponse({"status": "unavailable", "version": __version__,
                              "store": store.description, "error": str(exc)}, status_code=503)
