@@ -39,11 +39,17 @@ def to_json(table: Table, **meta: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def to_csv(table: Table) -> str:
-    """CSV with a header row; UTF-8 text, values as in the graph."""
+def to_csv(
+    table: Table, headings: Sequence[str] | None = None, *, delimiter: str = ",", bom: bool = False
+) -> str:
+    """CSV with a header row (the variables, or ``headings`` for people); UTF-8 text,
+    values as in the graph. Swedish Excel wants ``delimiter=";"`` and ``bom=True`` (it
+    reads a file without a byte-order mark as Windows-1252 and splits on semicolons)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.variables)
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(list(headings or table.variables))
     for row in table.rows:
         writer.writerow(["" if row.get(v) is None else str(row[v]) for v in table.variables])
     return out.getvalue()
@@ -115,6 +121,7 @@ def to_xlsx(
                 target.hyperlink = str(row[variable])
                 target.style = "Hyperlink"
     results.freeze_panes = "A2"
+    results.auto_filter.ref = results.dimensions
     for column, variable in enumerate(table.variables, 1):
         longest = max([len(str(results.cell(row=1, column=column).value))]
                       + [len(str(row.get(variable, ""))) for row in table.rows])

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from hsvo_graph.web.i18n import TERM_LABELS, localise
+from hsvo_graph.web.i18n import TERM_LABELS, VALUE_LABELS, localise
 from hsvo_graph.namespaces import BASE, HSVO, ID, PREFIXES
 from hsvo_graph.sparql.reader import Reader
 
@@ -82,8 +82,18 @@ def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, st
     return labels
 
 
-def cell(term: Identifier | None, labels: Mapping[str, str]) -> Cell:
-    """A term as a Cell: statuses as markers, data IRIs as links, other IRIs by label."""
+def value_text(term: Literal, lang: str | None) -> str:
+    """A literal as shown: the value codes some queries return (``granted``) in words of
+    the page language, any other text as it is."""
+    text = str(term)
+    if lang and not term.language and text in VALUE_LABELS:
+        return localise(VALUE_LABELS[text], lang)
+    return text
+
+
+def cell(term: Identifier | None, labels: Mapping[str, str], lang: str | None = None) -> Cell:
+    """A term as a Cell: statuses as markers, data IRIs as links, other IRIs by label,
+    value codes in the page language ``lang``."""
     if term is None:
         return Cell("")
     if isinstance(term, URIRef):
@@ -94,7 +104,7 @@ def cell(term: Identifier | None, labels: Mapping[str, str]) -> Cell:
             return Cell(text, status=style, symbol=symbol, iri=iri)
         return Cell(text, href=local_path(iri), iri=iri)
     if isinstance(term, Literal):
-        return Cell(str(term), lang=term.language)
+        return Cell(value_text(term, lang), lang=term.language)
     return Cell(str(term))
 
 
@@ -139,6 +149,6 @@ def result_table(
                 cells.append(Cell(str(term), href=local_path(str(target)), iri=str(target),
                                   lang=lang_tag))
             else:
-                cells.append(cell(term, labels))
+                cells.append(cell(term, labels, lang))
         rows.append(cells)
     return ResultTable(shown, [headings.get(v, v) for v in shown], rows)

@@ -68,15 +68,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ontology_docs": {"sv": "Ontologins dokumentation", "en": "Ontology documentation"},
     "dumps": {"sv": "Hela datamängden", "en": "Whole dataset"},
     "prefixes": {"sv": "Prefix", "en": "Prefixes"},
-    "triples_in": {"sv": "tripler i", "en": "triples in"},
+    "data_version": {"sv": "data från", "en": "data as of"},
     "version": {"sv": "version", "en": "version"},
     "run_query": {"sv": "Visa svaret", "en": "Show the answer"},
     "required": {"sv": "obligatorisk", "en": "required"},
     "choose": {"sv": "– välj –", "en": "– choose –"},
     "any": {"sv": "– alla –", "en": "– any –"},
     "multiple_hint": {
-        "sv": "Håll ned Ctrl (⌘ på Mac) för att välja flera.",
-        "en": "Hold Ctrl (⌘ on a Mac) to choose several.",
+        "sv": "Välj ett eller flera.",
+        "en": "Choose one or more.",
+    },
+    "downloaded": {"sv": "Hämtad", "en": "Downloaded"},
+    "searched_for": {"sv": "Du sökte efter", "en": "You searched for"},
+    "try_instead": {"sv": "Prova i stället", "en": "Try instead"},
+    "without": {"sv": "utan villkoret", "en": "without the condition"},
+    "try_other_values": {
+        "sv": "Välj andra värden i formuläret ovan, eller ett annat år.",
+        "en": "Choose other values in the form above, or another year.",
+    },
+    "printed_from": {"sv": "Utskrift från", "en": "Printed from"},
+    "source_note": {
+        "sv": "Källa: HSVO-grafen. Varje rad länkar till en sida som anger dokument, avsnitt och sida för varje uppgift.",
+        "en": "Source: the HSVO graph. Each row links to a page giving the document, section and page of every fact.",
     },
     "results": {"sv": "Svar", "en": "Answer"},
     "question": {"sv": "Fråga", "en": "Question"},
@@ -181,6 +194,37 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "source": {"sv": "Källa", "en": "Source"},
     "section": {"sv": "Avsnitt", "en": "Section"},
     "page": {"sv": "Sida", "en": "Page"},
+}
+
+
+# Values that queries return as plain text codes (not IRIs with labels): shown, and
+# exported from a page, in the page language.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "granted": {"sv": "har befogenheten", "en": "granted"},
+    "withheld": {"sv": "har uttryckligen inte befogenheten", "en": "withheld"},
+    "exercised": {"sv": "har utövat befogenheten", "en": "exercised"},
+    "responsible": {"sv": "ansvarig", "en": "responsible"},
+    "participating": {"sv": "delaktig", "en": "participating"},
+    "added": {"sv": "tillkommen", "en": "added"},
+    "removed": {"sv": "borttagen", "en": "removed"},
+    "changed": {"sv": "ändrad", "en": "changed"},
+    "unchanged": {"sv": "oförändrad", "en": "unchanged"},
+    "saknar uppföljning": {"sv": "saknar uppföljning", "en": "no follow-up indicator"},
+    "stoppad eller avskriven": {"sv": "stoppad eller avskriven", "en": "stopped or written off"},
+}
+
+# Words that must not appear on a page in the other language (checked by a crawl of
+# every page, tests/test_web_language.py): the interface words and value codes most
+# likely to leak through.
+FOREIGN_WORDS: dict[str, tuple[str, ...]] = {
+    "sv": ("granted", "withheld", "exercised", "preferred label", "Download", "Print",
+           "Show the answer", "No matches", "Sources", "Facts", "Referred to by", "triples",
+           "Body", "Activities", "Status report", "not reported", "ongoing", "completed",
+           "stopped", "Hold Ctrl", "Glossary", "Follow-up", "Compare"),
+    "en": ("Ladda ner", "Skriv ut", "Visa svaret", "Inga träffar", "Källor", "Uppgifter",
+           "Hänvisas till av", "tripler", "obligatorisk", "har befogenheten", "föredraget namn",
+           "Håll ned Ctrl", "Ordlista", "Jämför", "pågår", "genomförd",
+           "stoppad", "ej rapporterad", "Hoppa till innehållet"),
 }
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from hsvo_graph import __version__
 from hsvo_graph.namespaces import PREFIXES
 from hsvo_graph.api.deps import CatalogDep, StoreDep
-from hsvo_graph.api.rendering import render
+from hsvo_graph.api.rendering import data_version, render
 
 router = APIRouter()
 
@@ -24,8 +24,7 @@ async def health(store: StoreDep) -> dict[str, Any]:
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def landing(request: Request, store: StoreDep, catalog: CatalogDep) -> HTMLResponse:
     """Swedish by default; ``?lang=en`` switches (and a cookie remembers it)."""
-    triples = store.triples
     return render(request, "index.html", {
-        "catalog": list(catalog.values()), "triples": triples, "store": store.description,
-        "prefixes": PREFIXES, "version": __version__,
+        "catalog": list(catalog.values()), "prefixes": PREFIXES,
+        "data_version": data_version(store),
     })
