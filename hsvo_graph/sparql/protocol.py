@@ -14,6 +14,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
+from hsvo_graph.formats import DATASET_FORMATS, RDF_FORMATS, RESULTS_FORMATS, Format
 from hsvo_graph.sparql.accept import accept_ranges, range_quality
 from hsvo_graph.sparql.binding import BindingError, check_iri, keywords, scan
 from hsvo_graph.namespaces import INFERRED_GRAPH
@@ -41,43 +42,14 @@ class NotAcceptable(ProtocolError):
     status = 406
 
 
-@dataclass(frozen=True)
-class Format:
-    """One serialisation: its media type, its short names for ``?format=``, and other media
-    types clients use for it (``application/json`` for SPARQL JSON results)."""
-
-    media_type: str
-    names: tuple[str, ...]
-    label: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def content_type(self) -> str:
-        """The Content-Type header value: every format here is UTF-8 text."""
-        return f"{self.media_type}; charset=utf-8"
-
-
-SPARQL_JSON = Format("application/sparql-results+json", ("json", "srj"), "SPARQL JSON",
-                     ("application/json",))
-SPARQL_XML = Format("application/sparql-results+xml", ("xml", "srx"), "SPARQL XML",
-                    ("application/xml", "text/xml"))
-CSV = Format("text/csv", ("csv",), "CSV", ())
-TSV = Format("text/tab-separated-values", ("tsv",), "TSV", ())
-TURTLE = Format("text/turtle", ("turtle", "ttl"), "Turtle", ("application/x-turtle",))
-N_TRIPLES = Format("application/n-triples", ("ntriples", "nt"), "N-Triples", ("text/plain",))
-RDF_XML = Format("application/rdf+xml", ("rdfxml", "rdf", "xml"), "RDF/XML",
-                 ("application/xml", "text/xml"))
-JSON_LD = Format("application/ld+json", ("jsonld", "json"), "JSON-LD", ("application/json",))
-TRIG = Format("application/trig", ("trig",), "TriG", ())
-N_QUADS = Format("application/n-quads", ("nquads", "nq"), "N-Quads", ())
 HTML = "text/html"
 
 # In the server's order of preference: the first acceptable one wins a tie.
 OFFERS: dict[Kind, tuple[Format, ...]] = {
-    "solutions": (SPARQL_JSON, SPARQL_XML, CSV, TSV),
-    "boolean": (SPARQL_JSON, SPARQL_XML, CSV, TSV),
-    "graph": (TURTLE, N_TRIPLES, RDF_XML, JSON_LD, TRIG, N_QUADS),
-    "dataset": (TRIG, N_QUADS, JSON_LD),
+    "solutions": RESULTS_FORMATS,
+    "boolean": RESULTS_FORMATS,
+    "graph": RDF_FORMATS,
+    "dataset": DATASET_FORMATS,
 }
 FORMS: dict[str, Kind] = {
     "SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph",

@@ -20,10 +20,9 @@ from hsvo_graph.sparql.describe import (
 from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
 from hsvo_graph.sparql.guard import ForbiddenQuery, check_public_query
 from hsvo_graph.namespaces import PREFIXES
+from hsvo_graph.formats import SPARQL_JSON, TURTLE
 from hsvo_graph.sparql.protocol import (
     OFFERS,
-    SPARQL_JSON,
-    TURTLE,
     ProtocolError,
     negotiate,
     prefers_html,
