@@ -14,6 +14,7 @@ from rdflib.term import Identifier
 from hsvo_graph.web.i18n import TERM_LABELS, VALUE_LABELS, localise
 from hsvo_graph.namespaces import BASE, HSVO, ID, PREFIXES
 from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
 
 # Traffic-light class and symbol per outcome status: the text label comes from the
 # ontology, so colour is never the only signal.
@@ -24,14 +25,6 @@ STATUS_STYLES: dict[str, tuple[str, str]] = {
     str(HSVO.Stopped): ("stopped", "✕"),
 }
 
-_LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?s ?label ?rank WHERE {
-  { ?s rdfs:label ?label BIND (1 AS ?rank) }
-  UNION { ?s skos:prefLabel ?label BIND (2 AS ?rank) }
-  UNION { ?s dct:title ?label BIND (3 AS ?rank) }
-}"""
 
 
 @dataclass(frozen=True)
@@ -68,7 +61,7 @@ def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, st
     ask = [URIRef(i) for i in wanted if i not in labels]
     if not ask:
         return labels
-    table = reader.select(_LABELS, {"s": ask})
+    table = reader.select(load_rq("hsvo_graph.web", "labels"), {"s": ask})
     best: dict[str, tuple[int, int, str]] = {}
     for row in table.rows:
         label = row["label"]

@@ -7,21 +7,10 @@ from urllib.parse import urlencode
 from rdflib import XSD, Literal
 
 from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
 from hsvo_graph.web.pictures import activity_years
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
-_COUNTS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?body ?bodyName ?abbreviation ?area ?areaName (COUNT(DISTINCT ?activity) AS ?n) WHERE {
-  ?activity a hsvo:Activity ; hsvo:year ?year ; hsvo:involves ?body ; hsvo:localFocusArea ?lfa .
-  ?lfa skos:broader* ?area .
-  FILTER NOT EXISTS { ?area skos:broader ?higher }
-  ?area rdfs:label ?areaName . FILTER (LANG(?areaName) = "sv")
-  ?body rdfs:label ?bodyName . FILTER (LANG(?bodyName) = "sv")
-  OPTIONAL { ?body hsvo:abbreviation ?abbreviation }
-}
-GROUP BY ?body ?bodyName ?abbreviation ?area ?areaName"""
 
 # Light to dark; the count is always written in the cell, so colour is only a help.
 _SCALE = ["#ffffff", "#dbe8f5", "#b3cfea", "#7fa9d6", "#3f78b5", "#0b4f8a"]
@@ -55,7 +44,7 @@ def heatmap_data(reader: Reader, year: int | None) -> Heatmap:
     model = Heatmap(chosen, years)
     if chosen is None:
         return model
-    table = reader.select(_COUNTS, {"year": [Literal(chosen, datatype=XSD.integer)]})
+    table = reader.select(load_rq("hsvo_graph.web", "heatmap_counts"), {"year": [Literal(chosen, datatype=XSD.integer)]})
     bodies: dict[str, tuple[str, str, str]] = {}
     areas: dict[str, tuple[str, str]] = {}
     for row in table.rows:

@@ -9,52 +9,16 @@ from typing import cast
 from rdflib import Literal
 
 from hsvo_graph.web.display import local_path
-from hsvo_graph.namespaces import HSVO, INFERRED_GRAPH
+from hsvo_graph.namespaces import HSVO
 from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
 LEVELS = (str(HSVO.CountyLevel), str(HSVO.LocalLevel), "")
 TIERS = (str(HSVO.PoliticalTier), str(HSVO.CivilServantTier), "")
 
-_BODIES = f"""PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?body ?name ?abbreviation ?level ?tier (SAMPLE(?typeName) AS ?kind) ?from ?until WHERE {{
-  ?body a hsvo:Body ; rdfs:label ?name .
-  FILTER (LANG(?name) = "sv")
-  FILTER NOT EXISTS {{ ?body a hsvo:ExternalParty }}
-  OPTIONAL {{ ?body hsvo:abbreviation ?abbreviation }}
-  OPTIONAL {{ ?body hsvo:level ?ownLevel }}
-  OPTIONAL {{ ?body hsvo:principal/hsvo:level ?principalLevel }}
-  OPTIONAL {{ ?body hsvo:tier ?ownTier }}
-  BIND (COALESCE(?ownLevel, ?principalLevel) AS ?level)
-  OPTIONAL {{ ?body a hsvo:Board BIND (hsvo:PoliticalTier AS ?boardTier) }}
-  BIND (COALESCE(?ownTier, ?boardTier) AS ?tier)
-  OPTIONAL {{ ?body hsvo:validFrom ?from }}
-  OPTIONAL {{ ?body hsvo:validUntil ?until }}
-  OPTIONAL {{
-    GRAPH ?g {{ ?body a ?type }} FILTER (?g != <{INFERRED_GRAPH}>)
-    ?type rdfs:label ?typeName . FILTER (LANG(?typeName) = ?lang)
-  }}
-}}
-GROUP BY ?body ?name ?abbreviation ?level ?tier ?from ?until"""
 
-_MANDATES = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?body ?granted ?powerName WHERE {
-  ?body hsvo:hasMandate ?mandate .
-  { ?mandate hsvo:grants ?power BIND (true AS ?granted) }
-  UNION { ?mandate hsvo:withholds ?power BIND (false AS ?granted) }
-  ?power rdfs:label ?powerName . FILTER (LANG(?powerName) = ?lang)
-}"""
 
-_RELATIONS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?body ?relationName ?targetName WHERE {
-  VALUES ?relation { hsvo:supports hsvo:partOf }
-  ?body a hsvo:Body ; ?relation ?target .
-  ?relation rdfs:label ?relationName . FILTER (LANG(?relationName) = ?lang)
-  ?target rdfs:label ?targetName . FILTER (LANG(?targetName) = "sv")
-}"""
 
 
 @dataclass
@@ -100,7 +64,7 @@ def orgchart_data(reader: Reader, lang: str) -> OrgChart:
     """Every body except outside parties, with mandates and relations, by level and tier."""
     bind = {"lang": [Literal(lang)]}
     bodies: dict[str, OrgBody] = {}
-    for row in reader.select(_BODIES, bind).rows:
+    for row in reader.select(load_rq("hsvo_graph.web", "orgchart_bodies"), bind).rows:
         iri = str(row["body"])
         if iri in bodies:
             continue
@@ -113,13 +77,13 @@ def orgchart_data(reader: Reader, lang: str) -> OrgChart:
             tier=str(row.get("tier") or "") if str(row.get("tier") or "") in TIERS else "",
             period=f"{start}–{end}" if start or end else "",
         )
-    for row in reader.select(_MANDATES, bind).rows:
+    for row in reader.select(load_rq("hsvo_graph.web", "orgchart_mandates"), bind).rows:
         body = bodies.get(str(row["body"]))
         if body is not None:
             granted = cast(Literal, row["granted"])  # always bound to a boolean literal by BIND
             target = body.grants if granted.toPython() else body.withholds
             target.append(str(row["powerName"]))
-    for row in reader.select(_RELATIONS, bind).rows:
+    for row in reader.select(load_rq("hsvo_graph.web", "orgchart_relations"), bind).rows:
         body = bodies.get(str(row["body"]))
         if body is not None:
             body.relations.append(f"{row['relationName']}: {row['targetName']}")
