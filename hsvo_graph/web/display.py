@@ -6,7 +6,7 @@ the same everywhere.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
@@ -37,6 +37,8 @@ class Cell:
     symbol: str | None = None
     iri: str | None = None
     lang: str | None = None
+    #: (abbreviation, what it stands for) for each abbreviation the text lists ("ÄLN, VS")
+    abbreviations: tuple[tuple[str, str], ...] = ()
 
 
 def local_path(iri: str) -> str | None:
@@ -101,6 +103,14 @@ def cell(term: Identifier | None, labels: Mapping[str, str], lang: str | None = 
     return Cell(str(term))
 
 
+def _explained(shown: Cell, abbreviations: Mapping[str, str]) -> Cell:
+    """The cell with its abbreviations explained, when its whole text is a list of them."""
+    parts = shown.text.split(", ")
+    if shown.href or shown.status or not all(p in abbreviations for p in parts):
+        return shown
+    return replace(shown, abbreviations=tuple((p, abbreviations[p]) for p in parts))
+
+
 def iris_in(terms: Iterable[Identifier | None]) -> set[str]:
     """The IRIs among ``terms`` (to fetch their labels in one query)."""
     return {str(t) for t in terms if isinstance(t, URIRef)}
@@ -123,9 +133,11 @@ def result_table(
     headings: Mapping[str, str],
     links: Mapping[str, str],
     lang: str,
+    abbreviations: Mapping[str, str] | None = None,
 ) -> ResultTable:
     """Rows as cells: a column named in ``links`` links to the IRI in its target column,
-    which is then not shown itself; other IRIs show their label and link to their page."""
+    which is then not shown itself; other IRIs show their label and link to their page;
+    a text that is a list of known ``abbreviations`` says what each stands for."""
     hidden = {target for target in links.values() if target in variables}
     shown = [v for v in variables if v not in hidden]
     labels = fetch_labels(
@@ -142,6 +154,6 @@ def result_table(
                 cells.append(Cell(str(term), href=local_path(str(target)), iri=str(target),
                                   lang=lang_tag))
             else:
-                cells.append(cell(term, labels, lang))
+                cells.append(_explained(cell(term, labels, lang), abbreviations or {}))
         rows.append(cells)
     return ResultTable(shown, [headings.get(v, v) for v in shown], rows)

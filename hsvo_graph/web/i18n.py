@@ -39,6 +39,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Pick a question, fill in the form, and download the answer as CSV, Excel or JSON.",
     },
     "example": {"sv": "exempel", "en": "example"},
+    "table_filter": {"sv": "Filtrera tabellen", "en": "Filter the table"},
+    "rows_shown": {"sv": "rader visas", "en": "rows shown"},
+    "other_questions": {"sv": "Övriga frågor", "en": "Other questions"},
+    "search_questions": {"sv": "Sök bland frågorna", "en": "Search the questions"},
+    "no_matching_questions": {"sv": "Ingen fråga matchar.", "en": "No question matches."},
     "pictures_heading": {"sv": "Bilder", "en": "Pictures"},
     "orgchart_title": {"sv": "Organisationen", "en": "The organisation"},
     "orgchart_description": {
@@ -148,6 +153,75 @@ MESSAGES: dict[str, dict[str, str]] = {
     "local_focus_area": {"sv": "Lokalt fokusområde", "en": "Local focus area"},
     "activity": {"sv": "Aktivitet", "en": "Activity"},
     "not_traced": {"sv": "(ingen koppling till länsstrategin)", "en": "(not traced to the county strategy)"},
+    # the follow-up dashboard, body profiles, comparison, glossary
+    "nav_followup": {"sv": "Uppföljning", "en": "Follow-up"},
+    "followup_title": {"sv": "Hur går aktiviteterna?", "en": "How are the activities going?"},
+    "followup_lead": {
+        "sv": "Status för aktiviteterna per prioriterat område, ansvarigt organ och år. Klicka på ett tal för att se aktiviteterna bakom det.",
+        "en": "Status of the activities per prioritised area, responsible body and year. Click a number to see the activities behind it.",
+    },
+    "followup_trend": {"sv": "Utvecklingen år för år", "en": "Year by year"},
+    "followup_by_area": {"sv": "Per prioriterat område", "en": "Per prioritised area"},
+    "followup_by_body": {"sv": "Per ansvarigt organ", "en": "Per responsible body"},
+    "followup_drill_hint": {
+        "sv": "Klicka på ett tal i tabellerna för att lista aktiviteterna.",
+        "en": "Click a number in the tables to list the activities.",
+    },
+    "not_reported": {"sv": "ej rapporterad", "en": "not reported"},
+    "distribution": {"sv": "Fördelning", "en": "Distribution"},
+    "plan": {"sv": "Kommun (plan)", "en": "Municipality (plan)"},
+    "priority_area": {"sv": "Prioriterat område", "en": "Prioritised area"},
+    "responsible_body": {"sv": "Ansvarigt organ", "en": "Responsible body"},
+    "activities_heading": {"sv": "Aktiviteter", "en": "Activities"},
+    "clear_filters": {"sv": "Visa alla", "en": "Show all"},
+    "filter_plan": {"sv": "Plan", "en": "Plan"},
+    "filter_year": {"sv": "År", "en": "Year"},
+    "filter_area": {"sv": "Område", "en": "Area"},
+    "filter_body": {"sv": "Organ", "en": "Body"},
+    "filter_status": {"sv": "Status", "en": "Status"},
+    "profile_kicker": {"sv": "Organ", "en": "Body"},
+    "profile_mandate": {"sv": "Mandat: vad organet får och inte får göra", "en": "Mandate: what the body may and may not do"},
+    "profile_names": {"sv": "Namn över tid", "en": "Names over time"},
+    "profile_involvement": {"sv": "Ansvar och delaktighet år för år", "en": "Responsible for and taking part in, year by year"},
+    "profile_documents": {"sv": "Beslut och dokument", "en": "Decisions and documents"},
+    "profile_questions": {"sv": "Frågor om organet", "en": "Questions about the body"},
+    "profile_open_question": {"sv": "Öppna som fråga (filtrera, ladda ner)", "en": "Open as a question (filter, download)"},
+    "profile_all_facts": {"sv": "Alla uppgifter med källor", "en": "All facts with sources"},
+    "profile_contents": {"sv": "Innehåll", "en": "Contents"},
+    "profile_page": {"sv": "Organets profil", "en": "The body's profile"},
+    "profile_kind": {"sv": "Slag", "en": "Kind"},
+    "profile_level": {"sv": "Nivå", "en": "Level"},
+    "profile_tier": {"sv": "Skikt", "en": "Tier"},
+    "profile_principal": {"sv": "Huvudman", "en": "Principal"},
+    "profile_from": {"sv": "Från", "en": "From"},
+    "profile_until": {"sv": "Till", "en": "Until"},
+    "nav_compare": {"sv": "Jämför", "en": "Compare"},
+    "compare_title": {"sv": "Jämför planer och år", "en": "Compare plans and years"},
+    "compare_lead": {
+        "sv": "En kommuns samverkansplan bredvid en annans, och ett års aktivitetslista bredvid ett annat. Det som finns i båda är markerat.",
+        "en": "One municipality's collaboration plan beside another's, and one year's activity list beside another's. What both have is marked.",
+    },
+    "compare_plans": {"sv": "Planerna sida vid sida", "en": "The plans side by side"},
+    "compare_plan_a": {"sv": "Plan till vänster", "en": "Plan on the left"},
+    "compare_plan_b": {"sv": "Plan till höger", "en": "Plan on the right"},
+    "compare_part": {"sv": "Del av planen", "en": "Part of the plan"},
+    "compare_under": {"sv": "under", "en": "under"},
+    "compare_shared": {"sv": "finns i båda", "en": "in both"},
+    "compare_none": {"sv": "(inget)", "en": "(none)"},
+    "compare_years": {"sv": "Ett år bredvid ett annat", "en": "One year beside another"},
+    "compare_year_from": {"sv": "Från år", "en": "From year"},
+    "compare_year_to": {"sv": "Till år", "en": "To year"},
+    "compare_years_caption": {"sv": "Antal aktiviteter per prioriterat område", "en": "Number of activities per prioritised area"},
+    "compare_change": {"sv": "Förändring", "en": "Change"},
+    "compare_changes_link": {"sv": "Vad ändrades i aktivitetslistan? (aktivitet för aktivitet)", "en": "What changed in the activity list? (activity by activity)"},
+    "nav_glossary": {"sv": "Ordlista", "en": "Glossary"},
+    "glossary_title": {"sv": "Ordlista: förkortningar", "en": "Glossary: abbreviations"},
+    "glossary_lead": {
+        "sv": "Förkortningarna i grafen och dokumenten och vad de står för. Sök i listan med rutan.",
+        "en": "The abbreviations in the graph and the documents and what they stand for. Search the list with the box.",
+    },
+    "abbreviation": {"sv": "Förkortning", "en": "Abbreviation"},
+    "meaning": {"sv": "Betydelse", "en": "Meaning"},
     # the plan validation page (/validate)
     "validate_title": {"sv": 'Kontrollera en aktivitetslista', "en": 'Check an activity list'},
     "validate_lead": {"sv": 'Ladda upp en aktivitetslista eller samverkansberättelse (CSV, Excel eller RDF). Den kontrolleras mot grafens organ, mål och regler; inget sparas.', "en": "Upload an activity list or follow-up report (CSV, Excel or RDF). It is checked against the graph's bodies, goals and rules; nothing is stored."},
@@ -198,6 +272,62 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     "page": {"sv": "Sida", "en": "Page"},
 }
 
+
+# General abbreviations the documents use without explaining them (the graph's own
+# abbreviations, of bodies, come from hsvo:abbreviation).
+ABBREVIATIONS: dict[str, dict[str, str]] = {
+    "HSVO": {"sv": "hälsa, stöd, vård och omsorg", "en": "health, support, care and welfare"},
+    "SIP": {"sv": "samordnad individuell plan", "en": "coordinated individual plan"},
+    "NSU": {"sv": "Närvårdssamverkan Uppsala", "en": "Close-care collaboration Uppsala"},
+    "FoU": {"sv": "forskning och utveckling", "en": "research and development"},
+    "HSL": {"sv": "hälso- och sjukvårdslagen", "en": "the Health and Medical Services Act"},
+    "SoL": {"sv": "socialtjänstlagen", "en": "the Social Services Act"},
+    "LSS": {"sv": "lagen om stöd och service till vissa funktionshindrade",
+            "en": "the Act concerning Support and Service for Persons with Certain Functional Impairments"},
+}
+
+# The start page groups the questions by theme: a question goes under the first theme one
+# of its tags (in the order of its header) belongs to.
+THEMES: tuple[tuple[dict[str, str], frozenset[str]], ...] = (
+    ({"sv": "Aktiviteter och hur de går", "en": "Activities and how they are going"},
+     frozenset({"aktiviteter", "uppföljning", "status", "förändring"})),
+    ({"sv": "Organ, mandat och namn", "en": "Bodies, mandates and names"},
+     frozenset({"organ", "mandat", "beslut", "namnbyten", "roller"})),
+    ({"sv": "Mål och fokusområden", "en": "Goals and focus areas"},
+     frozenset({"mål", "fokusområden", "delmål", "strategi", "lokala planer"})),
+    ({"sv": "Dokument och sökning", "en": "Documents and search"}, frozenset({"dokument", "sök"})),
+)
+
+# One short plain-language line per question card on the start page (the question's own
+# description, longer and more exact, is on its page).
+CARD_TEXTS: dict[str, dict[str, str]] = {
+    "activities_by_body_and_area": {"sv": "Välj ett organ och ett område och se aktiviteterna.",
+                                    "en": "Pick a body and an area and see the activities."},
+    "activities_missing_indicator": {"sv": "Aktiviteter som inte går att följa upp, eller som stoppats.",
+                                     "en": "Activities that cannot be followed up, or were stopped."},
+    "activity_list_changes": {"sv": "Vad som kom till, försvann eller ändrades mellan två år.",
+                              "en": "What was added, dropped or changed between two years."},
+    "bodies_and_mandates": {"sv": "Vad varje organ får bestämma, med citat ur dokumenten.",
+                            "en": "What each body may decide, quoted from the documents."},
+    "body_involvement_by_year": {"sv": "Ett organs uppdrag år för år, med status.",
+                                 "en": "A body's tasks year by year, with status."},
+    "body_names_over_time": {"sv": "Vad ett organ hette ett visst år.",
+                             "en": "What a body was called in a given year."},
+    "documents_and_decisions": {"sv": "Styrdokument och beslut i tidsordning.",
+                                "en": "Governing documents and decisions in order of time."},
+    "goal_tree": {"sv": "Från länets mål till årets aktiviteter.",
+                  "en": "From the county's goals to this year's activities."},
+    "recurring_activities": {"sv": "Aktiviteter som finns med flera år i rad.",
+                             "en": "Activities that come back year after year."},
+    "renamings": {"sv": "Organ och roller som bytt namn eller ersatts.",
+                  "en": "Bodies and roles that were renamed or replaced."},
+    "role_current_name": {"sv": "Vad en roll heter i dag.", "en": "What a role is called today."},
+    "search": {"sv": "Sök ett ord i alla namn och titlar.", "en": "Search a word in all names and titles."},
+    "stopped_activities": {"sv": "Aktiviteter som stoppades, och varför.",
+                           "en": "Activities that were stopped, and why."},
+    "subgoal_wording_differences": {"sv": "Hur en kommuns delmål skiljer sig från länets.",
+                                    "en": "How a municipality's sub-goals differ from the county's."},
+}
 
 # Values that queries return as plain text codes (not IRIs with labels): shown, and
 # exported from a page, in the page language.

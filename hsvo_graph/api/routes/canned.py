@@ -25,6 +25,7 @@ from hsvo_graph.store import QuerySyntaxError, StoreError, Table
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
 from hsvo_graph.web.forms import form_fields
+from hsvo_graph.web.glossary import glossary, titles
 from hsvo_graph.api.negotiation import MEDIA_TYPES, attachment, negotiate
 from hsvo_graph.api.rendering import data_version, language, render, url_with
 
@@ -205,7 +206,7 @@ async def _page(
 def _display(reader: Reader, query: CannedQuery, table: Table, t: Translator) -> ResultTable:
     headings = {v: t.column(v, query.columns) for v in table.variables}
     return result_table(reader, table.rows, table.variables, headings=headings,
-                        links=query.links, lang=t.lang)
+                        links=query.links, lang=t.lang, abbreviations=titles(glossary(reader, t.lang)))
 
 
 def _endpoint(query: CannedQuery) -> Callable[[Request, ReaderDep], Awaitable[Response]]:

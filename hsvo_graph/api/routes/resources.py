@@ -169,4 +169,5 @@ async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
         "page": page,
         "turtle_url": url_with(request, format="ttl", lang=None),
         "jsonld_url": url_with(request, format="jsonld", lang=None),
+        "profile_url": f"/organ/{slug}" if kind == "body" else None,
     })
