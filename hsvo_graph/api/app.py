@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             "canned queries."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served offline by routes/pages.py (FastAPI's page loads a CDN)
+        redoc_url=None,
     )
     errors.install(app)
     app.state.settings = settings

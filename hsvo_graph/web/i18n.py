@@ -52,6 +52,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The collaboration bodies at county and local level, political and civil-servant, "
               "with their mandates.",
     },
+    "orgchart_year_note": {
+        "sv": "Organ som fanns det valda året; linjerna visar vilka organ som ingår i eller stöder andra.",
+        "en": "Bodies that existed in the chosen year; the lines show which bodies are part of or support others.",
+    },
     "heatmap_title": {"sv": "Aktiviteter per organ och område", "en": "Activities per body and area"},
     "heatmap_description": {
         "sv": "Hur många aktiviteter varje organ är ansvarigt för eller delaktigt i, per "

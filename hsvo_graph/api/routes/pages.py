@@ -6,6 +6,7 @@ from importlib.resources import files
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -36,6 +37,21 @@ async def favicon() -> FileResponse:
     """Browsers ask for /favicon.ico whatever the page says; answer rather than 404."""
     return FileResponse(FAVICON, media_type="image/x-icon",
                         headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+async def api_docs() -> HTMLResponse:
+    """Swagger UI from the project's own copy (static/swagger-ui), so /docs works offline."""
+    page = get_swagger_ui_html(
+        openapi_url="/openapi.json", title="hsvo-graph – API",
+        swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/swagger-ui/swagger-ui.css", swagger_favicon_url="/favicon.ico",
+    )
+    # Swagger UI's page states no language and has no landmark around its content.
+    html = page.body.decode().replace("<html>", '<html lang="en">', 1)  # Swagger UI speaks English
+    html = html.replace('<div id="swagger-ui">', '<main id="swagger-ui">', 1).replace(
+        "</div>\n    <script", "</main>\n    <script", 1)
+    return HTMLResponse(html)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -47,15 +47,20 @@ def _level_names(t: Translator) -> dict[str, str]:
 
 
 @router.get("/pictures/organisation", summary="Organisation chart (SVG or HTML page)")
-async def organisation(request: Request, reader: ReaderDep, format: str | None = None) -> Response:
-    """Organisationsschema: organen per nivå och skikt, med mandat. / Organisation chart."""
+async def organisation(request: Request, reader: ReaderDep, year: str | None = None,
+                       format: str | None = None) -> Response:
+    """Organisationsschema: organen ett år per nivå och skikt, med mandat. / Organisation
+    chart of one year (the latest activity year by default: the current bodies)."""
     t = Translator(language(request))
-    chart = await run_in_threadpool(orgchart_data, reader, t.lang)
+    years = await run_in_threadpool(activity_years, reader)
+    chosen = _year(year) or (years[0] if years else None)
+    chart = await run_in_threadpool(orgchart_data, reader, t.lang, chosen)
     names = _level_names(t)
-    svg = draw_orgchart(chart, names, t("withholds"), t("orgchart_title"),
-                        t("orgchart_description"))
-    return _answer(request, svg, "picture_orgchart.html", {"chart": chart, "names": names},
-                   format, "organisation")
+    title = f"{t('orgchart_title')} {chosen or ''}".strip()
+    svg = draw_orgchart(chart, names, t("withholds"), title, t("orgchart_description"))
+    return _answer(request, svg, "picture_orgchart.html",
+                   {"chart": chart, "names": names, "years": years, "year": chosen, "title": title},
+                   format, f"organisation-{chosen}")
 
 
 @router.get("/pictures/heatmap", summary="Activities per body and area (SVG or HTML page)")
