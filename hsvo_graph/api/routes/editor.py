@@ -36,6 +36,11 @@ _UNBOUND_NOTE = {
 }
 QUERY_TAB = {"sv": "Länkad fråga", "en": "Linked query"}
 NEW_TAB = {"sv": "Ny fråga", "en": "New query"}
+# Accessible names for YASGUI's unlabelled controls (editor.js puts them in).
+WORDS = {
+    "sv": {"endpoint": "SPARQL-endpoint", "tabName": "Flikens namn", "input": "Inmatning"},
+    "en": {"endpoint": "SPARQL endpoint", "tabName": "Name of the tab", "input": "Input"},
+}
 
 
 def prefix_block() -> str:
@@ -71,6 +76,7 @@ def editor_config(
         "query": query,
         "queryTabName": QUERY_TAB[lang],
         "newTabName": NEW_TAB[lang],
+        "words": WORDS[lang],
     }
 
 

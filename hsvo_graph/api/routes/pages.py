@@ -46,11 +46,14 @@ async def api_docs() -> HTMLResponse:
         openapi_url="/openapi.json", title="hsvo-graph – API",
         swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
         swagger_css_url="/static/swagger-ui/swagger-ui.css", swagger_favicon_url="/favicon.ico",
+        # deep links put a link inside each operation's toggle button (nested controls)
+        swagger_ui_parameters={"deepLinking": False},
     )
     # Swagger UI's page states no language and has no landmark around its content.
     html = page.body.decode().replace("<html>", '<html lang="en">', 1)  # Swagger UI speaks English
     html = html.replace('<div id="swagger-ui">', '<main id="swagger-ui">', 1).replace(
         "</div>\n    <script", "</main>\n    <script", 1)
+    html = html.replace("</head>", '<link rel="stylesheet" href="/static/swagger-ui/contrast.css">\n</head>', 1)
     return HTMLResponse(html)
 
 

@@ -45,8 +45,10 @@ class Canvas:
         """Lines of text; ``y`` is the baseline of the first line."""
         step = line_height or size * 1.3
         self.lines += lines
+        # a space ends every line but the last, so the text reads (and is named) as words
         spans = "".join(
-            f'<tspan x="{x:.1f}" y="{y + i * step:.1f}">{esc(line)}</tspan>' for i, line in enumerate(lines)
+            f'<tspan x="{x:.1f}" y="{y + i * step:.1f}">{esc(line)}{" " if i < len(lines) - 1 else ""}</tspan>'
+            for i, line in enumerate(lines)
         )
         self.add(f'<text font-size="{size}" font-weight="{weight}" fill="{fill}" '
                  f'text-anchor="{anchor}">{spans}</text>')
@@ -68,7 +70,7 @@ class Canvas:
         users (WCAG 2.5.3)."""
         body = "".join(inner.parts)
         if href:
-            named = all(line in label for line in inner.lines)
+            named = " ".join(inner.lines) in " ".join(label.split())
             aria = f' aria-label="{esc(label)}"' if named else ""
             self.add(f'<a href="{esc(href)}"{aria}><title>{esc(label)}</title>{body}</a>')
         else:
