@@ -152,6 +152,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The number in a cell is the number of activities; darker = more. Click a cell to "
               "see the activities.",
     },
+    "heatmap_key": {"sv": "Färgnyckel, antal aktiviteter", "en": "Colour key, number of activities"},
     "county_strategy": {"sv": "Länsstrategi", "en": "County strategy"},
     "local_priority": {"sv": "Lokal prioritering", "en": "Local priority"},
     "local_focus_area": {"sv": "Lokalt fokusområde", "en": "Local focus area"},

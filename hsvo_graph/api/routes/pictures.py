@@ -14,7 +14,7 @@ from hsvo_graph.web.i18n import Translator
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.web.pictures import activity_years
 from hsvo_graph.web.pictures.goaltree import draw_goal_tree, goal_tree
-from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, shade
+from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, legend, shade
 from hsvo_graph.web.pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.api.deps import CatalogDep, ReaderDep
@@ -70,9 +70,10 @@ async def heatmap(request: Request, reader: ReaderDep, year: str | None = None,
     t = Translator(language(request))
     model = await run_in_threadpool(heatmap_data, reader, _year(year))
     title = f"{t('heatmap_title')} {model.year or ''}".strip()
-    svg = draw_heatmap(model, title, t("heatmap_legend"))
+    svg = draw_heatmap(model, title, t("heatmap_legend"), t("heatmap_key"))
     return _answer(request, svg, "picture_heatmap.html",
-                   {"model": model, "cell_link": cell_link, "shade": shade, "title": title},
+                   {"model": model, "cell_link": cell_link, "shade": shade, "title": title,
+                    "key": legend(model.peak)},
                    format, f"heatmap-{model.year}")
 
 
