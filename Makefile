@@ -30,12 +30,14 @@ load: $(STAMP)
 ## Run the whole test suite (starts its own oxigraph server for the remote-store tests)
 test: $(STAMP)
 	bash scripts/install-system-deps.sh
+	bash scripts/install-test-deps.sh
 	$(BIN)/python -m pytest
 
 ## Regenerate docs/screenshots/ (the pictures in the README) in headless Chromium
 screenshots: $(STAMP)
 	bash scripts/install-system-deps.sh
+	bash scripts/install-test-deps.sh
 	HSVO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py -k screenshots
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .cache
