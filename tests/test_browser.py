@@ -225,6 +225,13 @@ def test_pictures_fit_a_desktop_page_with_legible_text(page):
     assert "Tjänstepersonsni" not in page.locator("figure svg").inner_html().replace("Tjänstepersonsnivå", "")
 
 
+def test_wide_tables_fit_a_desktop_page(page):
+    for path in ("/q/documents_and_decisions", "/q/body_involvement_by_year?body=SCN", "/uppfoljning"):
+        page.goto(path)
+        overflow = page.evaluate("[...document.querySelectorAll('.table-wrap')].some(w => w.scrollWidth > w.clientWidth)")
+        assert not overflow, path
+
+
 def test_the_organisation_chart_scales_down_on_a_phone(browser, live_url):
     context = browser.new_context(base_url=live_url, viewport={"width": 390, "height": 844})
     page = context.new_page()

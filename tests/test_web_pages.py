@@ -90,3 +90,20 @@ def test_favicon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response.headers["content-type"] == "image/x-icon"
     assert response.content[:4] == b"\x00\x00\x01\x00"
+
+
+def test_organisation_chart_shows_the_bodies_of_one_year_current_by_default(client):
+    current = client.get("/pictures/organisation", params={"format": "svg"}).text
+    then = client.get("/pictures/organisation", params={"year": "2019", "format": "svg"}).text
+    assert "Organisationen 2025" in current and "Närvårdssamverkan Uppsala" not in _text(current)
+    assert "Ledningsgrupp NSU" in _text(then) or "NSU" in _text(then)
+    uppsala = 'href="/id/body/samrad-hsvo-uppsala"'  # a body since 2021
+    assert uppsala in current and uppsala not in then
+    assert 'stroke-dasharray="6 4"' in current  # "supports" drawn as a dashed line
+
+
+def test_heatmap_has_a_colour_key(client):
+    svg = client.get("/pictures/heatmap", params={"year": "2025", "format": "svg"}).text
+    assert "Färgnyckel, antal aktiviteter" in svg and ">0 <" not in svg
+    page = client.get("/pictures/heatmap", params={"year": "2025"}, headers=HTML).text
+    assert 'class="heat-key"' in page

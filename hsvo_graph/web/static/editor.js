@@ -35,6 +35,7 @@
     root.querySelectorAll('[role="tablist"]').forEach(function (list) {
       list.querySelectorAll(":scope > :not(.tab)").forEach(function (child) {
         if (child.querySelector("button")) {
+          child.classList.add("addTabWrapper");
           list.parentNode.insertBefore(child, list.nextSibling);  // beside the tabs, not among them
         }
       });
