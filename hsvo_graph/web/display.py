@@ -136,13 +136,15 @@ def result_table(
     abbreviations: Mapping[str, str] | None = None,
 ) -> ResultTable:
     """Rows as cells: a column named in ``links`` links to the IRI in its target column,
-    which is then not shown itself; other IRIs show their label and link to their page;
-    a text that is a list of known ``abbreviations`` says what each stands for."""
+    which is then not shown itself (a vocabulary term there, which has no page, gives the
+    text in the page language instead: ``beslutande`` becomes *decision-making*); other
+    IRIs show their label and link to their page; a text that is a list of known
+    ``abbreviations`` says what each stands for."""
     hidden = {target for target in links.values() if target in variables}
     shown = [v for v in variables if v not in hidden]
-    labels = fetch_labels(
-        reader, iris_in(row.get(v) for row in table_rows for v in shown if v not in links), lang
-    )
+    terms = [row.get(v) for row in table_rows for v in shown if v not in links]
+    terms += [row.get(links[v]) for row in table_rows for v in shown if v in links]
+    labels = fetch_labels(reader, {i for i in iris_in(terms) if i}, lang)
     rows = []
     for row in table_rows:
         cells = []
@@ -150,9 +152,12 @@ def result_table(
             term = row.get(variable)
             target = row.get(links[variable]) if variable in links else None
             if variable in links and term is not None and isinstance(target, URIRef):
+                href = local_path(str(target))
+                if href is None and str(target) in labels:
+                    cells.append(Cell(labels[str(target)], iri=str(target)))
+                    continue
                 lang_tag = term.language if isinstance(term, Literal) else None
-                cells.append(Cell(str(term), href=local_path(str(target)), iri=str(target),
-                                  lang=lang_tag))
+                cells.append(Cell(str(term), href=href, iri=str(target), lang=lang_tag))
             else:
                 cells.append(_explained(cell(term, labels, lang), abbreviations or {}))
         rows.append(cells)
