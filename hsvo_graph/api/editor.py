@@ -1,9 +1,9 @@
 """The query editor page (YASGUI, served from the package): what a browser gets at /sparql.
 
-Every canned query (``queries/*.rq``) is offered as an example tab, with its parameters
-bound to the ``example`` values of its header in ``VALUES`` lines at the top of the WHERE
-group — exactly the text the service runs for ``/q/{id}?…`` — so the tab runs as it is
-and the researcher changes the values there. A parameter without an example is left
+Every canned query (``queries/*.rq``) is offered as an example (a list above the editor),
+with its parameters bound to the ``example`` values of its header in ``VALUES`` lines at
+the top of the WHERE group — exactly the text the service runs for ``/q/{id}?…`` — so it
+runs as it is and the researcher changes the values there. A parameter without an example is left
 unbound (optional ones) or explained in a comment (required ones).
 """
 
