@@ -38,8 +38,10 @@ QUERY_TAB = {"sv": "Länkad fråga", "en": "Linked query"}
 NEW_TAB = {"sv": "Ny fråga", "en": "New query"}
 # Accessible names for YASGUI's unlabelled controls (editor.js puts them in).
 WORDS = {
-    "sv": {"endpoint": "SPARQL-endpoint", "tabName": "Flikens namn", "input": "Inmatning"},
-    "en": {"endpoint": "SPARQL endpoint", "tabName": "Name of the tab", "input": "Input"},
+    "sv": {"endpoint": "SPARQL-endpoint", "tabName": "Flikens namn", "pageSize": "Rader per sida",
+           "input": "Inmatning"},
+    "en": {"endpoint": "SPARQL endpoint", "tabName": "Name of the tab", "pageSize": "Rows per page",
+           "input": "Input"},
 }
 
 

@@ -156,9 +156,9 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
         if not for_a_person:
             return Response(to_csv(table), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": attachment(f"{query.id}.csv")})
-        body = to_csv(for_people(table, lang), [t.column(v, query.columns) for v in table.variables],
+        text = to_csv(for_people(table, lang), [t.column(v, query.columns) for v in table.variables],
                       delimiter=";" if lang == "sv" else ",", bom=True)
-        return Response(body, media_type="text/csv; charset=utf-8",
+        return Response(text, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": attachment(file_name(query, arguments, lang, "csv"))})
     if fmt == "xlsx":
         body = await run_in_threadpool(
@@ -209,7 +209,7 @@ def _display(reader: Reader, query: CannedQuery, table: Table, t: Translator) ->
                         links=query.links, lang=t.lang, abbreviations=titles(glossary(reader, t.lang)))
 
 
-def _endpoint(query: CannedQuery) -> Callable[[Request, ReaderDep], Awaitable[Response]]:
+def _endpoint(query: CannedQuery) -> Callable[[Request, Reader, TrackedStore], Awaitable[Response]]:
     async def run_query(request: Request, reader: ReaderDep, store: StoreDep) -> Response:
         return await answer(request, reader, query, store)
 

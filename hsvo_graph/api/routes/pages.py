@@ -50,7 +50,7 @@ async def api_docs() -> HTMLResponse:
         swagger_ui_parameters={"deepLinking": False},
     )
     # Swagger UI's page states no language and has no landmark around its content.
-    html = page.body.decode().replace("<html>", '<html lang="en">', 1)  # Swagger UI speaks English
+    html = bytes(page.body).decode().replace("<html>", '<html lang="en">', 1)  # Swagger UI speaks English
     html = html.replace('<div id="swagger-ui">', '<main id="swagger-ui">', 1).replace(
         "</div>\n    <script", "</main>\n    <script", 1)
     html = html.replace("</head>", '<link rel="stylesheet" href="/static/swagger-ui/contrast.css">\n</head>', 1)

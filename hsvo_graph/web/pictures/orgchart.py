@@ -91,7 +91,7 @@ def orgchart_data(reader: Reader, lang: str, year: int | None) -> OrgChart:
         iri = str(row["body"])
         if iri in bodies:
             continue
-        body = OrgBody(
+        found = OrgBody(
             iri=iri, name=str(row["name"]),
             abbreviation=str(row["abbreviation"]) if row.get("abbreviation") else None,
             kind=str(row.get("kind") or ""),
@@ -99,8 +99,8 @@ def orgchart_data(reader: Reader, lang: str, year: int | None) -> OrgChart:
             tier=str(row.get("tier") or "") if str(row.get("tier") or "") in TIERS else "",
             start=_year(row.get("from")), end=_year(row.get("until")),
         )
-        if body.exists_in(year):
-            bodies[iri] = body
+        if found.exists_in(year):
+            bodies[iri] = found
     for row in reader.select(load_rq("hsvo_graph.web", "orgchart_mandates"), bind).rows:
         body = bodies.get(str(row["body"]))
         if body is not None:

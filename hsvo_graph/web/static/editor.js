@@ -32,22 +32,20 @@
   // aria-controls at panels that exist only for the selected tab; its inputs have no label;
   // CodeMirror's orange for variables is too light (editor.html's style sets a darker one).
   function repair() {
-    root.querySelectorAll('[role="tablist"]').forEach(function (list) {
-      list.querySelectorAll(":scope > :not(.tab)").forEach(function (child) {
-        if (child.querySelector("button")) {
-          child.classList.add("addTabWrapper");
-          list.parentNode.insertBefore(child, list.nextSibling);  // beside the tabs, not among them
-        }
-      });
+    root.querySelectorAll('[role="tablist"] > :not(.tab)').forEach(function (child) {
+      // YASGUI's own add-tab button sits among the tabs (and YASGUI inserts new tabs
+      // before it, so it cannot be moved): hidden, and replaced by #tab-new outside.
+      if (child.querySelector("button") && child.style.display !== "none") { child.style.display = "none"; }
     });
     root.querySelectorAll("[aria-controls]").forEach(function (element) {
       if (!document.getElementById(element.getAttribute("aria-controls"))) {
         element.removeAttribute("aria-controls");
       }
     });
-    root.querySelectorAll("input:not([aria-label]), textarea:not([aria-label])").forEach(function (input) {
+    root.querySelectorAll("input:not([aria-label]), textarea:not([aria-label]), select:not([aria-label])").forEach(function (input) {
       if (!input.labels || input.labels.length === 0) {
         var name = input.classList.contains("autocomplete") ? config.words.endpoint
+          : input.classList.contains("tableSizer") ? config.words.pageSize
           : input.closest(".tab") ? config.words.tabName : config.words.input;
         input.setAttribute("aria-label", name);
       }
@@ -55,6 +53,10 @@
   }
   repair();
   new MutationObserver(repair).observe(root, { childList: true, subtree: true });
+
+  document.getElementById("tab-new").addEventListener("click", function () {
+    yasgui.addTab(true);
+  });
 
   var select = document.getElementById("example-select");
   document.getElementById("example-open").addEventListener("click", function () {
