@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from hsvo_graph.namespaces import HSVO, ID
+from hsvo_graph.namespaces import HSVO
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
-from hsvo_graph.web.display import STATUS_STYLES, fetch_labels
+from hsvo_graph.web.display import STATUS_STYLES, fetch_labels, local_path
 
 NOT_REPORTED = "none"
 # Column order: what is going on first, what was never reported last.
@@ -47,8 +47,8 @@ class Activity:
         return slug(self.status)
 
     @property
-    def href(self) -> str:
-        return "/" + self.iri[len(str(ID)) - len("id/"):]
+    def href(self) -> str | None:
+        return local_path(self.iri)
 
     def key(self, dimension: str) -> set[str]:
         """The slugs this activity counts under for a filter dimension."""
@@ -105,8 +105,9 @@ def read_activities(reader: Reader) -> list[Activity]:
     return sorted(activities.values(), key=lambda a: (a.year, a.title))
 
 
-def _url(filters: Mapping[str, str], anchor: str = "activities") -> str:
-    return "/uppfoljning?" + urlencode({k: v for k, v in filters.items() if v}) + f"#{anchor}"
+def _url(filters: Mapping[str, str]) -> str:
+    """The dashboard drilled down to ``filters``, scrolled to the list of activities."""
+    return "/uppfoljning?" + urlencode({k: v for k, v in filters.items() if v}) + "#activities"
 
 
 def _counts(
@@ -127,7 +128,8 @@ def _counts(
         iri = iris.get(group)
         rows.append(CountRow(
             name=labels.get(iri, group) if iri else "–" if group == NOT_REPORTED else group,
-            href=("/" + iri[len(str(ID)) - len("id/"):]) if iri and iri.startswith(str(ID)) else None,
+            # a body's line leads to its profile, an area's to its page
+            href=(f"/organ/{group}" if dimension == "body" else local_path(iri)) if iri else None,
             year=year,
             counts={slug(s): by_status.get(slug(s), 0) for s in STATUSES},
             links={slug(s): _url({**base, "status": slug(s)}) for s in STATUSES},
