@@ -15,6 +15,7 @@ from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, open_store
 from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.validation.managed import reapply_plans
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.routes import (
     canned, dumps, graph_store, ontology, pages, pictures, resources, sparql, sparql_docs,
@@ -40,6 +41,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if own and settings.store == "embedded" and not app.state.store.graph_names():
             report = load(app.state.store, settings)
             log.info("seeded empty store with %d triples", report.total)
+            for outcome in reapply_plans(app.state.store, settings):
+                log.info("plan %s re-applied: %s %s", outcome.entry.key, outcome.applied,
+                         outcome.reason)
         if isinstance(app.state.store.inner, RemoteStore):
             app.state.store.inner.check_union_default_graph()
         app.state.executor = open_executor(

@@ -88,6 +88,7 @@ def load_command(settings: Settings, files: tuple[Path, ...]) -> None:
         for graph, count in report.graphs.items():
             click.echo(f"{count:7d}  {graph}")
         click.echo(f"{report.total:7d}  triples in {store.description} ({report.seconds:.2f} s)")
+        echo_reapplied(reapply_plans(store, settings))
 
 
 @main.command("query")
@@ -193,10 +194,13 @@ def serve_command(settings: Settings, host: str | None, port: int | None) -> Non
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
 
 
-from hsvo_graph.cli.plans import import_command, validate_command  # noqa: E402  (plan commands, own module)
+from hsvo_graph.cli.plans import echo_reapplied, import_command, validate_command  # noqa: E402
+from hsvo_graph.cli.plans_admin import plans_group  # noqa: E402
+from hsvo_graph.validation.managed import reapply_plans  # noqa: E402
 
 main.add_command(validate_command)
 main.add_command(import_command)
+main.add_command(plans_group)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

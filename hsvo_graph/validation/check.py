@@ -12,6 +12,7 @@ Swedish and English, with labels instead of IRIs and with the cell text the user
 """
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -41,6 +42,10 @@ _SEVERITY: dict[Node, Severity] = {
 }
 _ORDER = {"violation": 0, "warning": 1, "info": 2}
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+# rdflib's SPARQL parser (pyparsing) is not thread-safe: two validations parsing the shapes'
+# queries at the same moment break its grammar for good (every later one failed until a
+# restart). One validation runs at a time; a plan takes well under a second.
+_SHACL_LOCK = threading.Lock()
 
 
 class ShapesError(RuntimeError):
@@ -111,7 +116,7 @@ def run_shapes(
         cached += data
         data = cached
     add_superclass_types(data)
-    with quiet_literals():
+    with _SHACL_LOCK, quiet_literals():
         _, results, text = shacl_validate(
             data,
             shacl_graph=shapes,
