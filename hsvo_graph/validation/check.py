@@ -31,6 +31,7 @@ from hsvo_graph.graph.loading import parse_turtle
 from hsvo_graph.namespaces import HSVO, PREFIXES
 from hsvo_graph.validation import names
 from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.isolation import isolation_findings
 from hsvo_graph.validation.model import SHAPES, Finding, Plan, Report, Severity, Text
 from hsvo_graph.validation.readers import quiet_literals
 
@@ -99,8 +100,13 @@ def validate_plan(plan: Plan, context: Context, shapes: Graph | None = None) -> 
     data = DataGraph()
     data.addN((s, p, o, data) for s, p, o in context.graph if s not in focus)
     data += plan.graph
-    findings = run_shapes(data, focus, shapes, plan)
-    return Report(plan.info, findings, context.description)
+    findings = [
+        f
+        for f in run_shapes(data, focus, shapes, plan)
+        if not (f.focus in plan.explained and f.rule == str(SHAPES["Activity-localFocusAreaKnown"]))
+    ]
+    findings += plan.findings + isolation_findings(plan, context)
+    return Report(plan.info, sorted(findings, key=_source_order), context.description)
 
 
 def run_shapes(
@@ -131,17 +137,12 @@ def run_shapes(
         raise ShapesError(text)
     explain = _Explainer(data, shapes, results, plan)
     findings = [explain(result) for result in results.subjects(RDF.type, SH.ValidationResult)]
-    return sorted(
-        findings,
-        key=lambda f: (
-            f.row is None,
-            f.row or 0,
-            f.subject or f.focus,
-            _ORDER[f.severity],
-            f.rule,
-            f.value or "",
-        ),
-    )
+    return sorted(findings, key=_source_order)
+
+
+def _source_order(f: Finding) -> tuple[bool, int, str, int, str, str]:
+    """Findings as the user reads the plan: by row, then node, then how bad."""
+    return (f.row is None, f.row or 0, f.subject or f.focus, _ORDER[f.severity], f.rule, f.value or "")
 
 
 class _Explainer:
