@@ -188,10 +188,10 @@ def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize(
     "name", ["latin1.csv", "unknown-body.csv", "samrad-adopts.csv", "old-excel.xls"]
 )
-def test_cli_exit_codes(name: str, disk_store: Path) -> None:
+def test_cli_exit_codes(name: str, disk_store: Path, tmp_path: Path) -> None:
     code, _ = EXPECTED[name]
     runner = CliRunner()
-    args = ["--store-path", str(disk_store)]
+    args = ["--store-path", str(disk_store), "--plans-dir", str(tmp_path)]
     before = _graphs_on_disk(disk_store)
     result = runner.invoke(main, [*args, "validate", str(BROKEN / name)])
     assert result.exit_code == code, result.output

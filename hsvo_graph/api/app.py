@@ -20,7 +20,7 @@ from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.routes import (
     canned, dumps, graph_store, ontology, pages, pictures, resources, sparql, sparql_docs,
 )
-from hsvo_graph.api.routes import validate
+from hsvo_graph.api.routes import plans, validate
 
 log = logging.getLogger("hsvo_graph")
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -81,4 +81,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ontology.router)
     app.include_router(validate.router)
+    app.include_router(plans.router)
     return app

@@ -46,6 +46,8 @@ def opened(settings: Settings) -> Iterator[GraphStore]:
               "(default: embedded, or $HSVO_STORE).")
 @click.option("--store-path", type=click.Path(path_type=Path), help="Directory of the embedded "
               "store (default: var/store, or $HSVO_STORE_PATH).")
+@click.option("--plans-dir", type=click.Path(path_type=Path), help="Directory of the imported "
+              "plans (default: var/plans, or $HSVO_PLANS_DIR).")
 @click.option("--remote-query-url", help="SPARQL query endpoint of the remote store.")
 @click.option("--remote-update-url", help="SPARQL update endpoint of the remote store.")
 @click.option("--remote-gsp-url", help="Graph Store Protocol endpoint of the remote store.")

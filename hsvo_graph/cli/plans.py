@@ -9,7 +9,6 @@ imported), 2 the file cannot be used at all, 3 the store failed (nothing is impo
 import getpass
 import json
 from collections.abc import Callable
-from dataclasses import asdict
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -206,14 +205,14 @@ def import_command(
         )
         context_of = partial(_context, settings, store)
         change = import_managed(store, settings, upload, context_of, CLI_ACTOR, preview=dry_run)
-        if change.needs_confirmation and change.replaces is not None:
+        if change.needs_confirmation:
             if fmt == "text":
                 click.echo(diff_text(change))
             if not yes and not _confirmed():
                 click.echo("Inget importerades / nothing was imported.", err=True)
                 ctx.exit(EXIT_UNCONFIRMED)
             change = import_managed(
-                store, settings, upload, context_of, CLI_ACTOR, confirm=change.replaces.sha256
+                store, settings, upload, context_of, CLI_ACTOR, confirm=change.confirm
             )
     except PlanError as error:
         _unusable(error, fmt)
@@ -228,7 +227,7 @@ def import_command(
     finally:
         store.close()
     if fmt == "json":
-        click.echo(json.dumps({**as_data(change.report, strict), "import": change_data(change)},
+        click.echo(json.dumps({**as_data(change.report, strict), "import": change.as_data()},
                               ensure_ascii=False, indent=2))
     else:
         click.echo(to_text(change.report, strict))
@@ -256,6 +255,8 @@ def diff_text(change: Change) -> str:
         f"Ersätter version {replaced.version} ({replaced.at}) / replaces version "
         f"{replaced.version} ({replaced.at}): {replaced.title or replaced.key}"
         if replaced is not None
+        else "Ersätter planens graf i lagret / replaces the plan's graph in the store"
+        if change.confirm is not None
         else "Ny plan / new plan"
     ]
     for sign, sv, en, titles in (
@@ -268,22 +269,6 @@ def diff_text(change: Change) -> str:
     return "\n".join(lines)
 
 
-def change_data(change: Change) -> dict[str, Any]:
-    """What an import did, as data (the CLI's and the HTTP API's JSON)."""
-    result = change.result
-    return {
-        "imported": change.imported,
-        "replaced": change.replaces is not None,
-        "replaces": change.replaces.as_dict() if change.replaces else None,
-        "graph": str(change.report.plan.graph),
-        "sha256": change.sha256,
-        "diff": asdict(change.diff),
-        "version": change.entry.version if change.entry else None,
-        "triples": result.triples if result else 0,
-        "inferred": result.inferred if result else 0,
-    }
-
-
 def _import_line(change: Change, dry_run: bool) -> str:
     graph = change.report.plan.graph
     if dry_run:
@@ -293,7 +278,7 @@ def _import_line(change: Change, dry_run: bool) -> str:
     if not change.imported or change.result is None:
         return "Inget importerades / nothing was imported."
     result = change.result
-    verb = ("Ersatte", "replaced") if change.replaces is not None else ("Importerade", "imported")
+    verb = ("Ersatte", "replaced") if change.confirm is not None else ("Importerade", "imported")
     return (
         f"{verb[0]} <{graph}>: {result.triples} tripler, {result.inferred} härledda / "
         f"{verb[1]}: {result.triples} triples, {result.inferred} inferred "

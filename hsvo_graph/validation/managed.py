@@ -6,8 +6,11 @@ import lock, and the context is read inside it (``context_of``), so an import ne
 validates against, or infers over, graphs that another import is replacing.
 """
 
+import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from rdflib import RDF, RDFS, Graph
 from rdflib.term import Node
@@ -45,8 +48,9 @@ class Change:
 
     report: Report
     sha256: str
-    replaces: Entry | None = None  # the version in force that this one replaces
+    replaces: Entry | None = None  # the registry's version in force, if there is one
     diff: PlanDiff = field(default_factory=PlanDiff)
+    confirm: str | None = None  # checksum of the graph in the store that this replaces
     result: ImportResult | None = None  # None for a preview or a plan with violations
     entry: Entry | None = None
     needs_confirmation: bool = False  # it would replace a plan in force: confirm first
@@ -54,6 +58,24 @@ class Change:
     @property
     def imported(self) -> bool:
         return self.result is not None and self.result.imported
+
+    def as_data(self) -> dict[str, Any]:
+        """What the import did, as data (the CLI's and the HTTP API's JSON); ``confirm`` is
+        what to send back to replace the version in force."""
+        result = self.result
+        return {
+            "imported": self.imported,
+            "needs_confirmation": self.needs_confirmation,
+            "replaced": self.confirm is not None,
+            "replaces": self.replaces.as_dict() if self.replaces else None,
+            "confirm": self.confirm,
+            "graph": str(self.report.plan.graph),
+            "sha256": self.sha256,
+            "diff": asdict(self.diff),
+            "version": self.entry.version if self.entry else None,
+            "triples": result.triples if result else 0,
+            "inferred": result.inferred if result else 0,
+        }
 
 
 def import_managed(
@@ -68,28 +90,29 @@ def import_managed(
 ) -> Change:
     """Validate the upload and, unless ``preview``, import it and keep it in the registry.
 
-    A plan that would replace the version in force is imported only when ``confirm`` is
-    that version's checksum, i.e. the caller has shown the difference (``Change.diff``)
-    and been told to go on; otherwise nothing is written and ``needs_confirmation`` is set.
-    Checking the checksum under the lock means that what was confirmed is what is replaced.
+    A plan whose graph is in the store already is replaced only when ``confirm`` is the
+    checksum of that graph (``Change.confirm``, given by a preview), i.e. the caller has
+    shown the difference (``Change.diff``) and been told to go on; otherwise nothing is
+    written and ``needs_confirmation`` is set. Checking it under the lock means that what
+    was confirmed is exactly what is replaced.
     """
     registry = PlanRegistry(settings.plans_dir)
     with import_lock(settings.plans_dir):
         context = context_of()
         plan = read_plan(upload.data, upload.name, upload.meta, context)
         target = str(plan.info.graph)
-        replaces = registry.current(key_of(target))
-        old = (
-            Graph().parse(data=store.read_graph(target), format="nt")
-            if target in store.graph_names()
-            else Graph()
-        )
+        in_store = store.read_graph(target) if target in store.graph_names() else b""
+        old = Graph().parse(data=in_store, format="nt")
         change = Change(
-            validate_plan(plan, context), checksum(upload.data), replaces, diff_plans(old, plan)
+            validate_plan(plan, context),
+            checksum(upload.data),
+            registry.current(key_of(target)),
+            diff_plans(old, plan),
+            confirm=checksum(b"\n".join(sorted(in_store.splitlines()))) if len(old) else None,
         )
         if preview or not change.report.conforms(upload.strict):
             return change
-        if replaces is not None and confirm != replaces.sha256:
+        if change.confirm is not None and confirm != change.confirm:
             change.needs_confirmation = True
             return change
         change.result = import_plan(store, plan, context, upload.strict)
@@ -183,3 +206,26 @@ def _items(graph: Graph) -> dict[str, frozenset[tuple[Node, Node]]]:
                 (p, o) for p, o in graph.predicate_objects(node) if p not in _BOOKKEEPING
             )
     return items
+
+
+def hold(settings: Settings, upload: Upload) -> str:
+    """Keep an upload between the preview and the confirmation of a web import (a form
+    cannot send the file twice); its checksum names it."""
+    digest = checksum(upload.data)
+    folder = settings.plans_dir / ".pending"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{digest}.plan").write_bytes(upload.data)
+    about = {"name": upload.name, "meta": asdict(upload.meta), "strict": upload.strict}
+    (folder / f"{digest}.json").write_text(json.dumps(about, ensure_ascii=False), "utf-8")
+    return digest
+
+
+def held(settings: Settings, digest: str) -> Upload:
+    """The upload kept by ``hold``; KeyError when there is none by that checksum."""
+    folder = settings.plans_dir / ".pending"
+    if not re.fullmatch(r"[0-9a-f]{64}", digest) or not (folder / f"{digest}.json").is_file():
+        raise KeyError(digest)
+    about = json.loads((folder / f"{digest}.json").read_text("utf-8"))
+    meta = {k: v for k, v in about["meta"].items() if v is not None}
+    return Upload((folder / f"{digest}.plan").read_bytes(), about["name"],
+                  meta_from_mapping(meta, "pending"), bool(about["strict"]))
