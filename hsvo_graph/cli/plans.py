@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from hsvo_graph.config import Settings
+from hsvo_graph.validation.locking import import_lock
 from hsvo_graph.validation.managed import Change, Reapplied, Upload, import_managed
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
 from hsvo_graph.validation.context import Context, context_from_sources, context_from_store
@@ -194,6 +195,23 @@ def import_command(
     2: unusable file; 3: the store failed; 4: the replacement was not confirmed.
     """
     settings: Settings = ctx.obj
+    # The import lock first: an embedded store can be open in one process only, so a second
+    # `hsvo import` waits here for the first to finish instead of failing to open it.
+    with import_lock(settings.plans_dir):
+        _import(ctx, settings, plan_file, strict, meta_file, fmt, dry_run, yes, options)
+
+
+def _import(
+    ctx: click.Context,
+    settings: Settings,
+    plan_file: Path,
+    strict: bool,
+    meta_file: Path | None,
+    fmt: str,
+    dry_run: bool,
+    yes: bool,
+    options: dict[str, Any],
+) -> None:
     try:
         store = open_store(settings)
     except StoreError as error:
