@@ -174,6 +174,8 @@ def test_admin_api_import_preview_confirm_list_export_remove(tmp_path: Path) -> 
         assert "hemligt" not in json.dumps(listed)  # a fingerprint, never the token
         history = client.get(f"/admin/plans/{KEY}", headers=auth).json()
         assert [e["action"] for e in history] == ["imported", "replaced"]
+        kept = client.get(f"/admin/plans/{KEY}/report", headers=auth).json()
+        assert kept["conforms"] is True and kept["source"] == "plan.csv"
         exported = client.get(f"/admin/plans/{KEY}/export", headers=auth)
         assert exported.content == PLAN_2026 + EXTRA_ROW
         assert client.get("/admin/plans/nope/export", headers=auth).status_code == 404

@@ -221,11 +221,15 @@ def hold(settings: Settings, upload: Upload) -> str:
 
 
 def held(settings: Settings, digest: str) -> Upload:
-    """The upload kept by ``hold``; KeyError when there is none by that checksum."""
+    """The upload kept by ``hold``, taken (a confirmation is used once); KeyError when there
+    is none by that checksum."""
     folder = settings.plans_dir / ".pending"
-    if not re.fullmatch(r"[0-9a-f]{64}", digest) or not (folder / f"{digest}.json").is_file():
+    about_file, data_file = folder / f"{digest}.json", folder / f"{digest}.plan"
+    if not re.fullmatch(r"[0-9a-f]{64}", digest) or not about_file.is_file():
         raise KeyError(digest)
-    about = json.loads((folder / f"{digest}.json").read_text("utf-8"))
+    about = json.loads(about_file.read_text("utf-8"))
+    data = data_file.read_bytes()
+    about_file.unlink()
+    data_file.unlink()
     meta = {k: v for k, v in about["meta"].items() if v is not None}
-    return Upload((folder / f"{digest}.plan").read_bytes(), about["name"],
-                  meta_from_mapping(meta, "pending"), bool(about["strict"]))
+    return Upload(data, about["name"], meta_from_mapping(meta, "pending"), bool(about["strict"]))

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from hsvo_graph.validation.meta import PlanMeta
 from hsvo_graph.validation.model import Plan, Report
+from hsvo_graph.validation.report import to_json
 
 Action = Literal["imported", "replaced", "removed"]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -106,6 +107,11 @@ class PlanRegistry:
         """The file as it was uploaded for this version."""
         return (self._folder(entry.key) / entry.file).read_bytes()
 
+    def report(self, entry: Entry) -> dict[str, Any]:
+        """The validation report of this version, as it was at its import (JSON data)."""
+        path = (self._folder(entry.key) / entry.file).with_name(f"{entry.version:03d}-report.json")
+        return dict(json.loads(path.read_text("utf-8")))
+
     def record(
         self,
         plan: Plan,
@@ -125,6 +131,8 @@ class PlanRegistry:
         target = self._folder(key) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        report_file = target.with_name(f"{version:03d}-report.json")
+        report_file.write_text(to_json(report), encoding="utf-8")
         entry = Entry(
             key=key,
             version=version,

@@ -58,6 +58,12 @@ async def export_plan(key: str, _: AdminDep, settings: SettingsDep) -> Response:
     )
 
 
+@router.get("/{key}/report", summary="The validation report of the version in force")
+async def plan_report(key: str, _: AdminDep, settings: SettingsDep) -> dict[str, Any]:
+    registry = PlanRegistry(settings.plans_dir)
+    return registry.report(_current(registry, key))
+
+
 @router.delete("/{key}", summary="Remove a plan from the graph (its history is kept)")
 async def remove_plan(
     key: str, _: AdminDep, settings: SettingsDep, store: StoreDep

@@ -79,11 +79,14 @@ async def _read_upload(form: FormData) -> Upload:
     return Upload(data, upload.filename, meta, _flag(form, "strict"))
 
 
-def _check(contexts: PlanContextsDep, upload: Upload) -> tuple[Report, Sheet | None]:
-    """The report, and the plan's table when it has one (for the XLSX error report)."""
+def _check(
+    contexts: PlanContextsDep, upload: Upload, with_sheet: bool
+) -> tuple[Report, Sheet | None]:
+    """The report, and (``with_sheet``, for the XLSX error report) the plan's table when
+    it has one."""
     context = contexts()
     report = validate_plan(read_plan(upload.data, upload.name, upload.meta, context), context)
-    parsed = read_plan_file(upload.data, upload.name)
+    parsed = read_plan_file(upload.data, upload.name) if with_sheet else None
     return report, parsed if isinstance(parsed, Sheet) else None
 
 
@@ -152,7 +155,7 @@ async def validate(
         form = await request.form()
         fmt = str(form.get("format") or "json").lower()
         upload = await _read_upload(form)
-        report, sheet = await run_in_threadpool(_check, contexts, upload)
+        report, sheet = await run_in_threadpool(_check, contexts, upload, fmt == "xlsx")
     except PlanError as error:
         if fmt == "html":
             return _page(request, settings, 400, error=error_data(error)["error"])
