@@ -77,6 +77,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "no-plan.ttl": (2, "the file holds no plan"),
     "iri-with-gt.ttl": (2, "which an IRI may not hold"),
     "control-character.ttl": (2, "forbidden character (U+0007"),
+    "bidi-in-metadata.csv": (2, "forbidden character (U+202E"),
     "seed-alias.ttl": (1, "Plan-ownEntitiesOnly"),
     "seed-activity-year.ttl": (1, "Plan-ownEntitiesOnly"),
     "seed-same-as.ttl": (1, "Plan-ownEntitiesOnly"),

@@ -198,5 +198,5 @@ def test_report_formats(context: Context) -> None:
     text_report = to_text(report)
     assert 'FEL / VIOLATION [Ansvar] "XYZ"' in text_report
     assert (
-        "Närmast kända / closest known:" in text_report and "Summary: 1 violations" in text_report
+        "Närmast kända / closest known:" in text_report and "Summary: 1 violation, 0 warnings" in text_report
     )

@@ -54,9 +54,10 @@ def list_command(ctx: click.Context, show_all: bool, fmt: str) -> None:
     )
     if fmt == "json":
         click.echo(json.dumps([e.as_dict() for e in entries], ensure_ascii=False, indent=2))
-    elif not entries:
+        return
+    if not entries:
         click.echo("Inga importerade planer / no imported plans.")
-    for entry in entries if fmt == "text" else ():
+    for entry in entries:
         click.echo(_line(entry))
 
 
