@@ -187,7 +187,18 @@ def disk_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(
-    "name", ["latin1.csv", "unknown-body.csv", "samrad-adopts.csv", "old-excel.xls"]
+    "name",
+    [
+        "latin1.csv",
+        "unknown-body.csv",
+        "samrad-adopts.csv",
+        "old-excel.xls",
+        "entity-bomb.xlsx",
+        "corrupt-zip.xlsx",
+        "binary.csv",
+        "iri-with-gt.ttl",
+        "seed-alias.ttl",
+    ],
 )
 def test_cli_exit_codes(name: str, disk_store: Path, tmp_path: Path) -> None:
     code, _ = EXPECTED[name]
@@ -196,6 +207,7 @@ def test_cli_exit_codes(name: str, disk_store: Path, tmp_path: Path) -> None:
     before = _graphs_on_disk(disk_store)
     result = runner.invoke(main, [*args, "validate", str(BROKEN / name)])
     assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
     strict = runner.invoke(
         main, [*args, "validate", "--strict", "--format", "json", str(BROKEN / name)]
     )

@@ -35,15 +35,20 @@ class ImportResult:
 
 
 def import_plan(
-    store: GraphStore, plan: Plan, context: Context, strict: bool = False
+    store: GraphStore,
+    plan: Plan,
+    context: Context,
+    strict: bool = False,
+    report: Report | None = None,
 ) -> ImportResult:
-    """Validate ``plan`` against ``context`` (read from ``store``) and, if it conforms,
-    put it in ``store`` with the inferred graph recomputed over everything.
+    """Validate ``plan`` against ``context`` (read from ``store``; ``report`` when the caller
+    has just done so) and, if it conforms, put it in ``store`` with the inferred graph
+    recomputed over everything.
 
     The caller holds the import lock (``locking.import_lock``) around reading the context
     and this call, so that no other import changes the graphs in between."""
     started = time.perf_counter()
-    report = validate_plan(plan, context)
+    report = report if report is not None else validate_plan(plan, context)
     if not report.conforms(strict):
         return ImportResult(report, imported=False)
     target = str(plan.info.graph)

@@ -115,8 +115,7 @@ def import_managed(
         if change.confirm is not None and confirm != change.confirm:
             change.needs_confirmation = True
             return change
-        change.result = import_plan(store, plan, context, upload.strict)
-        change.report = change.result.report
+        change.result = import_plan(store, plan, context, upload.strict, change.report)
         if change.result.imported:
             change.entry = registry.record(
                 plan, change.report, upload.data, upload.name, upload.meta, actor, change.diff
