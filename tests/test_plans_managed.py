@@ -184,3 +184,39 @@ def test_admin_api_import_preview_confirm_list_export_remove(tmp_path: Path) -> 
         assert client.delete(f"/admin/plans/{KEY}", headers=auth).status_code == 404
         inferred = store.triple_count(str(INFERRED_GRAPH))
         assert inferred > 0
+
+
+RDF_PLAN = """
+@prefix hsvo: <https://w3id.org/hsvo-graph/ontology#> .
+@prefix act:  <https://w3id.org/hsvo-graph/id/activity/> .
+@prefix doc:  <https://w3id.org/hsvo-graph/id/document/> .
+@prefix goal: <https://w3id.org/hsvo-graph/id/goal/> .
+@prefix bd:   <https://w3id.org/hsvo-graph/id/body/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dct:  <http://purl.org/dc/terms/> .
+
+doc:lista-höst-2026 a hsvo:ActivityList ;
+    rdfs:label "Höstlista 2026, HSVO Uppsala"@sv ; dct:title "Höstlista 2026"@sv ;
+    dct:isPartOf doc:samverkansplan-hsvo-uppsala-2024-2026 ;
+    hsvo:level hsvo:LocalLevel ; hsvo:startYear 2026 ; hsvo:endYear 2026 .
+
+act:höst-2026-01 a hsvo:Activity ;
+    rdfs:label "Genomföra pilot av ramverk för uppföljning"@sv ;
+    hsvo:year 2026 ; hsvo:listedIn doc:lista-höst-2026 ;
+    hsvo:localFocusArea goal:uppsala-2024-2026-lfa-kunskapsstyrning ;
+    hsvo:followUpIndicator "Pilot genomförd"@sv ;
+    hsvo:responsibleBody bd:uppsala-aln , bd:region-vs .
+""".encode()
+
+
+def test_an_rdf_plan_with_a_non_ascii_name_is_kept_under_a_safe_key(tmp_path: Path) -> None:
+    store, _ = seeded()
+    settings = Settings(store="embedded", store_path=None, admin_token="hemligt",
+                        plans_dir=tmp_path / "plans")
+    with TestClient(create_app(settings, store)) as client:
+        done = client.post("/import", files={"file": ("höst.ttl", RDF_PLAN)},
+                           headers={"Authorization": "Bearer hemligt"})
+        assert done.status_code == 200, done.text
+        [entry] = client.get("/admin/plans", headers={"Authorization": "Bearer hemligt"}).json()
+        assert entry["key"].startswith("plan-lista-h_st-2026-") and entry["key"].isascii()
+        assert entry["graph"].endswith("plan-lista-höst-2026")

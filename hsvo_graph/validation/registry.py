@@ -181,8 +181,15 @@ class PlanRegistry:
 
 
 def key_of(graph: str) -> str:
-    """The registry key of a plan graph: its local name (graph:plan-… → plan-…)."""
-    return graph.rstrip("/").rsplit("/", 1)[-1]
+    """The registry key (and folder name) of a plan graph: its local name (graph:plan-… →
+    plan-…); a name with other characters than ASCII letters, digits, ``.``, ``_`` and
+    ``-`` (an RDF plan names its own document) gets them replaced and a short hash added,
+    so that two such names never share a folder."""
+    local = graph.rstrip("/").rsplit("/", 1)[-1]
+    safe = _SAFE_NAME.sub("_", local).lstrip("._-")
+    if safe == local and safe:
+        return safe
+    return f"{safe[:80] or 'plan'}-{hashlib.sha256(graph.encode()).hexdigest()[:8]}"
 
 
 def _now() -> str:

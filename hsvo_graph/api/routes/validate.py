@@ -136,8 +136,10 @@ async def template(kind: str, settings: SettingsDep) -> FileResponse:
     if kind not in TEMPLATE_FILES:
         raise HTTPException(404, f"no template .{kind}; there are {', '.join(TEMPLATE_FILES)}")
     name, media_type = TEMPLATE_FILES[kind]
-    return FileResponse(settings.data_dir / "templates" / name, media_type=media_type,
-                        filename=name)
+    path = settings.data_dir / "templates" / name
+    if not path.is_file():  # a data directory of one's own, without templates
+        raise HTTPException(404, f"the template {name} is not in {settings.data_dir.name}/templates")
+    return FileResponse(path, media_type=media_type, filename=name)
 
 
 @router.post("/validate", summary="Validate a plan (reads only)")
