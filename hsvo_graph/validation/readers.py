@@ -27,9 +27,7 @@ MAX_BYTES = 5_000_000  # an activity list is a few tens of kB; this stops runawa
 MAX_ROWS = 2_000
 MAX_CELL = 2_000  # characters; the longest activity title in the seeds is about 300
 
-SPREADSHEETS = (".csv", ".xlsx", ".ods", ".xls")
-DOCUMENTS = (".docx", ".pdf")
-TABULAR = SPREADSHEETS + DOCUMENTS
+TABULAR = (".csv", ".xlsx", ".ods", ".xls", ".docx", ".pdf")  # spreadsheets and documents
 RDF_FORMATS = {
     ".ttl": "turtle",
     ".trig": "trig",
@@ -150,7 +148,8 @@ def _utf16_without_bom(head: bytes) -> bool:
     return len(head) >= 8 and (odd.count(0) > 0.8 * len(odd) or even.count(0) > 0.8 * len(even))
 
 
-def not_plan_file(name: str) -> PlanError:
+def _not_plan_file(name: str) -> PlanError:
+    """A binary file under a text extension: said as such, not as a wrong text encoding."""
     return PlanError(
         name,
         Text(
@@ -168,7 +167,7 @@ def decode(data: bytes, name: str) -> str:
     head = data[:4096]
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head)
     if data.startswith(_BINARY_MAGIC) or (not utf16 and head.count(0) > len(head) // 50):
-        raise not_plan_file(name)
+        raise _not_plan_file(name)
     if utf16:
         raise PlanError(
             name,

@@ -381,9 +381,11 @@ class SheetPlan:
             followed = min(found) if found else self._placeholder("list", self.meta.follows_up)
         else:
             followed = DOC[f"aktivitetslista-hsvo-{names.slug(municipality)}-{year}"]
+            # the list by its name, as the user knows it (no IRI in the report's text)
+            shown = names.label(self.context, followed) or f"Aktivitetslista {year}"
             self._note(
-                f"Följer upp {_short(followed)} (standard för {municipality} {year})",
-                f"Follows up {_short(followed)} (the default for {municipality} {year})",
+                f"Följer upp ”{shown}” (standard för {municipality} {year})",
+                f'Follows up "{shown}" (the default for {municipality} {year})',
             )
         g.add((report, HSVO.followsUp, followed))
         activities = names.activities_of(self.context, followed)
@@ -529,6 +531,3 @@ def _within(graph: Graph, document: Node, year: int) -> bool:
     except ValueError:
         return False
 
-
-def _short(node: Node) -> str:
-    return "doc:" + str(node).rsplit("/", 1)[-1]
