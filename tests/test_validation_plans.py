@@ -15,7 +15,8 @@ from hsvo_graph.validation.plans import Plan, PlanMeta, read_plan
 from hsvo_graph.validation.context import Context, context_from_store
 from hsvo_graph.validation.meta import meta_beside, parse_meta
 from hsvo_graph.validation.names import label
-from hsvo_graph.validation.report import to_html, to_json, to_text, to_turtle
+from hsvo_graph.cli.plans import to_html
+from hsvo_graph.validation.report import to_json, to_text, to_turtle
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.validation.check import validate_plan
 
@@ -77,7 +78,7 @@ def test_examples_restate_the_2025_list_of_the_seed(name: str, context: Context)
         if set(graph.objects(a, HSVO.responsibleBody)) == {tl}
     }
     assert only_tl == set(TL_ONLY_2025)
-    assert set(ALN_NARA_VARD_2025) <= titles(plan, (HSVO.responsibleBody, aln))
+    assert set(ALN_NARA_VARD_2025) <= titles(plan, (HSVO.responsibleBody, aln))  # lead texts
     per_area: dict[str, int] = {}
     for activity in activities:
         area = graph.value(activity, HSVO.localFocusArea)

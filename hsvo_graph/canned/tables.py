@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from hsvo_graph.canned.cells import append_row, csv_cell
-from hsvo_graph.store import Table
+from hsvo_graph.sparql.reader import Table
 
 
 def plain(term: Identifier | None) -> Any:

@@ -21,7 +21,8 @@ from hsvo_graph.validation.managed import Change, Reapplied, Upload, import_mana
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
 from hsvo_graph.validation.context import Context, context_from_sources, context_from_store
 from hsvo_graph.validation.meta import meta_beside, meta_from_mapping, parse_meta
-from hsvo_graph.validation.report import as_data, error_data, error_text, to_html, to_json, to_text, to_turtle
+from hsvo_graph.validation.model import Report
+from hsvo_graph.validation.report import as_data, error_data, error_text, to_json, to_text, to_turtle
 from hsvo_graph.store import GraphStore, StoreError, open_store
 from hsvo_graph.validation.check import validate_plan
 
@@ -48,6 +49,22 @@ _META_OPTIONS = [
     ("--adopted-on", "adopted_on", "Date of the adoption."),
     ("--follows-up", "follows_up", "A follow-up report's activity list (title or doc:IRI)."),
 ]
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+
+
+def to_html(report: Report, strict: bool = False, lang: str = "sv") -> str:
+    """A standalone HTML page of the report, readable without a server (the upload page
+    shows the same body). Rendered here, not in validation/, which stays free of the web
+    layer."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    environment = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
+    )
+    template = environment.get_template("validate_report.html")
+    return template.render(report=as_data(report, strict), lang=lang)
 
 
 def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:

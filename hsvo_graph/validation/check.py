@@ -26,7 +26,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
-from hsvo_graph.config import PROJECT_ROOT
+from hsvo_graph.config import get_settings
 from hsvo_graph.graph.loading import parse_turtle
 from hsvo_graph.namespaces import HSVO, PREFIXES
 from hsvo_graph.validation import names
@@ -35,7 +35,6 @@ from hsvo_graph.validation.isolation import isolation_findings
 from hsvo_graph.validation.model import SHAPES, Finding, Plan, Report, Severity, Text
 from hsvo_graph.validation.readers import quiet_literals
 
-SHAPES_DIR = PROJECT_ROOT / "shapes"
 _SEVERITY: dict[Node, Severity] = {
     SH.Violation: "violation",
     SH.Warning: "warning",
@@ -53,9 +52,14 @@ class ShapesError(RuntimeError):
     """The shapes themselves cannot be run (pySHACL's message says which and why)."""
 
 
+def shapes_graph(shapes_dir: Path | None = None) -> Graph:
+    """All shapes files (of ``shapes_dir``, by default the settings' ``shapes_dir``) as
+    one graph, parsed once per directory."""
+    return _shapes_graph(shapes_dir or get_settings().shapes_dir)
+
+
 @lru_cache
-def shapes_graph(shapes_dir: Path = SHAPES_DIR) -> Graph:
-    """All shapes files as one graph (parsed once)."""
+def _shapes_graph(shapes_dir: Path) -> Graph:
     graph = Graph()
     for path in sorted(shapes_dir.glob("*.ttl")):
         graph += parse_turtle(path)

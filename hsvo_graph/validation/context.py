@@ -51,6 +51,7 @@ CONTEXT_PROPERTIES = (
     "hsvo:rowNumber",
     "prov:hadPrimarySource",
     "hsvo:followUpIndicator",
+    "hsvo:sourceText",
     "hsvo:responsibleBody",
     "hsvo:participatingBody",
     "hsvo:diaryNumber",

@@ -1,12 +1,11 @@
 """A validation report as people and programs read it: bilingual text for the terminal,
-JSON, a SHACL validation report in Turtle, and an HTML page."""
+JSON (also what the HTML page and the CLI's standalone HTML report are rendered from), a
+SHACL validation report in Turtle, and an XLSX to fix the plan in."""
 
 import io
 import json
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
@@ -20,7 +19,6 @@ SEVERITY_WORDS = {
     "info": Text("INFO", "INFO"),
 }
 _SH_SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
-TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 
 
 def verdict(report: Report, strict: bool) -> Text:
@@ -183,22 +181,6 @@ def to_turtle(report: Report, strict: bool = False) -> str:
         if finding.value is not None:
             graph.add((result, SH.value, Literal(finding.value)))
     return graph.serialize(format="turtle")
-
-
-def environment() -> Environment:
-    """Jinja for the report pages, with HTML escaping of every value."""
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
-    )
-
-
-def to_html(report: Report, strict: bool = False, lang: str = "sv") -> str:
-    """A standalone HTML page of the report (the upload page shows the same body)."""
-    return (
-        environment()
-        .get_template("validate_report.html")
-        .render(report=as_data(report, strict), lang=lang)
-    )
 
 
 def error_data(error: PlanError) -> dict[str, Any]:

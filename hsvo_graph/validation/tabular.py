@@ -75,6 +75,21 @@ def date_literal(text: str) -> Literal:
     return Literal(text, datatype=XSD.date)
 
 
+_ITEMS = re.compile(r"•|\s-\s")
+
+
+def lead_text(cell: str) -> str:
+    """An activity's title from its printed cell: the text before its bullet or dash items
+    ("Utveckla … målgrupper inom: • LSS • Socialpsykiatri" → "Utveckla … målgrupper inom"),
+    as the seed models it (shapes/fidelity.ttl, Activity-titleLeadText); a cell without
+    items is its own title."""
+    found = _ITEMS.search(cell)
+    if found is None:
+        return cell
+    lead = cell[: found.start()].rstrip()
+    return lead.removesuffix(":").rstrip() or cell
+
+
 def year_literal(text: str) -> Literal:
     """A four-digit year as an integer; anything else ("-1", "99999999999999999999", "nästa
     år") stays text, so that the shapes report it as not a year instead of comparing it."""
@@ -352,8 +367,9 @@ class SheetPlan:
             g.add((activity, HSVO.listedIn, document))
             g.add((activity, PROV.hadPrimarySource, document))
             g.add((activity, HSVO.year, year_literal(cells.get("År") or str(year))))
-            if title:
-                g.add((activity, RDFS.label, Literal(title, lang="sv")))
+            if title:  # as the seed has it: the cell's lead text as title, the cell kept whole
+                g.add((activity, RDFS.label, Literal(lead_text(title), lang="sv")))
+                g.add((activity, HSVO.sourceText, Literal(title, lang="sv")))
             if cells.get("Uppföljning"):
                 g.add((activity, HSVO.followUpIndicator, Literal(cells["Uppföljning"], lang="sv")))
             self._priority_known(activity, cells.get("Prioriterat område", ""), line, title)
