@@ -34,6 +34,7 @@ def _cell_text(value: object) -> str:
 
 
 def _unreadable(name: str, kind: str, error: BaseException) -> PlanError:
+    """A file its library cannot read, said in the user's terms with the library's reason."""
     detail = " ".join(str(error).split())[:200] or type(error).__name__
     return PlanError(
         name,
@@ -59,6 +60,7 @@ def _check_archive(data: bytes, name: str, kind: str) -> None:
 
 
 def _sheet_note(chosen: str, names: Sequence[str]) -> Text:
+    """Which sheet was read, and which were not (so a plan on the second sheet is noticed)."""
     others = [n for n in names if n != chosen]
     if not others:
         return Text(f"Läste bladet ”{chosen}”", f'Read the sheet "{chosen}"')
@@ -108,6 +110,8 @@ def read_xlsx(data: bytes, name: str) -> RawTable:
 
 
 def _value(name: str, sheet: str, cell: Any, written: Any) -> str:
+    """A cell's saved value; a formula without one (never opened in Excel) is refused by
+    its cell, since reading it as empty would report a missing title instead."""
     value, text = getattr(cell, "value", None), getattr(written, "value", None)
     if value is None and isinstance(text, str) and text.startswith("="):
         where = f"{name}, blad/sheet {sheet}, {getattr(cell, 'coordinate', '')}"

@@ -29,6 +29,7 @@ def token_fingerprint(token: str) -> str:
 
 
 def checksum(data: bytes) -> str:
+    """SHA-256 of a file, kept with it: what was imported can be told from a look-alike."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -87,6 +88,7 @@ class PlanRegistry:
         return sorted(p.parent.name for p in self.directory.glob("*/history.jsonl"))
 
     def history(self, key: str) -> list[Entry]:
+        """Every change of one plan, oldest first (empty for an unknown key)."""
         path = self._folder(key) / "history.jsonl"
         if not path.is_file():
             return []
@@ -154,6 +156,7 @@ class PlanRegistry:
         return entry
 
     def record_removal(self, entry: Entry, actor: str) -> Entry:
+        """Note that a plan was taken out of the graph; its files stay for export."""
         removed = Entry(
             key=entry.key,
             version=entry.version + 1,
@@ -175,6 +178,7 @@ class PlanRegistry:
             out.write(json.dumps(entry.as_dict(), ensure_ascii=False) + "\n")
 
     def _folder(self, key: str) -> Path:
+        """The plan's folder; a key that could leave the plans directory is a KeyError."""
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", key):
             raise KeyError(key)
         return self.directory / key

@@ -58,6 +58,7 @@ META_FIELDS = (
 
 
 def _flag(form: FormData, name: str) -> bool:
+    """A checkbox or flag field: on for 1, true, on or yes."""
     return str(form.get(name, "")).lower() in ("1", "true", "on", "yes")
 
 
@@ -175,6 +176,7 @@ async def validate(
 
 
 def _ascii(name: str) -> str:
+    """A file name safe in a Content-Disposition header (no quotes, no non-ASCII)."""
     return "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
 
 
@@ -187,12 +189,14 @@ def _run_import(
     store: TrackedStore, settings: Settings, contexts: PlanContextsDep, upload: Upload,
     *, preview: bool, confirm: str | None,
 ) -> Change:
+    """The managed import as the holder of the admin token (kept as its fingerprint)."""
     actor = token_fingerprint(settings.admin_token or "")
     return import_managed(store, settings, upload, contexts, actor, preview=preview,
                           confirm=confirm)
 
 
 def _status(change: Change, preview: bool, strict: bool) -> int:
+    """422 violations, 409 a replacement to confirm first, else 200."""
     if not change.report.conforms(strict):
         return 422
     if change.needs_confirmation:
