@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
+from hsvo_graph.canned.cells import append_row, csv_cell
 from hsvo_graph.sparql.reader import Table
 
 
@@ -51,7 +52,7 @@ def to_csv(
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(list(headings or table.variables))
     for row in table.rows:
-        writer.writerow(["" if row.get(v) is None else str(row[v]) for v in table.variables])
+        writer.writerow(["" if row.get(v) is None else csv_cell(str(row[v])) for v in table.variables])
     return out.getvalue()
 
 
@@ -114,7 +115,7 @@ def to_xlsx(
     for cell in results[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        results.append([_xlsx_value(row.get(v)) for v in table.variables])
+        append_row(results, [_xlsx_value(row.get(v)) for v in table.variables])
         for column, variable in enumerate(table.variables, 1):
             if isinstance(row.get(variable), URIRef):
                 target = results.cell(row=results.max_row, column=column)
