@@ -46,6 +46,8 @@ def opened(settings: Settings) -> Iterator[GraphStore]:
               "(default: embedded, or $HSVO_STORE).")
 @click.option("--store-path", type=click.Path(path_type=Path), help="Directory of the embedded "
               "store (default: var/store, or $HSVO_STORE_PATH).")
+@click.option("--plans-dir", type=click.Path(path_type=Path), help="Directory of the imported "
+              "plans (default: var/plans, or $HSVO_PLANS_DIR).")
 @click.option("--remote-query-url", help="SPARQL query endpoint of the remote store.")
 @click.option("--remote-update-url", help="SPARQL update endpoint of the remote store.")
 @click.option("--remote-gsp-url", help="Graph Store Protocol endpoint of the remote store.")
@@ -88,6 +90,7 @@ def load_command(settings: Settings, files: tuple[Path, ...]) -> None:
         for graph, count in report.graphs.items():
             click.echo(f"{count:7d}  {graph}")
         click.echo(f"{report.total:7d}  triples in {store.description} ({report.seconds:.2f} s)")
+        echo_reapplied(reapply_plans(store, settings))
 
 
 @main.command("query")
@@ -193,10 +196,13 @@ def serve_command(settings: Settings, host: str | None, port: int | None) -> Non
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
 
 
-from hsvo_graph.cli.plans import import_command, validate_command  # noqa: E402  (plan commands, own module)
+from hsvo_graph.cli.plans import echo_reapplied, import_command, validate_command  # noqa: E402
+from hsvo_graph.cli.plans_admin import plans_group  # noqa: E402
+from hsvo_graph.validation.managed import reapply_plans  # noqa: E402
 
 main.add_command(validate_command)
 main.add_command(import_command)
+main.add_command(plans_group)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
