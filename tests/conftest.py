@@ -73,6 +73,7 @@ def remote_settings(oxigraph_url: str) -> Settings:
         remote_query_url=f"{oxigraph_url}/query",
         remote_update_url=f"{oxigraph_url}/update",
         remote_gsp_url=f"{oxigraph_url}/store",
+        changes_log=None,
     )
 
 
