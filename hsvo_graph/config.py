@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     # Numbered data releases (written by `python -m hsvo_graph.publish.releases VERSION`),
     # served at /dumps/releases/<version>/; and the log of every load and import, served
     # as the Atom feed /changes.atom (None: not kept).
-    releases_dir: Path = PROJECT_ROOT / "releases"
+    releases_dir: Path = PROJECT_ROOT / "data" / "releases"
     changes_log: Path | None = PROJECT_ROOT / "var" / "changes.jsonl"
 
     # Imported plans (the original files, who imported them when, their reports and the

@@ -17,7 +17,7 @@ from hsvo_graph.publish.catalog import DUMPS, LICENCE
 from hsvo_graph.publish.releases import METADATA_GRAPH, write_release
 from hsvo_graph.store import EmbeddedStore
 
-SHAPES = PROJECT_ROOT / "vendor" / "dcat-ap-3.0.1"
+SHAPES = PROJECT_ROOT / "tests" / "dcat-ap-3.0.1"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
