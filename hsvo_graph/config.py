@@ -48,8 +48,9 @@ class Settings(BaseSettings):
     max_result_rows: int = 10_000
     max_query_bytes: int = 64 * 1024
     max_upload_bytes: int = 32 * 1024 * 1024
-    # Embedded store: worker processes that answer queries (each holds a read-only copy).
-    query_workers: int = 2
+    # Embedded store: worker processes that answer queries (each opens the current store
+    # generation read-only); 0: one per CPU.
+    query_workers: int = 0
 
 
 @lru_cache

@@ -16,6 +16,7 @@ from hsvo_graph.sparql.executor import open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, open_store
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.api.cors import PublicDataCORS
+from hsvo_graph.api.disconnect import CancelOnDisconnect
 from hsvo_graph.api.routes import (
     canned, dumps, graph_store, ontology, pages, pictures, resources, sparql, sparql_docs,
 )
@@ -34,8 +35,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        # Every write goes through the tracked store, so the query workers' copies and the
-        # dumps know when the content changed.
+        # Every write goes through the tracked store, so /health and the start page know the
+        # counts without scanning.
         app.state.store = TrackedStore(store if store is not None else open_store(settings))
         if own and settings.store == "embedded" and not app.state.store.graph_names():
             report = load(app.state.store, settings)
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(graph_store.router)
     app.include_router(dumps.router)
     app.add_middleware(PublicDataCORS)
+    app.add_middleware(CancelOnDisconnect)
     app.include_router(canned.build_router(catalog))
     app.include_router(resources.router)
     app.include_router(pictures.router)

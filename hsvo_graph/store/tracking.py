@@ -1,16 +1,19 @@
 """A store wrapper that counts writes: the cheap change signal behind snapshots and caches.
 
-Every write of the service goes through ``GraphStore.update`` (``replace_graphs``, the
-loader, SPARQL Update, Graph Store Protocol writes), so counting calls there is enough:
+Every write of the service goes through ``update``, ``replace_graphs`` or ``rebuild`` (the
+loader, imports, SPARQL Update, Graph Store Protocol writes), so counting calls there is enough:
 comparing one integer tells a cache whether the store changed. ``frozen()`` holds writes
 back while a reader copies the store, so the copy is one consistent state.
 """
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
 
 from hsvo_graph.store import GraphStore, QueryResponse
 
@@ -43,9 +46,22 @@ class TrackedStore(GraphStore):
         )
 
     def update(self, sparql_update: str) -> None:
+        self._counted(lambda: self.inner.update(sparql_update))
+
+    def replace_graphs(
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+    ) -> None:
+        self._counted(lambda: self.inner.replace_graphs(quads, graphs, drop_others=drop_others))
+
+    def rebuild(self, fill: Callable[[ox.Store], None]) -> None:
+        self._counted(lambda: self.inner.rebuild(fill))
+
+    def _counted(self, write: Callable[[], None]) -> None:
+        """Run one write of the inner store and move the counters, even when it fails (a
+        remote store may have changed partly)."""
         with self._lock:
             try:
-                self.inner.update(sparql_update)
+                write()
             finally:
                 self.generation += 1
                 self.modified = datetime.now(UTC).replace(microsecond=0)
