@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs beyond Python (headless Chromium for the browser
-# tests; rasqal's `roqet` for the SPARQL interoperability test). Idempotent: installs only what is missing, runs `apt-get update` at most once,
+# tests; rasqal's `roqet` for the SPARQL interoperability test; `wrk`, the HTTP load generator of benchmarks/). Idempotent: installs only what is missing, runs `apt-get update` at most once,
 # and does nothing (with a note) when not root or not on a Debian-like system.
 set -euo pipefail
 
@@ -8,6 +8,7 @@ set -euo pipefail
 PACKAGES=(
   chromium
   rasqal-utils
+  wrk
 )
 
 missing=()

@@ -13,8 +13,9 @@ Python objects for every triple was most of the load time):
    Rust OWL 2 RL reasoner ``reasonable``, which closes it: sub-class and sub-property
    hierarchies, inherited domains and ranges, inverses, equivalences.
 2. The instance rules of OWL 2 RL that this closed schema drives (prp-spo1, prp-inv, prp-symp,
-   prp-dom, prp-rng, cax-sco) run as SPARQL CONSTRUCT queries in the store, repeated until
-   they find nothing new; each round is bulk-loaded into the inferred graph.
+   prp-dom, prp-rng, cax-sco), composed so that one round reaches their fixpoint, run as one
+   SPARQL CONSTRUCT in the store (an index scan per predicate or class); its answer is
+   bulk-loaded into the inferred graph.
 
 Left out, as before: OWL-RL bookkeeping (``x a owl:Thing``, ``x owl:sameAs x``, axioms about
 ``owl:Thing``/``owl:Nothing``). Not supported: class expressions built from blank nodes
@@ -56,37 +57,90 @@ def _worth_keeping(s: str, p: str, o: str) -> bool:
     return not (p == RDF_TYPE and o == _THING)
 
 
-def _values(pairs: Iterable[tuple[str, str]]) -> str:
-    return " ".join(f"(<{a}> <{b}>)" for a, b in sorted(pairs)) or "(<urn:x:none> <urn:x:none>)"
+def _iris(values: Iterable[str]) -> str:
+    return " ".join(f"<{v}>" for v in sorted(values))
 
 
 class _Schema:
-    """The closed schema as pairs for the instance rules."""
+    """The closed schema, composed into rules that each read one predicate or one class.
+
+    Composing first (a property's super-properties reached through sub-property and inverse
+    edges, the domains and ranges of all of them, every super-class of those) makes one round
+    of the instance rules reach their fixpoint, and a rule per predicate is an index scan of
+    that predicate's triples only.
+    """
 
     def __init__(self, closed: set[tuple[str, str, str]]) -> None:
         def pairs(predicate: str) -> set[tuple[str, str]]:
             return {(s, o) for s, p, o in closed if p == predicate and s != o}
 
-        self.sub_properties = pairs(RDFS + "subPropertyOf")
-        inverse = pairs(OWL + "inverseOf")
-        symmetric = {(s, s) for s, p, o in closed if p == RDF_TYPE and o == OWL + "SymmetricProperty"}
-        self.inverses = inverse | {(b, a) for a, b in inverse} | symmetric
-        self.domains = {(p, c) for p, c in pairs(RDFS + "domain") if c != _THING}
-        self.ranges = {(p, c) for p, c in pairs(RDFS + "range") if c != _THING}
-        self.super_classes = {(c, d) for c, d in pairs(RDFS + "subClassOf")
-                              if d != _THING and c != _NOTHING}
+        def grouped(predicate: str) -> dict[str, set[str]]:
+            groups: dict[str, set[str]] = {}
+            for a, b in pairs(predicate):
+                groups.setdefault(a, set()).add(b)
+            return groups
 
-    def rules(self) -> str:
-        """One CONSTRUCT for every instance rule: only triples not in the store yet."""
-        return f"""CONSTRUCT {{ ?x ?q ?y }} WHERE {{
-  {{ VALUES (?p ?q) {{ {_values(self.sub_properties)} }} ?x ?p ?y }}
-  UNION {{ VALUES (?p ?q) {{ {_values(self.inverses)} }} ?y ?p ?x FILTER (!isLiteral(?x)) }}
-  UNION {{ VALUES (?p ?c) {{ {_values(self.domains)} }} ?x ?p ?o BIND(<{RDF_TYPE}> AS ?q) BIND(?c AS ?y) }}
-  UNION {{ VALUES (?p ?c) {{ {_values(self.ranges)} }} ?s ?p ?x FILTER (!isLiteral(?x))
-           BIND(<{RDF_TYPE}> AS ?q) BIND(?c AS ?y) }}
-  UNION {{ VALUES (?c ?d) {{ {_values(self.super_classes)} }} ?x a ?c BIND(<{RDF_TYPE}> AS ?q) BIND(?d AS ?y) }}
-  FILTER NOT EXISTS {{ ?x ?q ?y }}
-}}"""
+        self.sub = grouped(RDFS + "subPropertyOf")
+        self.inverse: dict[str, set[str]] = {}
+        for a, b in pairs(OWL + "inverseOf"):
+            self.inverse.setdefault(a, set()).add(b)
+            self.inverse.setdefault(b, set()).add(a)
+        for s, p, o in closed:
+            if p == RDF_TYPE and o == OWL + "SymmetricProperty":
+                self.inverse.setdefault(s, set()).add(s)
+        self.domain, self.range = grouped(RDFS + "domain"), grouped(RDFS + "range")
+        self.supers = {c: ds - {_THING} for c, ds in grouped(RDFS + "subClassOf").items()
+                       if c != _NOTHING and ds - {_THING}}
+
+    def _reached(self, start: str) -> tuple[set[str], set[str]]:
+        """The properties a triple of ``start`` entails, in the same and in the flipped
+        direction (through sub-property and inverse edges, any number of them)."""
+        seen = {(start, False)}
+        pending = [(start, False)]
+        while pending:
+            prop, flipped = pending.pop()
+            steps = [(q, flipped) for q in self.sub.get(prop, ())]
+            steps += [(q, not flipped) for q in self.inverse.get(prop, ())]
+            for step in steps:
+                if step not in seen:
+                    seen.add(step)
+                    pending.append(step)
+        return ({q for q, f in seen if not f} - {start}, {q for q, f in seen if f})
+
+    def _classes(self, direct: Iterable[str]) -> set[str]:
+        """Classes and all their super-classes, without owl:Thing."""
+        found = set(direct)
+        for c in list(found):
+            found |= self.supers.get(c, set())
+        return found - {_THING}
+
+    def rules(self) -> str | None:
+        """One CONSTRUCT for every instance rule (only triples not in the store yet); None
+        when the schema entails nothing about instances."""
+        a = f"<{RDF_TYPE}>"
+        branches = []
+        for p in sorted({*self.sub, *self.inverse, *self.domain, *self.range}):
+            same, flipped = self._reached(p)
+            forward = same | {p}
+            subject_types = self._classes({c for q in forward for c in self.domain.get(q, ())}
+                                          | {c for q in flipped for c in self.range.get(q, ())})
+            object_types = self._classes({c for q in forward for c in self.range.get(q, ())}
+                                         | {c for q in flipped for c in self.domain.get(q, ())})
+            if same:
+                branches.append(f"{{ ?s <{p}> ?o VALUES ?q {{ {_iris(same)} }} }}")
+            if flipped:
+                branches.append(f"{{ ?o <{p}> ?s FILTER (!isLiteral(?s)) VALUES ?q {{ {_iris(flipped)} }} }}")
+            if subject_types:
+                branches.append(f"{{ ?s <{p}> [] BIND({a} AS ?q) VALUES ?o {{ {_iris(subject_types)} }} }}")
+            if object_types:
+                branches.append(f"{{ [] <{p}> ?s FILTER (!isLiteral(?s)) BIND({a} AS ?q) "
+                                f"VALUES ?o {{ {_iris(object_types)} }} }}")
+        for c in sorted(self.supers):
+            branches.append(f"{{ ?s a <{c}> BIND({a} AS ?q) VALUES ?o {{ {_iris(self._classes(self.supers[c]))} }} }}")
+        if not branches:
+            return None
+        union = "\n  UNION ".join(branches)
+        return f"CONSTRUCT {{ ?s ?q ?o }} WHERE {{\n  {{ {union} }}\n  FILTER NOT EXISTS {{ ?s ?q ?o }}\n}}"
 
 
 def _iri_triples(result: ox.QuerySolutions) -> set[tuple[str, str, str]]:
@@ -108,12 +162,12 @@ def infer_into(store: ox.Store, graph: str) -> None:
         if _worth_keeping(s, p, o) and next(store.quads_for_pattern(*triple, None), None) is None:
             store.add(ox.Quad(*triple, target))
     rules = _Schema(closed).rules()
-    while True:
-        found = store.query(rules, use_default_graph_as_union=True)
-        assert isinstance(found, ox.QueryTriples)
-        body = found.serialize(format=ox.RdfFormat.N_TRIPLES)
-        if not body:
-            break
+    if rules is None:
+        return
+    found = store.query(rules, use_default_graph_as_union=True)
+    assert isinstance(found, ox.QueryTriples)
+    body = found.serialize(format=ox.RdfFormat.N_TRIPLES)
+    if body:
         store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
 
 

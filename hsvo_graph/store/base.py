@@ -6,7 +6,7 @@ runs the same on the embedded pyoxigraph store and on an external triplestore.
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal as Kind
 
@@ -177,17 +177,6 @@ class GraphStore(ABC):
             f"GRAPH {ox.NamedNode(iri)} {{\n{_ntriples(triples)}}}" for iri, triples in content.items()
         )
         self.update(" ;\n".join(ops) + f" ;\nINSERT DATA {{\n{blocks}\n}}")
-
-    def rebuild(self, fill: Callable[[ox.Store], None]) -> None:
-        """Replace the whole dataset with what ``fill`` puts into an empty pyoxigraph store (a
-        full load). This default fills a scratch store in memory and sends it through
-        ``replace_graphs``; the embedded store bulk-loads straight into a new generation."""
-        scratch = ox.Store()
-        fill(scratch)
-        graphs = [g.value for g in scratch.named_graphs() if isinstance(g, ox.NamedNode)]
-        dumped = scratch.dump(format=ox.RdfFormat.N_QUADS)
-        assert dumped is not None  # without an output file, dump returns the bytes
-        self.replace_graphs(dumped, graphs, drop_others=True)
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:

@@ -113,11 +113,13 @@ class EmbeddedStore(GraphStore):
     def replace_graphs(
         self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
     ) -> None:
-        """Bulk-load ``quads`` into a copy of the current generation with ``graphs`` removed
-        (or into an empty one with ``drop_others``), then publish it: all or nothing, since a
-        failure discards the copy."""
+        """Bulk-load ``quads`` into a copy of the current generation with ``graphs`` removed,
+        or with ``drop_others`` into an empty one (a full load: checked after loading, with no
+        pass over the quads in Python), then publish it. All or nothing: a failure discards
+        the copy."""
         names = set(graphs)
-        check_graphs(quads, names)
+        if not drop_others:
+            check_graphs(quads, names)
 
         def fill(store: ox.Store) -> None:
             if not drop_others:
@@ -126,12 +128,15 @@ class EmbeddedStore(GraphStore):
                     if store.contains_named_graph(node):
                         store.remove_graph(node)
             store.bulk_load(format=ox.RdfFormat.N_QUADS, **_source(quads))
+            if drop_others:
+                outside = [str(g) for g in store.named_graphs()
+                           if not isinstance(g, ox.NamedNode) or g.value not in names]
+                if any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+                    outside.append("DEFAULT")
+                if outside:
+                    raise ValueError(f"quads in graphs not listed to replace: {', '.join(outside)}")
 
         self._write(fill, copy_current=not drop_others)
-
-    def rebuild(self, fill: Callable[[ox.Store], None]) -> None:
-        """A fresh generation filled by ``fill`` (bulk loads straight into its directory)."""
-        self._write(fill, copy_current=False)
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._reading().named_graphs() if isinstance(g, ox.NamedNode))

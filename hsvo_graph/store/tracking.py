@@ -1,6 +1,6 @@
 """A store wrapper that counts writes: the cheap change signal behind snapshots and caches.
 
-Every write of the service goes through ``update``, ``replace_graphs`` or ``rebuild`` (the
+Every write of the service goes through ``update`` or ``replace_graphs`` (the
 loader, imports, SPARQL Update, Graph Store Protocol writes), so counting calls there is enough:
 comparing one integer tells a cache whether the store changed. ``frozen()`` holds writes
 back while a reader copies the store, so the copy is one consistent state.
@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import pyoxigraph as ox
 
 from hsvo_graph.store import GraphStore, QueryResponse
 
@@ -52,9 +50,6 @@ class TrackedStore(GraphStore):
         self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
     ) -> None:
         self._counted(lambda: self.inner.replace_graphs(quads, graphs, drop_others=drop_others))
-
-    def rebuild(self, fill: Callable[[ox.Store], None]) -> None:
-        self._counted(lambda: self.inner.rebuild(fill))
 
     def _counted(self, write: Callable[[], None]) -> None:
         """Run one write of the inner store and move the counters, even when it fails (a
