@@ -40,3 +40,7 @@ def test_serve_benchmark_prints_its_ratios():
 
 def test_validation_benchmark_runs():
     assert "context kept" in run("validate_plan.py", "--smoke")
+
+
+def test_worker_storage_benchmark_runs():
+    assert "in memory" in run("worker_storage.py", "--smoke")

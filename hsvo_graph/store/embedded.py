@@ -115,7 +115,7 @@ class EmbeddedStore(GraphStore):
     ) -> None:
         """Bulk-load ``quads`` into a copy of the current generation with ``graphs`` removed,
         or with ``drop_others`` into an empty one (a full load: checked after loading, with no
-        pass over the quads in Python), then publish it. All or nothing: a failure discards
+        pass over the quads in Python, then compacted), then publish it. All or nothing: a failure discards
         the copy."""
         names = set(graphs)
         if not drop_others:
@@ -135,6 +135,9 @@ class EmbeddedStore(GraphStore):
                     outside.append("DEFAULT")
                 if outside:
                     raise ValueError(f"quads in graphs not listed to replace: {', '.join(outside)}")
+                # compact the bulk-loaded files once, as `oxigraph optimize` would: reads of the
+                # generation get several times faster, for ~10 % more load time
+                store.optimize()
 
         self._write(fill, copy_current=not drop_others)
 
