@@ -143,7 +143,7 @@ def drive(url: str, *, connections: int, seconds: float, accept: str = JSON) -> 
         raise RuntimeError("wrk is not installed: bash scripts/install-system-deps.sh")
     done = subprocess.run(
         [wrk, "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds:g}s",
-         "--latency", "-H", f"Accept: {accept}", url],
+         "--timeout", "30s", "--latency", "-H", f"Accept: {accept}", url],
         capture_output=True, text=True, check=True)
     return parse_wrk(done.stdout)
 

@@ -7,7 +7,7 @@ is then driven at c=8 against each server, and the targets of issue 10 are print
 
 - `/sparql` throughput ≥ 1.0× oxigraph on RocksDB on every query, ≥ 0.8× oxigraph in memory on
   the selective ones;
-- `ASK {}` p50 ≤ 3× oxigraph's;
+- `ASK {}` p50 at c=1 (the fixed cost of a request) ≤ 3× oxigraph's;
 - RSS while serving ≤ 2× oxigraph in memory;
 - the first query after start answers within 2 s.
 
@@ -126,6 +126,9 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
                 results[name][server] = load
                 print(f"{name:34} {server:17} {load.rps:8.0f} req/s  p50 {load.p50_ms:7.2f} ms  "
                       f"p99 {load.p99_ms:7.2f} ms  errors {load.errors}", flush=True)
+        fixed = {server: drive(query_url(endpoint, "ASK {}"), connections=1, seconds=seconds)
+                 for server, endpoint in list(endpoints.items())[:2]}
+        print("ASK {} at c=1, p50: " + ", ".join(f"{s} {load.p50_ms:.2f} ms" for s, load in fixed.items()))
         hsvo_rss, memory_rss = tree_rss(hsvo_process.pid), tree_rss(memory_process.pid)
         print(f"RSS: hsvo serve {hsvo_rss / 2**20:.0f} MiB (API + workers), "
               f"oxigraph serve in memory {memory_rss / 2**20:.0f} MiB")
@@ -136,8 +139,8 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
             if selective:
                 verdict(f"{name} vs oxigraph memory", got["hsvo"] / got["oxigraph memory"], 0.8,
                         higher_is_better=True)
-        ask = results["ask"]
-        verdict("ASK {} p50 vs oxigraph RocksDB", ask["hsvo"].p50_ms / ask["oxigraph RocksDB"].p50_ms, 3)
+        verdict("ASK {} p50 (c=1) vs oxigraph RocksDB",
+                fixed["hsvo"].p50_ms / fixed["oxigraph RocksDB"].p50_ms, 3)
         verdict("RSS serving vs oxigraph in memory", hsvo_rss / memory_rss, 2)
         verdict("first query after start", first, 2, unit=" s")
         if soak_s:
