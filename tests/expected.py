@@ -12,12 +12,21 @@ ALN_NARA_VARD_2025 = [
     "Skapa rutiner och bättre förutsättningar för en god kommunikation och förankring av "
     "beslut inom respektive huvudmannaorganisation",
     "Tydliggöra vårdnivån på närvårdsplatser i relation till korttidsplatser enligt SoL",
-    "Utveckla teamsamverkan/läkarmedverkan med fokus på målgrupper inom: • LSS • "
-    "Socialpsykiatri • Ordinärt boende • I samband med utskrivning av personer med komplexa behov",
+    # title = lead text of the cell; the four bullets are hsvo:TargetGroupItem values
+    "Utveckla teamsamverkan/läkarmedverkan med fokus på målgrupper inom",
     "Genom analyser av avvikelser och trender stärka samverkansprocesser, exempelvis in- och "
     "utskrivning och SIP",
     "Genomföra pilot av ramverk för uppföljning av omställningen till en nära vård",
     "Medverka i nationella nätverk för att bevaka och påverka nationellt utvecklingsarbete",
+]
+
+# The same rows as a plan spreadsheet holds them (data/templates/examples): the Aktiviteter
+# cell as printed, bullets included; the graph's title is the cell's lead text.
+ALN_NARA_VARD_2025_CELLS = [
+    "Utveckla teamsamverkan/läkarmedverkan med fokus på målgrupper inom: • LSS • "
+    "Socialpsykiatri • Ordinärt boende • I samband med utskrivning av personer med komplexa behov"
+    if title == "Utveckla teamsamverkan/läkarmedverkan med fokus på målgrupper inom" else title
+    for title in ALN_NARA_VARD_2025
 ]
 
 # "Prioriterat område – Kompetensförsörjning" (pages 14–15); both name VS in Ansvar.

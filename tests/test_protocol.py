@@ -220,7 +220,8 @@ def test_service_description_at_get_sparql(service):
     assert "http://www.w3.org/ns/formats/SPARQL_Results_CSV" in objects(graph, endpoint, SD + "resultFormat")
     assert BODIES in objects(graph, None, SD + "name")
     assert "/.well-known/void" in response.headers["link"]
-    assert service.get("/sparql", params={"format": "jsonld"}).headers["content-type"].startswith("application/ld+json")
+    jsonld = service.get("/sparql", headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"].startswith("application/ld+json")
 
 
 def test_void_describes_graphs_counts_sources_vocabularies(service, store):

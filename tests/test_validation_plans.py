@@ -21,7 +21,7 @@ from hsvo_graph.validation.check import validate_plan
 
 from .expected import (
     ACTIVITIES_2025,
-    ALN_NARA_VARD_2025,
+    ALN_NARA_VARD_2025_CELLS,
     PER_LOCAL_FOCUS_AREA_2025,
     TL_ONLY_2025,
 )
@@ -77,7 +77,7 @@ def test_examples_restate_the_2025_list_of_the_seed(name: str, context: Context)
         if set(graph.objects(a, HSVO.responsibleBody)) == {tl}
     }
     assert only_tl == set(TL_ONLY_2025)
-    assert set(ALN_NARA_VARD_2025) <= titles(plan, (HSVO.responsibleBody, aln))
+    assert set(ALN_NARA_VARD_2025_CELLS) <= titles(plan, (HSVO.responsibleBody, aln))
     per_area: dict[str, int] = {}
     for activity in activities:
         area = graph.value(activity, HSVO.localFocusArea)

@@ -15,6 +15,7 @@ from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, open_store
 from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
 from hsvo_graph.api.routes import (
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         ),
         lifespan=lifespan,
     )
+    errors.install(app)
     app.state.settings = settings
     app.state.catalog = catalog
     app.include_router(pages.router)

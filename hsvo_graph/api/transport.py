@@ -80,3 +80,8 @@ def conditional_response(
         except (TypeError, ValueError):
             pass  # an unreadable date is ignored, as RFC 9110 says
     return Response(body, headers={**validators, "Content-Type": content_type})
+
+
+def base_url(request: Request) -> str:
+    """The service's own URL (scheme, host, root path) without a trailing slash."""
+    return str(request.base_url).rstrip("/")

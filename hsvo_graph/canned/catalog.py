@@ -27,7 +27,7 @@ from rdflib.term import Identifier
 
 from hsvo_graph.sparql.binding import BindingError, check_iri
 from hsvo_graph.sparql.reader import Reader
-from hsvo_graph.store import Table
+from hsvo_graph.sparql.reader import Table
 
 # body, focus area, year, document and free text are what people choose or type; iri is
 # for programs that already hold an IRI.

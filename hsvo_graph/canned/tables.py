@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from hsvo_graph.store import Table
+from hsvo_graph.sparql.reader import Table
 
 
 def plain(term: Identifier | None) -> Any:

@@ -14,6 +14,8 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
+from hsvo_graph.formats import by_media_type
+
 from hsvo_graph.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from hsvo_graph.sparql.protocol import OFFERS
 
@@ -31,19 +33,6 @@ ENTAILMENT = "http://www.w3.org/ns/entailment/"
 DATASET_IRI = BASE + "dataset"
 DESCRIPTION_PREFIXES = {**PREFIXES, "sd": SD, "void": VOID, "foaf": FOAF, "formats": FORMATS}
 
-# The W3C format IRIs (http://www.w3.org/ns/formats/) of the media types we answer in.
-FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/rdf+xml": "RDF_XML",
-    "application/ld+json": "JSON-LD",
-    "application/trig": "TriG",
-    "application/n-quads": "N-Quads",
-}
 _GRAPH_NOTES = {
     str(ONTOLOGY_GRAPH): ("Ontologin (ontology/)", "The ontology (ontology/)"),
     str(INFERRED_GRAPH): ("Härledda tripler (OWL 2 RL); utelämnas med inference=false",
@@ -159,7 +148,7 @@ def service_description(endpoint: str, void_url: str, graphs: Iterable[str]) -> 
     out.add(endpoint, SD + "feature", SD + "UnionDefaultGraph")
     out.add(endpoint, SD + "defaultEntailmentRegime", ENTAILMENT + "Simple")
     for media_type in dict.fromkeys(f.media_type for fs in OFFERS.values() for f in fs):
-        out.add(endpoint, SD + "resultFormat", FORMATS + FORMAT_IRIS[media_type])
+        out.add(endpoint, SD + "resultFormat", by_media_type(media_type).iri)
     out.text(endpoint, DCT + "title", "SPARQL-endpoint för HSVO-grafen",
              "SPARQL endpoint of the HSVO graph")
     out.text(endpoint, RDFS + "comment",

@@ -30,7 +30,6 @@ from typing import Any
 import anyio
 import pyoxigraph as ox
 
-from hsvo_graph.sparql.protocol import own_dataset
 from hsvo_graph.sparql.reader import ExecutorReader
 from hsvo_graph.sparql.results import Encoded, encode, encode_graph
 from hsvo_graph.store.generations import Lease, lease_current
@@ -307,16 +306,10 @@ class RemoteExecutor(Executor):
         return self._run(request)
 
     def _run(self, request: QueryRequest) -> Encoded:
-        defaults, named = request.default_graphs, request.named_graphs
-        if not request.union_default and defaults is None and named is None:
-            # the query's own FROM: a union-default server would not honour it, so say it again
-            # in the protocol's parameters
-            own = own_dataset(request.query)
-            if own is not None:
-                defaults, named = own.default_graphs, own.named_graphs
+        # a query's own FROM arrives here as graph lists (hsvo_graph.sparql.protocol.query_dataset)
         response = self._remote.query(
             request.query, solutions_format=_JSON, graph_format=_N_TRIPLES,
-            default_graphs=defaults, named_graphs=named,
+            default_graphs=request.default_graphs, named_graphs=request.named_graphs,
         )
         if response.media_type == _JSON:
             parsed = ox.parse_query_results(response.body, format=ox.QueryResultsFormat.JSON)

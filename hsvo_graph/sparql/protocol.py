@@ -10,12 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
-
+from hsvo_graph.formats import DATASET_FORMATS, RDF_FORMATS, RESULTS_FORMATS, Format
 from hsvo_graph.sparql.accept import accept_ranges, range_quality
-from hsvo_graph.sparql.binding import BindingError, check_iri, keywords, scan
+from hsvo_graph.sparql.analysis import Analysis, AnalysisError
+from hsvo_graph.sparql.binding import BindingError, check_iri
 from hsvo_graph.namespaces import INFERRED_GRAPH
 
 Kind = Literal["solutions", "boolean", "graph", "dataset"]
@@ -41,43 +39,14 @@ class NotAcceptable(ProtocolError):
     status = 406
 
 
-@dataclass(frozen=True)
-class Format:
-    """One serialisation: its media type, its short names for ``?format=``, and other media
-    types clients use for it (``application/json`` for SPARQL JSON results)."""
-
-    media_type: str
-    names: tuple[str, ...]
-    label: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def content_type(self) -> str:
-        """The Content-Type header value: every format here is UTF-8 text."""
-        return f"{self.media_type}; charset=utf-8"
-
-
-SPARQL_JSON = Format("application/sparql-results+json", ("json", "srj"), "SPARQL JSON",
-                     ("application/json",))
-SPARQL_XML = Format("application/sparql-results+xml", ("xml", "srx"), "SPARQL XML",
-                    ("application/xml", "text/xml"))
-CSV = Format("text/csv", ("csv",), "CSV", ())
-TSV = Format("text/tab-separated-values", ("tsv",), "TSV", ())
-TURTLE = Format("text/turtle", ("turtle", "ttl"), "Turtle", ("application/x-turtle",))
-N_TRIPLES = Format("application/n-triples", ("ntriples", "nt"), "N-Triples", ("text/plain",))
-RDF_XML = Format("application/rdf+xml", ("rdfxml", "rdf", "xml"), "RDF/XML",
-                 ("application/xml", "text/xml"))
-JSON_LD = Format("application/ld+json", ("jsonld", "json"), "JSON-LD", ("application/json",))
-TRIG = Format("application/trig", ("trig",), "TriG", ())
-N_QUADS = Format("application/n-quads", ("nquads", "nq"), "N-Quads", ())
 HTML = "text/html"
 
 # In the server's order of preference: the first acceptable one wins a tie.
 OFFERS: dict[Kind, tuple[Format, ...]] = {
-    "solutions": (SPARQL_JSON, SPARQL_XML, CSV, TSV),
-    "boolean": (SPARQL_JSON, SPARQL_XML, CSV, TSV),
-    "graph": (TURTLE, N_TRIPLES, RDF_XML, JSON_LD, TRIG, N_QUADS),
-    "dataset": (TRIG, N_QUADS, JSON_LD),
+    "solutions": RESULTS_FORMATS,
+    "boolean": RESULTS_FORMATS,
+    "graph": RDF_FORMATS,
+    "dataset": DATASET_FORMATS,
 }
 FORMS: dict[str, Kind] = {
     "SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph",
@@ -141,17 +110,24 @@ def prefers_html(accept: str | None, offers: Sequence[Format]) -> bool:
     return all((html_q, html_specificity) > _score(fmt, ranges) for fmt in offers)
 
 
-def query_form(query: str) -> Kind | None:
-    """The kind of answer a query gives, from its form keyword; None when there is none
-    (the query is malformed and the parser will say why)."""
+def query_kind(analysis: Analysis) -> Kind:
+    """The kind of answer a query gives, from its form (an update, refused before it runs,
+    counts as solutions)."""
+    return FORMS.get(analysis.form, "solutions")
+
+
+def with_base(query: str, endpoint: str) -> str:
+    """``query`` with relative IRIs resolved against the public endpoint URL, in both store
+    modes: a ``BASE`` in front (on the same line, so error positions keep their line), which
+    a BASE of the query's own, relative or not, refines as the grammar says.
+
+    ``endpoint`` comes from the request's Host header, so it is checked as an IRIREF first.
+    """
     try:
-        for _, word in scan(query):
-            kind = FORMS.get(word.upper())
-            if kind is not None:
-                return kind
-    except BindingError:
-        return None
-    return None
+        check_iri(endpoint)
+    except BindingError as exc:
+        raise ProtocolError(f"this request's URL cannot be a base IRI: {exc}") from exc
+    return f"BASE <{endpoint}> {query}"
 
 
 @dataclass(frozen=True)
@@ -164,19 +140,22 @@ class QueryDataset:
 
 
 def query_dataset(
-    query: str,
+    analysis: Analysis,
     default_graph_uris: Sequence[str],
     named_graph_uris: Sequence[str],
     inference: bool,
     graphs: Sequence[str],
+    endpoint: str,
 ) -> QueryDataset:
     """The dataset of a request, as the SPARQL 1.1 Protocol and the inference switch say.
 
     Graphs named in the request replace the query's FROM/FROM NAMED (only
     ``named-graph-uri`` given: the default graph is empty). Otherwise the query's own
-    dataset clause, else the service's default: the union of all graphs. With
-    ``inference=false`` graph:inferred is left out of whichever of these applies, except
-    a FROM the query names itself.
+    dataset clause, resolved here (prefixes, BASE, ``endpoint``) and handed to the store
+    as graph lists, so that a store serving the union as its default graph
+    (``oxigraph serve --union-default-graph``) honours it too; else the service's default:
+    the union of all graphs. With ``inference=false`` graph:inferred is left out of
+    whichever of these applies, except a FROM the query names itself.
     """
     for iri in (*default_graph_uris, *named_graph_uris):
         try:
@@ -190,27 +169,13 @@ def query_dataset(
 
     if default_graph_uris or named_graph_uris:
         return QueryDataset(False, kept(default_graph_uris), kept(named_graph_uris))
-    try:
-        own_dataset = "FROM" in keywords(query)
-    except BindingError:
-        own_dataset = False
-    if own_dataset:
-        return QueryDataset(False)
+    if analysis.from_graphs or analysis.from_named:
+        try:
+            return QueryDataset(False, *(
+                tuple(str(check_iri(analysis.resolve(term, endpoint))) for term in terms)
+                for terms in (analysis.from_graphs, analysis.from_named)))
+        except (AnalysisError, BindingError) as exc:
+            raise ProtocolError(f"malformed query: FROM: {exc}") from exc
     if not inference:
         return QueryDataset(False, kept(graphs), kept(graphs))
     return QueryDataset(True)
-
-
-def own_dataset(query: str) -> QueryDataset | None:
-    """The dataset a query's FROM / FROM NAMED clauses name (prefixes resolved), for a store
-    that would otherwise ignore them (``oxigraph serve --union-default-graph`` does); None
-    when the query has none or rdflib cannot read it (the store then decides)."""
-    try:
-        clauses = translateQuery(parseQuery(query)).algebra.get("datasetClause") or []
-    except (ParseException, ValueError, TypeError):
-        return None
-    if not clauses:
-        return None
-    default = tuple(str(c["default"]) for c in clauses if "default" in c)
-    named = tuple(str(c["named"]) for c in clauses if "named" in c)
-    return QueryDataset(False, default, named)

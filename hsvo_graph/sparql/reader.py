@@ -8,13 +8,13 @@ all the queries of one HTTP request share one deadline, so a page of five querie
 take five time limits. ``StoreReader`` reads a store directly, for the CLI and for tests.
 
 Readers block: call them from synchronous code run in a worker thread, never on the
-event loop.
+event loop. ``Table`` is re-exported here so that page code needs nothing from the stores.
 """
 
 import json
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from rdflib.term import Identifier
 
@@ -23,8 +23,7 @@ from hsvo_graph.sparql.results import Encoded
 from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store.base import GraphStore, QuerySyntaxError, Table, table_from_json
 
-if TYPE_CHECKING:
-    from hsvo_graph.sparql.executor import Executor
+__all__ = ["Bindings", "ExecutorReader", "Reader", "Runner", "StoreReader", "Table"]
 
 Bindings = Mapping[str, Sequence[Identifier]]
 
@@ -68,10 +67,18 @@ def _graph(encoded: Encoded) -> bytes:
     return encoded.body
 
 
+class Runner(Protocol):
+    """What an ``ExecutorReader`` needs of the executor (so this module does not import it)."""
+
+    def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
+        """Run one request within ``budget_s`` seconds, blocking."""
+        ...
+
+
 class ExecutorReader:
     """Reads through the executor until ``deadline`` (a ``time.monotonic()`` value)."""
 
-    def __init__(self, executor: "Executor", deadline: float, max_rows: int | None) -> None:
+    def __init__(self, executor: Runner, deadline: float, max_rows: int | None) -> None:
         self.executor = executor
         self.deadline = deadline
         self.max_rows = max_rows

@@ -17,20 +17,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-SOLUTION_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
+from hsvo_graph.formats import rdf_format, results_format
+
 _JSON = "application/sparql-results+json"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -102,7 +90,7 @@ def _results_as(document: dict[str, Any], media_type: str) -> bytes:
     if media_type == _JSON:
         return body
     parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    converted = parsed.serialize(format=SOLUTION_FORMATS[media_type])
+    converted = parsed.serialize(format=results_format(media_type))
     assert converted is not None  # without an output file, serialize returns the bytes
     return converted
 
@@ -130,7 +118,7 @@ def serialize_rdf(
 ) -> bytes:
     """Triples or quads in an RDF format, declaring only the prefixes used; triples become
     default-graph quads for the dataset formats (TriG, N-Quads)."""
-    fmt = RDF_FORMATS[media_type]
+    fmt = rdf_format(media_type)
     items = list(statements)
     if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         items = [s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object)

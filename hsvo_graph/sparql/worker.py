@@ -9,8 +9,16 @@ nobody writes it any more, which pyoxigraph's read-only mode needs; the parent h
 and ``("query", request)`` to run one; every message gets exactly one reply. Opening takes
 milliseconds, and the data stays in the OS page cache that all workers share, instead of a
 private copy per worker.
+
+A worker only runs queries (``Store.query``: no update, no LOAD), and before it answers
+any it cuts itself off the network (``isolate_network``), so that a SERVICE the guard
+missed could reach no host.
 """
 
+import ctypes
+import ctypes.util
+import os
+import socket
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -65,8 +73,88 @@ def open_generation(directory: str | None) -> ox.Store:
     return ox.Store() if directory is None else ox.Store.read_only(directory)
 
 
+_CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
+_SCMP_ACT_ALLOW, _SCMP_ACT_ERRNO_EACCES = 0x7FFF0000, 0x00050000 | 13
+_SCMP_CMP_EQ = 4
+
+
+class _ArgCmp(ctypes.Structure):
+    """libseccomp's ``struct scmp_arg_cmp``."""
+
+    _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_int),
+                ("datum_a", ctypes.c_uint64), ("datum_b", ctypes.c_uint64)]
+
+
+def _unshare_network() -> str | None:
+    """Move this process into a new, empty network namespace (owned by a new user
+    namespace, so no privilege is needed): only a loopback that is down, no route anywhere.
+    None on success, else why the kernel refused."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNET) == 0:
+        return None
+    return f"unshare: {os.strerror(ctypes.get_errno())}"
+
+
+def _deny_inet_sockets() -> str | None:
+    """Fallback: a seccomp filter (the system's libseccomp, through ctypes) under which
+    ``socket()`` fails with EACCES for IPv4 and IPv6. None on success, else why not."""
+    name = ctypes.util.find_library("seccomp")
+    if name is None:
+        return "libseccomp is not installed"
+    lib = ctypes.CDLL(name)
+    lib.seccomp_init.restype = ctypes.c_void_p
+    lib.seccomp_init.argtypes = [ctypes.c_uint32]
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
+                                           ctypes.c_uint, ctypes.POINTER(_ArgCmp)]
+    lib.seccomp_load.argtypes = [ctypes.c_void_p]
+    lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    ctx = lib.seccomp_init(_SCMP_ACT_ALLOW)
+    if not ctx:
+        return "seccomp_init failed"
+    try:
+        call = lib.seccomp_syscall_resolve_name(b"socket")
+        for family in (socket.AF_INET, socket.AF_INET6):
+            rule = _ArgCmp(0, _SCMP_CMP_EQ, family, 0)  # socket()'s first argument
+            if lib.seccomp_rule_add_array(ctx, _SCMP_ACT_ERRNO_EACCES, call, 1,
+                                          ctypes.byref(rule)) != 0:
+                return "seccomp_rule_add_array failed"
+        if lib.seccomp_load(ctx) != 0:
+            return "seccomp_load failed"
+        return None
+    finally:
+        lib.seccomp_release(ctx)
+
+
+def isolate_network() -> str | None:
+    """Take the network away from this (single-threaded, just started) process: an empty
+    network namespace where the OS allows it, else a seccomp filter on IP sockets.
+
+    None when one of them holds, else the reasons both failed (the caller decides, by
+    ``HSVO_WORKER_ISOLATION``, whether to refuse queries or to warn and go on).
+    """
+    refused = _unshare_network()
+    if refused is None:
+        return None
+    fallback = _deny_inet_sockets()
+    return None if fallback is None else f"{refused}; seccomp fallback: {fallback}"
+
+
 def serve(requests: Connection, replies: Connection) -> None:
-    """The worker's main loop; returns when the parent closes the pipe."""
+    """The worker's main loop; returns when the parent closes the pipe.
+
+    Before the first message the network goes (``isolate_network``). If it cannot, the
+    worker says so loudly on stderr and, unless ``HSVO_WORKER_ISOLATION=warn``, answers
+    every request with that error instead of running it.
+    """
+    unisolated = isolate_network()
+    if unisolated is not None:
+        print(f"hsvo query worker {os.getpid()}: NOT ISOLATED FROM THE NETWORK ({unisolated})",
+              file=sys.stderr, flush=True)
+        if os.environ.get("HSVO_WORKER_ISOLATION", "require") != "warn":
+            _refuse_all(requests, replies, f"query worker without network isolation "
+                        f"({unisolated}); set HSVO_WORKER_ISOLATION=warn to run anyway")
+            return
     store = ox.Store()
     while True:
         try:
@@ -83,6 +171,16 @@ def serve(requests: Connection, replies: Connection) -> None:
             replies.send(("syntax", str(exc)))
         except Exception as exc:  # reported to the parent, which answers with an error
             replies.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _refuse_all(requests: Connection, replies: Connection, reason: str) -> None:
+    """Answer every message with ``reason`` as an error until the parent closes the pipe."""
+    while True:
+        try:
+            requests.recv()
+        except (EOFError, OSError):
+            return
+        replies.send(("error", reason))
 
 
 if __name__ == "__main__":

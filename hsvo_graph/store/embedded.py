@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
-from hsvo_graph.sparql.results import RDF_FORMATS, SOLUTION_FORMATS
+from hsvo_graph.formats import rdf_format, results_format
 from hsvo_graph.store.base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
 from hsvo_graph.store.generations import Generations, ReadOnlyGeneration, open_current
 
@@ -92,10 +92,10 @@ class EmbeddedStore(GraphStore):
             return QueryResponse(
                 "graph",
                 graph_format,
-                cast(bytes, result.serialize(format=RDF_FORMATS[graph_format])),
+                cast(bytes, result.serialize(format=rdf_format(graph_format))),
             )
         kind: QueryKind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        body = cast(bytes, result.serialize(format=SOLUTION_FORMATS[solutions_format]))
+        body = cast(bytes, result.serialize(format=results_format(solutions_format)))
         return QueryResponse(kind, solutions_format, body)
 
     def _write(self, fill: Callable[[ox.Store], None], *, copy_current: bool) -> None:

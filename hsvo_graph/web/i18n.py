@@ -23,6 +23,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav_validate": {"sv": "Kontrollera en plan", "en": "Check a plan"},
     "nav_researchers": {"sv": "För forskare", "en": "For researchers"},
     "switch_language": {"sv": "In English", "en": "På svenska"},
+    "error_title": {"sv": "Det gick inte", "en": "That did not work"},
+    "error_back": {"sv": "Till startsidan", "en": "To the start page"},
     "intro": {
         "sv": "En kunskapsgraf över samverkan inom hälsa, stöd, vård och omsorg (HSVO) mellan "
               "Region Uppsala och kommunerna i Uppsala län: organ och deras mandat, styrdokument, "

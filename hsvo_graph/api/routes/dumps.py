@@ -12,10 +12,9 @@ from fastapi import APIRouter, Request, Response
 
 from hsvo_graph.sparql.dumps import ExportError, dataset_file, graph_file, shapes_file, union_file
 from hsvo_graph.namespaces import ONTOLOGY_GRAPH
-from hsvo_graph.sparql.protocol import N_QUADS, TRIG, TURTLE, Format
+from hsvo_graph.formats import N_QUADS, TRIG, TURTLE, Format
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep
-from hsvo_graph.api.transport import conditional_response, plain_error
-from hsvo_graph.api.routes.sparql import base_url
+from hsvo_graph.api.transport import base_url, conditional_response, plain_error
 
 router = APIRouter(tags=["Dumps"])
 

@@ -14,10 +14,11 @@ from fastapi import APIRouter, Request, Response
 
 from hsvo_graph.sparql.binding import BindingError, check_iri
 from hsvo_graph.sparql.dumps import dataset_file, graph_file, union_file
-from hsvo_graph.sparql.guard import ForbiddenQuery, check_admin_update
+from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop, check_admin_update
 from hsvo_graph.graph.loading import LoadError, check_nfc
 from hsvo_graph.sparql.protocol import OFFERS, ProtocolError, negotiate
-from hsvo_graph.sparql.results import RDF_FORMATS, serialize_rdf
+from hsvo_graph.formats import rdf_format
+from hsvo_graph.sparql.results import serialize_rdf
 from hsvo_graph.store import QuerySyntaxError, StoreError
 from hsvo_graph.api.auth import AdminDep
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep, StoreDep
@@ -34,7 +35,7 @@ router = APIRouter(tags=["Graph Store"])
 
 # A graph is sent in a triple format (JSON-LD too: any graphs inside are flattened).
 _TRIPLE_FORMATS = {
-    media_type: RDF_FORMATS[media_type] for media_type in
+    media_type: rdf_format(media_type) for media_type in
     ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")
 }
 
@@ -154,7 +155,7 @@ async def update(request: Request, _: AdminDep, store: StoreDep, settings: Setti
             raise ProtocolError("POST the update as application/sparql-update or "
                                 "application/x-www-form-urlencoded", 415)
         try:
-            check_admin_update(text)
+            check_admin_update(await analysed_off_loop(text))
         except ForbiddenQuery as exc:
             raise ProtocolError(str(exc), exc.status) from exc
         await _apply(store, text)

@@ -12,8 +12,9 @@ from hsvo_graph.sparql.protocol import OFFERS, ProtocolError
 from hsvo_graph.web.sparql_examples import EXAMPLES, Example
 from hsvo_graph.api.deps import ExecutorDep
 from hsvo_graph.api.rendering import render
+from hsvo_graph.api.transport import base_url
 from hsvo_graph.api.routes.dumps import DUMPS
-from hsvo_graph.api.routes.sparql import QueryParams, answer, base_url
+from hsvo_graph.api.query_operation import QueryParams, answer
 
 router = APIRouter()
 

@@ -1,0 +1,80 @@
+"""Every error becomes an HTTP response here, in one style, registered once in the app
+factory (as Prez does): routes and the code below them only raise.
+
+The body is the message as plain UTF-8 text (what SPARQL clients and curl show), or, for a
+browser that asks for HTML, the same message on a page of the site in its language. A
+message never names a backend's URL or a server path: stores and executors word theirs for
+the public.
+"""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse
+from starlette.exceptions import HTTPException
+
+from hsvo_graph.canned.catalog import ParameterError
+from hsvo_graph.sparql.executor import QueryTimeout, ServiceBusy
+from hsvo_graph.sparql.guard import ForbiddenQuery
+from hsvo_graph.sparql.protocol import ProtocolError, prefers_html
+from hsvo_graph.store import QuerySyntaxError, StoreError
+from hsvo_graph.api.rendering import render
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+_RETRY_AFTER_S = "2"
+
+
+def _status_and_headers(exc: Exception) -> tuple[int, dict[str, str]]:
+    """The HTTP status of an error, and the headers that go with it."""
+    if isinstance(exc, ProtocolError):
+        return exc.status, exc.headers
+    if isinstance(exc, HTTPException):
+        return exc.status_code, dict(exc.headers or {})
+    if isinstance(exc, ForbiddenQuery):
+        return exc.status, {}
+    if isinstance(exc, ServiceBusy):
+        return 503, {"Retry-After": _RETRY_AFTER_S}
+    if isinstance(exc, QueryTimeout):
+        return 503, {}
+    if isinstance(exc, (QuerySyntaxError, ParameterError, RequestValidationError)):
+        return 400, {}
+    if isinstance(exc, StoreError):
+        return 502, {}
+    return 500, {}
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, HTTPException):
+        return str(exc.detail)
+    if isinstance(exc, RequestValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+    if isinstance(exc, QuerySyntaxError):
+        return f"malformed query: {exc}"
+    return str(exc)
+
+
+async def error_response(request: Request, exc: Exception) -> Response:
+    """The response for ``exc``: a page for browsers, plain text for everyone else."""
+    status, headers = _status_and_headers(exc)
+    message = _message(exc)
+    if prefers_html(request.headers.get("accept"), ()):
+        response = render(request, "error.html", {"status": status, "message": message},
+                          status_code=status)
+        response.headers.update(headers)
+        return response
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Handler] = {
+    error: error_response
+    for error in (ProtocolError, HTTPException, RequestValidationError, ForbiddenQuery,
+                  QueryTimeout, ServiceBusy, QuerySyntaxError, ParameterError, StoreError)
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers (the app factory calls this once)."""
+    for error, handler in EXCEPTION_HANDLERS.items():
+        app.add_exception_handler(error, handler)

@@ -1,0 +1,145 @@
+"""The SPARQL 1.1 Protocol's query operation, shared by the endpoint (``/sparql``) and its
+documentation page (which runs its worked examples the same way): read a request's
+parameters, check the query, negotiate the format, run it through the executor.
+"""
+
+from dataclasses import dataclass
+
+from fastapi import Request, Response
+
+from hsvo_graph.formats import SPARQL_JSON, TURTLE
+from hsvo_graph.namespaces import PREFIXES
+from hsvo_graph.sparql.analysis import Analysis
+from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
+from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop, check_public_query
+from hsvo_graph.sparql.protocol import (
+    OFFERS,
+    ProtocolError,
+    negotiate,
+    query_dataset,
+    query_kind,
+    with_base,
+)
+from hsvo_graph.sparql.results import Encoded
+from hsvo_graph.sparql.worker import QueryRequest
+from hsvo_graph.store import QuerySyntaxError, StoreError
+from hsvo_graph.api.transport import base_url, decode, form_fields, media_type_of, read_body
+
+_TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+@dataclass(frozen=True)
+class QueryParams:
+    """The protocol parameters of one request, from the URL and (POST) the body."""
+
+    query: str | None
+    default_graph_uris: list[str]
+    named_graph_uris: list[str]
+    inference: bool
+    formats: list[str]
+    # the public URL relative IRIs resolve against; None (internal callers): as the store does
+    endpoint: str | None = None
+
+
+def _single(fields: dict[str, list[str]], name: str) -> str | None:
+    values = fields.get(name, [])
+    if len(values) > 1:
+        raise ProtocolError(f"exactly one '{name}' parameter is allowed, got {len(values)}")
+    return values[0] if values else None
+
+
+def _flag(value: str | None, name: str) -> bool:
+    if value is None or value.strip().lower() in _TRUE:
+        return True
+    if value.strip().lower() in _FALSE:
+        return False
+    raise ProtocolError(f"'{name}' must be true or false, not {value!r}")
+
+
+async def query_params(request: Request, limit: int) -> QueryParams:
+    """Read the parameters the SPARQL 1.1 Protocol defines for a query operation; a query
+    longer than ``limit`` bytes is refused (414 or 413)."""
+    fields: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        fields.setdefault(key, []).append(value)
+    if request.method == "POST":
+        content_type = media_type_of(request)
+        body = await read_body(request, limit)
+        if content_type == "application/sparql-query":
+            if "query" in fields:
+                raise ProtocolError("the query is the request body; do not send a 'query' parameter too")
+            fields["query"] = [decode(body, "query")]
+        elif content_type == "application/x-www-form-urlencoded":
+            for key, values in form_fields(body).items():
+                fields.setdefault(key, []).extend(values)
+        else:
+            raise ProtocolError(
+                "POST a query as application/sparql-query or application/x-www-form-urlencoded"
+                f", not {content_type or 'a body without Content-Type'}", 415,
+            )
+    if "update" in fields:
+        raise ProtocolError("SPARQL Update is not accepted here: this is the read-only query endpoint")
+    query = _single(fields, "query")
+    if query is None and fields:
+        raise ProtocolError(f"missing 'query' parameter (got {', '.join(sorted(fields))}); "
+                            "only a GET without parameters describes the service")
+    if query is not None and len(query.encode("utf-8")) > limit:
+        raise ProtocolError(f"query longer than the limit of {limit} bytes",
+                            414 if request.method == "GET" else 413)
+    return QueryParams(
+        query=query,
+        default_graph_uris=fields.get("default-graph-uri", []),
+        named_graph_uris=fields.get("named-graph-uri", []),
+        inference=_flag(_single(fields, "inference"), "inference"),
+        formats=fields.get("format", []),
+        endpoint=base_url(request) + "/sparql",
+    )
+
+
+async def answer(executor: Executor, params: QueryParams, accept: str | None,
+                 max_rows: int, analysis: Analysis | None = None) -> Encoded:
+    """Check, negotiate and run one query (never on the event loop); ProtocolError on any
+    refusal, with the status the SPARQL 1.1 Protocol gives it. ``analysis``: the query's,
+    when the caller has it already (the text is analysed once per request)."""
+    assert params.query is not None
+    try:
+        analysis = analysis or await analysed_off_loop(params.query)
+        check_public_query(analysis)
+    except ForbiddenQuery as exc:
+        raise ProtocolError(str(exc), exc.status) from exc
+    kind = query_kind(analysis)
+    chosen = negotiate(OFFERS[kind], accept, params.formats)
+    graphs = [] if params.inference else await executor.graph_names()
+    dataset = query_dataset(analysis, params.default_graph_uris, params.named_graph_uris,
+                            params.inference, graphs, params.endpoint or "")
+    request = QueryRequest(
+        query=with_base(params.query, params.endpoint) if params.endpoint else params.query,
+        solutions_type=chosen.media_type if kind in ("solutions", "boolean") else SPARQL_JSON.media_type,
+        graph_type=chosen.media_type if kind == "graph" else TURTLE.media_type,
+        max_rows=max_rows,
+        union_default=dataset.union_default,
+        default_graphs=dataset.default_graphs,
+        named_graphs=dataset.named_graphs,
+        prefixes=PREFIXES,
+    )
+    try:
+        return await executor.run(request)
+    except QuerySyntaxError as exc:
+        raise ProtocolError(f"malformed query: {exc}") from exc
+    except QueryTimeout as exc:
+        raise ProtocolError(str(exc), 503) from exc
+    except ServiceBusy as exc:
+        raise ProtocolError(str(exc), 503, {"Retry-After": "2"}) from exc
+    except StoreError as exc:
+        raise ProtocolError(str(exc), 502) from exc
+
+
+async def run_query(executor: Executor, params: QueryParams, accept: str | None,
+                    max_rows: int, analysis: Analysis | None = None) -> Response:
+    """The HTTP answer to one query; a cut result says so in X-HSVO-Truncated."""
+    encoded = await answer(executor, params, accept, max_rows, analysis)
+    headers = {"Vary": "Accept", "Content-Type": f"{encoded.media_type}; charset=utf-8"}
+    if encoded.truncated:
+        headers["X-HSVO-Truncated"] = "true"
+        headers["X-HSVO-Row-Limit"] = str(max_rows)
+    return Response(encoded.body, headers=headers)
+
+

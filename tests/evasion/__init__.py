@@ -1,0 +1,1 @@
+"""The evasion corpus (``corpus.py``) and the canary server (``canary.py``) of the guard tests."""
