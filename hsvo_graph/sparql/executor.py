@@ -38,7 +38,6 @@ from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, Store
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.sparql.worker import QueryRequest
 
-_OPEN_TIMEOUT_S = 30.0  # a worker opening a generation (milliseconds normally); not part of the limit
 _POLL_S = 0.05  # how often a waiting thread looks whether its client went away
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
@@ -137,13 +136,17 @@ class _Worker:
             raise StoreError(f"query worker {self.pid} stopped unexpectedly: {exc}") from exc
         return reply
 
-    def open(self, lease: Lease | None) -> None:
-        """Switch to the generation ``lease`` holds (None: the empty store)."""
+    def open(self, lease: Lease | None, timeout: float) -> bool:
+        """Switch to the generation ``lease`` holds (None: the empty store); False when
+        ``timeout`` passed first (a fresh worker is still starting)."""
         directory = None if lease is None else str(lease.directory)
-        reply = self.ask(("open", directory), _OPEN_TIMEOUT_S)
-        if reply is None or reply[0] != "opened":
+        reply = self.ask(("open", directory), timeout)
+        if reply is None:
+            return False
+        if reply[0] != "opened":
             raise StoreError(f"query worker {self.pid} could not open {directory}: {reply}")
         self.lease, self.opened = lease, True  # the old lease (if any) is released here
+        return True
 
     def kill(self) -> None:
         self.process.kill()
@@ -254,7 +257,10 @@ class WorkerPool(Executor):
         """The worker's reply, after switching it to the current generation if a write has
         published a new one since its last query."""
         if not worker.opened or worker.directory != self._generations.current():
-            worker.open(lease_current(self._generations.root))
+            # within the request's time, like the query: a fresh worker may still be starting
+            if not worker.open(lease_current(self._generations.root),
+                               max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout(self._timeout_message("no query worker was ready"))
             self._generations.collect()  # its previous generation may be unused now
         reply = worker.ask(("query", request), max(0.0, deadline - time.monotonic()), stop)
         if reply is None:
@@ -324,8 +330,8 @@ class RemoteExecutor(Executor):
 
 def open_executor(store: TrackedStore, time_limit_s: float, workers: int,
                   max_rows: int | None = None) -> Executor:
-    """Worker processes for a local store (``workers``; 0: one per CPU), HTTP timeouts for a
-    remote one; ``max_rows`` caps what the service's own readers get."""
+    """Worker processes for a local store, HTTP timeouts for a remote one; ``max_rows`` caps
+    what the service's own readers get."""
     if isinstance(store.inner, RemoteStore):
         return RemoteExecutor(store, time_limit_s, max_rows)
-    return WorkerPool(store, time_limit_s, workers or os.cpu_count() or 2, max_rows)
+    return WorkerPool(store, time_limit_s, workers, max_rows)
