@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Build the on-disk store from ontology/ + data/ and serve it on http://$(HOST):$(PORT)
+## Build the on-disk store from ontology/ + data/ (+ the imported plans in var/plans) and serve it on http://$(HOST):$(PORT)
 serve: $(STAMP)
 	$(BIN)/hsvo load
 	$(BIN)/hsvo serve --host $(HOST) --port $(PORT)
@@ -30,12 +30,15 @@ load: $(STAMP)
 ## Run the whole test suite (starts its own oxigraph server for the remote-store tests)
 test: $(STAMP)
 	bash scripts/install-system-deps.sh
+	bash scripts/install-test-deps.sh
 	$(BIN)/python -m pytest
 
 ## Regenerate docs/screenshots/ (the pictures in the README) in headless Chromium
 screenshots: $(STAMP)
 	bash scripts/install-system-deps.sh
+	bash scripts/install-test-deps.sh
 	HSVO_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py -k screenshots
 
+## Remove the virtualenv and the built store; the imported plans (var/plans) are kept
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var/store .pytest_cache .cache

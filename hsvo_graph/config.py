@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     # SHACL shapes (shapes/**/*.ttl), also served as one file at /dumps/shapes.ttl.
     shapes_dir: Path = PROJECT_ROOT / "shapes"
 
+    # Imported plans (the original files, who imported them when, their reports and the
+    # history of every change), re-applied on every rebuild. Not under data/: data/ is
+    # tracked by git, the plans are the service's own state.
+    plans_dir: Path = PROJECT_ROOT / "var" / "plans"
+
     store: Literal["embedded", "remote"] = "embedded"
     # Embedded store: directory of the on-disk database; None keeps it in memory.
     store_path: Path | None = PROJECT_ROOT / "var" / "store"

@@ -2,6 +2,8 @@
 ``oxigraph serve`` on 127.0.0.1 for the remote-store path; ``service`` is the HTTP client
 over each store in turn (the protocol tests run against both)."""
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from hsvo_graph.store import EmbeddedStore, RemoteStore
 from .servers import chromium, running_oxigraph, serving
 
 SEEDS = PROJECT_ROOT.parent / "shared" / "seeds"
+# Plans imported by tests are kept in a directory of the test session, never in var/plans.
+os.environ.setdefault("HSVO_PLANS_DIR", tempfile.mkdtemp(prefix="hsvo-test-plans-"))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,9 @@ a free 127.0.0.1 port.
 
 import io
 import os
+import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from openpyxl import load_workbook
@@ -18,6 +20,42 @@ from .expected import ALN_NARA_VARD_2025
 
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 QUESTION = "Vilka aktiviteter har ett organ inom ett fokusområde?"
+AXE = PROJECT_ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+# One page of every kind (the language comes from ?lang= on the start page, then the cookie).
+PAGE_TYPES = [
+    "/",
+    "/q/activities_by_body_and_area",
+    "/q/activities_by_body_and_area?body=ÄLN&area=nära+vård&year=2025",
+    "/q/bodies_and_mandates?body=Samråd+HSVO&power=arbetsgrupper",  # an empty answer
+    "/id/activity/uppsala-2025-20",
+    "/id/body/uppsala-aln",
+    "/id/document/strategi-hsvo-2024-2026",
+    "/id/goal/uppsala-2024-2026-pa-nara-vard",
+    "/organ/samrad-hsvo-uppsala",
+    "/uppfoljning",
+    "/uppfoljning?year=2024&status=Stopped",
+    "/jamfor",
+    "/ordlista",
+    "/pictures/organisation",
+    "/pictures/heatmap",
+    "/pictures/goal-tree",
+    "/validate",
+    "/sparql",
+    "/sparql?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%2010",
+    "/sparql/docs",
+    "/docs",
+    "/id/body/no-such-body",  # the error page
+]
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from npm (scripts/install-test-deps.sh, which this runs if needed)."""
+    if not AXE.exists():
+        subprocess.run(["bash", str(PROJECT_ROOT / "scripts" / "install-test-deps.sh")], check=False)
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed; run scripts/install-test-deps.sh (needs npm)")
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -34,7 +72,7 @@ def _ask_aln_nara_vard(page) -> None:
     page.get_by_role("link", name=QUESTION).click()
     page.get_by_label("Organ").select_option(label="ÄLN – Äldrenämnden")
     page.get_by_label("Fokusområde").select_option(label="Nära vård")
-    page.get_by_label("År").select_option("2025")
+    page.get_by_role("checkbox", name="2025").check()  # chips, not a Ctrl-click list
     page.get_by_role("button", name="Visa svaret").click()
     page.wait_for_selector("table#results")
 
@@ -51,7 +89,8 @@ def test_download_the_spreadsheet_and_read_it_back(page):
     _ask_aln_nara_vard(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel (XLSX)").click()
-    assert download.value.suggested_filename == "activities_by_body_and_area.xlsx"
+    name = download.value.suggested_filename
+    assert name.startswith("Aktiviteter per organ och fokusområde – ÄLN – Nära vård – 2025") and name.endswith(".xlsx")
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert [row[1] for row in rows[1:]] == ALN_NARA_VARD_2025
@@ -86,12 +125,16 @@ def test_keyboard_reaches_the_skip_link_and_the_form(page):
     assert page.evaluate("document.activeElement.id") == "p-area"
 
 
-def test_print_view_shows_the_answer_without_the_page_furniture(page):
+def test_print_view_shows_the_answer_and_what_was_asked_without_the_page_furniture(page):
     _ask_aln_nara_vard(page)
+    assert not page.locator(".print-context").is_visible()
     page.emulate_media(media="print")
     assert not page.locator("form.query").is_visible()
     assert not page.locator("header.site").is_visible()
     assert page.locator("table#results").is_visible()
+    context = page.locator(".print-context").inner_text()
+    for part in ("ÄLN", "Nära vård", "2025", "data från", "Källa"):
+        assert part in context
 
 
 def test_phone_width_has_no_sideways_scrolling(browser, live_url):
@@ -101,6 +144,111 @@ def test_phone_width_has_no_sideways_scrolling(browser, live_url):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert page.locator("table#results td[data-label='Titel']").first.is_visible()
     context.close()
+
+
+@pytest.mark.parametrize(("lang", "width"), [("sv", 1280), ("en", 1280), ("sv", 390), ("en", 390)])
+def test_every_page_type_has_no_critical_or_serious_axe_findings(browser, live_url, axe_source, lang, width):
+    context = browser.new_context(base_url=live_url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"/?lang={lang}")
+    findings = []
+    for path in PAGE_TYPES:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == ("en" if path == "/docs" else lang)
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        findings += [f"{path}: {v['impact']} {v['id']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+                     for v in result["violations"] if v["impact"] in ("critical", "serious")]
+    context.close()
+    assert not findings, "\n".join(findings)
+
+
+def test_tables_sort_and_filter_in_the_page(page):
+    page.goto("/ordlista")
+    first = lambda: page.locator("#glossary tbody tr:visible td").first.inner_text()  # noqa: E731
+    header = page.locator("#glossary thead th").first
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    ascending = first()
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "descending" and first() != ascending
+    page.get_by_label("Filtrera tabellen").fill("äldre")
+    assert page.locator("#glossary tbody tr:visible").count() == 1 and first() == "ÄLN"
+
+
+def test_tables_work_without_the_script(browser, live_url):
+    context = browser.new_context(base_url=live_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/ordlista")
+    assert page.locator("#glossary tbody tr").count() > 20
+    assert page.locator("#glossary thead button").count() == 0
+    page.goto("/")
+    assert not page.locator("#question-filter").is_visible()  # the search needs the script
+    assert page.locator("#questions .questions li").count() >= 14
+    context.close()
+
+
+def test_question_search_on_the_start_page(page):
+    page.goto("/")
+    page.get_by_label("Sök bland frågorna").fill("citat")
+    visible = page.locator("#questions .questions li:visible").all_inner_texts()
+    assert len(visible) == 1 and "får fatta beslut" in visible[0]
+    page.get_by_label("Sök bland frågorna").fill("zzzz")
+    assert page.get_by_text("Ingen fråga matchar.").is_visible()
+
+
+def test_dashboard_drill_down_and_body_profile(page):
+    page.goto("/uppfoljning")
+    page.locator("#trend tbody tr", has_text="2024").get_by_role("link", name="3", exact=True).click()
+    assert page.url.endswith("#activities") and "status=Stopped" in page.url
+    assert page.locator("#activities tbody tr").count() == 3
+    page.goto("/id/body/samrad-hsvo-uppsala")
+    page.get_by_role("link", name="Organets profil").click()
+    assert page.locator("h1").inner_text().startswith("Samråd HSVO Uppsala")
+    assert page.get_by_role("heading", name="Frågor om organet").is_visible()
+
+
+def test_pictures_fit_a_desktop_page_with_legible_text(page):
+    for path in ("/pictures/organisation", "/pictures/goal-tree", "/pictures/heatmap"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        svg = page.locator("figure.picture svg")
+        box = svg.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, path
+        smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll('figure.picture svg text')]
+            .map(t => t.getBoundingClientRect().height ? parseFloat(getComputedStyle(t).fontSize)
+                      * t.ownerSVGElement.getScreenCTM().a : 99))""")
+        assert smallest >= 11.9, (path, smallest)
+    page.goto("/pictures/organisation")
+    assert page.locator("figure svg path[marker-end]").count() > 5  # lines for part of / supports
+    assert "Tjänstepersonsni" not in page.locator("figure svg").inner_html().replace("Tjänstepersonsnivå", "")
+
+
+def test_wide_tables_fit_a_desktop_page(page):
+    for path in ("/q/documents_and_decisions", "/q/body_involvement_by_year?body=SCN", "/uppfoljning"):
+        page.goto(path)
+        overflow = page.evaluate("[...document.querySelectorAll('.table-wrap')].some(w => w.scrollWidth > w.clientWidth)")
+        assert not overflow, path
+
+
+def test_the_organisation_chart_scales_down_on_a_phone(browser, live_url):
+    context = browser.new_context(base_url=live_url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    for path in ("/pictures/organisation", "/uppfoljning", "/jamfor", "/organ/samrad-hsvo-uppsala", "/"):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    context.close()
+
+
+def test_api_docs_and_favicon_work_offline(page, live_url):
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.goto("/docs")
+    page.wait_for_selector(".opblock-summary")
+    assert page.locator(".opblock-summary").count() > 10
+    assert hosts == {urlsplit(live_url).netloc}
+    assert page.request.get("/favicon.ico").status == 200
 
 
 @pytest.mark.skipif(os.environ.get("HSVO_SCREENSHOTS") != "1",
@@ -113,6 +261,11 @@ def test_screenshots(browser, live_url):
         "query": ("/q/activities_by_body_and_area?body=ÄLN&area=nära+vård&year=2025", 1280),
         "activity": ("/id/activity/uppsala-2025-20", 1280),
         "organisation": ("/pictures/organisation", 1280),
+        "follow-up": ("/uppfoljning", 1280),
+        "body-profile": ("/organ/samrad-hsvo-uppsala", 1280),
+        "compare": ("/jamfor", 1280),
+        "glossary": ("/ordlista", 1280),
+        "editor": ("/sparql", 1280),
         "heatmap": ("/pictures/heatmap?year=2025", 1280),
         "goal-tree": ("/pictures/goal-tree?year=2024", 1280),
         "phone-query": ("/q/activities_by_body_and_area?body=ÄLN&area=nära+vård&year=2025", 390),

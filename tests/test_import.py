@@ -144,7 +144,7 @@ def test_a_crash_half_way_leaves_old_or_new_never_a_mix(moment: str, tmp_path: P
     process = subprocess.run(
         [sys.executable, "-c", _CRASH, moment, str(path), str(plan)],
         capture_output=True,
-        env={**os.environ},
+        env={**os.environ, "HSVO_PLANS_DIR": str(tmp_path / "plans")},
         timeout=120,
     )
     assert process.returncode == -signal.SIGKILL, process.stderr.decode()

@@ -15,13 +15,14 @@ from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, open_store
 from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.validation.managed import reapply_plans
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
 from hsvo_graph.api.routes import (
     canned, dumps, graph_store, ontology, pages, pictures, resources, sparql, sparql_docs,
 )
-from hsvo_graph.api.routes import validate
+from hsvo_graph.api.routes import plans, validate
 
 log = logging.getLogger("hsvo_graph")
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -42,6 +43,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if own and settings.store == "embedded" and not app.state.store.graph_names():
             report = load(app.state.store, settings)
             log.info("seeded empty store with %d triples", report.total)
+            for outcome in reapply_plans(app.state.store, settings):
+                log.info("plan %s re-applied: %s %s", outcome.entry.key, outcome.applied,
+                         outcome.reason)
         if isinstance(app.state.store.inner, RemoteStore):
             app.state.store.inner.check_union_default_graph()
         app.state.executor = open_executor(
@@ -64,6 +68,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             "canned queries."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served offline by routes/pages.py (FastAPI's page loads a CDN)
+        redoc_url=None,
     )
     errors.install(app)
     app.state.settings = settings
@@ -81,4 +87,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(ontology.router)
     app.include_router(validate.router)
+    app.include_router(plans.router)
     return app

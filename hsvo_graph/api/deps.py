@@ -3,6 +3,7 @@
 All ``async``: they only read ``app.state``, and FastAPI runs a plain ``def`` dependency in
 the thread pool, a thread hop per dependency on every request."""
 
+import threading
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +13,7 @@ from hsvo_graph.config import Settings
 from hsvo_graph.sparql.executor import Executor
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.validation.context import Context, context_from_reader
 
 
 async def get_store(request: Request) -> TrackedStore:
@@ -43,3 +45,36 @@ ReaderDep = Annotated[Reader, Depends(get_reader)]
 CatalogDep = Annotated[dict[str, CannedQuery], Depends(get_catalog)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ExecutorDep = Annotated[Executor, Depends(get_executor)]
+
+
+class PlanContexts:
+    """The context plans are checked against, read through the executor (uncapped: a
+    context missing triples would report violations that are not there) and kept until the
+    store changes (the tracked store counts writes). Safe to call from many threads."""
+
+    def __init__(self, store: TrackedStore, executor: Executor, settings: Settings) -> None:
+        self.store, self.executor, self.settings = store, executor, settings
+        self._lock = threading.Lock()
+        self._cached: tuple[int, Context] | None = None
+
+    def __call__(self) -> Context:
+        with self._lock:
+            generation = self.store.generation
+            if self._cached is not None and self._cached[0] == generation:
+                return self._cached[1]
+            reader = self.executor.reader(capped=False)
+            context = context_from_reader(reader, self.store.description, self.settings)
+            self._cached = (generation, context)
+            return context
+
+
+async def get_plan_contexts(request: Request) -> PlanContexts:
+    """Async, so it runs on the event loop: one PlanContexts per app, made without a race."""
+    state = request.app.state
+    contexts = getattr(state, "plan_contexts", None)
+    if contexts is None:  # made on first use: the executor exists only after start-up
+        contexts = state.plan_contexts = PlanContexts(state.store, state.executor, state.settings)
+    return contexts
+
+
+PlanContextsDep = Annotated[PlanContexts, Depends(get_plan_contexts)]

@@ -1,6 +1,10 @@
 """Content negotiation: ``?format=`` wins, else the Accept header (with q-values), else a
 default — so browsers get HTML while scripts and curl get data without asking."""
 
+import re
+import unicodedata
+from urllib.parse import quote
+
 from fastapi import HTTPException
 
 from hsvo_graph.sparql.accept import accept_ranges, range_quality
@@ -36,3 +40,11 @@ def negotiate(format_param: str | None, accept: str | None, offered: list[str], 
     if q <= 0:
         raise HTTPException(406, f"can answer as {', '.join(MEDIA_TYPES[n] for n in offered)}")
     return name
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition header for a download called ``name`` (any Unicode): an ASCII
+    fallback for old clients and ``filename*`` in UTF-8 (RFC 6266) for the rest."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("_") or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

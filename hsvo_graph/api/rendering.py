@@ -14,6 +14,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from hsvo_graph import __version__
+from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.web.i18n import COOKIE, LANGUAGES, Translator, localise, pick_language
 
 
@@ -40,7 +42,13 @@ def page_context(request: Request) -> dict[str, Any]:
     lang = language(request)
     other = next(code for code in LANGUAGES if code != lang)
     return {"lang": lang, "t": Translator(lang), "other_lang": other,
-            "switch_url": url_with(request, lang=other)}
+            "switch_url": url_with(request, lang=other), "version": __version__}
+
+
+def data_version(store: TrackedStore) -> str:
+    """When the data last changed: printed in the footer and on printouts, so a printed
+    answer says which state of the graph it comes from."""
+    return f"{store.modified:%Y-%m-%d %H:%M} UTC"
 
 
 TEMPLATES = Jinja2Templates(

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
+from hsvo_graph.canned.cells import append_row, csv_cell
 from hsvo_graph.sparql.reader import Table
 
 
@@ -39,13 +40,19 @@ def to_json(table: Table, **meta: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def to_csv(table: Table) -> str:
-    """CSV with a header row; UTF-8 text, values as in the graph."""
+def to_csv(
+    table: Table, headings: Sequence[str] | None = None, *, delimiter: str = ",", bom: bool = False
+) -> str:
+    """CSV with a header row (the variables, or ``headings`` for people); UTF-8 text,
+    values as in the graph. Swedish Excel wants ``delimiter=";"`` and ``bom=True`` (it
+    reads a file without a byte-order mark as Windows-1252 and splits on semicolons)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.variables)
+    if bom:
+        out.write("\ufeff")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(list(headings or table.variables))
     for row in table.rows:
-        writer.writerow(["" if row.get(v) is None else str(row[v]) for v in table.variables])
+        writer.writerow(["" if row.get(v) is None else csv_cell(str(row[v])) for v in table.variables])
     return out.getvalue()
 
 
@@ -108,13 +115,14 @@ def to_xlsx(
     for cell in results[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        results.append([_xlsx_value(row.get(v)) for v in table.variables])
+        append_row(results, [_xlsx_value(row.get(v)) for v in table.variables])
         for column, variable in enumerate(table.variables, 1):
             if isinstance(row.get(variable), URIRef):
                 target = results.cell(row=results.max_row, column=column)
                 target.hyperlink = str(row[variable])
                 target.style = "Hyperlink"
     results.freeze_panes = "A2"
+    results.auto_filter.ref = results.dimensions
     for column, variable in enumerate(table.variables, 1):
         longest = max([len(str(results.cell(row=1, column=column).value))]
                       + [len(str(row.get(variable, ""))) for row in table.rows])

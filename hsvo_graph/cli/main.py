@@ -29,6 +29,8 @@ _ELSEWHERE = {
                  "Check a plan (activity list or follow-up report) without importing it."),
     "import": ("hsvo_graph.cli.plans", "import_command",
                "Validate a plan and import it into the store as its own named graph."),
+    "plans": ("hsvo_graph.cli.plans_admin", "plans_group",
+              "The imported plans: kept, and put back by every `hsvo load`."),
 }
 
 
@@ -90,6 +92,8 @@ def opened(settings: Settings) -> Iterator[GraphStore]:
               "(default: embedded, or $HSVO_STORE).")
 @click.option("--store-path", type=click.Path(path_type=Path), help="Directory of the embedded "
               "store (default: var/store, or $HSVO_STORE_PATH).")
+@click.option("--plans-dir", type=click.Path(path_type=Path), help="Directory of the imported "
+              "plans (default: var/plans, or $HSVO_PLANS_DIR).")
 @click.option("--remote-query-url", help="SPARQL query endpoint of the remote store.")
 @click.option("--remote-update-url", help="SPARQL update endpoint of the remote store.")
 @click.option("--remote-gsp-url", help="Graph Store Protocol endpoint of the remote store.")
@@ -129,13 +133,16 @@ def load_command(settings: Settings, files: tuple[Path, ...]) -> None:
     All files are parsed and checked first; the store is then replaced in one transaction,
     so a bad file leaves the previous graph untouched.
     """
+    from hsvo_graph.cli.plans import echo_reapplied
     from hsvo_graph.graph.loading import load
+    from hsvo_graph.validation.managed import reapply_plans
 
     with opened(settings) as store:
         report = load(store, settings, files)
         for graph, count in report.graphs.items():
             click.echo(f"{count:7d}  {graph}")
         click.echo(f"{report.total:7d}  triples in {store.description} ({report.seconds:.2f} s)")
+        echo_reapplied(reapply_plans(store, settings))
 
 
 @main.command("query")

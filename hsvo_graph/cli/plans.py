@@ -2,26 +2,31 @@
 report (CSV, XLSX, Turtle, TriG, JSON-LD, N-Triples) and put it in the graph.
 
 Exit codes: 0 valid (imported), 1 violations (with --strict also warnings; nothing is
-imported), 2 the file cannot be used at all, 3 the store failed (nothing is imported).
+imported), 2 the file cannot be used at all, 3 the store failed (nothing is imported),
+4 a replacement was not confirmed (nothing is imported).
 """
 
+import getpass
 import json
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 
 from hsvo_graph.config import Settings
-from hsvo_graph.validation.importing import ImportResult, import_plan
+from hsvo_graph.validation.locking import import_lock
+from hsvo_graph.validation.managed import Change, Reapplied, Upload, import_managed
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
 from hsvo_graph.validation.context import Context, context_from_sources, context_from_store
 from hsvo_graph.validation.meta import meta_beside, meta_from_mapping, parse_meta
-from hsvo_graph.validation.report import as_data, error_data, error_text, to_html, to_json, to_text, to_turtle
+from hsvo_graph.validation.model import Report
+from hsvo_graph.validation.report import as_data, error_data, error_text, to_json, to_text, to_turtle
 from hsvo_graph.store import GraphStore, StoreError, open_store
 from hsvo_graph.validation.check import validate_plan
 
-EXIT_VALID, EXIT_VIOLATIONS, EXIT_UNUSABLE, EXIT_STORE = 0, 1, 2, 3
+EXIT_VALID, EXIT_VIOLATIONS, EXIT_UNUSABLE, EXIT_STORE, EXIT_UNCONFIRMED = 0, 1, 2, 3, 4
 RENDERERS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json, "ttl": to_turtle}
 
 _META_OPTIONS = [
@@ -44,6 +49,24 @@ _META_OPTIONS = [
     ("--adopted-on", "adopted_on", "Date of the adoption."),
     ("--follows-up", "follows_up", "A follow-up report's activity list (title or doc:IRI)."),
 ]
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+
+
+def to_html(report: Report, strict: bool = False, lang: str = "sv") -> str:
+    """A standalone HTML page of the report, readable without a server (the upload page
+    shows the same body). Rendered here, not in validation/, which stays free of the web
+    layer."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from hsvo_graph.web.i18n import Translator
+
+    environment = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
+    )
+    template = environment.get_template("validate_report.html")
+    return template.render(report=as_data(report, strict), lang=lang, t=Translator(lang))
 
 
 def plan_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -165,6 +188,8 @@ def _context_without_locking(settings: Settings) -> Context:
     show_default=True,
     help="How to print the report.",
 )
+@click.option("--dry-run", is_flag=True, help="Validate and show what would change; import nothing.")
+@click.option("--yes", "-y", is_flag=True, help="Replace a plan in force without asking.")
 @click.pass_context
 def import_command(
     ctx: click.Context,
@@ -172,28 +197,60 @@ def import_command(
     strict: bool,
     meta_file: Path | None,
     fmt: str,
+    dry_run: bool,
+    yes: bool,
     **options: Any,
 ) -> None:
-    """Validate a plan and import it into the store as its own named graph.
+    """Validate a plan and import it into the store as its own named graph, keeping the
+    file under the plans directory so that every rebuild (hsvo load) re-applies it.
 
     Nothing is imported when the plan has violations (or warnings, with --strict). The
     import is one transaction: the plan's graph and the recomputed inferred graph replace
     the old ones together, so a failure leaves the store as it was. Importing the same
-    plan again replaces its graph.
+    plan (same body and year) again replaces it: the added, removed and changed activities
+    are shown first and you are asked to confirm (--yes does not ask; --dry-run only shows).
 
-    Exit code 0: imported; 1: violations, not imported; 2: unusable file; 3: the store failed.
+    Exit code 0: imported (or, with --dry-run, importable); 1: violations, not imported;
+    2: unusable file; 3: the store failed; 4: the replacement was not confirmed.
     """
     settings: Settings = ctx.obj
+    # The import lock first: an embedded store can be open in one process only, so a second
+    # `hsvo import` waits here for the first to finish instead of failing to open it.
+    with import_lock(settings.plans_dir):
+        _import(ctx, settings, plan_file, strict, meta_file, fmt, dry_run, yes, options)
+
+
+def _import(
+    ctx: click.Context,
+    settings: Settings,
+    plan_file: Path,
+    strict: bool,
+    meta_file: Path | None,
+    fmt: str,
+    dry_run: bool,
+    yes: bool,
+    options: dict[str, Any],
+) -> None:
     try:
         store = open_store(settings)
     except StoreError as error:
         click.echo(f"{error}", err=True)
         ctx.exit(EXIT_STORE)
     try:
-        meta = _meta(plan_file, meta_file, options)
-        context = _context(settings, store)
-        plan = read_plan(plan_file.read_bytes(), plan_file.name, meta, context)
-        result = import_plan(store, plan, context, strict)
+        upload = Upload(
+            plan_file.read_bytes(), plan_file.name, _meta(plan_file, meta_file, options), strict
+        )
+        context_of = partial(_context, settings, store)
+        change = import_managed(store, settings, upload, context_of, CLI_ACTOR, preview=dry_run)
+        if change.needs_confirmation:
+            if fmt == "text":
+                click.echo(diff_text(change))
+            if not yes and not _confirmed():
+                click.echo("Inget importerades / nothing was imported.", err=True)
+                ctx.exit(EXIT_UNCONFIRMED)
+            change = import_managed(
+                store, settings, upload, context_of, CLI_ACTOR, confirm=change.confirm
+            )
     except PlanError as error:
         _unusable(error, fmt)
         ctx.exit(EXIT_UNUSABLE)
@@ -206,37 +263,77 @@ def import_command(
         ctx.exit(EXIT_STORE)
     finally:
         store.close()
-    outcome = {
-        "imported": result.imported,
-        "replaced": result.replaced,
-        "graph": str(result.report.plan.graph),
-        "triples": result.triples,
-        "inferred": result.inferred,
-    }
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {**as_data(result.report, strict), "import": outcome}, ensure_ascii=False, indent=2
-            )
-        )
+        click.echo(json.dumps({**as_data(change.report, strict), "import": change.as_data()},
+                              ensure_ascii=False, indent=2))
     else:
-        click.echo(to_text(result.report, strict))
-        click.echo(_import_line(result))
-    ctx.exit(EXIT_VALID if result.imported else EXIT_VIOLATIONS)
+        click.echo(to_text(change.report, strict))
+        click.echo(_import_line(change, dry_run))
+    if dry_run:
+        ctx.exit(change.report.exit_code(strict))
+    ctx.exit(EXIT_VALID if change.imported else EXIT_VIOLATIONS)
 
 
-def _import_line(result: ImportResult) -> str:
-    if not result.imported:
-        return "Inget importerades / nothing was imported."
-    graph = result.report.plan.graph
-    if result.replaced:
+CLI_ACTOR = f"cli:{getpass.getuser()}"
+
+
+def _confirmed() -> bool:
+    """Ask before replacing a plan in force; no answer (no terminal) is a no."""
+    try:
+        return click.confirm("Ersätta planen? / Replace the plan?", default=False)
+    except click.Abort:
+        return False
+
+
+def diff_text(change: Change) -> str:
+    """The difference to the version in force, for a terminal."""
+    replaced = change.replaces
+    lines = [
+        f"Ersätter version {replaced.version} ({replaced.at}) / replaces version "
+        f"{replaced.version} ({replaced.at}): {replaced.title or replaced.key}"
+        if replaced is not None
+        else "Ersätter planens graf i lagret / replaces the plan's graph in the store"
+        if change.confirm is not None
+        else "Ny plan / new plan"
+    ]
+    for sign, sv, en, titles in (
+        ("+", "tillagda", "added", change.diff.added),
+        ("-", "borttagna", "removed", change.diff.removed),
+        ("~", "ändrade", "changed", change.diff.changed),
+    ):
+        lines.append(f"  {len(titles)} {sv} / {en}")
+        lines += [f"    {sign} {title}" for title in titles]
+    return "\n".join(lines)
+
+
+def _import_line(change: Change, dry_run: bool) -> str:
+    graph = change.report.plan.graph
+    if dry_run:
         return (
-            f"Ersatte <{graph}>: {result.triples} tripler, {result.inferred} härledda / "
-            f"replaced: {result.triples} triples, {result.inferred} inferred "
-            f"({result.seconds:.2f} s)."
+            f"Provkörning; inget importerades / dry run; nothing was imported.\n{diff_text(change)}"
         )
+    if not change.imported or change.result is None:
+        return "Inget importerades / nothing was imported."
+    result = change.result
+    verb = ("Ersatte", "replaced") if change.confirm is not None else ("Importerade", "imported")
     return (
-        f"Importerade <{graph}>: {result.triples} tripler, {result.inferred} härledda / "
-        f"imported: {result.triples} triples, {result.inferred} inferred "
+        f"{verb[0]} <{graph}>: {result.triples} tripler, {result.inferred} härledda / "
+        f"{verb[1]}: {result.triples} triples, {result.inferred} inferred "
         f"({result.seconds:.2f} s)."
     )
+
+
+def echo_reapplied(outcomes: list[Reapplied]) -> None:
+    """Say which imported plans a rebuild put back, and which it could not."""
+    for outcome in outcomes:
+        entry = outcome.entry
+        if outcome.applied:
+            click.echo(
+                f"{outcome.triples:7d}  plan {entry.key} v{entry.version} återlagd / re-applied"
+            )
+        else:
+            click.echo(
+                f"   ---   plan {entry.key} v{entry.version} INTE återlagd / NOT re-applied: "
+                f"{outcome.reason}",
+                err=True,
+            )

@@ -12,6 +12,7 @@ Swedish and English, with labels instead of IRIs and with the cell text the user
 """
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -25,15 +26,15 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
-from hsvo_graph.config import PROJECT_ROOT
+from hsvo_graph.config import get_settings
 from hsvo_graph.graph.loading import parse_turtle
 from hsvo_graph.namespaces import HSVO, PREFIXES
 from hsvo_graph.validation import names
 from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.isolation import isolation_findings
 from hsvo_graph.validation.model import SHAPES, Finding, Plan, Report, Severity, Text
 from hsvo_graph.validation.readers import quiet_literals
 
-SHAPES_DIR = PROJECT_ROOT / "shapes"
 _SEVERITY: dict[Node, Severity] = {
     SH.Violation: "violation",
     SH.Warning: "warning",
@@ -41,15 +42,24 @@ _SEVERITY: dict[Node, Severity] = {
 }
 _ORDER = {"violation": 0, "warning": 1, "info": 2}
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+# rdflib's SPARQL parser (pyparsing) is not thread-safe: two validations parsing the shapes'
+# queries at the same moment break its grammar for good (every later one failed until a
+# restart). One validation runs at a time; a plan takes well under a second.
+_SHACL_LOCK = threading.Lock()
 
 
 class ShapesError(RuntimeError):
     """The shapes themselves cannot be run (pySHACL's message says which and why)."""
 
 
+def shapes_graph(shapes_dir: Path | None = None) -> Graph:
+    """All shapes files (of ``shapes_dir``, by default the settings' ``shapes_dir``) as
+    one graph, parsed once per directory."""
+    return _shapes_graph(shapes_dir or get_settings().shapes_dir)
+
+
 @lru_cache
-def shapes_graph(shapes_dir: Path = SHAPES_DIR) -> Graph:
-    """All shapes files as one graph (parsed once)."""
+def _shapes_graph(shapes_dir: Path) -> Graph:
     graph = Graph()
     for path in sorted(shapes_dir.glob("*.ttl")):
         graph += parse_turtle(path)
@@ -94,8 +104,13 @@ def validate_plan(plan: Plan, context: Context, shapes: Graph | None = None) -> 
     data = DataGraph()
     data.addN((s, p, o, data) for s, p, o in context.graph if s not in focus)
     data += plan.graph
-    findings = run_shapes(data, focus, shapes, plan)
-    return Report(plan.info, findings, context.description)
+    findings = [
+        f
+        for f in run_shapes(data, focus, shapes, plan)
+        if not (f.focus in plan.explained and f.rule == str(SHAPES["Activity-localFocusAreaKnown"]))
+    ]
+    findings += plan.findings + isolation_findings(plan, context)
+    return Report(plan.info, sorted(findings, key=_source_order), context.description)
 
 
 def run_shapes(
@@ -111,7 +126,7 @@ def run_shapes(
         cached += data
         data = cached
     add_superclass_types(data)
-    with quiet_literals():
+    with _SHACL_LOCK, quiet_literals():
         _, results, text = shacl_validate(
             data,
             shacl_graph=shapes,
@@ -126,17 +141,12 @@ def run_shapes(
         raise ShapesError(text)
     explain = _Explainer(data, shapes, results, plan)
     findings = [explain(result) for result in results.subjects(RDF.type, SH.ValidationResult)]
-    return sorted(
-        findings,
-        key=lambda f: (
-            f.row is None,
-            f.row or 0,
-            f.subject or f.focus,
-            _ORDER[f.severity],
-            f.rule,
-            f.value or "",
-        ),
-    )
+    return sorted(findings, key=_source_order)
+
+
+def _source_order(f: Finding) -> tuple[bool, int, str, int, str, str]:
+    """Findings as the user reads the plan: by row, then node, then how bad."""
+    return (f.row is None, f.row or 0, f.subject or f.focus, _ORDER[f.severity], f.rule, f.value or "")
 
 
 class _Explainer:

@@ -44,9 +44,30 @@ CONTEXT_PROPERTIES = (
     "dct:isPartOf",
     "hsvo:listedIn",
     "hsvo:localFocusArea",
+    # What a plan states about its activities, outcomes and document: read too, so that a
+    # plan restating entities of another graph can be told from one changing them
+    # (isolation.py).
+    "hsvo:year",
+    "hsvo:rowNumber",
+    "prov:hadPrimarySource",
+    "hsvo:followUpIndicator",
+    "hsvo:sourceText",
+    "hsvo:responsibleBody",
+    "hsvo:participatingBody",
+    "hsvo:diaryNumber",
+    "dct:issued",
+    "hsvo:hasOutcome",
+    "hsvo:reportedIn",
+    "hsvo:status",
+    "hsvo:summary",
+    "hsvo:followsUp",
+    "hsvo:decisionKind",
+    "hsvo:concerns",
+    "hsvo:decidedBy",
+    "hsvo:decisionDate",
 )
 _PREFIXES = "".join(
-    f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rdf", "rdfs", "skos", "dct", "hsvo")
+    f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rdf", "rdfs", "skos", "dct", "hsvo", "prov")
 )
 
 

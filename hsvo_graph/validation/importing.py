@@ -8,15 +8,15 @@ graph (the graph IRI is derived from the plan's metadata) instead of adding a co
 """
 
 import time
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph
 
 from hsvo_graph.graph.inference import infer
 from hsvo_graph.namespaces import INFERRED_GRAPH
-from hsvo_graph.validation.model import Plan
 from hsvo_graph.validation.context import Context
-from hsvo_graph.validation.model import Report
+from hsvo_graph.validation.model import Plan, Report
 from hsvo_graph.store import GraphStore
 from hsvo_graph.store.base import nquads_of
 from hsvo_graph.validation.check import validate_plan
@@ -35,29 +35,41 @@ class ImportResult:
 
 
 def import_plan(
-    store: GraphStore, plan: Plan, context: Context, strict: bool = False
+    store: GraphStore,
+    plan: Plan,
+    context: Context,
+    strict: bool = False,
+    report: Report | None = None,
 ) -> ImportResult:
-    """Validate ``plan`` against ``context`` (read from ``store``) and, if it conforms,
-    put it in ``store`` with the inferred graph recomputed over everything."""
+    """Validate ``plan`` against ``context`` (read from ``store``; ``report`` when the caller
+    has just done so) and, if it conforms, put it in ``store`` with the inferred graph
+    recomputed over everything.
+
+    The caller holds the import lock (``locking.import_lock``) around reading the context
+    and this call, so that no other import changes the graphs in between."""
     started = time.perf_counter()
-    report = validate_plan(plan, context)
+    report = report if report is not None else validate_plan(plan, context)
     if not report.conforms(strict):
         return ImportResult(report, imported=False)
     target = str(plan.info.graph)
-    existing = store.graph_names()
-    others = [
-        Graph().parse(data=store.read_graph(iri), format="nt")
-        for iri in existing
-        if iri not in (target, str(INFERRED_GRAPH))
-    ]
-    inferred = infer([*others, plan.graph])
-    new = {target: plan.graph, str(INFERRED_GRAPH): inferred}
-    store.replace_graphs(nquads_of(new), new.keys())
+    replaced = target in store.graph_names()
+    inferred = rewrite(store, {target: plan.graph})
     return ImportResult(
-        report,
-        True,
-        len(plan.graph),
-        len(inferred),
-        target in existing,
-        time.perf_counter() - started,
+        report, True, len(plan.graph), len(inferred), replaced, time.perf_counter() - started
     )
+
+
+def rewrite(
+    store: GraphStore, new: Mapping[str, Graph], removed: Collection[str] = ()
+) -> Graph:
+    """Put the ``new`` graphs in the store and empty the ``removed`` ones, with the inferred
+    graph recomputed over the result, in one all-or-nothing write; the inferred graph."""
+    kept = [
+        Graph().parse(data=store.read_graph(iri), format="nt")
+        for iri in store.graph_names()
+        if iri not in new and iri not in removed and iri != str(INFERRED_GRAPH)
+    ]
+    inferred = infer([*kept, *new.values()])
+    graphs = {**new, **{iri: Graph() for iri in removed}, str(INFERRED_GRAPH): inferred}
+    store.replace_graphs(nquads_of(graphs), graphs.keys())
+    return inferred

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 
 from hsvo_graph.validation.model import PlanError, Text
+from hsvo_graph.validation.readers import check_cell
 
 Kind = Literal["activity-list", "follow-up"]
 
@@ -132,6 +133,7 @@ def _convert(name: str, value: Any, where: str) -> Any:
         return kind
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()[:10]
+    check_cell(str(value), f"{where}: {name}")  # it becomes a title, a date … in the graph
     return " ".join(str(value).split())
 
 

@@ -70,6 +70,11 @@ class Plan:
     written: dict[Node, str] = field(default_factory=dict)
     # Spreadsheet column of each property, so a finding can name the cell.
     columns: dict[URIRef, str] = field(default_factory=dict)
+    # Findings made while reading (formula-like cells, an unknown prioritised area), and
+    # the nodes whose unknown local focus area they already explain (the root cause is
+    # reported, not the symptom).
+    findings: list["Finding"] = field(default_factory=list)
+    explained: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from hsvo_graph.namespaces import GRAPH, HSVO
 from hsvo_graph.validation import names
 from hsvo_graph.validation.meta import PlanMeta
-from hsvo_graph.validation.model import Location, Plan, PlanInfo, Text
+from hsvo_graph.validation.model import Location, Plan, PlanError, PlanInfo, Text
 
 DOCUMENT_CLASSES = (HSVO.ActivityList, HSVO.FollowUpReport)
 
@@ -22,6 +22,14 @@ def rdf_plan(graph: Graph, name: str, meta: PlanMeta) -> Plan:
             if isinstance(s, URIRef)
         }
     )
+    if not documents:
+        raise PlanError(
+            name,
+            Text(
+                "filen innehåller ingen plan: ingen hsvo:ActivityList eller hsvo:FollowUpReport",
+                "the file holds no plan: no hsvo:ActivityList or hsvo:FollowUpReport",
+            ),
+        )
     notes: list[Text] = []
     document = documents[0] if len(documents) == 1 else None
     if document is not None:

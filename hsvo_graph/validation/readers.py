@@ -1,30 +1,33 @@
-"""Read an uploaded or local plan file: a spreadsheet (CSV or XLSX) into rows, or an RDF
-file (Turtle, TriG, JSON-LD, N-Triples) into a graph.
+"""Read an uploaded or local plan file: a table (CSV, XLSX, ODS, old XLS, or the activity
+table of the plan's own Word or PDF document) into rows, or an RDF file (Turtle, TriG,
+JSON-LD, N-Triples) into a graph.
 
-Anything that makes the file unreadable is a ``PlanError`` that names the file and line and
-says what to do (save as CSV UTF-8, …); nothing is guessed silently.
+Anything that makes the file unreadable is a ``PlanError`` that names the file, line, row or
+cell and says what to do (save as CSV UTF-8, …); nothing is guessed silently. Hostile input
+is refused the same way: control characters and bidi overrides, overlong cells, IRIs that no
+store accepts, XML bombs and corrupt archives.
 """
 
 import csv
-import datetime
 import io
 import logging
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 
 from hsvo_graph.canned.catalog import normalise_text
+from hsvo_graph.canned.cells import formula_like
 from hsvo_graph.validation.model import PlanError, Text
 
 MAX_BYTES = 5_000_000  # an activity list is a few tens of kB; this stops runaway uploads
 MAX_ROWS = 2_000
+MAX_CELL = 2_000  # characters; the longest activity title in the seeds is about 300
 
-TABULAR = (".csv", ".xlsx")
+TABULAR = (".csv", ".xlsx", ".ods", ".xls", ".docx", ".pdf")  # spreadsheets and documents
 RDF_FORMATS = {
     ".ttl": "turtle",
     ".trig": "trig",
@@ -75,6 +78,17 @@ class Sheet:
     rows: list[tuple[int, dict[str, str]]]  # (row number the user's program shows, cells)
     ignored: list[str] = field(default_factory=list)  # headings that are not plan columns
     heading_years: set[int] = field(default_factory=set)  # "Aktiviteter 2025" → 2025
+    notes: list[Text] = field(default_factory=list)  # which sheet or table was read
+    formulas: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, text)
+
+
+@dataclass
+class RawTable:
+    """The cells of the table a file holds, before the heading row is looked for."""
+
+    rows: list[tuple[int, list[str]]]
+    notes: list[Text] = field(default_factory=list)
+    place: str = ""  # the sheet or table, to locate a row ("blad/sheet Aktiviteter")
 
 
 @contextmanager
@@ -91,7 +105,8 @@ def quiet_literals() -> Iterator[None]:
 
 
 def read_plan_file(data: bytes, name: str) -> Sheet | Graph:
-    """The file's rows or triples, by its extension."""
+    """The file's rows or triples, by its extension (and refused when its bytes are not
+    what the extension says)."""
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix not in SUPPORTED:
         raise PlanError(
@@ -114,15 +129,46 @@ def read_plan_file(data: bytes, name: str) -> Sheet | Graph:
     if not data.strip():
         raise PlanError(name, Text("filen är tom", "the file is empty"))
     if suffix == ".csv":
-        return _sheet(name, _csv_rows(decode(data, name), name))
-    if suffix == ".xlsx":
-        return _sheet(name, _xlsx_rows(data, name))
-    return _rdf(decode(data, name), name, RDF_FORMATS[suffix])
+        return _sheet(name, RawTable(_csv_rows(decode(data, name), name)))
+    if suffix in TABULAR:
+        from hsvo_graph.validation import documents  # heavy readers, loaded when needed
+
+        return _sheet(name, documents.READERS[suffix](data, name))
+    graph = _rdf(decode(data, name), name, RDF_FORMATS[suffix])
+    check_graph(graph, name)
+    return graph
+
+
+_BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    """Text saved as UTF-16 without a byte-order mark: every other byte is zero."""
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 8 and (odd.count(0) > 0.8 * len(odd) or even.count(0) > 0.8 * len(even))
+
+
+def _not_plan_file(name: str) -> PlanError:
+    """A binary file under a text extension: said as such, not as a wrong text encoding."""
+    return PlanError(
+        name,
+        Text(
+            "filen är inte en CSV-, XLSX- eller RDF-fil (den innehåller binärdata); spara "
+            "planen som ”CSV UTF-8 (kommaavgränsad)” eller som Excel-arbetsbok (.xlsx)",
+            "the file is not a CSV, XLSX or RDF file (it holds binary data); save the plan as "
+            '"CSV UTF-8 (comma delimited)" or as an Excel workbook (.xlsx)',
+        ),
+    )
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 text (a BOM is allowed), NFC-normalised; other encodings are refused clearly."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+    """UTF-8 text (a BOM is allowed), NFC-normalised; other encodings are refused clearly,
+    and so is a binary file (a spreadsheet, PDF or picture saved under a text extension)."""
+    head = data[:4096]
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head)
+    if data.startswith(_BINARY_MAGIC) or (not utf16 and head.count(0) > len(head) // 50):
+        raise _not_plan_file(name)
+    if utf16:
         raise PlanError(
             name,
             Text(
@@ -173,47 +219,6 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[str]]]:
-    import openpyxl  # only needed for spreadsheets; keeps the CLI quick to start
-
-    not_xlsx = Text(
-        "filen är inget XLSX-kalkylblad; spara den som Excel-arbetsbok (.xlsx) eller CSV UTF-8",
-        "the file is not an XLSX spreadsheet; save it as an Excel workbook (.xlsx) or CSV UTF-8",
-    )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(entry.file_size for entry in archive.infolist()) > 20 * MAX_BYTES:
-                raise PlanError(
-                    name, Text("kalkylbladet är för stort", "the spreadsheet is too large")
-                )
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except PlanError:
-        raise
-    except Exception as exc:  # zipfile, openpyxl and lxml raise many unrelated types
-        raise PlanError(name, not_xlsx) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            rows.append((number, [_cell_text(v) for v in values]))
-            if len(rows) > MAX_ROWS + 10:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    """A spreadsheet cell as the text the user sees (2025, not 2025.0; dates as YYYY-MM-DD)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()[:10]
-    return unicodedata.normalize("NFC", str(value))
-
-
 def _canonical(heading: str) -> tuple[str | None, int | None]:
     """The plan column a heading names, and the year it carries ("Uppföljning 2025")."""
     text = normalise_text(heading)
@@ -224,21 +229,34 @@ def _canonical(heading: str) -> tuple[str | None, int | None]:
     return _ALIASES.get(text), year
 
 
-def _sheet(name: str, raw: list[tuple[int, list[str]]]) -> Sheet:
-    """Find the heading row (the first that names Aktivitet), then map the rows below it."""
-    header_at = next(
+def _heading_at(raw: list[tuple[int, list[str]]]) -> int | None:
+    """Index of the heading row: the first of the top ten rows that names Aktivitet."""
+    return next(
         (
             i
             for i, (_, cells) in enumerate(raw[:10])
-            if any(_canonical(c)[0] == "Aktivitet" for c in cells)
+            if any(_canonical(c or "")[0] == "Aktivitet" for c in cells)
         ),
         None,
     )
+
+
+def is_heading_row(raw: list[tuple[int, list[str]]]) -> bool:
+    """Whether a sheet or table has a heading row (so is the plan's activity table)."""
+    return _heading_at(raw) is not None
+
+
+def _sheet(name: str, table: RawTable) -> Sheet:
+    """Find the heading row (the first that names Aktivitet), then map the rows below it,
+    checking every mapped cell (``check_cell``) on the way."""
+    raw = table.rows
+    where = f"{name}, {table.place}" if table.place else name
+    header_at = _heading_at(raw)
     if header_at is None:
         first = next((cells for _, cells in raw if any(c.strip() for c in cells)), [])
         found = ", ".join(repr(c) for c in first if c.strip()) or "inga / none"
         raise PlanError(
-            _row(name, raw[0][0] if raw else 1),
+            _row(where, raw[0][0] if raw else 1),
             Text(
                 f"hittar ingen rubrikrad med kolumnen Aktivitet; rubrikerna ska vara "
                 f"{', '.join(COLUMNS)} (hittade: {found})",
@@ -247,7 +265,7 @@ def _sheet(name: str, raw: list[tuple[int, list[str]]]) -> Sheet:
             ),
         )
     line, headings = raw[header_at]
-    sheet = Sheet(name, [], [])
+    sheet = Sheet(name, [], [], notes=list(table.notes))
     positions: dict[int, str] = {}
     for index, heading in enumerate(headings):
         column, year = _canonical(heading)
@@ -257,7 +275,7 @@ def _sheet(name: str, raw: list[tuple[int, list[str]]]) -> Sheet:
             continue
         if column in sheet.columns:
             raise PlanError(
-                _row(name, line),
+                _row(where, line),
                 Text(f"kolumnen {column} finns två gånger", f"the column {column} appears twice"),
             )
         sheet.columns.append(column)
@@ -270,7 +288,7 @@ def _sheet(name: str, raw: list[tuple[int, list[str]]]) -> Sheet:
         extra = [c for c in cells[len(headings) :] if c.strip()]
         if extra:
             raise PlanError(
-                _row(name, number),
+                _row(where, number),
                 Text(
                     f"raden har {len(headings) + len(extra)} ifyllda celler men rubrikraden bara "
                     f"{len(headings)}; har en cell ett avgränsningstecken utan citattecken?",
@@ -278,12 +296,15 @@ def _sheet(name: str, raw: list[tuple[int, list[str]]]) -> Sheet:
                     f"only {len(headings)}; does a cell hold a delimiter without quotes?",
                 ),
             )
-        sheet.rows.append(
-            (number, {col: _clean(col, cells[i]) for i, col in positions.items() if i < len(cells)})
-        )
+        mapped = {col: cells[i] for i, col in positions.items() if i < len(cells)}
+        for column, text in mapped.items():
+            check_cell(text, f"{_row(where, number)}, {column}")
+            if formula_like(text):
+                sheet.formulas.append((number, column, text))
+        sheet.rows.append((number, {col: _clean(col, text) for col, text in mapped.items()}))
         if len(sheet.rows) > MAX_ROWS:
             raise PlanError(
-                _row(name, number),
+                _row(where, number),
                 Text(
                     f"fler än {MAX_ROWS} rader; en aktivitetslista har högst några hundra",
                     f"more than {MAX_ROWS} rows; an activity list has a few hundred at most",
@@ -291,7 +312,7 @@ def _sheet(name: str, raw: list[tuple[int, list[str]]]) -> Sheet:
             )
     if not sheet.rows:
         raise PlanError(
-            _row(name, line),
+            _row(where, line),
             Text(
                 "filen har inga rader under rubrikraden",
                 "the file has no rows below the heading row",
@@ -303,6 +324,58 @@ def _sheet(name: str, raw: list[tuple[int, list[str]]]) -> Sheet:
 def _row(name: str, row: int) -> str:
     """Where a problem is, as a spreadsheet user looks for it (``file:line`` is for text)."""
     return f"{name}, rad/row {row}"
+
+
+# Control characters other than tab and line breaks, and the bidi controls that make text
+# read differently from how it is stored ("Trojan Source"): never part of a plan.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+# Characters an IRI may not hold (RFC 3987): a store refuses them, so the plan is refused first.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def check_cell(text: str, where: str) -> None:
+    """Refuse a cell (or literal) with control characters or bidi overrides, or overlong."""
+    found = _FORBIDDEN.search(text)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        raise PlanError(
+            where,
+            Text(
+                f"texten innehåller ett otillåtet tecken ({code}, ett styrtecken) på plats "
+                f"{found.start() + 1}; ta bort det",
+                f"the text holds a forbidden character ({code}, a control character) at "
+                f"position {found.start() + 1}; remove it",
+            ),
+        )
+    if len(text) > MAX_CELL:
+        raise PlanError(
+            where,
+            Text(
+                f"cellen har {len(text)} tecken; högst {MAX_CELL} är tillåtna",
+                f"the cell has {len(text)} characters; at most {MAX_CELL} are allowed",
+            ),
+        )
+
+
+def check_graph(graph: Graph, name: str) -> None:
+    """Refuse an RDF plan whose IRIs a store would not take (``>`` inside an IRI crashed the
+    reasoner at import) or whose literals hold control characters."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and (bad := _NOT_IN_IRI.search(str(term))):
+                raise PlanError(
+                    name,
+                    Text(
+                        f"IRI:n <{term!s}> innehåller tecknet {bad.group()!r}, som inte är "
+                        "tillåtet i en IRI",
+                        f"the IRI <{term!s}> holds the character {bad.group()!r}, which an IRI "
+                        "may not hold",
+                    ),
+                )
+            if isinstance(term, Literal):
+                check_cell(str(term), f"{name}: {str(term)[:60]!r}")
 
 
 def _clean(column: str, text: str) -> str:

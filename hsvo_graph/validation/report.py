@@ -1,15 +1,17 @@
 """A validation report as people and programs read it: bilingual text for the terminal,
-JSON, a SHACL validation report in Turtle, and an HTML page."""
+JSON (also what the HTML page and the CLI's standalone HTML report are rendered from), a
+SHACL validation report in Turtle, and an XLSX to fix the plan in."""
 
+import io
 import json
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from hsvo_graph.canned.cells import append_row
 from hsvo_graph.validation.model import SEVERITIES, Finding, PlanError, Report, Text
+from hsvo_graph.validation.readers import Sheet
 
 SEVERITY_WORDS = {
     "violation": Text("FEL", "VIOLATION"),
@@ -17,7 +19,6 @@ SEVERITY_WORDS = {
     "info": Text("INFO", "INFO"),
 }
 _SH_SEVERITY = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
-TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
 
 
 def verdict(report: Report, strict: bool) -> Text:
@@ -83,12 +84,22 @@ def _finding_lines(finding: Finding) -> list[str]:
 def summary(report: Report, strict: bool = False) -> str:
     counts = {s: report.count(s) for s in SEVERITIES}
     decision = verdict(report, strict)
-    return (
-        f"Sammanfattning: {counts['violation']} fel, {counts['warning']} varningar, "
-        f"{counts['info']} info – {decision.sv}.\n"
-        f"Summary: {counts['violation']} violations, {counts['warning']} warnings, "
-        f"{counts['info']} infos – {decision.en}."
-    )
+    sv = ", ".join(counted(counts[s], *COUNT_WORDS[s].sv.split("|")) for s in SEVERITIES)
+    en = ", ".join(counted(counts[s], *COUNT_WORDS[s].en.split("|")) for s in SEVERITIES)
+    return f"Sammanfattning: {sv} – {decision.sv}.\nSummary: {en} – {decision.en}."
+
+
+# Singular|plural of each severity, as counted in a summary ("1 varning", "0 varningar").
+COUNT_WORDS = {
+    "violation": Text("fel|fel", "violation|violations"),
+    "warning": Text("varning|varningar", "warning|warnings"),
+    "info": Text("notering|noteringar", "note|notes"),
+}
+
+
+def counted(n: int, one: str, other: str) -> str:
+    """``n`` with the right form of the word: 1 varning, 0 varningar, 2 varningar."""
+    return f"{n} {one if n == 1 else other}"
 
 
 def as_data(report: Report, strict: bool = False) -> dict[str, Any]:
@@ -172,22 +183,6 @@ def to_turtle(report: Report, strict: bool = False) -> str:
     return graph.serialize(format="turtle")
 
 
-def environment() -> Environment:
-    """Jinja for the report pages, with HTML escaping of every value."""
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
-    )
-
-
-def to_html(report: Report, strict: bool = False, lang: str = "sv") -> str:
-    """A standalone HTML page of the report (the upload page shows the same body)."""
-    return (
-        environment()
-        .get_template("validate_report.html")
-        .render(report=as_data(report, strict), lang=lang)
-    )
-
-
 def error_data(error: PlanError) -> dict[str, Any]:
     return {"usable": False, "error": {"where": error.where, "message": error.message.as_dict()}}
 
@@ -197,3 +192,63 @@ def error_text(error: PlanError) -> str:
         f"{error.where}: {error.message.sv}\n{error.where}: {error.message.en}\n"
         "Filen kan inte användas / the file cannot be used."
     )
+
+
+_FILLS = {"violation": "F4B6B2", "warning": "FFE08A", "info": "CFE2F3"}
+
+
+def to_xlsx(report: Report, sheet: Sheet | None, lang: str = "sv") -> bytes:
+    """The report as a workbook to fix the plan in: the plan's own rows with every
+    offending cell filled (red: violation, yellow: warning) and the messages in a column
+    beside them, then every finding on a second sheet. Cells are written as text, never
+    formulas (canned/cells.py)."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    word = SEVERITY_WORDS
+    book = Workbook()
+    plan_sheet = book.active
+    if sheet is not None:
+        plan_sheet.title = "Plan"
+        heading = [*sheet.columns, "Fel och varningar" if lang == "sv" else "Problems"]
+        append_row(plan_sheet, heading)
+        by_row: dict[int, list[Finding]] = {}
+        for finding in report.findings:
+            if finding.row is not None:
+                by_row.setdefault(finding.row, []).append(finding)
+        for number, cells in sheet.rows:
+            found = by_row.get(number, [])
+            messages = "\n".join(
+                f"{getattr(word[f.severity], lang)}: {getattr(f.message, lang)}" for f in found
+            )
+            append_row(plan_sheet, [cells.get(c, "") for c in sheet.columns] + [messages])
+            for finding in (f for f in found if f.column in sheet.columns):
+                column = sheet.columns.index(str(finding.column)) + 1
+                cell = plan_sheet.cell(row=plan_sheet.max_row, column=column)
+                cell.fill = PatternFill("solid", fgColor=_FILLS[finding.severity])
+                cell.comment = Comment(getattr(finding.message, lang), "hsvo-graph")
+        for cell in plan_sheet[1]:
+            cell.font = Font(bold=True)
+        findings_sheet = book.create_sheet("Rapport" if lang == "sv" else "Report")
+    else:
+        findings_sheet = plan_sheet
+        findings_sheet.title = "Rapport" if lang == "sv" else "Report"
+    append_row(findings_sheet, ["Rad", "Kolumn", "Värde", "Allvar", "Meddelande", "Förväntat",
+                                "Närmast kända"] if lang == "sv" else
+               ["Row", "Column", "Value", "Severity", "Message", "Expected", "Closest known"])
+    for finding in report.findings:
+        append_row(findings_sheet, [
+            finding.row, finding.column, finding.value, getattr(word[finding.severity], lang),
+            getattr(finding.message, lang),
+            getattr(finding.expected, lang) if finding.expected else None,
+            "; ".join(finding.suggestions),
+        ])
+        findings_sheet.cell(row=findings_sheet.max_row, column=4).fill = PatternFill(
+            "solid", fgColor=_FILLS[finding.severity]
+        )
+    for cell in findings_sheet[1]:
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

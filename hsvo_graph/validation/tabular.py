@@ -17,7 +17,9 @@ from rdflib.term import Node
 from hsvo_graph.namespaces import GRAPH, HSVO, ID
 from hsvo_graph.validation import names
 from hsvo_graph.validation.meta import PlanMeta
-from hsvo_graph.validation.model import SHAPES, Location, Plan, PlanError, PlanInfo, Text
+from hsvo_graph.validation.model import (
+    SHAPES, Finding, Location, Plan, PlanError, PlanInfo, Text,
+)
 from hsvo_graph.validation.readers import Sheet
 
 DOC = Namespace(str(ID) + "document/")
@@ -73,11 +75,26 @@ def date_literal(text: str) -> Literal:
     return Literal(text, datatype=XSD.date)
 
 
+_ITEMS = re.compile(r"•|\s-\s")
+
+
+def lead_text(cell: str) -> str:
+    """An activity's title from its printed cell: the text before its bullet or dash items
+    ("Utveckla … målgrupper inom: • LSS • Socialpsykiatri" → "Utveckla … målgrupper inom"),
+    as the seed models it (shapes/fidelity.ttl, Activity-titleLeadText); a cell without
+    items is its own title."""
+    found = _ITEMS.search(cell)
+    if found is None:
+        return cell
+    lead = cell[: found.start()].rstrip()
+    return lead.removesuffix(":").rstrip() or cell
+
+
 def year_literal(text: str) -> Literal:
+    """A four-digit year as an integer; anything else ("-1", "99999999999999999999", "nästa
+    år") stays text, so that the shapes report it as not a year instead of comparing it."""
     text = text.strip()
-    return (
-        Literal(int(text)) if re.fullmatch(r"\d{4}", text) else Literal(text, datatype=XSD.integer)
-    )
+    return Literal(int(text)) if re.fullmatch(r"\d{4}", text) else Literal(text)
 
 
 class SheetPlan:
@@ -86,7 +103,9 @@ class SheetPlan:
     def __init__(self, sheet: Sheet, meta: PlanMeta, context: Graph) -> None:
         self.sheet, self.meta, self.context = sheet, meta, context
         self.kind = meta.kind or "activity-list"
-        self.notes: list[Text] = []
+        self.notes: list[Text] = list(sheet.notes)
+        self.findings: list[Finding] = []
+        self.explained: set[str] = set()
         self.graph = Graph()
         self.locations: dict[Node, Location] = {}
         self.written: dict[Node, str] = {}
@@ -201,17 +220,20 @@ class SheetPlan:
             f"-hsvo-{names.slug(municipality)}-{year}"
         )
         document = DOC[local]
-        title = self.meta.title or (
+        # The label names the list the way the graph names every list; the title is the
+        # document's own (as the seed does: "Bilaga 1 – Aktivitetslista 2025").
+        label = (
             f"Aktivitetslista {year}, HSVO {municipality}"
             if self.kind == "activity-list"
             else f"Samverkansberättelse HSVO {municipality} {year}"
         )
+        title = self.meta.title or label
         if not self.meta.title:
             self._note(
                 f"Titel saknas i metadata; antar ”{title}”",
                 f'No title in the metadata; assuming "{title}"',
             )
-        self._document(document, title, year)
+        self._document(document, title, label, year)
         if self.kind == "activity-list":
             self.plan = self._collaboration_plan(municipality, year)
             if self.plan is not None:
@@ -229,9 +251,76 @@ class SheetPlan:
             title=title,
             notes=self.notes,
         )
-        return Plan(info, self.graph, self.locations, self.written, dict(COLUMNS))
+        self._formulas()
+        return Plan(
+            info, self.graph, self.locations, self.written, dict(COLUMNS), self.findings,
+            self.explained,
+        )
 
-    def _document(self, document: URIRef, title: str, year: int) -> None:
+    def _formulas(self) -> None:
+        """A cell a spreadsheet would run as a formula (=HYPERLINK(…), +cmd|…) is flagged;
+        the exports write it as text (canned/cells.py)."""
+        titles = {line: cells.get("Aktivitet") or None for line, cells in self.sheet.rows}
+        for line, column, text in self.sheet.formulas:
+            self.findings.append(
+                Finding(
+                    severity="warning",
+                    rule=str(SHAPES["Cell-formulaLike"]),
+                    message=Text(
+                        f"Cellen börjar med {text[:1]!r} och läses som en formel av Excel; "
+                        "den importeras som text",
+                        f"The cell starts with {text[:1]!r} and is read as a formula by Excel; "
+                        "it is imported as text",
+                    ),
+                    expected=Text(
+                        "Text som inte börjar med =, +, -, @, tabb eller radbrytning.",
+                        "Text that does not start with =, +, -, @, tab or line break.",
+                    ),
+                    focus=f"{self.sheet.name}#row={line}",
+                    row=line,
+                    subject=titles.get(line),
+                    column=column,
+                    value=text,
+                )
+            )
+
+    def _priority_known(self, activity: URIRef, text: str, line: int, title: str) -> None:
+        """The root cause first: a missing or unknown *Prioriterat område* is reported as
+        such (with the closest known names), and not again as an unknown local focus area."""
+        if text and self._priority(text) is not None:
+            return
+        rule, message = (
+            ("Activity-priorityAreaKnown", Text(
+                f"Prioriterat område ”{text}” finns inte i planen eller länsstrategin",
+                f'The prioritised area "{text}" is not in the plan or the county strategy',
+            ))
+            if text
+            else ("Activity-priorityAreaRequired", Text(
+                "Prioriterat område saknas", "The prioritised area (Prioriterat område) is missing"
+            ))
+        )
+        self.explained.add(str(activity))
+        self.findings.append(
+            Finding(
+                severity="violation",
+                rule=str(SHAPES[rule]),
+                message=message,
+                expected=Text(
+                    "Ett prioriterat område i samverkansplanen eller ett fokusområde i "
+                    "länsstrategin.",
+                    "A prioritised area of the collaboration plan or a focus area of the "
+                    "county strategy.",
+                ),
+                focus=str(activity),
+                row=line,
+                subject=title or None,
+                column="Prioriterat område",
+                value=text or None,
+                suggestions=self._priorities.closest(text) if text else (),
+            )
+        )
+
+    def _document(self, document: URIRef, title: str, label: str, year: int) -> None:
         g = self.graph
         g.add(
             (
@@ -240,7 +329,7 @@ class SheetPlan:
                 HSVO.ActivityList if self.kind == "activity-list" else HSVO.FollowUpReport,
             )
         )
-        g.add((document, RDFS.label, Literal(title, lang="sv")))
+        g.add((document, RDFS.label, Literal(label, lang="sv")))
         g.add((document, DCTERMS.title, Literal(title, lang="sv")))
         g.add((document, HSVO.level, HSVO.LocalLevel))
         g.add((document, HSVO.startYear, Literal(year)))
@@ -278,10 +367,12 @@ class SheetPlan:
             g.add((activity, HSVO.listedIn, document))
             g.add((activity, PROV.hadPrimarySource, document))
             g.add((activity, HSVO.year, year_literal(cells.get("År") or str(year))))
-            if title:
-                g.add((activity, RDFS.label, Literal(title, lang="sv")))
+            if title:  # as the seed has it: the cell's lead text as title, the cell kept whole
+                g.add((activity, RDFS.label, Literal(lead_text(title), lang="sv")))
+                g.add((activity, HSVO.sourceText, Literal(title, lang="sv")))
             if cells.get("Uppföljning"):
                 g.add((activity, HSVO.followUpIndicator, Literal(cells["Uppföljning"], lang="sv")))
+            self._priority_known(activity, cells.get("Prioriterat område", ""), line, title)
             area = self._area(
                 cells.get("Lokalt fokusområde", ""),
                 cells.get("Prioriterat område", ""),
@@ -306,9 +397,11 @@ class SheetPlan:
             followed = min(found) if found else self._placeholder("list", self.meta.follows_up)
         else:
             followed = DOC[f"aktivitetslista-hsvo-{names.slug(municipality)}-{year}"]
+            # the list by its name, as the user knows it (no IRI in the report's text)
+            shown = names.label(self.context, followed) or f"Aktivitetslista {year}"
             self._note(
-                f"Följer upp {_short(followed)} (standard för {municipality} {year})",
-                f"Follows up {_short(followed)} (the default for {municipality} {year})",
+                f"Följer upp ”{shown}” (standard för {municipality} {year})",
+                f'Follows up "{shown}" (the default for {municipality} {year})',
             )
         g.add((report, HSVO.followsUp, followed))
         activities = names.activities_of(self.context, followed)
@@ -454,6 +547,3 @@ def _within(graph: Graph, document: Node, year: int) -> bool:
     except ValueError:
         return False
 
-
-def _short(node: Node) -> str:
-    return "doc:" + str(node).rsplit("/", 1)[-1]

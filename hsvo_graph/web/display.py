@@ -6,14 +6,15 @@ the same everywhere.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from hsvo_graph.web.i18n import TERM_LABELS, localise
+from hsvo_graph.web.i18n import TERM_LABELS, VALUE_LABELS, localise
 from hsvo_graph.namespaces import BASE, HSVO, ID, PREFIXES
 from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
 
 # Traffic-light class and symbol per outcome status: the text label comes from the
 # ontology, so colour is never the only signal.
@@ -24,14 +25,6 @@ STATUS_STYLES: dict[str, tuple[str, str]] = {
     str(HSVO.Stopped): ("stopped", "✕"),
 }
 
-_LABELS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?s ?label ?rank WHERE {
-  { ?s rdfs:label ?label BIND (1 AS ?rank) }
-  UNION { ?s skos:prefLabel ?label BIND (2 AS ?rank) }
-  UNION { ?s dct:title ?label BIND (3 AS ?rank) }
-}"""
 
 
 @dataclass(frozen=True)
@@ -44,6 +37,8 @@ class Cell:
     symbol: str | None = None
     iri: str | None = None
     lang: str | None = None
+    #: (abbreviation, what it stands for) for each abbreviation the text lists ("ÄLN, VS")
+    abbreviations: tuple[tuple[str, str], ...] = ()
 
 
 def local_path(iri: str) -> str | None:
@@ -68,7 +63,7 @@ def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, st
     ask = [URIRef(i) for i in wanted if i not in labels]
     if not ask:
         return labels
-    table = reader.select(_LABELS, {"s": ask})
+    table = reader.select(load_rq("hsvo_graph.web", "labels"), {"s": ask})
     best: dict[str, tuple[int, int, str]] = {}
     for row in table.rows:
         label = row["label"]
@@ -82,8 +77,18 @@ def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, st
     return labels
 
 
-def cell(term: Identifier | None, labels: Mapping[str, str]) -> Cell:
-    """A term as a Cell: statuses as markers, data IRIs as links, other IRIs by label."""
+def value_text(term: Literal, lang: str | None) -> str:
+    """A literal as shown: the value codes some queries return (``granted``) in words of
+    the page language, any other text as it is."""
+    text = str(term)
+    if lang and not term.language and text in VALUE_LABELS:
+        return localise(VALUE_LABELS[text], lang)
+    return text
+
+
+def cell(term: Identifier | None, labels: Mapping[str, str], lang: str | None = None) -> Cell:
+    """A term as a Cell: statuses as markers, data IRIs as links, other IRIs by label,
+    value codes in the page language ``lang``."""
     if term is None:
         return Cell("")
     if isinstance(term, URIRef):
@@ -94,8 +99,16 @@ def cell(term: Identifier | None, labels: Mapping[str, str]) -> Cell:
             return Cell(text, status=style, symbol=symbol, iri=iri)
         return Cell(text, href=local_path(iri), iri=iri)
     if isinstance(term, Literal):
-        return Cell(str(term), lang=term.language)
+        return Cell(value_text(term, lang), lang=term.language)
     return Cell(str(term))
+
+
+def _explained(shown: Cell, abbreviations: Mapping[str, str]) -> Cell:
+    """The cell with its abbreviations explained, when its whole text is a list of them."""
+    parts = shown.text.split(", ")
+    if shown.href or shown.status or not all(p in abbreviations for p in parts):
+        return shown
+    return replace(shown, abbreviations=tuple((p, abbreviations[p]) for p in parts))
 
 
 def iris_in(terms: Iterable[Identifier | None]) -> set[str]:
@@ -120,14 +133,18 @@ def result_table(
     headings: Mapping[str, str],
     links: Mapping[str, str],
     lang: str,
+    abbreviations: Mapping[str, str] | None = None,
 ) -> ResultTable:
     """Rows as cells: a column named in ``links`` links to the IRI in its target column,
-    which is then not shown itself; other IRIs show their label and link to their page."""
+    which is then not shown itself (a vocabulary term there, which has no page, gives the
+    text in the page language instead: ``beslutande`` becomes *decision-making*); other
+    IRIs show their label and link to their page; a text that is a list of known
+    ``abbreviations`` says what each stands for."""
     hidden = {target for target in links.values() if target in variables}
     shown = [v for v in variables if v not in hidden]
-    labels = fetch_labels(
-        reader, iris_in(row.get(v) for row in table_rows for v in shown if v not in links), lang
-    )
+    terms = [row.get(v) for row in table_rows for v in shown if v not in links]
+    terms += [row.get(links[v]) for row in table_rows for v in shown if v in links]
+    labels = fetch_labels(reader, {i for i in iris_in(terms) if i}, lang)
     rows = []
     for row in table_rows:
         cells = []
@@ -135,10 +152,13 @@ def result_table(
             term = row.get(variable)
             target = row.get(links[variable]) if variable in links else None
             if variable in links and term is not None and isinstance(target, URIRef):
+                href = local_path(str(target))
+                if href is None and str(target) in labels:
+                    cells.append(Cell(labels[str(target)], iri=str(target)))
+                    continue
                 lang_tag = term.language if isinstance(term, Literal) else None
-                cells.append(Cell(str(term), href=local_path(str(target)), iri=str(target),
-                                  lang=lang_tag))
+                cells.append(Cell(str(term), href=href, iri=str(target), lang=lang_tag))
             else:
-                cells.append(cell(term, labels))
+                cells.append(_explained(cell(term, labels, lang), abbreviations or {}))
         rows.append(cells)
     return ResultTable(shown, [headings.get(v, v) for v in shown], rows)

@@ -16,38 +16,10 @@ from rdflib.term import Identifier
 
 from hsvo_graph.namespaces import HSVO, INFERRED_GRAPH, PREFIXES
 from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
 
 PROV_QUALIFIED_SOURCE = URIRef("http://www.w3.org/ns/prov#qualifiedPrimarySource")
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#entity")
-
-# Objects that are opened like blank nodes although they have IRIs of their own.
-_OPENED = (HSVO.hasOutcome, HSVO.hasMandate)
-
-_OUTGOING = f"""
-SELECT ?g ?p ?o ?p2 ?o2 ?p3 ?o3 WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  OPTIONAL {{
-    ?o ?p2 ?o2 .
-    FILTER (isBlank(?o) || ?p IN ({", ".join(f"<{p}>" for p in _OPENED)}))
-    OPTIONAL {{ ?o2 ?p3 ?o3 FILTER (isBlank(?o2)) }}
-  }}
-}}"""
-
-_INCOMING = f"""
-PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-SELECT ?g ?s ?p ?owner ?ownerP ?section ?page ?year WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  FILTER (?g != <{INFERRED_GRAPH}>)
-  OPTIONAL {{
-    ?owner ?ownerP ?s .
-    FILTER (isBlank(?s) && !isBlank(?owner))
-    OPTIONAL {{ ?s hsvo:section ?section }}
-    OPTIONAL {{ ?s hsvo:page ?page }}
-  }}
-  OPTIONAL {{ ?s hsvo:year ?year }}
-}}
-LIMIT 5000"""
-
 
 @dataclass(frozen=True)
 class Source:
@@ -116,8 +88,8 @@ class Description:
 def describe(reader: Reader, iri: str) -> Description | None:
     """What the graph says about ``iri`` (None when it appears nowhere)."""
     subject = URIRef(iri)
-    out = reader.select(_OUTGOING, {"s": [subject]})
-    back = reader.select(_INCOMING, {"o": [subject]})
+    out = reader.select(load_rq("hsvo_graph.web", "entity_outgoing"), {"s": [subject]})
+    back = reader.select(load_rq("hsvo_graph.web", "entity_incoming"), {"o": [subject]})
     if not out.rows and not back.rows:
         return None
     description = Description(subject)

@@ -12,18 +12,22 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
+from rdflib import Literal
+from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.canned.catalog import CannedQuery, ParameterError, run_canned, with_defaults
-from hsvo_graph.web.display import ResultTable, result_table
+from hsvo_graph.web.display import ResultTable, result_table, value_text
 from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
 from hsvo_graph.web.i18n import Translator, localise
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.store import QuerySyntaxError, StoreError, Table
-from hsvo_graph.api.deps import CatalogDep, ReaderDep
+from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
 from hsvo_graph.web.forms import form_fields
-from hsvo_graph.api.negotiation import MEDIA_TYPES, negotiate
-from hsvo_graph.api.rendering import language, render, url_with
+from hsvo_graph.web.glossary import glossary, titles
+from hsvo_graph.api.negotiation import MEDIA_TYPES, attachment, negotiate
+from hsvo_graph.api.rendering import data_version, language, render, url_with
 
 FORMATS = ["json", "html", "csv", "xlsx"]
 _RESERVED = {"format", "lang"}
@@ -85,7 +89,18 @@ def _run(reader: Reader, query: CannedQuery, arguments: dict[str, list[str]]) ->
         raise HTTPException(502, str(exc)) from exc
 
 
-def _about(query: CannedQuery, arguments: dict[str, list[str]], lang: str, url: str) -> list[tuple[str, str]]:
+def _asked_values(query: CannedQuery, arguments: dict[str, list[str]], lang: str) -> list[tuple[str, str]]:
+    """The parameters a person filled in, as (label, values) in the page language."""
+    given = []
+    for parameter in query.parameters:
+        values = ", ".join(v for v in arguments.get(parameter.name) or [] if v.strip())
+        if values:
+            given.append((localise(parameter.label, lang), values))
+    return given
+
+
+def _about(query: CannedQuery, arguments: dict[str, list[str]], lang: str, url: str,
+           version: str) -> list[tuple[str, str]]:
     """The second sheet of a download: what was asked, with which values, when, where."""
     t = Translator(lang)
     rows = [(t("question"), localise(query.question, lang)),
@@ -94,41 +109,76 @@ def _about(query: CannedQuery, arguments: dict[str, list[str]], lang: str, url: 
         values = arguments.get(parameter.name) or []
         rows.append((localise(parameter.label, lang), ", ".join(v for v in values if v.strip())))
     rows.append(("URL", url))
-    rows.append(("hsvo-graph", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")))
+    rows.append((t("downloaded"), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")))
+    rows.append((t("data_version").capitalize(), version))
     return rows
 
 
-async def answer(request: Request, reader: Reader, query: CannedQuery) -> Response:
-    """Run ``query`` with the request's arguments and answer in the negotiated format."""
+def file_name(query: CannedQuery, arguments: dict[str, list[str]], lang: str, extension: str) -> str:
+    """A download's name says what it holds: the question's title, the values asked for
+    and the date (``Aktiviteter per organ och fokusområde – ÄLN, nära vård, 2025 – 2026-03-01.xlsx``)."""
+    values = [value for _, value in _asked_values(query, arguments, lang)]
+    parts = [localise(query.title, lang), *values, datetime.now(UTC).strftime("%Y-%m-%d")]
+    name = " – ".join(part.replace("/", "-") for part in parts)
+    return f"{name[:180]}.{extension}"
+
+
+def for_people(table: Table, lang: str) -> Table:
+    """The table with value codes (``granted``) in words of ``lang``, as the page shows them."""
+    def shown(term: Identifier) -> Identifier:
+        if isinstance(term, Literal) and (text := value_text(term, lang)) != str(term):
+            return Literal(text)
+        return term
+
+    rows = [{v: shown(term) for v, term in row.items()} for row in table.rows]
+    return Table(table.variables, rows, truncated=table.truncated)
+
+
+async def answer(request: Request, reader: Reader, query: CannedQuery, store: TrackedStore) -> Response:
+    """Run ``query`` with the request's arguments and answer in the negotiated format.
+
+    CSV and XLSX asked for with ``lang=`` (the links on the pages) are for people: headings
+    and values in that language, and CSV as Excel opens it in that language (Swedish: ``;``
+    and a byte-order mark). Without ``lang`` CSV is the plain machine format."""
     fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"),
                     FORMATS, default="json")
     arguments = await run_in_threadpool(with_defaults, reader, query, _arguments(request))
     if fmt == "html":
-        return await _page(request, reader, query, arguments)
+        return await _page(request, reader, query, arguments, store)
     try:
         table = await run_in_threadpool(_run, reader, query, arguments)
     except ParameterError as exc:
         raise HTTPException(400, str(exc)) from exc
+    lang = language(request)
+    t = Translator(lang)
+    for_a_person = "lang" in request.query_params
     if fmt == "csv":
-        return Response(to_csv(table), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{query.id}.csv"'})
+        if not for_a_person:
+            return Response(to_csv(table), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": attachment(f"{query.id}.csv")})
+        text = to_csv(for_people(table, lang), [t.column(v, query.columns) for v in table.variables],
+                      delimiter=";" if lang == "sv" else ",", bom=True)
+        return Response(text, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": attachment(file_name(query, arguments, lang, "csv"))})
     if fmt == "xlsx":
-        lang = language(request)
-        t = Translator(lang)
         body = await run_in_threadpool(
-            to_xlsx, table, [t.column(v, query.columns) for v in table.variables],
-            sheet=localise(query.title, lang), about=_about(query, arguments, lang, str(request.url)),
+            to_xlsx, for_people(table, lang), [t.column(v, query.columns) for v in table.variables],
+            sheet=localise(query.title, lang),
+            about=_about(query, arguments, lang, str(request.url), data_version(store)),
         )
         return Response(body, media_type=MEDIA_TYPES["xlsx"],
-                        headers={"Content-Disposition": f'attachment; filename="{query.id}.xlsx"'})
+                        headers={"Content-Disposition": attachment(file_name(query, arguments, lang, "xlsx"))})
     return Response(to_json(table, query=query.id, parameters=arguments),
                     media_type="application/json; charset=utf-8")
 
 
 async def _page(
-    request: Request, reader: Reader, query: CannedQuery, arguments: dict[str, list[str]]
+    request: Request, reader: Reader, query: CannedQuery, arguments: dict[str, list[str]],
+    store: TrackedStore,
 ) -> Response:
-    """The query page: the form, and the answer once something has been asked."""
+    """The query page: the form, and the answer once something has been asked; an empty
+    answer repeats what was searched for and offers the same question with one value
+    left out."""
     lang = language(request)
     t = Translator(lang)
     asked = any(v.strip() for values in _arguments(request).values() for v in values) or not any(
@@ -141,22 +191,27 @@ async def _page(
         except ParameterError as exc:
             error = str(exc)
     fields = await run_in_threadpool(form_fields, reader, query, arguments, lang)
-    exports = {f: url_with(request, format=f, lang=None) for f in ("csv", "xlsx", "json")}
+    exports = {f: url_with(request, format=f, lang=lang) for f in ("csv", "xlsx", "json")}
+    exports["json"] = url_with(request, format="json", lang=None)
+    given = [p for p in query.parameters if any(v.strip() for v in request.query_params.getlist(p.name))]
+    wider = [(localise(p.label, lang), url_with(request, **{p.name: None})) for p in given if not p.required]
     return render(request, "query.html", {
         "query": query, "fields": fields, "results": results, "error": error,
-        "exports": exports, "asked": asked,
+        "exports": exports, "asked": asked, "searched": _asked_values(query, arguments, lang),
+        "wider": wider, "data_version": data_version(store),
+        "page_url": str(request.url), "today": datetime.now(UTC).strftime("%Y-%m-%d"),
     }, status_code=400 if error else 200)
 
 
 def _display(reader: Reader, query: CannedQuery, table: Table, t: Translator) -> ResultTable:
     headings = {v: t.column(v, query.columns) for v in table.variables}
     return result_table(reader, table.rows, table.variables, headings=headings,
-                        links=query.links, lang=t.lang)
+                        links=query.links, lang=t.lang, abbreviations=titles(glossary(reader, t.lang)))
 
 
-def _endpoint(query: CannedQuery) -> Callable[[Request, ReaderDep], Awaitable[Response]]:
-    async def run_query(request: Request, reader: ReaderDep) -> Response:
-        return await answer(request, reader, query)
+def _endpoint(query: CannedQuery) -> Callable[[Request, Reader, TrackedStore], Awaitable[Response]]:
+    async def run_query(request: Request, reader: ReaderDep, store: StoreDep) -> Response:
+        return await answer(request, reader, query, store)
 
     run_query.__doc__ = (
         f"{localise(query.description, 'sv')}\n\n{localise(query.description, 'en')}"

@@ -1,17 +1,28 @@
 """The start page for strategists (questions, pictures, links for researchers) and the
 health check."""
 
+from datetime import UTC, datetime
+from importlib.resources import files
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph import __version__
 from hsvo_graph.namespaces import PREFIXES
-from hsvo_graph.api.deps import CatalogDep, StoreDep
-from hsvo_graph.api.rendering import render
+from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
+from hsvo_graph.api.rendering import data_version, language, render
+from hsvo_graph.web.followup import FILTERS, dashboard
+from hsvo_graph.web.compare import compare
+from hsvo_graph.web.glossary import glossary
+from hsvo_graph.web.i18n import Translator
+from hsvo_graph.web.profile import body_profile
+from hsvo_graph.web.start import question_groups
 
 router = APIRouter()
+FAVICON = str(files("hsvo_graph.web").joinpath("static", "favicon.ico"))
 
 
 @router.get("/health", tags=["Service"], summary="Health check")
@@ -21,11 +32,77 @@ async def health(store: StoreDep) -> dict[str, Any]:
     return {"status": "ok", "version": __version__, "store": store.description, "triples": triples}
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says; answer rather than 404."""
+    return FileResponse(FAVICON, media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+async def api_docs() -> HTMLResponse:
+    """Swagger UI from the project's own copy (static/swagger-ui), so /docs works offline."""
+    page = get_swagger_ui_html(
+        openapi_url="/openapi.json", title="hsvo-graph – API",
+        swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/swagger-ui/swagger-ui.css", swagger_favicon_url="/favicon.ico",
+        # deep links put a link inside each operation's toggle button (nested controls)
+        swagger_ui_parameters={"deepLinking": False},
+    )
+    # Swagger UI's page states no language and has no landmark around its content.
+    html = bytes(page.body).decode().replace("<html>", '<html lang="en">', 1)  # Swagger UI speaks English
+    html = html.replace('<div id="swagger-ui">', '<main id="swagger-ui">', 1).replace(
+        "</div>\n    <script", "</main>\n    <script", 1)
+    html = html.replace("</head>", '<link rel="stylesheet" href="/static/swagger-ui/contrast.css">\n</head>', 1)
+    return HTMLResponse(html)
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 async def landing(request: Request, store: StoreDep, catalog: CatalogDep) -> HTMLResponse:
     """Swedish by default; ``?lang=en`` switches (and a cookie remembers it)."""
-    triples = store.triples
+    lang = language(request)
     return render(request, "index.html", {
-        "catalog": list(catalog.values()), "triples": triples, "store": store.description,
-        "prefixes": PREFIXES, "version": __version__,
+        "groups": question_groups(catalog.values(), lang, Translator(lang)("other_questions")),
+        "prefixes": PREFIXES,
+        "data_version": data_version(store),
     })
+
+
+def printed(request: Request, store: StoreDep) -> dict[str, str]:
+    """What a printout says about itself: the page's address, today, the data version."""
+    return {"page_url": str(request.url), "today": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "data_version": data_version(store)}
+
+
+@router.get("/uppfoljning", response_class=HTMLResponse, include_in_schema=False)
+async def follow_up(request: Request, reader: ReaderDep, store: StoreDep) -> HTMLResponse:
+    """The follow-up dashboard (``?plan= &year= &area= &body= &status=`` drill down)."""
+    arguments = {k: request.query_params.get(k, "").strip() for k in FILTERS}
+    dash = await run_in_threadpool(dashboard, reader, arguments, language(request))
+    return render(request, "followup.html", {"dash": dash, **printed(request, store)})
+
+
+@router.get("/organ/{slug}", response_class=HTMLResponse, include_in_schema=False)
+async def body_page(slug: str, request: Request, reader: ReaderDep, store: StoreDep,
+                    catalog: CatalogDep) -> HTMLResponse:
+    """A body's profile: the questions about one body answered for it, on one page."""
+    profile = await run_in_threadpool(body_profile, reader, catalog, slug, language(request))
+    if profile is None:
+        raise HTTPException(404, f"no body /id/body/{slug}")
+    return render(request, "profile.html", {"profile": profile, "data_url": f"/id/body/{slug}",
+                                            **printed(request, store)})
+
+
+@router.get("/jamfor", response_class=HTMLResponse, include_in_schema=False)
+async def comparison(request: Request, reader: ReaderDep, store: StoreDep) -> HTMLResponse:
+    """Two plans (``?a= &b=``) and two years (``?from= &to=``) side by side."""
+    arguments = {k: request.query_params.get(k, "").strip() for k in ("a", "b", "from", "to")}
+    result = await run_in_threadpool(compare, reader, arguments, language(request))
+    return render(request, "compare.html", {"cmp": result, **printed(request, store)})
+
+
+@router.get("/ordlista", response_class=HTMLResponse, include_in_schema=False)
+async def glossary_page(request: Request, reader: ReaderDep) -> HTMLResponse:
+    """The abbreviations of the graph and the documents, and what they stand for."""
+    entries = await run_in_threadpool(glossary, reader, language(request))
+    return render(request, "glossary.html", {"entries": entries})

@@ -14,7 +14,7 @@ from hsvo_graph.web.i18n import Translator
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.web.pictures import activity_years
 from hsvo_graph.web.pictures.goaltree import draw_goal_tree, goal_tree
-from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, shade
+from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, legend, shade
 from hsvo_graph.web.pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.api.deps import CatalogDep, ReaderDep
@@ -47,15 +47,20 @@ def _level_names(t: Translator) -> dict[str, str]:
 
 
 @router.get("/pictures/organisation", summary="Organisation chart (SVG or HTML page)")
-async def organisation(request: Request, reader: ReaderDep, format: str | None = None) -> Response:
-    """Organisationsschema: organen per nivå och skikt, med mandat. / Organisation chart."""
+async def organisation(request: Request, reader: ReaderDep, year: str | None = None,
+                       format: str | None = None) -> Response:
+    """Organisationsschema: organen ett år per nivå och skikt, med mandat. / Organisation
+    chart of one year (the latest activity year by default: the current bodies)."""
     t = Translator(language(request))
-    chart = await run_in_threadpool(orgchart_data, reader, t.lang)
+    years = await run_in_threadpool(activity_years, reader)
+    chosen = _year(year) or (years[0] if years else None)
+    chart = await run_in_threadpool(orgchart_data, reader, t.lang, chosen)
     names = _level_names(t)
-    svg = draw_orgchart(chart, names, t("withholds"), t("orgchart_title"),
-                        t("orgchart_description"))
-    return _answer(request, svg, "picture_orgchart.html", {"chart": chart, "names": names},
-                   format, "organisation")
+    title = f"{t('orgchart_title')} {chosen or ''}".strip()
+    svg = draw_orgchart(chart, names, t("withholds"), title, t("orgchart_description"))
+    return _answer(request, svg, "picture_orgchart.html",
+                   {"chart": chart, "names": names, "years": years, "year": chosen, "title": title},
+                   format, f"organisation-{chosen}")
 
 
 @router.get("/pictures/heatmap", summary="Activities per body and area (SVG or HTML page)")
@@ -65,9 +70,10 @@ async def heatmap(request: Request, reader: ReaderDep, year: str | None = None,
     t = Translator(language(request))
     model = await run_in_threadpool(heatmap_data, reader, _year(year))
     title = f"{t('heatmap_title')} {model.year or ''}".strip()
-    svg = draw_heatmap(model, title, t("heatmap_legend"))
+    svg = draw_heatmap(model, title, t("heatmap_legend"), t("heatmap_key"))
     return _answer(request, svg, "picture_heatmap.html",
-                   {"model": model, "cell_link": cell_link, "shade": shade, "title": title},
+                   {"model": model, "cell_link": cell_link, "shade": shade, "title": title,
+                    "key": legend(model.peak)},
                    format, f"heatmap-{model.year}")
 
 

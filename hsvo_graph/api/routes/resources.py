@@ -25,8 +25,6 @@ router = APIRouter(tags=["Entities"])
 KINDS = ("body", "document", "goal", "activity")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 _FIRST = [RDF.type, RDFS.label, SKOS.prefLabel]
-# Names are shown in every language: the Swedish one is the official name.
-_ALL_LANGUAGES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel}
 
 
 @dataclass
@@ -61,9 +59,12 @@ class EntityPage:
 
 
 def _in_language(values: list[Identifier], lang: str) -> list[Identifier]:
-    """Texts in the page language when the graph has them (summaries come in sv and en)."""
-    if any(isinstance(v, Literal) and v.language == lang for v in values):
-        return [v for v in values if not (isinstance(v, Literal) and v.language and v.language != lang)]
+    """Texts in the page language only (one language per page): names and summaries in
+    another language are left out when the page language or Swedish has them."""
+    for wanted in (lang, "sv"):
+        if any(isinstance(v, Literal) and v.language == wanted for v in values):
+            return [v for v in values
+                    if not (isinstance(v, Literal) and v.language and v.language != wanted)]
     return values
 
 
@@ -85,8 +86,7 @@ def _facts(
     facts = []
     for p in sorted(grouped, key=order):
         values = []
-        shown_values = grouped[p] if p in _ALL_LANGUAGES else _in_language(grouped[p], lang)
-        for o in shown_values:
+        for o in _in_language(grouped[p], lang):
             opened = description.nested.get(o, []) if depth < 2 else []
             shown = Cell("") if isinstance(o, BNode) else cell(o, labels)
             values.append(Value(shown, _facts(opened, description, labels, depth + 1, lang)))
@@ -169,4 +169,5 @@ async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
         "page": page,
         "turtle_url": url_with(request, format="ttl", lang=None),
         "jsonld_url": url_with(request, format="jsonld", lang=None),
+        "profile_url": f"/organ/{slug}" if kind == "body" else None,
     })

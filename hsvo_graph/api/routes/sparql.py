@@ -25,7 +25,7 @@ from hsvo_graph.sparql.results import serialize_rdf
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep
 from hsvo_graph.api.query_operation import query_params, run_query
 from hsvo_graph.api.transport import base_url, conditional_response, plain_error
-from hsvo_graph.api.routes.editor import render_editor
+from hsvo_graph.api.editor import render_editor
 
 router = APIRouter(tags=["SPARQL"])
 

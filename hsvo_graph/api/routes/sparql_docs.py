@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from hsvo_graph.namespaces import INFERRED_GRAPH, PREFIXES
 from hsvo_graph.sparql.protocol import OFFERS, ProtocolError
 from hsvo_graph.web.sparql_examples import EXAMPLES, Example
-from hsvo_graph.api.deps import ExecutorDep
+from hsvo_graph.api.deps import ExecutorDep, SettingsDep
 from hsvo_graph.api.rendering import render
 from hsvo_graph.api.transport import base_url
 from hsvo_graph.api.routes.dumps import DUMPS
@@ -58,8 +58,8 @@ async def work(executor: ExecutorDep, example: Example, endpoint: str, max_rows:
 
 
 @router.get("/sparql/docs", response_class=HTMLResponse, include_in_schema=False)
-async def sparql_docs(request: Request, executor: ExecutorDep) -> HTMLResponse:
-    settings = request.app.state.settings
+async def sparql_docs(request: Request, executor: ExecutorDep, settings: SettingsDep) -> HTMLResponse:
+    """The endpoint's documentation, with the examples run against the service as it is."""
     base = base_url(request)
     endpoint = base + "/sparql"
     worked = [await work(executor, ex, endpoint, settings.max_result_rows) for ex in EXAMPLES]

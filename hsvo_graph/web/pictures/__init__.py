@@ -5,11 +5,10 @@ the same model as text (a table or a list) for people who cannot or would rather
 look at the picture."""
 
 from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
 
-_YEARS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-SELECT DISTINCT ?year WHERE { ?activity a hsvo:Activity ; hsvo:year ?year } ORDER BY DESC(?year)"""
 
 
 def activity_years(reader: Reader) -> list[int]:
     """The years that have activities, latest first (the pictures show one year at a time)."""
-    return [int(row["year"]) for row in reader.select(_YEARS).rows]
+    return [int(row["year"]) for row in reader.select(load_rq("hsvo_graph.web", "activity_years")).rows]

@@ -13,11 +13,13 @@ from hsvo_graph.web.display import STATUS_STYLES, local_path
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
 # Columns of the tree and how many characters fit on a line in each.
-_COLUMNS = (("countyArea", "countyAreaName", 24), ("priorityArea", "priorityAreaName", 24),
-            ("localFocusArea", "localFocusAreaName", 28), ("activity", "title", 58))
-_X = (8, 218, 428, 668)
-_WIDTH = (180, 180, 210, 400)
-_LINE, _PAD, _GAP = 14, 7, 8
+# (IRI column, name column, characters per line at 12 units); boxes are sized so the whole
+# tree is 1120 units wide, the width of a desktop page, where its text is 12 px.
+_COLUMNS = (("countyArea", "countyAreaName", 25), ("priorityArea", "priorityAreaName", 25),
+            ("localFocusArea", "localFocusAreaName", 29), ("activity", "title", 60))
+_X = (8, 222, 436, 680)
+_WIDTH = (188, 188, 218, 432)
+_LINE, _PAD, _GAP = 15, 7, 8
 _FILL = ("#e6f0fa", "#fdf0e1", "#fff8dc", "#ffffff")
 _STATUS_INK = {"completed": "#1d6b36", "ongoing": "#7a5200", "not-started": "#4d4d4d", "stopped": "#a1161c"}
 
@@ -98,7 +100,7 @@ def _draw(canvas: Canvas, node: Node, top: float) -> float:
     stroke = _STATUS_INK[node.status[0]] if node.status else "#767676"
     inner.rect(x, box_top, _WIDTH[node.depth], node.box_height, fill=_FILL[node.depth], stroke=stroke,
                stroke_width=2 if node.status else 1)
-    inner.text(x + _PAD, box_top + _PAD + 11, node.lines, size=11.5,
+    inner.text(x + _PAD, box_top + _PAD + 12, node.lines, size=12,
                weight="bold" if node.depth == 0 else "normal", line_height=_LINE)
     canvas.link(node.href, node.name, inner)
     return middle

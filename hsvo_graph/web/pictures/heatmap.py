@@ -7,21 +7,10 @@ from urllib.parse import urlencode
 from rdflib import XSD, Literal
 
 from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
 from hsvo_graph.web.pictures import activity_years
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
-_COUNTS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?body ?bodyName ?abbreviation ?area ?areaName (COUNT(DISTINCT ?activity) AS ?n) WHERE {
-  ?activity a hsvo:Activity ; hsvo:year ?year ; hsvo:involves ?body ; hsvo:localFocusArea ?lfa .
-  ?lfa skos:broader* ?area .
-  FILTER NOT EXISTS { ?area skos:broader ?higher }
-  ?area rdfs:label ?areaName . FILTER (LANG(?areaName) = "sv")
-  ?body rdfs:label ?bodyName . FILTER (LANG(?bodyName) = "sv")
-  OPTIONAL { ?body hsvo:abbreviation ?abbreviation }
-}
-GROUP BY ?body ?bodyName ?abbreviation ?area ?areaName"""
 
 # Light to dark; the count is always written in the cell, so colour is only a help.
 _SCALE = ["#ffffff", "#dbe8f5", "#b3cfea", "#7fa9d6", "#3f78b5", "#0b4f8a"]
@@ -55,7 +44,7 @@ def heatmap_data(reader: Reader, year: int | None) -> Heatmap:
     model = Heatmap(chosen, years)
     if chosen is None:
         return model
-    table = reader.select(_COUNTS, {"year": [Literal(chosen, datatype=XSD.integer)]})
+    table = reader.select(load_rq("hsvo_graph.web", "heatmap_counts"), {"year": [Literal(chosen, datatype=XSD.integer)]})
     bodies: dict[str, tuple[str, str, str]] = {}
     areas: dict[str, tuple[str, str]] = {}
     for row in table.rows:
@@ -83,19 +72,28 @@ def shade(n: int, peak: int) -> tuple[str, str]:
     return _SCALE[step], "#ffffff" if step >= 4 else "#1b1b1b"
 
 
-def draw_heatmap(model: Heatmap, title: str, description: str) -> str:
-    """The heatmap as SVG: one row per body, one column per area, counts written out."""
-    label_w, cell_w, cell_h, line_h = 190, 140, 34, 13.5
+def legend(peak: int) -> list[tuple[str, str]]:
+    """The colour key: (counts, fill) per shade in use, e.g. ("0", white), ("2–3", …)."""
+    ranges: dict[str, list[int]] = {}
+    for n in range(peak + 1):
+        ranges.setdefault(shade(n, peak)[0], []).append(n)
+    return [(f"{ns[0]}" if len(ns) == 1 else f"{ns[0]}–{ns[-1]}", fill) for fill, ns in ranges.items()]
+
+
+def draw_heatmap(model: Heatmap, title: str, description: str, key: str = "") -> str:
+    """The heatmap as SVG: one row per body, one column per area, counts written out, and
+    below it the colour key headed ``key``."""
+    label_w, cell_w, cell_h, line_h = 200, 164, 38, 15
     headings = [wrap(area_name, 20, 6) for _, area_name in model.areas]
-    head_h = 16 + line_h * max((len(h) for h in headings), default=1)
+    head_h = 18 + line_h * max((len(h) for h in headings), default=1)
     canvas = Canvas()
     for j, lines in enumerate(headings):
         x = label_w + j * cell_w + cell_w / 2
-        canvas.text(x, 16, lines, size=11, weight="bold", anchor="middle", line_height=line_h)
+        canvas.text(x, 16, lines, size=13, weight="bold", anchor="middle", line_height=line_h)
     for i, (body, short, full) in enumerate(model.bodies):
         y = head_h + i * cell_h
-        canvas.text(8, y + cell_h / 2 - 2, [short], size=13, weight="bold")
-        canvas.text(8, y + cell_h / 2 + 11, wrap(full, 30, 1), size=10, fill="#4d4d4d")
+        canvas.text(8, y + cell_h / 2 - 3, [short], size=13, weight="bold")
+        canvas.text(8, y + cell_h / 2 + 12, wrap(full, 26, 1), size=12, fill="#4d4d4d")
         for j, (area, area_name) in enumerate(model.areas):
             n = model.count(body, area)
             fill, ink = shade(n, model.peak)
@@ -107,5 +105,11 @@ def draw_heatmap(model: Heatmap, title: str, description: str) -> str:
             label = f"{short} – {area_name}: {n}"
             canvas.link(cell_link(model, short, area_name) if n else None, label, inner)
     width = label_w + max(len(model.areas), 1) * cell_w + 8
-    height = head_h + max(len(model.bodies), 1) * cell_h + 8
-    return canvas.render(width, height, title, description, "heatmap")
+    key_y = head_h + max(len(model.bodies), 1) * cell_h + 24
+    canvas.text(8, key_y + 14, [key], size=13, weight="bold")
+    x = 8 + 7.5 * len(key) + 16
+    for counts, fill in legend(model.peak):
+        canvas.rect(x, key_y, 28, 20, fill=fill, stroke="#767676", rx=2)
+        canvas.text(x + 34, key_y + 15, [counts], size=13)
+        x += 34 + 8 * len(counts) + 18
+    return canvas.render(max(width, x), key_y + 30, title, description, "heatmap")

@@ -1,6 +1,11 @@
-"""Organisation chart: the bodies of HSVO governance placed by level (county, local) and
-tier (political, civil servant), each with its kind, its mandates (what it may and may
-not do) and whom it supports or belongs to."""
+"""Organisation chart: the bodies of HSVO governance in one year, placed by level (county,
+local) and tier (political, civil servant), each with its kind and its mandates (what it
+may and may not do), and lines for whom it is part of or supports.
+
+The picture is drawn 1120 units wide with text of at least 12 units, so at the width of a
+desktop page it is shown at full size, and it scales down (viewBox) on narrower screens,
+where the text version below it reads better.
+"""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -8,53 +13,16 @@ from typing import cast
 
 from rdflib import Literal
 
-from hsvo_graph.web.display import local_path
-from hsvo_graph.namespaces import HSVO, INFERRED_GRAPH
+from hsvo_graph.namespaces import HSVO
 from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
+from hsvo_graph.web.display import local_path
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
 LEVELS = (str(HSVO.CountyLevel), str(HSVO.LocalLevel), "")
 TIERS = (str(HSVO.PoliticalTier), str(HSVO.CivilServantTier), "")
-
-_BODIES = f"""PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?body ?name ?abbreviation ?level ?tier (SAMPLE(?typeName) AS ?kind) ?from ?until WHERE {{
-  ?body a hsvo:Body ; rdfs:label ?name .
-  FILTER (LANG(?name) = "sv")
-  FILTER NOT EXISTS {{ ?body a hsvo:ExternalParty }}
-  OPTIONAL {{ ?body hsvo:abbreviation ?abbreviation }}
-  OPTIONAL {{ ?body hsvo:level ?ownLevel }}
-  OPTIONAL {{ ?body hsvo:principal/hsvo:level ?principalLevel }}
-  OPTIONAL {{ ?body hsvo:tier ?ownTier }}
-  BIND (COALESCE(?ownLevel, ?principalLevel) AS ?level)
-  OPTIONAL {{ ?body a hsvo:Board BIND (hsvo:PoliticalTier AS ?boardTier) }}
-  BIND (COALESCE(?ownTier, ?boardTier) AS ?tier)
-  OPTIONAL {{ ?body hsvo:validFrom ?from }}
-  OPTIONAL {{ ?body hsvo:validUntil ?until }}
-  OPTIONAL {{
-    GRAPH ?g {{ ?body a ?type }} FILTER (?g != <{INFERRED_GRAPH}>)
-    ?type rdfs:label ?typeName . FILTER (LANG(?typeName) = ?lang)
-  }}
-}}
-GROUP BY ?body ?name ?abbreviation ?level ?tier ?from ?until"""
-
-_MANDATES = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?body ?granted ?powerName WHERE {
-  ?body hsvo:hasMandate ?mandate .
-  { ?mandate hsvo:grants ?power BIND (true AS ?granted) }
-  UNION { ?mandate hsvo:withholds ?power BIND (false AS ?granted) }
-  ?power rdfs:label ?powerName . FILTER (LANG(?powerName) = ?lang)
-}"""
-
-_RELATIONS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?body ?relationName ?targetName WHERE {
-  VALUES ?relation { hsvo:supports hsvo:partOf }
-  ?body a hsvo:Body ; ?relation ?target .
-  ?relation rdfs:label ?relationName . FILTER (LANG(?relationName) = ?lang)
-  ?target rdfs:label ?targetName . FILTER (LANG(?targetName) = "sv")
-}"""
+# Line style per relation: part of = solid, supports = dashed (the legend says which).
+RELATION_DASH = {str(HSVO.partOf): "", str(HSVO.supports): "6 4"}
 
 
 @dataclass
@@ -67,10 +35,25 @@ class OrgBody:
     kind: str
     level: str
     tier: str
-    period: str = ""
+    start: int | None = None
+    end: int | None = None
     grants: list[str] = field(default_factory=list)
     withholds: list[str] = field(default_factory=list)
-    relations: list[str] = field(default_factory=list)
+    #: (relation in words, relation IRI, target IRI): text in the text version, lines in the picture
+    links: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def relations(self) -> list[str]:
+        return [text for text, _, _ in self.links]
+
+    @property
+    def period(self) -> str:
+        return f"{self.start or ''}–{self.end or ''}" if self.start or self.end else ""
+
+    def exists_in(self, year: int | None) -> bool:
+        """Whether the body existed in ``year`` as far as the graph says (None: any year)."""
+        return year is None or ((self.start is None or self.start <= year)
+                                and (self.end is None or self.end >= year))
 
     @property
     def href(self) -> str | None:
@@ -82,6 +65,8 @@ class OrgChart:
     """Bodies by (level, tier) cell; the empty string is "not stated" on either axis."""
 
     cells: dict[tuple[str, str], list[OrgBody]]
+    year: int | None = None
+    relation_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def levels(self) -> list[str]:
@@ -92,97 +77,152 @@ class OrgChart:
         return [t for t in TIERS if any(t == k[1] for k in self.cells)]
 
 
-def _year(term: object) -> str:
-    return str(term)[:4] if term is not None else ""
+def _year(term: object) -> int | None:
+    text = str(term)[:4] if term is not None else ""
+    return int(text) if text.isdigit() else None
 
 
-def orgchart_data(reader: Reader, lang: str) -> OrgChart:
-    """Every body except outside parties, with mandates and relations, by level and tier."""
+def orgchart_data(reader: Reader, lang: str, year: int | None) -> OrgChart:
+    """The bodies of ``year`` (every year: None) except outside parties, with mandates and
+    relations, by level and tier."""
     bind = {"lang": [Literal(lang)]}
     bodies: dict[str, OrgBody] = {}
-    for row in reader.select(_BODIES, bind).rows:
+    for row in reader.select(load_rq("hsvo_graph.web", "orgchart_bodies"), bind).rows:
         iri = str(row["body"])
         if iri in bodies:
             continue
-        start, end = _year(row.get("from")), _year(row.get("until"))
-        bodies[iri] = OrgBody(
+        found = OrgBody(
             iri=iri, name=str(row["name"]),
             abbreviation=str(row["abbreviation"]) if row.get("abbreviation") else None,
             kind=str(row.get("kind") or ""),
             level=str(row.get("level") or "") if str(row.get("level") or "") in LEVELS else "",
             tier=str(row.get("tier") or "") if str(row.get("tier") or "") in TIERS else "",
-            period=f"{start}–{end}" if start or end else "",
+            start=_year(row.get("from")), end=_year(row.get("until")),
         )
-    for row in reader.select(_MANDATES, bind).rows:
+        if found.exists_in(year):
+            bodies[iri] = found
+    for row in reader.select(load_rq("hsvo_graph.web", "orgchart_mandates"), bind).rows:
         body = bodies.get(str(row["body"]))
         if body is not None:
             granted = cast(Literal, row["granted"])  # always bound to a boolean literal by BIND
             target = body.grants if granted.toPython() else body.withholds
             target.append(str(row["powerName"]))
-    for row in reader.select(_RELATIONS, bind).rows:
+    relation_names: dict[str, str] = {}
+    for row in reader.select(load_rq("hsvo_graph.web", "orgchart_relations"), bind).rows:
         body = bodies.get(str(row["body"]))
         if body is not None:
-            body.relations.append(f"{row['relationName']}: {row['targetName']}")
+            body.links.append((f"{row['relationName']}: {row['targetName']}", str(row["relation"]),
+                               str(row["target"])))
+            relation_names[str(row["relation"])] = str(row["relationName"])
     cells: dict[tuple[str, str], list[OrgBody]] = defaultdict(list)
     for body in sorted(bodies.values(), key=lambda b: (b.kind.lower(), b.name.lower())):
         body.grants.sort()
         body.withholds.sort()
-        body.relations.sort()
+        body.links.sort()
         cells[(body.level, body.tier)].append(body)
-    return OrgChart(dict(cells))
+    return OrgChart(dict(cells), year, relation_names)
 
 
-_BOX_W, _GAP, _PER_ROW, _LINE = 232, 12, 2, 14
+WIDTH, _LABEL_W, _GAP, _LINE = 1120, 150, 12, 16
 _FILL = {str(HSVO.PoliticalTier): "#fdf0e1", str(HSVO.CivilServantTier): "#e6f0fa", "": "#f3f5f7"}
 
 
-def _box_lines(body: OrgBody, may_not: str) -> list[tuple[str, str, str]]:
-    """(text, weight, colour) lines of a box; a withheld power is marked in words too."""
-    lines = [(line, "bold", "#1b1b1b") for line in wrap(body.name, 30, 3)]
+def _box_lines(body: OrgBody, may_not: str, drawn: set[str], chars: int) -> list[tuple[str, str, str]]:
+    """(text, weight, colour) lines of a box; a withheld power is marked in words too;
+    relations to a body in the chart are lines, not text."""
+    lines = [(line, "bold", "#1b1b1b") for line in wrap(body.name, int(chars * 0.8), 3)]
     meta = " · ".join(x for x in (body.abbreviation, body.kind, body.period) if x)
-    lines += [(line, "normal", "#4d4d4d") for line in wrap(meta, 36, 2) if meta]
-    lines += [(line, "normal", "#1d6b36") for g in body.grants for line in wrap(f"✓ {g}", 36, 2)]
+    lines += [(line, "normal", "#4d4d4d") for line in wrap(meta, chars, 2) if meta]
+    lines += [(line, "normal", "#1d6b36") for g in body.grants for line in wrap(f"✓ {g}", chars, 2)]
     lines += [(line, "normal", "#a1161c") for w in body.withholds
-              for line in wrap(f"✕ {may_not} {w}", 36, 2)]
-    lines += [(line, "normal", "#1b1b1b") for r in body.relations for line in wrap(f"→ {r}", 36, 2)]
+              for line in wrap(f"✕ {may_not} {w}", chars, 2)]
+    lines += [(line, "normal", "#1b1b1b") for text, _, target in body.links
+              if target not in drawn for line in wrap(f"→ {text}", chars, 2)]
     return lines
+
+
+Box = tuple[float, float, float, float]
+
+
+def _route(source: Box, target: Box, k: int) -> str:
+    """A path from ``source`` to ``target`` that stays off the boxes' text: between boxes
+    of one column it runs down the gap to their right (offset by ``k`` so parallel lines
+    stay apart); between columns it joins the facing sides."""
+    sx, sy, sw, sh = source
+    tx, ty, tw, th = target
+    if abs(sx - tx) < 1:  # same column
+        gutter = sx + sw + 3 + (k % 3) * 3
+        return (f"M{sx + sw:.1f},{sy + sh / 2:.1f} H{gutter:.1f} V{ty + th / 2:.1f} "
+                f"H{tx + tw:.1f}")
+    if tx > sx:
+        return f"M{sx + sw:.1f},{sy + sh / 2:.1f} L{tx:.1f},{ty + th / 2:.1f}"
+    return f"M{sx:.1f},{sy + sh / 2:.1f} L{tx + tw:.1f},{ty + th / 2:.1f}"
 
 
 def draw_orgchart(
     chart: OrgChart, names: dict[str, str], may_not: str, title: str, description: str
 ) -> str:
-    """The chart as SVG: level columns, tier rows, one linked box per body."""
-    label_w, head_h = 150, 36
-    col_w = _PER_ROW * (_BOX_W + _GAP) + _GAP
-    canvas = Canvas()
-    for j, level in enumerate(chart.levels):
-        canvas.text(label_w + j * col_w + col_w / 2, 24, [names[level]], size=15, weight="bold",
-                    anchor="middle")
+    """The chart as SVG: level columns, tier rows, one linked box per body, and lines (with
+    arrowheads, solid for "part of", dashed for "supports") from a body to the one it
+    belongs to or supports."""
+    head_h = 36
+    levels = chart.levels or [""]
+    col_w = (WIDTH - _LABEL_W) / len(levels)
+    per_row = 2 if len(levels) < 3 else 1  # boxes side by side in a level's column
+    box_w = (col_w - (per_row + 1) * _GAP) / per_row
+    chars = int((box_w - 16) / 6.9)  # 12-unit text is about 6.9 units per character
+    drawn = {b.iri for bodies in chart.cells.values() for b in bodies}
+    boxes: dict[str, Box] = {}
+    placed: list[tuple[OrgBody, str, float, float, float]] = []
+    tier_rows: list[tuple[str, float, float]] = []
     y: float = head_h
     for tier in chart.tiers:
-        row_top = y
-        row_h = 0.0
-        for j, level in enumerate(chart.levels):
-            x0 = label_w + j * col_w + _GAP
-            heights = [len(_box_lines(b, may_not)) * _LINE + 14
-                       for b in chart.cells.get((level, tier), [])]
+        row_top, row_h = y, 0.0
+        for j, level in enumerate(levels):
+            x0 = _LABEL_W + j * col_w + _GAP
+            bodies = chart.cells.get((level, tier), [])
+            heights = [len(_box_lines(b, may_not, drawn, chars)) * _LINE + 14 for b in bodies]
             row_y = row_top + _GAP
-            for k in range(0, len(heights), _PER_ROW):
-                line_h = max(heights[k:k + _PER_ROW])
-                for m, body in enumerate(chart.cells[(level, tier)][k:k + _PER_ROW]):
-                    inner = Canvas()
-                    bx = x0 + m * (_BOX_W + _GAP)
-                    inner.rect(bx, row_y, _BOX_W, line_h, fill=_FILL[tier])
-                    for n, (text, weight, colour) in enumerate(_box_lines(body, may_not)):
-                        inner.text(bx + 8, row_y + 16 + n * _LINE, [text], size=11.5, weight=weight,
-                                   fill=colour)
-                    canvas.link(body.href, body.name, inner)
+            for k in range(0, len(bodies), per_row):
+                line_h = max(heights[k:k + per_row])
+                for m, body in enumerate(bodies[k:k + per_row]):
+                    bx = x0 + m * (box_w + _GAP)
+                    boxes[body.iri] = (bx, row_y, box_w, line_h)
+                    placed.append((body, tier, bx, row_y, line_h))
                 row_y += line_h + _GAP
             row_h = max(row_h, row_y - row_top)
-        canvas.rect(4, row_top, label_w - 12, row_h, fill="#ffffff", stroke="#c8c8c8")
-        canvas.text(12, row_top + 20, wrap(names[tier], 16), size=13, weight="bold")
-        rule_y = row_top + row_h + _GAP / 2
-        canvas.line(4, rule_y, label_w + len(chart.levels) * col_w, rule_y, stroke="#c8c8c8")
+        tier_rows.append((tier, row_top, row_h))
         y = row_top + row_h + _GAP
-    width = label_w + max(len(chart.levels), 1) * col_w
-    return canvas.render(width, y + 8, title, description, "orgchart")
+    canvas = Canvas()
+    canvas.add('<defs><marker id="orgchart-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+               'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+               '<path d="M0,0 L10,5 L0,10 z" fill="#1b1b1b"/></marker></defs>')
+    for j, level in enumerate(levels):
+        canvas.text(_LABEL_W + j * col_w + col_w / 2, 24, [names[level]], size=16, weight="bold",
+                    anchor="middle")
+    for tier, row_top, row_h in tier_rows:
+        canvas.rect(4, row_top, _LABEL_W - 12, row_h, fill="#ffffff", stroke="#c8c8c8")
+        canvas.text(12, row_top + 20, wrap(names[tier], 16), size=13, weight="bold")
+        canvas.line(4, row_top + row_h + _GAP / 2, WIDTH, row_top + row_h + _GAP / 2, stroke="#c8c8c8")
+    for body, tier, bx, by, bh in placed:
+        inner = Canvas()
+        inner.rect(bx, by, box_w, bh, fill=_FILL[tier])
+        for n, (text, weight, colour) in enumerate(_box_lines(body, may_not, drawn, chars)):
+            inner.text(bx + 8, by + 18 + n * _LINE, [text], size=13 if weight == "bold" else 12,
+                       weight=weight, fill=colour)
+        canvas.link(body.href, body.name, inner)
+    routes = [(body.iri, relation, target) for body, *_ in placed for _, relation, target in body.links
+              if target in boxes]
+    for k, (source, relation, target) in enumerate(routes):
+        canvas.add(f'<path d="{_route(boxes[source], boxes[target], k)}" fill="none" stroke="#1b1b1b" '
+                   f'stroke-width="1.5" stroke-dasharray="{RELATION_DASH.get(relation, "")}" '
+                   'marker-end="url(#orgchart-arrow)"/>')
+    legend_y = y + 14
+    x = 12.0
+    for relation, name in sorted(chart.relation_names.items(), key=lambda kv: kv[1]):
+        canvas.add(f'<line x1="{x:.1f}" y1="{legend_y:.1f}" x2="{x + 40:.1f}" y2="{legend_y:.1f}" stroke="#1b1b1b" '
+                   f'stroke-width="1.5" stroke-dasharray="{RELATION_DASH.get(relation, "")}" '
+                   'marker-end="url(#orgchart-arrow)"/>')
+        canvas.text(x + 48, legend_y + 4, [name], size=13)
+        x += 60 + 8 * len(name)
+    return canvas.render(WIDTH, legend_y + 16, title, description, "orgchart")

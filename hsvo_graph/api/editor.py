@@ -1,9 +1,9 @@
 """The query editor page (YASGUI, served from the package): what a browser gets at /sparql.
 
-Every canned query (``queries/*.rq``) is offered as an example tab, with its parameters
-bound to the ``example`` values of its header in ``VALUES`` lines at the top of the WHERE
-group — exactly the text the service runs for ``/q/{id}?…`` — so the tab runs as it is
-and the researcher changes the values there. A parameter without an example is left
+Every canned query (``queries/*.rq``) is offered as an example (a list above the editor),
+with its parameters bound to the ``example`` values of its header in ``VALUES`` lines at
+the top of the WHERE group — exactly the text the service runs for ``/q/{id}?…`` — so it
+runs as it is and the researcher changes the values there. A parameter without an example is left
 unbound (optional ones) or explained in a comment (required ones).
 """
 
@@ -36,6 +36,13 @@ _UNBOUND_NOTE = {
 }
 QUERY_TAB = {"sv": "Länkad fråga", "en": "Linked query"}
 NEW_TAB = {"sv": "Ny fråga", "en": "New query"}
+# Accessible names for YASGUI's unlabelled controls (editor.js puts them in).
+WORDS = {
+    "sv": {"endpoint": "SPARQL-endpoint", "tabName": "Flikens namn", "pageSize": "Rader per sida",
+           "input": "Inmatning"},
+    "en": {"endpoint": "SPARQL endpoint", "tabName": "Name of the tab", "pageSize": "Rows per page",
+           "input": "Input"},
+}
 
 
 def prefix_block() -> str:
@@ -71,6 +78,7 @@ def editor_config(
         "query": query,
         "queryTabName": QUERY_TAB[lang],
         "newTabName": NEW_TAB[lang],
+        "words": WORDS[lang],
     }
 
 

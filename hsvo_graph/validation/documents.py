@@ -1,0 +1,228 @@
+"""The table of a plan in a binary file: an Excel workbook (.xlsx with openpyxl; .ods and old
+.xls with python-calamine) or the plan's own document, as written in Word (.docx, with
+python-docx) and published as PDF (text-based .pdf, with pdfplumber's table extraction).
+
+Each reader returns the cells row by row and says which sheet or table it read; the heading
+row and the columns are found by ``readers._sheet`` as for a CSV file, so a document maps its
+columns by their headings and reports the ones it could not map. Whatever these libraries
+raise on a corrupt or hostile file (bad zip, XML entity bomb, broken PDF) becomes a clean
+``PlanError``; nothing else escapes.
+"""
+
+import datetime
+import io
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from hsvo_graph.validation.model import PlanError, Text
+from hsvo_graph.validation.readers import MAX_BYTES, MAX_ROWS, RawTable, is_heading_row
+
+Rows = list[tuple[int, list[str]]]
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text the user sees (2025, not 2025.0; dates as YYYY-MM-DD)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()[:10]
+    return unicodedata.normalize("NFC", str(value))
+
+
+def _unreadable(name: str, kind: str, error: BaseException) -> PlanError:
+    """A file its library cannot read, said in the user's terms with the library's reason."""
+    detail = " ".join(str(error).split())[:200] or type(error).__name__
+    return PlanError(
+        name,
+        Text(
+            f"filen är ingen läsbar {kind}-fil ({detail}); spara planen som Excel-arbetsbok "
+            "(.xlsx) eller CSV UTF-8",
+            f"the file is not a readable {kind} file ({detail}); save the plan as an Excel "
+            "workbook (.xlsx) or CSV UTF-8",
+        ),
+    )
+
+
+def _check_archive(data: bytes, name: str, kind: str) -> None:
+    """A zip (XLSX, ODS, DOCX) that is corrupt, or that unpacks to far more than a plan
+    (a zip bomb), is refused before any XML in it is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            total = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _unreadable(name, kind, error) from error
+    if total > 20 * MAX_BYTES:
+        raise PlanError(name, Text("kalkylbladet är för stort", "the spreadsheet is too large"))
+
+
+def _sheet_note(chosen: str, names: Sequence[str]) -> Text:
+    """Which sheet was read, and which were not (so a plan on the second sheet is noticed)."""
+    others = [n for n in names if n != chosen]
+    if not others:
+        return Text(f"Läste bladet ”{chosen}”", f'Read the sheet "{chosen}"')
+    return Text(
+        f"Läste bladet ”{chosen}” (ignorerade {', '.join(others)})",
+        f'Read the sheet "{chosen}" (ignored {", ".join(others)})',
+    )
+
+
+def _pick(sheets: Sequence[tuple[str, Rows]]) -> tuple[str, Rows]:
+    """The first sheet whose top rows hold a heading row (Aktivitet), else the first."""
+    return next(((n, r) for n, r in sheets if is_heading_row(r)), sheets[0])
+
+
+def read_xlsx(data: bytes, name: str) -> RawTable:
+    """Every row that is really there, whatever size the file states (a stale stated size
+    used to drop rows), and formulas without a saved value refused by cell."""
+    import openpyxl  # only needed for spreadsheets; keeps the CLI quick to start
+
+    _check_archive(data, name, "XLSX")
+    try:
+        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        sheets = []
+        for sheet, written in zip(values.worksheets, formulas.worksheets, strict=True):
+            sheet.reset_dimensions()
+            written.reset_dimensions()
+            rows: Rows = []
+            for number, (cells, texts) in enumerate(
+                zip(sheet.iter_rows(), written.iter_rows(), strict=False), 1
+            ):
+                rows.append((number, [_value(name, sheet.title, c, t) for c, t in
+                                      zip(cells, texts, strict=False)]))
+                if len(rows) > MAX_ROWS + 10:
+                    break
+            sheets.append((sheet.title, rows))
+        values.close()
+        formulas.close()
+    except PlanError:
+        raise
+    except Exception as error:  # zipfile, openpyxl, lxml and expat raise many unrelated types
+        raise _unreadable(name, "XLSX", error) from error
+    if not sheets:
+        raise PlanError(name, Text("arbetsboken har inga blad", "the workbook has no sheets"))
+    chosen, rows = _pick(sheets)
+    return RawTable(rows, [_sheet_note(chosen, [n for n, _ in sheets])], f"blad/sheet {chosen}")
+
+
+def _value(name: str, sheet: str, cell: Any, written: Any) -> str:
+    """A cell's saved value; a formula without one (never opened in Excel) is refused by
+    its cell, since reading it as empty would report a missing title instead."""
+    value, text = getattr(cell, "value", None), getattr(written, "value", None)
+    if value is None and isinstance(text, str) and text.startswith("="):
+        where = f"{name}, blad/sheet {sheet}, {getattr(cell, 'coordinate', '')}"
+        raise PlanError(
+            where,
+            Text(
+                f"cellen har formeln {text[:60]} men inget sparat värde; öppna filen i Excel "
+                "och spara den igen, eller skriv in värdet",
+                f"the cell has the formula {text[:60]} but no saved value; open the file in "
+                "Excel and save it again, or type the value",
+            ),
+        )
+    return _cell_text(value)
+
+
+def read_calamine(data: bytes, name: str) -> RawTable:
+    """An OpenDocument (.ods) or old Excel (.xls) workbook, read by python-calamine."""
+    from python_calamine import CalamineWorkbook
+
+    kind = name.rsplit(".", 1)[-1].upper()
+    if kind == "ODS":
+        _check_archive(data, name, kind)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [
+            (sheet, [(n, [_cell_text(v) for v in row]) for n, row in
+                     enumerate(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), 1)])
+            for sheet in book.sheet_names
+        ]
+    except Exception as error:  # calamine raises its own error types and ValueError
+        raise _unreadable(name, kind, error) from error
+    if not sheets:
+        raise PlanError(name, Text("arbetsboken har inga blad", "the workbook has no sheets"))
+    chosen, rows = _pick(sheets)
+    return RawTable(rows, [_sheet_note(chosen, [n for n, _ in sheets])], f"blad/sheet {chosen}")
+
+
+def read_docx(data: bytes, name: str) -> RawTable:
+    """The activity table of a Word document: the first table with an Aktivitet heading."""
+    import docx
+
+    _check_archive(data, name, "DOCX")
+    try:
+        document = docx.Document(io.BytesIO(data))
+        tables = [
+            [(n, [cell.text for cell in row.cells]) for n, row in enumerate(table.rows, 1)]
+            for table in document.tables
+        ]
+    except Exception as error:  # python-docx, lxml and zipfile raise many unrelated types
+        raise _unreadable(name, "DOCX", error) from error
+    return _document_table(name, tables, "tabell/table")
+
+
+def read_pdf(data: bytes, name: str) -> RawTable:
+    """The activity table of a text-based PDF, continued over pages (a heading row repeated
+    at the top of a page is dropped)."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            tables = [
+                [(n, [cell or "" for cell in row]) for n, row in enumerate(table, 1)]
+                for page in pdf.pages
+                for table in page.extract_tables()
+            ]
+            has_text = any((page.extract_text() or "").strip() for page in pdf.pages[:3])
+    except Exception as error:  # pdfminer raises many unrelated types on a broken file
+        raise _unreadable(name, "PDF", error) from error
+    if not tables and not has_text:
+        raise PlanError(
+            name,
+            Text(
+                "PDF-filen har ingen text (en inskannad bild?); använd Word-filen eller en CSV",
+                "the PDF holds no text (a scanned image?); use the Word file or a CSV",
+            ),
+        )
+    return _document_table(name, tables, "tabell/table", continued=True)
+
+
+def _document_table(
+    name: str, tables: Iterable[Rows], place: str, continued: bool = False
+) -> RawTable:
+    """The first table with a heading row; with ``continued`` (a PDF, where a table breaks
+    over pages) the tables after it with the same number of columns are appended."""
+    found = list(tables)
+    start = next((i for i, rows in enumerate(found) if is_heading_row(rows)), None)
+    if start is None:
+        raise PlanError(
+            name,
+            Text(
+                f"dokumentet har {len(found)} tabeller men ingen med kolumnen Aktivitet",
+                f"the document has {len(found)} tables but none with the column Aktivitet",
+            ),
+        )
+    rows = list(found[start])
+    heading = next(cells for _, cells in rows if any(c.strip() for c in cells))
+    for more in found[start + 1 :] if continued else ():
+        if not more or len(more[0][1]) != len(heading):
+            break
+        rows += [(len(rows) + 1, cells) for _, cells in more if cells != heading]
+    note = Text(
+        f"Läste tabell {start + 1} av {len(found)} i dokumentet",
+        f"Read table {start + 1} of {len(found)} in the document",
+    )
+    return RawTable(rows, [note], f"{place} {start + 1}")
+
+
+READERS: dict[str, Callable[[bytes, str], RawTable]] = {
+    ".xlsx": read_xlsx,
+    ".ods": read_calamine,
+    ".xls": read_calamine,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
+}

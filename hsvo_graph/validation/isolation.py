@@ -1,0 +1,82 @@
+"""A plan stays in its lane: it states facts about its own entities (its document, its
+activities and outcomes, its new local focus areas) and links to existing ones only through
+the properties meant for that (responsible body, focus area, the list it follows up …).
+
+Queries read the union of all graphs, so a plan that says "ÄLN is also called HACK" or "this
+2024 activity is from 1999" would seem to rewrite the seed. Any statement about an entity
+that another graph describes is therefore a located violation, unless that graph already
+says the same (a plan may restate a list the seed holds) or it is the one link a follow-up
+hangs on an existing activity (its outcome). Statements that change what existing entities
+mean through inference (owl:sameAs, rdfs:subClassOf …) are refused in either direction.
+"""
+
+from rdflib import OWL, RDFS, Literal
+from rdflib.term import Node
+
+from hsvo_graph.namespaces import HSVO
+from hsvo_graph.validation import names
+from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.model import SHAPES, Finding, Plan, Text
+
+# The only property a plan may state with an existing entity as subject.
+LINKS_FROM_EXISTING = frozenset({HSVO.hasOutcome})
+# Properties that would change existing entities through the reasoner.
+SCHEMA_PROPERTIES = frozenset(
+    {
+        OWL.sameAs,
+        OWL.equivalentClass,
+        OWL.equivalentProperty,
+        OWL.inverseOf,
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        RDFS.domain,
+        RDFS.range,
+    }
+)
+RULE = str(SHAPES["Plan-ownEntitiesOnly"])
+
+
+def isolation_findings(plan: Plan, context: Context) -> list[Finding]:
+    """One violation per statement the plan makes about an entity it does not own.
+
+    ``context`` must not hold the plan's own earlier version (``Context.without``)."""
+    known = context.graph
+    existing = set(known.subjects())
+    findings = []
+    for s, p, o in sorted(plan.graph):
+        schema = p in SCHEMA_PROPERTIES and (s in existing or o in existing)
+        about_existing = (
+            s in existing and p not in LINKS_FROM_EXISTING and (s, p, o) not in known
+        )
+        if schema or about_existing:
+            findings.append(_finding(plan, context, s, p, o))
+    return findings
+
+
+def _finding(plan: Plan, context: Context, s: Node, p: Node, o: Node) -> Finding:
+    shown = names.label(context.graph, s) or names.label(plan.graph, s) or str(s)
+    prop = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    value = str(o) if isinstance(o, Literal) else (
+        names.label(context.graph, o) or str(o).rsplit("/", 1)[-1]
+    )
+    location = plan.locations.get(s)
+    return Finding(
+        severity="violation",
+        rule=RULE,
+        message=Text(
+            f"Planen säger något nytt om ”{shown}”, som redan finns i grafen ({prop}: "
+            f"{value}); en plan får bara beskriva sina egna aktiviteter, mål och dokument",
+            f'The plan states something new about "{shown}", which already exists in the graph '
+            f"({prop}: {value}); a plan may only describe its own activities, goals and document",
+        ),
+        expected=Text(
+            "Påståenden om planens egna entiteter; befintliga nås bara genom länkar som "
+            "ansvarigt organ, fokusområde och lista.",
+            "Statements about the plan's own entities; existing ones are reached only through "
+            "links such as responsible body, focus area and list.",
+        ),
+        focus=str(s),
+        row=location.row if location else None,
+        subject=(location.title if location and location.title else None) or shown,
+        value=value,
+    )

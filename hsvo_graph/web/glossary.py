@@ -1,0 +1,43 @@
+"""The glossary of abbreviations: every ``hsvo:abbreviation`` in the graph (bodies, mostly)
+and the few general ones the documents use without explaining (``i18n.ABBREVIATIONS``).
+
+Shown as a page of its own (/ordlista) and as ``<abbr title>`` in result tables, so "ÄLN,
+VS" in a table says what it stands for on hover and to screen readers.
+"""
+
+from dataclasses import dataclass
+
+from rdflib import Literal
+
+from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.text import load_rq
+from hsvo_graph.web.display import local_path
+from hsvo_graph.web.i18n import ABBREVIATIONS, localise
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One abbreviation and what it stands for (with a link when it is a thing in the graph)."""
+
+    abbreviation: str
+    meaning: str
+    href: str | None = None
+
+
+def glossary(reader: Reader, lang: str) -> list[Entry]:
+    """All abbreviations, the graph's and the general ones, in alphabetical order."""
+    table = reader.select(load_rq("hsvo_graph.web", "glossary"), {"lang": [Literal(lang)]})
+    entries = [Entry(str(row["abbreviation"]), str(row.get("inLang") or row["inSwedish"]),
+                     local_path(str(row["thing"])))
+               for row in table.rows]
+    known = {e.abbreviation for e in entries}
+    entries += [Entry(a, localise(texts, lang)) for a, texts in ABBREVIATIONS.items() if a not in known]
+    return sorted(entries, key=lambda e: (e.abbreviation.lower(), e.meaning))
+
+
+def titles(entries: list[Entry]) -> dict[str, str]:
+    """Abbreviation → what it stands for (several meanings joined), for ``<abbr title>``."""
+    meanings: dict[str, list[str]] = {}
+    for entry in entries:
+        meanings.setdefault(entry.abbreviation, []).append(entry.meaning)
+    return {a: " / ".join(dict.fromkeys(m)) for a, m in meanings.items()}

@@ -1,0 +1,84 @@
+"""Details of the hostile-input and isolation guarantees that the broken-plan corpus
+(test_validation_broken.py) only checks by rule: where a finding points, what it names."""
+
+from pathlib import Path
+
+import pytest
+
+from hsvo_graph.config import Settings
+from hsvo_graph.graph.loading import load
+from hsvo_graph.store import EmbeddedStore
+from hsvo_graph.validation.check import validate_plan
+from hsvo_graph.validation.context import Context, context_from_store
+from hsvo_graph.validation.meta import meta_beside
+from hsvo_graph.validation.model import PlanError, Report
+from hsvo_graph.validation.plans import read_plan
+
+from .test_validation_broken import BROKEN
+
+
+@pytest.fixture(scope="module")
+def context() -> Context:
+    settings = Settings(store="embedded", store_path=None)
+    store = EmbeddedStore(None)
+    load(store, settings)
+    return context_from_store(store, settings)
+
+
+def report(name: str, context: Context) -> Report:
+    path = BROKEN / name
+    return validate_plan(read_plan(path.read_bytes(), name, meta_beside(path)[0], context), context)
+
+
+def error(name: str, context: Context) -> PlanError:
+    path = BROKEN / name
+    with pytest.raises(PlanError) as caught:
+        read_plan(path.read_bytes(), name, meta_beside(path)[0], context)
+    return caught.value
+
+
+def test_a_plan_cannot_restate_the_seed(context: Context) -> None:
+    [alias] = [f for f in report("seed-alias.ttl", context).findings
+               if f.rule.endswith("Plan-ownEntitiesOnly")]
+    assert alias.focus.endswith("/body/uppsala-aln") and alias.value == "HACK"
+    assert "Äldrenämnden" in alias.message.sv or "ÄLN" in alias.message.sv
+    [year] = [f for f in report("seed-activity-year.ttl", context).findings
+              if f.rule.endswith("Plan-ownEntitiesOnly")]
+    assert year.focus.endswith("/activity/uppsala-2024-05") and year.value == "1999"
+    same = report("seed-same-as.ttl", context).findings
+    assert any(f.rule.endswith("Plan-ownEntitiesOnly") and "sameAs" in f.message.en for f in same)
+
+
+def test_the_root_cause_is_named_with_the_closest_names(context: Context) -> None:
+    findings = report("unknown-priority-area.csv", context).findings
+    [root] = [f for f in findings if f.severity == "violation"]
+    assert root.rule.endswith("Activity-priorityAreaKnown")
+    assert (root.row, root.column, root.value) == (3, "Prioriterat område", "Rymden")
+    assert '"Rymden"' in root.message.en and root.suggestions
+    assert not any(f.rule.endswith("localFocusAreaKnown") for f in findings)
+    [missing] = [f for f in report("missing-priority-area.csv", context).findings
+                 if f.severity == "violation"]
+    assert missing.rule.endswith("Activity-priorityAreaRequired") and missing.row == 2
+
+
+def test_hostile_cells_are_located(context: Context) -> None:
+    nul = error("nul-character.csv", context)
+    assert nul.where == "nul-character.csv, rad/row 2, Aktivitet"
+    assert "position 7" in nul.message.en
+    formula = [f for f in report("formula-hyperlink.csv", context).findings
+               if f.rule.endswith("Cell-formulaLike")]
+    assert [(f.row, f.column, f.severity) for f in formula] == [(2, "Aktivitet", "warning")]
+
+
+def test_xlsx_is_read_by_its_rows_and_says_which_sheet(context: Context) -> None:
+    found = report("stale-dimension.xlsx", context)
+    assert [f.row for f in found.findings if f.rule.endswith("bodyKnown")] == [3]
+    assert any('Read the sheet "Sheet"' in n.en for n in found.plan.notes)
+    formula = error("formula-without-value.xlsx", context)
+    assert formula.where.endswith("C2") and "no saved value" in formula.message.en
+
+
+def test_unusable_files_say_what_they_are(context: Context, tmp_path: Path) -> None:
+    assert "not a CSV, XLSX or RDF file" in error("binary.csv", context).message.en
+    assert error("no-plan.ttl", context).message.en.startswith("the file holds no plan")
+    assert "'>'" in error("iri-with-gt.ttl", context).message.en

@@ -1,0 +1,115 @@
+"""One language per page: a crawl from the start page in each language, following the
+internal links (a few pages of each kind), fails on words of the other language and on
+internal names (column variables, IRIs as text, server paths)."""
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from rdflib import Literal
+
+from hsvo_graph.web.i18n import FOREIGN_WORDS
+
+HTML = {"Accept": "text/html"}
+PER_KIND = 6       # pages per kind of page (/id/activity/…, /q/…, …): every kind, boundedly
+MAX_PAGES = 220    # per language
+# /ontology is pyLODE's generated English reference for researchers, not a page of ours.
+SKIPPED = ("/static/", "/dumps/", "/.well-known/", "/openapi.json", "/docs", "/ontology",
+           "/health", "/sparql?query=")
+INTERNAL = re.compile(r"\b(powerNode|bodyNode|documentName|powerName|bodyName)\b|/work/|/var/store"
+                      r"|pyoxigraph|embedded store|https?://w3id\.org/")
+
+
+_CODE = ("script", "style", "code", "pre", "svg", "template")
+
+
+class _Visible(HTMLParser):
+    """The text a person reads in the page language: not scripts, styles, attribute
+    values or <code>/<pre> (which researchers read on purpose), nor data marked as being
+    in another language (``<span lang="sv">`` on an English page: the graph's Swedish
+    titles); and the links."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self._open: list[str] = []  # the hiding elements we are inside
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in _CODE or attributes.get("lang", self.lang) != self.lang:
+            if tag != "html":
+                self._open.append(tag)
+                self._hidden += 1
+        href = attributes.get("href")
+        if tag == "a" and href:
+            self.links.append(href)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open and self._open[-1] == tag:
+            self._open.pop()
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.text.append(data)
+
+
+def _kind(path: str) -> str:
+    parts = [p for p in urlsplit(path).path.split("/") if p]
+    return "/".join(parts[:2]) if parts[:1] == ["id"] else "/".join(parts[:1]) + (
+        "?" if "?" in path else "")
+
+
+def _crawl(client, lang: str) -> dict[str, str]:
+    """Visible text of every page reached from ``/?lang=…`` (bounded per kind of page)."""
+    client.cookies.clear()
+    client.get(f"/?lang={lang}", headers=HTML)  # sets the language cookie
+    queue, seen, pages, per_kind = ["/"], {"/"}, {}, Counter()
+    while queue and len(pages) < MAX_PAGES:
+        path = queue.pop(0)
+        response = client.get(path, headers=HTML)
+        assert response.status_code in (200, 400), f"{path}: {response.status_code}"
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        parser = _Visible(lang)
+        parser.feed(response.text)
+        pages[path] = " ".join(" ".join(parser.text).split())
+        for href in parser.links:
+            target = urljoin(path, href).split("#")[0]
+            if (not target.startswith("/") or target.startswith(SKIPPED) or "format=" in target
+                    or "lang=" in target or target in seen):
+                continue
+            seen.add(target)
+            if per_kind[_kind(target)] < PER_KIND:
+                per_kind[_kind(target)] += 1
+                queue.append(target)
+    return pages
+
+
+@pytest.fixture(scope="module")
+def english_names(store) -> set[str]:
+    """Names the graph has in English only for English pages (bodies, areas, kinds)."""
+    table = store.select("""SELECT DISTINCT ?en WHERE {
+      ?s <http://www.w3.org/2000/01/rdf-schema#label> ?en , ?sv .
+      FILTER (LANG(?en) = "en" && LANG(?sv) = "sv" && STR(?en) != STR(?sv))
+      FILTER (STRLEN(STR(?en)) > 12) }""")
+    return {str(row["en"]) for row in table.rows if isinstance(row["en"], Literal)}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_page_speaks_one_language_and_no_internal_names(client, lang, english_names):
+    pages = _crawl(client, lang)
+    assert len(pages) > 30
+    foreign = [re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])") for w in FOREIGN_WORDS[lang]]
+    problems = []
+    for path, text in pages.items():
+        problems += [f"{path}: {p.pattern}" for p in foreign if p.search(text)]
+        problems += [f"{path}: internal {m.group(0)!r}" for m in INTERNAL.finditer(text)]
+        if lang == "sv" and not path.startswith(("/ontology", "/sparql")):
+            problems += [f"{path}: English name {n!r}" for n in english_names if n in text]
+    assert not problems, "\n".join(sorted(set(problems))[:60])
