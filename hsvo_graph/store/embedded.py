@@ -61,10 +61,6 @@ class EmbeddedStore(GraphStore):
                     self.generations.collect()
             return self._current
 
-    def _reading(self) -> ox.Store:
-        current = self.current()
-        return _EMPTY if current is None else current.store
-
     def query(
         self,
         sparql: str,
@@ -81,8 +77,9 @@ class EmbeddedStore(GraphStore):
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        current = self.current()  # held until the answer is written: its lease keeps the files
         try:
-            result = self._reading().query(sparql, **options)  # type: ignore[arg-type]
+            result = _store(current).query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
@@ -142,10 +139,12 @@ class EmbeddedStore(GraphStore):
         self._write(fill, copy_current=not drop_others)
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._reading().named_graphs() if isinstance(g, ox.NamedNode))
+        current = self.current()
+        return sorted(g.value for g in _store(current).named_graphs() if isinstance(g, ox.NamedNode))
 
     def read_graph(self, graph: str) -> bytes:
-        dumped = self._reading().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        current = self.current()
+        dumped = _store(current).dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         return cast(bytes, dumped)  # bytes when no output file is given; the stubs say bytes | None
 
     def close(self) -> None:
@@ -153,6 +152,12 @@ class EmbeddedStore(GraphStore):
             self._current = None
         if self.path is None:
             self._cleanup()
+
+
+def _store(current: ReadOnlyGeneration | None) -> ox.Store:
+    """What a reader of ``current`` reads; the caller keeps ``current`` (and so its lease)
+    for as long as it reads."""
+    return _EMPTY if current is None else current.store
 
 
 def check_graphs(quads: bytes | Path, graphs: Collection[str]) -> None:
