@@ -137,12 +137,13 @@ def query_url(endpoint: str, query: str) -> str:
 
 
 def drive(url: str, *, connections: int, seconds: float, accept: str = JSON) -> Load:
-    """GET ``url`` with ``wrk`` (2 threads, ``connections`` connections) for ``seconds``."""
+    """GET ``url`` with ``wrk`` (2 threads, ``connections`` connections) for ``seconds``
+    (whole seconds: wrk takes no fractions)."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise RuntimeError("wrk is not installed: bash scripts/install-system-deps.sh")
     done = subprocess.run(
-        [wrk, "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds:g}s",
+        [wrk, "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
          "--timeout", "30s", "--latency", "-H", f"Accept: {accept}", url],
         capture_output=True, text=True, check=True)
     return parse_wrk(done.stdout)
