@@ -1,9 +1,11 @@
 """Settings as data: one object, read from HSVO_* environment variables or given explicitly."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -59,8 +61,9 @@ class Settings(BaseSettings):
     max_result_rows: int = 10_000
     max_query_bytes: int = 64 * 1024
     max_upload_bytes: int = 32 * 1024 * 1024
-    # Embedded store: worker processes that answer queries (each holds a read-only copy).
-    query_workers: int = 2
+    # Embedded store: worker processes that answer queries (each opens the current store
+    # generation read-only); one per CPU unless set.
+    query_workers: int = Field(default_factory=lambda: os.cpu_count() or 2)
 
 
 @lru_cache

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs beyond Python (headless Chromium for the browser
 # tests; rasqal's `roqet` for the SPARQL interoperability test; Virtuoso for the external-store
-# tests, started by scripts/virtuoso.sh). Idempotent: installs only what is missing, runs `apt-get update` at most once,
+# tests, started by scripts/virtuoso.sh; `wrk`, the HTTP load generator of benchmarks/).
+# Idempotent: installs only what is missing, runs `apt-get update` at most once,
 # and does nothing (with a note) when not root or not on a Debian-like system.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ PACKAGES=(
   chromium
   rasqal-utils
   virtuoso-opensource-7
+  wrk
 )
 
 missing=()

@@ -97,10 +97,10 @@ class FailingStore(EmbeddedStore):
 
     failing = False
 
-    def update(self, sparql_update: str) -> None:
+    def replace_graphs(self, quads, graphs, *, drop_others=False) -> None:  # type: ignore[no-untyped-def]
         if self.failing:
-            raise StoreError("simulated failure during the update")
-        super().update(sparql_update)
+            raise StoreError("simulated failure during the write")
+        super().replace_graphs(quads, graphs, drop_others=drop_others)
 
 
 def test_a_failing_store_leaves_the_graph_as_it_was() -> None:
@@ -115,18 +115,18 @@ def test_a_failing_store_leaves_the_graph_as_it_was() -> None:
 
 
 # A process that imports the 2026 plan into an on-disk store and is killed by SIGKILL: with
-# "before", as the update request starts; with "after", right after the store acknowledged it.
+# "before", as the write starts; with "after", right after the store acknowledged it.
 _CRASH = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
     from hsvo_graph.store.embedded import EmbeddedStore
     moment, path, plan = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    real_update = EmbeddedStore.update
-    def crashing_update(self, sparql_update):
+    real_write = EmbeddedStore.replace_graphs
+    def crashing_write(self, *args, **kwargs):
         if moment == "after":
-            real_update(self, sparql_update)
+            real_write(self, *args, **kwargs)
         os.kill(os.getpid(), signal.SIGKILL)
-    EmbeddedStore.update = crashing_update
+    EmbeddedStore.replace_graphs = crashing_write
     from hsvo_graph.cli.main import main
     main(["--store-path", str(path), "import", "--municipality", "Uppsala", "--year", "2026",
           str(plan)])

@@ -17,6 +17,7 @@ from hsvo_graph.store import GraphStore, RemoteStore, open_store, track
 from hsvo_graph.validation.managed import reapply_plans
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
+from hsvo_graph.api.disconnect import CancelOnDisconnect
 from hsvo_graph.api.routes import (
     canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
     sparql_docs,
@@ -36,8 +37,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        # Every write goes through the tracked store, so the query workers' copies and the
-        # dumps know when the content changed.
+        # Every write goes through the tracked store, so /health and the start page know the
+        # counts without scanning, and the change feed records it.
         app.state.store = track(store, settings) if store is not None else open_store(settings)
         if own and settings.store == "embedded" and not app.state.store.graph_names():
             report = load(app.state.store, settings)
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(catalog_routes.router)
     app.include_router(changes.router)
     app.add_middleware(PublicDataCORS)
+    app.add_middleware(CancelOnDisconnect)
     app.include_router(canned.build_router(catalog))
     app.include_router(resources.router)
     app.include_router(pictures.router)

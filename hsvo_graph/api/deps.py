@@ -1,4 +1,7 @@
-"""FastAPI dependencies: routes receive the store, catalog and settings, never build them."""
+"""FastAPI dependencies: routes receive the store, catalog and settings, never build them.
+
+All ``async``: they only read ``app.state``, and FastAPI runs a plain ``def`` dependency in
+the thread pool, a thread hop per dependency on every request."""
 
 import threading
 from typing import Annotated
@@ -13,27 +16,27 @@ from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.context import Context, context_from_reader
 
 
-def get_store(request: Request) -> TrackedStore:
+async def get_store(request: Request) -> TrackedStore:
     """The store, for writes (admin routes) and its constant-time facts; reads go through
     ``get_reader``."""
     return request.app.state.store
 
 
-def get_reader(request: Request) -> Reader:
+async def get_reader(request: Request) -> Reader:
     """A reader for this request: its queries share one time limit (see sparql.reader)."""
     executor: Executor = request.app.state.executor
     return executor.reader()
 
 
-def get_catalog(request: Request) -> dict[str, CannedQuery]:
+async def get_catalog(request: Request) -> dict[str, CannedQuery]:
     return request.app.state.catalog
 
 
-def get_executor(request: Request) -> Executor:
+async def get_executor(request: Request) -> Executor:
     return request.app.state.executor
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

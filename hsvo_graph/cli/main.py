@@ -1,33 +1,79 @@
-"""The ``hsvo`` command: load the graph, query it, ask canned questions, serve it over HTTP."""
+"""The ``hsvo`` command: load the graph, query it, ask canned questions, serve it over HTTP.
 
+Each command imports what it needs when it runs (settings, stores, rdflib, pyshacl, the web
+service…), so ``hsvo --help`` and quick commands do not pay for the others' imports.
+"""
+
+from __future__ import annotations
+
+import importlib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from hsvo_graph import __version__
-from hsvo_graph.canned.catalog import CatalogError, ParameterError, load_catalog, run_canned
-from hsvo_graph.config import Settings, get_settings
-from hsvo_graph.canned.tables import to_csv, to_json, to_text
-from hsvo_graph.graph.loading import LoadError, load
-from hsvo_graph.namespaces import sparql_prologue
-from hsvo_graph.store import GraphStore, QuerySyntaxError, StoreError, open_store
-from hsvo_graph.store.base import table_from_json
-from hsvo_graph.sparql.reader import StoreReader
+
+if TYPE_CHECKING:
+    from hsvo_graph.config import Settings
+    from hsvo_graph.store import GraphStore
 
 FORMATS = click.Choice(["table", "json", "csv"])
+
+# Commands defined in other modules: (module, attribute, the line `hsvo --help` shows).
+_ELSEWHERE = {
+    "validate": ("hsvo_graph.cli.plans", "validate_command",
+                 "Check a plan (activity list or follow-up report) without importing it."),
+    "import": ("hsvo_graph.cli.plans", "import_command",
+               "Validate a plan and import it into the store as its own named graph."),
+    "plans": ("hsvo_graph.cli.plans_admin", "plans_group",
+              "The imported plans: kept, and put back by every `hsvo load`."),
+}
+
+
+class _Commands(click.Group):
+    """A group whose commands from other modules are imported only when one of them runs;
+    the command list in ``--help`` uses their summaries from ``_ELSEWHERE``."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *_ELSEWHERE])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _ELSEWHERE:
+            return super().get_command(ctx, cmd_name)
+        module, attribute, summary = _ELSEWHERE[cmd_name]
+        if self._listing:
+            return click.Command(cmd_name, short_help=summary)
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self._listing = False
 
 
 def with_prefixes(sparql: str) -> str:
     """The query with the project's prefixes declared first (the query's own win)."""
+    from hsvo_graph.namespaces import sparql_prologue
+
     return sparql_prologue() + sparql
 
 
 @contextmanager
 def opened(settings: Settings) -> Iterator[GraphStore]:
     """The configured store, closed afterwards; store errors become clean CLI errors."""
+    from hsvo_graph.canned.catalog import CatalogError, ParameterError
+    from hsvo_graph.graph.loading import LoadError
+    from hsvo_graph.store import QuerySyntaxError, StoreError, open_store
+
     try:
         store = open_store(settings)
     except StoreError as exc:
@@ -40,7 +86,7 @@ def opened(settings: Settings) -> Iterator[GraphStore]:
         store.close()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hsvo")
 @click.option("--store", type=click.Choice(["embedded", "remote"]), help="Which store to use "
               "(default: embedded, or $HSVO_STORE).")
@@ -68,6 +114,8 @@ def main(ctx: click.Context, **options: object) -> None:
     HSVO_REMOTE_QUERY_URL, …). Use --store remote to work against an external SPARQL 1.1
     triplestore instead of the embedded one.
     """
+    from hsvo_graph.config import get_settings
+
     overrides = {k: v for k, v in options.items() if v is not None}
     ctx.obj = get_settings().model_copy(update=overrides)
 
@@ -85,6 +133,10 @@ def load_command(settings: Settings, files: tuple[Path, ...]) -> None:
     All files are parsed and checked first; the store is then replaced in one transaction,
     so a bad file leaves the previous graph untouched.
     """
+    from hsvo_graph.cli.plans import echo_reapplied
+    from hsvo_graph.graph.loading import load
+    from hsvo_graph.validation.managed import reapply_plans
+
     with opened(settings) as store:
         report = load(store, settings, files)
         for graph, count in report.graphs.items():
@@ -106,6 +158,9 @@ def query_command(settings: Settings, sparql: str | None, file: click.File | Non
     The project's prefixes (hsvo:, bd:, doc:, goal:, act:, rdfs:, skos:, dct:, prov:, org: …)
     are declared for you. CONSTRUCT and DESCRIBE print Turtle; ASK prints true or false.
     """
+    from hsvo_graph.canned.tables import to_csv, to_text
+    from hsvo_graph.store.base import table_from_json
+
     text = file.read() if file is not None else sparql  # type: ignore[attr-defined]
     if not text:
         raise click.UsageError("give a query as an argument or with --file")
@@ -137,6 +192,10 @@ def ask_command(ctx: click.Context, query_id: str | None, fmt: str) -> None:
     Parameters are given as --name value, e.g. --body ÄLN --area "nära vård". Text is
     matched without regard to case or extra spaces.
     """
+    from hsvo_graph.canned.catalog import CatalogError, load_catalog, run_canned
+    from hsvo_graph.canned.tables import to_csv, to_json, to_text
+    from hsvo_graph.sparql.reader import StoreReader
+
     settings: Settings = ctx.obj
     try:
         catalog = load_catalog(settings.queries_dir)
@@ -195,14 +254,6 @@ def serve_command(settings: Settings, host: str | None, port: int | None) -> Non
     click.echo(f"hsvo-graph on http://{host or settings.host}:{port or settings.port}/", err=True)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
 
-
-from hsvo_graph.cli.plans import echo_reapplied, import_command, validate_command  # noqa: E402
-from hsvo_graph.cli.plans_admin import plans_group  # noqa: E402
-from hsvo_graph.validation.managed import reapply_plans  # noqa: E402
-
-main.add_command(validate_command)
-main.add_command(import_command)
-main.add_command(plans_group)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

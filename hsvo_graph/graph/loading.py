@@ -1,42 +1,46 @@
 """Read ontology/ and data/ (and any extra RDF files) into named graphs, add the inferred
 graph, put it all in a store.
 
-Every file is parsed and checked before the store is touched, and the store is replaced in
-one update request, so a bad file never leaves a half-loaded store behind. Extra files let
+The hot path is pyoxigraph only: every file is checked (UTF-8, NFC) and bulk-loaded by
+pyoxigraph's own parsers into a scratch store, the inferences are computed inside it
+(``hsvo_graph.graph.inference``), and the result replaces the store in one
+``replace_graphs`` call; on the embedded store that is a bulk load into a new generation,
+published only when all of it succeeded: a bad file, or a kill at any moment, leaves the
+previous store serving. A syntax error is reported with its file and line. Extra files let
 researchers add their own data, or a standard test suite's, beside the project's; they are
 reasoned over with the rest (``inference=false`` on the endpoint leaves all inferences out).
+
+``parse_turtle`` and ``source_graphs`` give rdflib graphs for plan validation (pyshacl), which
+works on the small source files only.
 """
 
 import re
+import tempfile
 import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from hsvo_graph.config import Settings
-from hsvo_graph.graph.inference import infer
+from hsvo_graph.graph.inference import infer_into
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, data_graph_iri
 from hsvo_graph.store import GraphStore
-from hsvo_graph.store.base import nquads_of
 
-_LINE = re.compile(r"at line (\d+)")
+if TYPE_CHECKING:
+    from rdflib import Graph
 
-# Extra files (``hsvo load FILE…``): rdflib parser names by file extension.
+# Extra files (``hsvo load FILE…``): pyoxigraph formats by file extension.
 RDF_EXTENSIONS = {
-    ".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
-    ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads",
+    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD,
+    ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
 }
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
-    "json-ld": ox.RdfFormat.JSON_LD, "trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
-}
-_FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "xml": "RDF/XML", "json-ld": "JSON-LD",
-                 "trig": "TriG", "nquads": "N-Quads"}
+_LINE = re.compile(r"at line (\d+)")
+_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
 class LoadError(ValueError):
@@ -57,6 +61,8 @@ class LoadReport:
 
 def check_nfc(where: str | Path, text: str) -> None:
     """Refuse text that is not Unicode NFC: decomposed å ä ö would never match user input."""
+    if unicodedata.is_normalized("NFC", text):  # one C-speed pass for the usual case
+        return
     for number, line in enumerate(text.splitlines(), 1):
         if unicodedata.normalize("NFC", line) != line:
             raise LoadError(
@@ -78,49 +84,24 @@ def read_text(path: Path) -> str:
     return text
 
 
-def _error_line(text: str, fmt: str) -> int | None:
-    """The line of the first syntax error as pyoxigraph finds it (rdflib's N-Triples, N-Quads
-    and JSON-LD parsers do not say)."""
+def _syntax_error(path: Path, fmt: ox.RdfFormat, exc: Exception) -> LoadError:
+    """A parser's error as a LoadError at the file and line it names."""
+    line = getattr(exc, "lineno", None)
+    if line is None and (match := _LINE.search(str(exc))):
+        line = int(match.group(1))
+    where = f"{path}:{line}" if line else str(path)
+    message = " ".join(str(exc).split())
+    return LoadError(f"{where}: invalid {fmt.name}: {message}")
+
+
+def _bulk_load(target: ox.Store, path: Path, fmt: ox.RdfFormat, graph: str) -> None:
+    """Check and bulk-load one triple file into ``graph`` of ``target``."""
+    read_text(path)
     try:
-        for _ in ox.parse(text.encode("utf-8"), format=_OX_FORMATS[fmt]):
-            pass
+        target.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
+                         to_graph=ox.NamedNode(graph))
     except SyntaxError as exc:
-        return exc.lineno
-    return None
-
-
-def _parse(path: Path, target: Graph, fmt: str) -> None:
-    """Parse a file into ``target``; a syntax error becomes a LoadError at its line."""
-    text = read_text(path)
-    try:
-        target.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
-    except Exception as exc:  # rdflib raises several unrelated types for bad syntax
-        match = _LINE.search(str(exc))
-        line = int(match.group(1)) if match else _error_line(text, fmt)
-        where = f"{path}:{line}" if line else str(path)
-        message = " ".join(str(exc).split())
-        raise LoadError(f"{where}: invalid {_FORMAT_NAMES[fmt]}: {message}") from exc
-
-
-def parse_turtle(path: Path) -> Graph:
-    """One Turtle file as a Graph, or a LoadError that says where it went wrong."""
-    graph = Graph()
-    _parse(path, graph, "turtle")
-    return graph
-
-
-def source_graphs(ontology_dir: Path, data_dir: Path) -> dict[str, Graph]:
-    """All ontology files as one graph, and one named graph per data file."""
-    graphs: dict[str, Graph] = {}
-    ontology = Graph()
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        ontology += parse_turtle(path)
-    if not len(ontology):
-        raise LoadError(f"{ontology_dir}: no ontology found (expected *.ttl files)")
-    graphs[str(ONTOLOGY_GRAPH)] = ontology
-    for path in sorted(data_dir.glob("*.ttl")):
-        graphs[data_graph_iri(path.stem)] = parse_turtle(path)
-    return graphs
+        raise _syntax_error(path, fmt, exc) from exc
 
 
 def file_graph_iri(path: Path) -> str:
@@ -133,57 +114,119 @@ def file_graph_iri(path: Path) -> str:
     return data_graph_iri(slug)
 
 
-def extra_graphs(path: Path) -> dict[str, Graph]:
-    """The named graphs of one extra RDF file (any format in RDF_EXTENSIONS).
+class _Sources:
+    """The graphs loaded so far and where each came from, so that a graph name is never
+    used twice (an extra file whose graph is taken is an error, not a merge)."""
 
-    TriG, N-Quads and JSON-LD keep their named graphs; triples outside a named graph (all
-    of them, in a triple format) go into ``file_graph_iri(path)``.
-    """
-    fmt = RDF_EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
-        raise LoadError(f"{path}: unknown RDF file type {path.suffix!r}; expected one of "
-                        f"{', '.join(sorted(RDF_EXTENSIONS))}")
-    dataset = Dataset()
-    _parse(path, dataset, fmt)
-    graphs: dict[str, Graph] = {}
-    for graph in dataset.graphs():
-        if not len(graph):
-            continue
-        if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
-            iri = file_graph_iri(path)
-        elif isinstance(graph.identifier, URIRef):
-            iri = str(graph.identifier)
-        else:
-            raise LoadError(f"{path}: a named graph must be named by an IRI, not {graph.identifier!r}")
-        target = graphs.setdefault(iri, Graph())
-        target += graph
-    return graphs
+    def __init__(self, target: ox.Store) -> None:
+        self.target = target
+        self.origin: dict[str, Path | None] = {}
 
+    def claim(self, graph: str, path: Path) -> None:
+        if graph in self.origin:
+            first = self.origin[graph]
+            where = f"in {first}" if first is not None else "by ontology/ or data/"
+            raise LoadError(f"{path}: graph <{graph}> is already used {where}; rename the file "
+                            "or the graph")
+        self.origin[graph] = path
 
-def add_extra_graphs(graphs: dict[str, Graph], paths: Sequence[Path]) -> None:
-    """Add the graphs of extra files; a graph name already taken is an error, not a merge."""
-    origin: dict[str, Path] = {}
-    for path in paths:
-        for iri, graph in extra_graphs(path).items():
-            if iri in graphs:
-                first = f"in {origin[iri]}" if iri in origin else "by ontology/ or data/"
-                raise LoadError(f"{path}: graph <{iri}> is already used {first}; rename the file "
-                                "or the graph")
-            graphs[iri], origin[iri] = graph, path
+    def project(self, ontology_dir: Path, data_dir: Path) -> None:
+        """All ontology files into one graph, and one named graph per data file."""
+        ontology = sorted(ontology_dir.glob("*.ttl"))
+        if not ontology:
+            raise LoadError(f"{ontology_dir}: no ontology found (expected *.ttl files)")
+        for path in ontology:
+            _bulk_load(self.target, path, ox.RdfFormat.TURTLE, str(ONTOLOGY_GRAPH))
+        self.origin[str(ONTOLOGY_GRAPH)] = None
+        for path in sorted(data_dir.glob("*.ttl")):
+            _bulk_load(self.target, path, ox.RdfFormat.TURTLE, data_graph_iri(path.stem))
+            self.origin[data_graph_iri(path.stem)] = None
 
-
-def build_graphs(settings: Settings, extra: Sequence[Path] = ()) -> dict[str, Graph]:
-    """Source graphs, any extra files' graphs, and the graph inferred from all of them."""
-    graphs = source_graphs(settings.ontology_dir, settings.data_dir)
-    add_extra_graphs(graphs, extra)
-    graphs[str(INFERRED_GRAPH)] = infer(graphs.values())
-    return graphs
+    def extra(self, path: Path) -> None:
+        """One extra file: TriG, N-Quads and JSON-LD keep their named graphs; triples outside
+        a named graph (all of them, in a triple format) go into ``file_graph_iri(path)``."""
+        fmt = RDF_EXTENSIONS.get(path.suffix.lower())
+        if fmt is None:
+            raise LoadError(f"{path}: unknown RDF file type {path.suffix!r}; expected one of "
+                            f"{', '.join(sorted(RDF_EXTENSIONS))}")
+        if not fmt.supports_datasets:
+            self.claim(file_graph_iri(path), path)
+            _bulk_load(self.target, path, fmt, file_graph_iri(path))
+            return
+        read_text(path)
+        own = ox.NamedNode(file_graph_iri(path))
+        quads: list[ox.Quad] = []
+        try:
+            for quad in ox.parse(path=path, format=fmt, base_iri=path.resolve().as_uri()):
+                graph = quad.graph_name
+                if isinstance(graph, ox.BlankNode):
+                    raise LoadError(f"{path}: a named graph must be named by an IRI, not {graph}")
+                quads.append(quad if isinstance(graph, ox.NamedNode)
+                             else ox.Quad(quad.subject, quad.predicate, quad.object, own))
+        except SyntaxError as exc:
+            raise _syntax_error(path, fmt, exc) from exc
+        for name in sorted({q.graph_name.value for q in quads}):  # type: ignore[union-attr]
+            self.claim(name, path)
+        self.target.extend(quads)
 
 
 def load(store: GraphStore, settings: Settings, extra: Sequence[Path] = ()) -> LoadReport:
     """Replace the whole content of ``store`` with ontology/ + data/ (+ ``extra`` RDF files)
-    + inferences."""
+    + inferences.
+
+    The dataset is built in a scratch in-memory store (reasoning reads it several times, and
+    memory is several times faster to read than a fresh RocksDB), written to a temporary
+    N-Quads file, freed, and handed to ``replace_graphs`` as a full load: the embedded store
+    bulk-loads the file into a new generation."""
     started = time.perf_counter()
-    built = build_graphs(settings, extra)
-    store.replace_graphs(nquads_of(built), built.keys(), drop_others=True)
-    return LoadReport({iri: len(g) for iri, g in built.items()}, time.perf_counter() - started)
+    with tempfile.TemporaryDirectory(prefix="hsvo-load-") as scratch_dir:
+        dataset = Path(scratch_dir) / "dataset.nq"
+        counts = _build(settings, extra, dataset)
+        store.replace_graphs(dataset, counts.keys(), drop_others=True)
+    return LoadReport(dict(sorted(counts.items())), time.perf_counter() - started)
+
+
+def _build(settings: Settings, extra: Sequence[Path], out: Path) -> dict[str, int]:
+    """Check and parse every source, infer, write it all to ``out``; triples per graph. The
+    scratch store is freed when this returns."""
+    scratch = ox.Store()
+    sources = _Sources(scratch)
+    sources.project(settings.ontology_dir, settings.data_dir)
+    for path in extra:
+        sources.extra(path)
+    infer_into(scratch, str(INFERRED_GRAPH))
+    scratch.dump(str(out), format=ox.RdfFormat.N_QUADS)
+    result = scratch.query(_COUNTS)
+    assert isinstance(result, ox.QuerySolutions)
+    return {row["g"].value: int(row["n"].value) for row in result}
+
+
+# -- rdflib graphs of the sources, for plan validation ---------------------------------
+
+
+def parse_turtle(path: Path) -> "Graph":
+    """One Turtle file as an rdflib Graph, or a LoadError that says where it went wrong."""
+    from rdflib import Graph  # only validation needs rdflib; the loader does not
+
+    text = read_text(path)
+    graph = Graph()
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib raises several unrelated types for bad syntax
+        raise _syntax_error(path, ox.RdfFormat.TURTLE, exc) from exc
+    return graph
+
+
+def source_graphs(ontology_dir: Path, data_dir: Path) -> dict[str, "Graph"]:
+    """All ontology files as one rdflib graph, and one named graph per data file."""
+    from rdflib import Graph
+
+    ontology = Graph()
+    for path in sorted(ontology_dir.glob("*.ttl")):
+        ontology += parse_turtle(path)
+    if not len(ontology):
+        raise LoadError(f"{ontology_dir}: no ontology found (expected *.ttl files)")
+    graphs = {str(ONTOLOGY_GRAPH): ontology}
+    for path in sorted(data_dir.glob("*.ttl")):
+        graphs[data_graph_iri(path.stem)] = parse_turtle(path)
+    return graphs

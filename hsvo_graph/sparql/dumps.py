@@ -1,10 +1,11 @@
 """The dataset as files: the whole (TriG, N-Quads, JSON-LD), the union (Turtle …), one named
 graph, the ontology and the SHACL shapes — for the dumps and Graph Store Protocol reads.
 
-Everything is written from one ``Snapshot`` and remembered with it, so a second request for
-the same state costs nothing and every copy carries the same ETag.
+Everything is written from one ``Snapshot`` (a frozen store generation) and remembered with it,
+so a second request for the same state costs nothing and every copy carries the same ETag.
 """
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,23 +28,27 @@ def _key(triple: ox.Triple) -> tuple[str, str, str]:
     return str(triple.subject), str(triple.predicate), str(triple.object)
 
 
-def union_triples(snapshot: Snapshot) -> list[ox.Triple]:
-    """Every distinct triple of all graphs: the default graph that queries see."""
-    return snapshot.derived(
-        "union", lambda s: sorted({q.triple for q in s.quads}, key=_key)
-    )
+# The default graph that queries see: every distinct triple of all graphs.
+_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
-def graph_triples(snapshot: Snapshot, graph: str) -> list[ox.Triple]:
+def union_triples(snapshot: Snapshot) -> Iterator[ox.Triple]:
+    """Every distinct triple of all graphs, streamed from the snapshot's store."""
+    result = snapshot.store.query(_UNION, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QueryTriples)
+    return iter(result)
+
+
+def graph_triples(snapshot: Snapshot, graph: str) -> Iterator[ox.Triple]:
     """The triples of one named graph."""
-    name = ox.NamedNode(graph)
-    return [q.triple for q in snapshot.quads if q.graph_name == name]
+    return (q.triple for q in
+            snapshot.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
 
 def dataset_file(snapshot: Snapshot, media_type: str) -> bytes:
-    """All named graphs, in a dataset format."""
+    """All named graphs, in a dataset format (N-Quads straight from the store)."""
     if media_type == "application/n-quads":
-        return snapshot.n_quads
+        return snapshot.derived(f"dataset {media_type}", _n_quads)
 
     def write(s: Snapshot) -> bytes:
         by_graph = sorted(s.quads, key=lambda q: str(q.graph_name))  # one block per graph
@@ -66,6 +71,12 @@ def graph_file(snapshot: Snapshot, graph: str, media_type: str) -> bytes:
         f"graph {graph} {media_type}",
         lambda s: serialize_rdf(graph_triples(s, graph), media_type, DESCRIPTION_PREFIXES),
     )
+
+
+def _n_quads(snapshot: Snapshot) -> bytes:
+    dumped = snapshot.store.dump(format=ox.RdfFormat.N_QUADS)
+    assert dumped is not None  # without an output file, dump returns the bytes
+    return dumped
 
 
 def _file_scoped(term: Any, index: int) -> Any:

@@ -1,10 +1,12 @@
 """Run public queries with a hard time limit, never on the event loop.
 
-Embedded store: pyoxigraph cannot stop a running query, so queries run in a small pool of
-worker processes (``hsvo_graph.sparql.worker``), each holding a read-only copy of the dataset. A
-worker that passes the time limit is killed and replaced; the others keep answering. The
-copy is the store's current ``Snapshot``, reloaded into a worker when the store's write
-counter has moved since that worker last loaded.
+Embedded store: pyoxigraph cannot stop a running query, so queries run in a pool of worker
+processes (``hsvo_graph.sparql.worker``), one per CPU by default. Each opens the store's current
+generation read-only (``hsvo_graph.store.generations``) and switches to the next one when a write
+has published it; the pool holds each worker's lease on its generation, so a generation is
+deleted as soon as no worker (nor any other reader) uses it. A worker that passes the time
+limit, or whose client went away (the awaiting task is cancelled), is killed and replaced; the
+others keep answering. The time spent waiting for a free worker counts against the limit.
 
 Remote store: the query goes over HTTP with a timeout just above the limit, and the request
 is answered (503) at the limit. Start the server with ``oxigraph serve --timeout-s N`` so
@@ -22,6 +24,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -29,12 +32,13 @@ import pyoxigraph as ox
 
 from hsvo_graph.sparql.reader import ExecutorReader
 from hsvo_graph.sparql.results import Encoded, encode, encode_graph
+from hsvo_graph.store.generations import Lease, lease_current
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
-from hsvo_graph.store import QuerySyntaxError, RemoteStore, StoreError
+from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, StoreError
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.sparql.worker import QueryRequest
 
-_LOAD_TIMEOUT_S = 120.0  # loading a snapshot into a fresh worker; not part of the query limit
+_POLL_S = 0.05  # how often a waiting thread looks whether its client went away
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
 
@@ -47,14 +51,17 @@ class ServiceBusy(RuntimeError):
     """Every query worker stayed busy for a whole time limit."""
 
 
+class Abandoned(RuntimeError):
+    """The request was cancelled (its client went away) while it waited or ran."""
+
+
 class Executor(ABC):
     """Runs public queries under the limits; also hands out the dataset snapshot."""
 
-    def __init__(self, store: TrackedStore, time_limit_s: float, snapshots: Snapshots,
-                 max_rows: int | None) -> None:
+    def __init__(self, store: TrackedStore, time_limit_s: float, max_rows: int | None) -> None:
         self.store = store
         self.time_limit_s = time_limit_s
-        self.snapshots = snapshots
+        self.snapshots = Snapshots(store)
         self.max_rows = max_rows
 
     @abstractmethod
@@ -86,7 +93,8 @@ class Executor(ABC):
 
 
 class _Worker:
-    """One worker process and the parent's ends of its two pipes."""
+    """One worker process, the parent's ends of its two pipes, and the lease on the generation
+    it has open (held here, so a killed worker's generation can be deleted at once)."""
 
     def __init__(self) -> None:
         to_child, requests = os.pipe()
@@ -99,42 +107,63 @@ class _Worker:
         os.close(from_child)
         self.requests = Connection(requests, readable=False)
         self.replies = Connection(replies, writable=False)
-        self.generation: int | None = None
+        self.opened = False
+        self.lease: Lease | None = None
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def ask(self, message: tuple[str, Any], timeout: float) -> tuple[str, Any] | None:
-        """Send one message and wait for its reply; None when ``timeout`` passes first."""
+    @property
+    def directory(self) -> Path | None:
+        """The generation this worker answers from (None: the empty store)."""
+        return None if self.lease is None else self.lease.directory
+
+    def ask(self, message: tuple[str, Any], timeout: float,
+            stop: threading.Event | None = None) -> tuple[str, Any] | None:
+        """Send one message and wait for its reply; None when ``timeout`` passes first.
+        Abandoned when ``stop`` is set while waiting."""
+        deadline = time.monotonic() + timeout
         try:
             self.requests.send(message)
-            if not self.replies.poll(timeout):
-                return None
+            while not self.replies.poll(min(_POLL_S, max(0.0, deadline - time.monotonic()))):
+                if stop is not None and stop.is_set():
+                    raise Abandoned("the client went away")
+                if time.monotonic() >= deadline:
+                    return None
             reply: tuple[str, Any] = self.replies.recv()
         except (EOFError, OSError) as exc:
             raise StoreError(f"query worker {self.pid} stopped unexpectedly: {exc}") from exc
         return reply
 
-    def load(self, snapshot: Snapshot) -> None:
-        reply = self.ask(("load", snapshot.n_quads), _LOAD_TIMEOUT_S)
-        if reply is None or reply[0] != "loaded":
-            raise StoreError(f"query worker {self.pid} could not load the dataset: {reply}")
-        self.generation = snapshot.generation
+    def open(self, lease: Lease | None, timeout: float) -> bool:
+        """Switch to the generation ``lease`` holds (None: the empty store); False when
+        ``timeout`` passed first (a fresh worker is still starting)."""
+        directory = None if lease is None else str(lease.directory)
+        reply = self.ask(("open", directory), timeout)
+        if reply is None:
+            return False
+        if reply[0] != "opened":
+            raise StoreError(f"query worker {self.pid} could not open {directory}: {reply}")
+        self.lease, self.opened = lease, True  # the old lease (if any) is released here
+        return True
 
     def kill(self) -> None:
         self.process.kill()
         self.process.wait()
         self.requests.close()
         self.replies.close()
+        self.lease = None
 
 
 class WorkerPool(Executor):
-    """``size`` worker processes over snapshots of an embedded store."""
+    """``size`` worker processes over the generations of an embedded store."""
 
     def __init__(self, store: TrackedStore, time_limit_s: float, size: int,
                  max_rows: int | None = None) -> None:
-        super().__init__(store, time_limit_s, Snapshots(store, trust_generation=True), max_rows)
+        super().__init__(store, time_limit_s, max_rows)
+        embedded: EmbeddedStore = store.inner  # type: ignore[assignment]
+        self._generations = embedded.generations
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -148,18 +177,14 @@ class WorkerPool(Executor):
             self._workers.add(worker)
         return worker
 
-    def _retire(self, worker: _Worker) -> _Worker | None:
-        """Kill ``worker`` and start a fresh one in its place (none once the pool is closed)."""
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and put a fresh one in the pool in its place (none once closed)."""
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
-        return None if self._closed else self._spawn()
-
-    def _replace(self, worker: _Worker) -> None:
-        """Put a fresh worker in the pool in place of ``worker`` (killed)."""
-        replacement = self._retire(worker)
-        if replacement is not None:
-            self._idle.put(replacement)
+        self._generations.collect()
+        if not self._closed:
+            self._idle.put(self._spawn())
 
     @property
     def busy(self) -> int:
@@ -174,22 +199,30 @@ class WorkerPool(Executor):
             return [w.pid for w in self._workers]
 
     async def run(self, request: QueryRequest) -> Encoded:
-        return await anyio.to_thread.run_sync(self.run_blocking, request, self.time_limit_s)
+        """Run in a thread; when this task is cancelled (the client went away), the thread
+        stops waiting and the worker is killed, so an abandoned request frees its worker."""
+        stop = threading.Event()
+        try:
+            return await anyio.to_thread.run_sync(
+                self._run, request, self.time_limit_s, stop, abandon_on_cancel=True)
+        except anyio.get_cancelled_exc_class():
+            stop.set()
+            raise
 
     async def graph_names(self) -> list[str]:
         return list((await self.snapshot()).graphs)
 
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
+        return self._run(request, budget_s, None)
+
+    def _run(self, request: QueryRequest, budget_s: float, stop: threading.Event | None) -> Encoded:
         deadline = time.monotonic() + budget_s
         if budget_s <= 0:
             raise QueryTimeout(self._timeout_message("the time limit was used up"))
-        try:
-            worker = self._idle.get(timeout=budget_s)
-        except queue.Empty as exc:
-            raise ServiceBusy("all query workers are busy; try again shortly") from exc
+        worker = self._take(deadline, stop)
         waited = budget_s - (deadline - time.monotonic())
         try:
-            kind, payload = self._ask(worker, request, deadline)
+            kind, payload = self._ask(worker, request, deadline, stop)
         except QueryTimeout as exc:
             self._replace(worker)
             if waited > budget_s / 2:  # the time went on waiting for a worker, not on the query
@@ -207,12 +240,29 @@ class WorkerPool(Executor):
             raise QuerySyntaxError(payload)
         raise StoreError(f"query failed: {payload}")
 
-    def _ask(self, worker: _Worker, request: QueryRequest, deadline: float) -> tuple[str, Any]:
-        """The worker's reply, after bringing its copy of the dataset up to date."""
-        snapshot = self.snapshots.current()
-        if worker.generation != snapshot.generation:
-            worker.load(snapshot)
-        reply = worker.ask(("query", request), max(0.0, deadline - time.monotonic()))
+    def _take(self, deadline: float, stop: threading.Event | None) -> _Worker:
+        """An idle worker, waiting until ``deadline`` at most (or until ``stop``)."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ServiceBusy("all query workers are busy; try again shortly")
+            try:
+                return self._idle.get(timeout=min(_POLL_S, remaining) if stop else remaining)
+            except queue.Empty:
+                if stop is not None and stop.is_set():
+                    raise Abandoned("the client went away") from None
+
+    def _ask(self, worker: _Worker, request: QueryRequest, deadline: float,
+             stop: threading.Event | None) -> tuple[str, Any]:
+        """The worker's reply, after switching it to the current generation if a write has
+        published a new one since its last query."""
+        if not worker.opened or worker.directory != self._generations.current():
+            # within the request's time, like the query: a fresh worker may still be starting
+            if not worker.open(lease_current(self._generations.root),
+                               max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout(self._timeout_message("no query worker was ready"))
+            self._generations.collect()  # its previous generation may be unused now
+        reply = worker.ask(("query", request), max(0.0, deadline - time.monotonic()), stop)
         if reply is None:
             raise QueryTimeout(self._timeout_message("it was stopped"))
         return reply
@@ -233,7 +283,7 @@ class RemoteExecutor(Executor):
     """Queries to a remote SPARQL server with an HTTP timeout tied to the time limit."""
 
     def __init__(self, store: TrackedStore, time_limit_s: float, max_rows: int | None = None) -> None:
-        super().__init__(store, time_limit_s, Snapshots(store, trust_generation=False), max_rows)
+        super().__init__(store, time_limit_s, max_rows)
         inner: RemoteStore = store.inner  # type: ignore[assignment]
         self._remote = RemoteStore(
             inner.query_url, inner.update_url, inner.gsp_url, math.ceil(time_limit_s) + 1,

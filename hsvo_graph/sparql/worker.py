@@ -1,11 +1,14 @@
-"""One query worker process: a read-only in-memory copy of the dataset that answers queries.
+"""One query worker process: answers queries from a frozen store generation, opened read-only.
 
 pyoxigraph cannot interrupt a running query, so queries on the embedded store run here,
 in a process the service can kill when the time limit passes (``hsvo_graph.sparql.executor``).
 Started as ``python -m hsvo_graph.sparql.worker IN_FD OUT_FD``: a plain new interpreter that
 imports only pyoxigraph (never the service's main module), talking over two pipes. The
-parent sends ``("load", n_quads)`` to (re)load the dataset and ``("query", request)`` to
-run one; every message gets exactly one reply.
+parent sends ``("open", directory)`` to switch to a generation (``hsvo_graph.store.generations``:
+nobody writes it any more, which pyoxigraph's read-only mode needs; the parent holds its lease)
+and ``("query", request)`` to run one; every message gets exactly one reply. Opening takes
+milliseconds, and the data stays in the OS page cache that all workers share, instead of a
+private copy per worker.
 
 A worker only runs queries (``Store.query``: no update, no LOAD), and before it answers
 any it cuts itself off the network (``isolate_network``), so that a SERVICE the guard
@@ -65,11 +68,9 @@ def execute(store: ox.Store, request: QueryRequest) -> Encoded:
                   request.prefixes)
 
 
-def load_snapshot(n_quads: bytes) -> ox.Store:
-    """A fresh in-memory store holding the dataset."""
-    store = ox.Store()
-    store.bulk_load(n_quads, format=ox.RdfFormat.N_QUADS)
-    return store
+def open_generation(directory: str | None) -> ox.Store:
+    """The generation at ``directory``, read-only; an empty store for an empty dataset."""
+    return ox.Store() if directory is None else ox.Store.read_only(directory)
 
 
 _CLONE_NEWUSER, _CLONE_NEWNET = 0x10000000, 0x40000000
@@ -161,9 +162,9 @@ def serve(requests: Connection, replies: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            if op == "load":
-                store = load_snapshot(payload)
-                replies.send(("loaded", None))
+            if op == "open":
+                store = open_generation(payload)
+                replies.send(("opened", None))
             else:
                 replies.send(("ok", execute(store, payload)))
         except SyntaxError as exc:

@@ -1,32 +1,65 @@
-"""The default store: pyoxigraph (Rust), on disk under a data directory or in memory."""
+"""The default store: pyoxigraph (Rust) as a series of frozen generations on disk.
 
-from collections.abc import Sequence
+Every write builds a new generation directory and publishes it atomically
+(``hsvo_graph.store.generations``); reads open the current generation read-only. Without a
+path the generations live in a private temporary directory, removed when the store is closed
+or the process exits: "in memory" for tests and scratch work, with exactly the code path of
+the on-disk store, so query worker processes can open it too.
+"""
+
+import shutil
+import tempfile
+import threading
+import weakref
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pyoxigraph as ox
 
 from hsvo_graph.formats import rdf_format, results_format
 from hsvo_graph.store.base import GraphStore, QueryKind, QueryResponse, QuerySyntaxError, StoreError
+from hsvo_graph.store.generations import Generations, ReadOnlyGeneration, open_current
+
+_EMPTY = ox.Store()  # what an empty store (no generation yet) answers from
 
 
 class EmbeddedStore(GraphStore):
-    """A pyoxigraph ``Store``; queries see the union of all named graphs by default."""
+    """A pyoxigraph store in generations; queries see the union of all named graphs by default."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
+        root = path if path is not None else Path(tempfile.mkdtemp(prefix="hsvo-store-"))
+        if path is None:
+            self._cleanup = weakref.finalize(self, shutil.rmtree, root, True)
         try:
-            if path is None:
-                self._store = ox.Store()
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(path))
+            self.generations = Generations(root)
+            self.generations.collect()  # what an interrupted write or a killed reader left
         except OSError as exc:
-            raise StoreError(
-                f"cannot open the store at {path}: {exc}. Is another hsvo process "
-                "(a running `hsvo serve`) using it? Stop it first."
-            ) from exc
+            raise StoreError(f"cannot open the store at {root}: {exc}") from exc
+        self._current: ReadOnlyGeneration | None = None
+        self._lock = threading.Lock()
         self.description = f"embedded pyoxigraph store ({path or 'in memory'})"
+
+    @property
+    def root(self) -> Path:
+        """The directory that holds the generations (a temporary one without a path)."""
+        return self.generations.root
+
+    def current(self) -> ReadOnlyGeneration | None:
+        """The current generation opened read-only (reused until another is published, by this
+        or any other process); None while the store is empty. Keep the object while reading:
+        it holds the generation's lease."""
+        latest = self.generations.current()
+        with self._lock:
+            if latest is None:
+                self._current = None
+            elif self._current is None or self._current.directory != latest:
+                replaced = self._current is not None
+                self._current = open_current(self.root)
+                if replaced:
+                    self.generations.collect()
+            return self._current
 
     def query(
         self,
@@ -44,8 +77,9 @@ class EmbeddedStore(GraphStore):
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        current = self.current()  # held until the answer is written: its lease keeps the files
         try:
-            result = self._store.query(sparql, **options)  # type: ignore[arg-type]
+            result = _store(current).query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
@@ -61,22 +95,81 @@ class EmbeddedStore(GraphStore):
         body = cast(bytes, result.serialize(format=results_format(solutions_format)))
         return QueryResponse(kind, solutions_format, body)
 
-    def update(self, sparql_update: str) -> None:
+    def _write(self, fill: Callable[[ox.Store], None], *, copy_current: bool) -> None:
+        """One write: a new generation, published only when ``fill`` succeeds."""
         try:
-            self._store.update(sparql_update)
+            self.generations.write(fill, copy_current=copy_current)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except OSError as exc:
             raise StoreError(str(exc)) from exc
 
+    def update(self, sparql_update: str) -> None:
+        self._write(lambda store: store.update(sparql_update), copy_current=True)
+
+    def replace_graphs(
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+    ) -> None:
+        """Bulk-load ``quads`` into a copy of the current generation with ``graphs`` removed,
+        or with ``drop_others`` into an empty one (a full load: checked after loading, with no
+        pass over the quads in Python, then compacted), then publish it. All or nothing: a failure discards
+        the copy."""
+        names = set(graphs)
+        if not drop_others:
+            check_graphs(quads, names)
+
+        def fill(store: ox.Store) -> None:
+            if not drop_others:
+                for name in names:
+                    node = ox.NamedNode(name)
+                    if store.contains_named_graph(node):
+                        store.remove_graph(node)
+            store.bulk_load(format=ox.RdfFormat.N_QUADS, **_source(quads))
+            if drop_others:
+                outside = [str(g) for g in store.named_graphs()
+                           if not isinstance(g, ox.NamedNode) or g.value not in names]
+                if any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())):
+                    outside.append("DEFAULT")
+                if outside:
+                    raise ValueError(f"quads in graphs not listed to replace: {', '.join(outside)}")
+                # compact the bulk-loaded files once, as `oxigraph optimize` would: reads of the
+                # generation get several times faster, for ~10 % more load time
+                store.optimize()
+
+        self._write(fill, copy_current=not drop_others)
+
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        current = self.current()
+        return sorted(g.value for g in _store(current).named_graphs() if isinstance(g, ox.NamedNode))
 
     def read_graph(self, graph: str) -> bytes:
-        dumped = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        current = self.current()
+        dumped = _store(current).dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
         return cast(bytes, dumped)  # bytes when no output file is given; the stubs say bytes | None
 
     def close(self) -> None:
-        if self.path is not None:
-            self._store.flush()
-        del self._store
+        with self._lock:
+            self._current = None
+        if self.path is None:
+            self._cleanup()
+
+
+def _store(current: ReadOnlyGeneration | None) -> ox.Store:
+    """What a reader of ``current`` reads; the caller keeps ``current`` (and so its lease)
+    for as long as it reads."""
+    return _EMPTY if current is None else current.store
+
+
+def check_graphs(quads: bytes | Path, graphs: Collection[str]) -> None:
+    """ValueError unless every quad of the N-Quads ``quads`` is in one of ``graphs`` (a
+    streaming pass: nothing is kept)."""
+    for quad in ox.parse(format=ox.RdfFormat.N_QUADS, **_source(quads)):
+        graph = quad.graph_name
+        if not (isinstance(graph, ox.NamedNode) and graph.value in graphs):
+            name = graph.value if isinstance(graph, ox.NamedNode) else "DEFAULT"
+            raise ValueError(f"a quad in graph {name} is not in the graphs to replace")
+
+
+def _source(quads: bytes | Path) -> dict[str, Any]:
+    """pyoxigraph's keyword for reading N-Quads from bytes or from a file."""
+    return {"path": str(quads)} if isinstance(quads, Path) else {"input": quads}

@@ -1,7 +1,7 @@
 """A store wrapper that counts writes: the cheap change signal behind snapshots and caches.
 
-Every write of the service goes through ``GraphStore.update`` (``replace_graphs``, the
-loader, SPARQL Update, Graph Store Protocol writes), so counting calls there is enough:
+Every write of the service goes through ``update`` or ``replace_graphs`` (the
+loader, imports, SPARQL Update, Graph Store Protocol writes), so counting calls there is enough:
 comparing one integer tells a cache whether the store changed. ``frozen()`` holds writes
 back while a reader copies the store, so the copy is one consistent state.
 """
@@ -48,23 +48,25 @@ class TrackedStore(GraphStore):
         )
 
     def update(self, sparql_update: str) -> None:
-        self._write(lambda: self.inner.update(sparql_update))
+        self._counted(lambda: self.inner.update(sparql_update))
 
     def replace_graphs(
         self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
     ) -> None:
         # the inner store's own way (a remote store stages and switches)
-        self._write(lambda: self.inner.replace_graphs(quads, graphs, drop_others=drop_others))
+        self._counted(lambda: self.inner.replace_graphs(quads, graphs, drop_others=drop_others))
         if self.changes is not None:
             self.changes.record(graphs, full=drop_others)
 
     def quads(self) -> list[ox.Quad]:
         return self.inner.quads()
 
-    def _write(self, action: Callable[[], None]) -> None:
+    def _counted(self, write: Callable[[], None]) -> None:
+        """Run one write of the inner store and move the counters, even when it fails (a
+        remote store may have changed partly)."""
         with self._lock:
             try:
-                action()
+                write()
             finally:
                 self.generation += 1
                 self.modified = datetime.now(UTC).replace(microsecond=0)

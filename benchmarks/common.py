@@ -1,0 +1,175 @@
+"""What the benchmark scripts share: measuring a command, running servers, driving them with
+``wrk`` (Debian package; see scripts/install-system-deps.sh), printing targets as ratios."""
+
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HSVO = str(BIN / "hsvo")
+OXIGRAPH = str(BIN / "oxigraph") if (BIN / "oxigraph").exists() else "oxigraph"
+JSON = "application/sparql-results+json"
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One finished command: wall seconds, CPU seconds (user + system) and peak RSS (bytes)
+    of the process and every child it waited for."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss: int
+
+
+def measure(command: Sequence[str], **kwargs: object) -> Measured:
+    """Run ``command`` to completion and measure it with ``wait4``'s resource usage."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed with {process.returncode}")
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+
+
+def machine() -> str:
+    """A line that says where the figures were measured."""
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.node()}: {os.cpu_count()} CPUs ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
+
+
+def verdict(name: str, value: float, target: float, unit: str = "×", higher_is_better: bool = False) -> str:
+    """One line of the report: the target, the measured value and whether it is met."""
+    met = value >= target if higher_is_better else value <= target
+    sign = "≥" if higher_is_better else "≤"
+    line = f"{'ok  ' if met else 'MISS'} {name}: {value:.2f}{unit} (target {sign} {target:g}{unit})"
+    print(line, flush=True)
+    return line
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total += int(match.group(1)) * 1024 if match else 0
+        pending += [int(c) for c in children]
+    return total
+
+
+@contextmanager
+def running(command: Sequence[str], ready_url: str, env: dict[str, str] | None = None,
+            timeout_s: float = 600) -> Iterator[subprocess.Popen[bytes]]:
+    """A server process, once ``ready_url`` answers; stopped afterwards."""
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[0]} exited with {process.returncode}")
+            try:
+                if httpx.get(ready_url, timeout=5).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{ready_url} never answered")
+            time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass(frozen=True)
+class Load:
+    """What the load generator saw: requests per second, latency percentiles (ms), errors."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def query_url(endpoint: str, query: str) -> str:
+    return f"{endpoint}?{urllib.parse.urlencode({'query': query})}"
+
+
+def drive(url: str, *, connections: int, seconds: float, accept: str = JSON) -> Load:
+    """GET ``url`` with ``wrk`` (2 threads, ``connections`` connections) for ``seconds``
+    (whole seconds: wrk takes no fractions)."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise RuntimeError("wrk is not installed: bash scripts/install-system-deps.sh")
+    done = subprocess.run(
+        [wrk, "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+         "--timeout", "30s", "--latency", "-H", f"Accept: {accept}", url],
+        capture_output=True, text=True, check=True)
+    return parse_wrk(done.stdout)
+
+
+def parse_wrk(output: str) -> Load:
+    def latency(label: str) -> float:
+        match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        if match is None:
+            return float("nan")
+        scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
+        return float(match.group(1)) * scale
+
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(g) for g in match.groups())
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    return Load(rps, latency("50%"), latency("99%"), errors, requests)
+
+
+def first_answer_s(endpoint: str, query: str) -> float:
+    """Seconds until the first answer to ``query`` (the server just started)."""
+    started = time.perf_counter()
+    response = httpx.get(endpoint, params={"query": query}, headers={"Accept": JSON}, timeout=120)
+    response.raise_for_status()
+    return time.perf_counter() - started

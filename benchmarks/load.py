@@ -1,0 +1,50 @@
+"""`hsvo load` against `oxigraph load` of the same input: CPU and peak memory.
+
+Both load the synthetic governance graph (benchmarks/synthetic.py) plus ontology/ and data/
+into a fresh on-disk store; `hsvo load` also checks every file, computes the OWL 2 RL
+inferences and publishes the store as a new generation. Targets (issue 10): at 1 M triples
+≤ 5× the CPU and ≤ 2× the peak RSS of `oxigraph load`.
+
+    .venv/bin/python benchmarks/load.py --size 1m
+    .venv/bin/python benchmarks/load.py --smoke        # 10k triples, seconds (make test)
+"""
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from common import HSVO, OXIGRAPH, ROOT, machine, measure, verdict
+from synthetic import SIZES, generate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="1m", choices=sorted(SIZES))
+    parser.add_argument("--smoke", action="store_true", help="10k triples, for the test suite")
+    parser.add_argument("--workdir", type=Path, help="where the data and stores go (default: a temporary directory)")
+    args = parser.parse_args()
+    size = "10k" if args.smoke else args.size
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="hsvo-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        data = generate(SIZES[size], work / f"synthetic-{size}.nt")
+        sources = [*sorted((ROOT / "ontology").glob("*.ttl")), *sorted((ROOT / "data").glob("*.ttl")), data]
+        for store in ("hsvo-store", "oxigraph-store"):
+            shutil.rmtree(work / store, ignore_errors=True)
+        print(machine())
+        hsvo = measure([HSVO, "--store-path", str(work / "hsvo-store"), "load", str(data)], cwd=ROOT)
+        oxigraph = measure([OXIGRAPH, "load", "--location", str(work / "oxigraph-store"),
+                            "--file", *map(str, sources)])
+        for name, run in (("hsvo load", hsvo), ("oxigraph load", oxigraph)):
+            print(f"{name:14} {size}: {run.wall_s:6.2f} s wall, {run.cpu_s:6.2f} s CPU, "
+                  f"{run.peak_rss / 2**20:7.0f} MiB peak RSS")
+        verdict(f"load CPU vs oxigraph load ({size})", hsvo.cpu_s / oxigraph.cpu_s, 5)
+        verdict(f"load peak RSS vs oxigraph load ({size})", hsvo.peak_rss / oxigraph.peak_rss, 2)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
