@@ -26,16 +26,12 @@ from rdflib import XSD, Literal
 from rdflib.term import Identifier
 
 from hsvo_graph.sparql.binding import BindingError, check_iri
-from hsvo_graph.sparql.reader import Reader
-from hsvo_graph.sparql.reader import Table
+from hsvo_graph.sparql.reader import Reader, Table
+from hsvo_graph.sparql.text import load_rq
 
 # body, focus area, year, document and free text are what people choose or type; iri is
 # for programs that already hold an IRI.
 LATEST = "latest"
-_LATEST_YEAR = """
-PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-SELECT (MAX(?year) AS ?latest) WHERE { ?activity hsvo:listedIn ?list ; hsvo:year ?year }
-"""
 PARAMETER_TYPES = ("body", "area", "year", "document", "text", "iri")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _HEADER = "#+"
@@ -228,7 +224,7 @@ def bind_arguments(
 
 def latest_list_year(reader: Reader) -> str | None:
     """The newest year that has activities in an activity list of the graph."""
-    table = reader.select(_LATEST_YEAR)
+    table = reader.select(load_rq("hsvo_graph.canned", "latest_list_year"))
     latest = table.rows[0].get("latest") if table.rows else None
     return str(latest) if latest is not None else None
 
