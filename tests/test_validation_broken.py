@@ -13,7 +13,7 @@ from hsvo_graph.validation.importing import import_plan
 from hsvo_graph.validation.plans import PlanError, read_plan
 from hsvo_graph.validation.context import Context, context_from_store
 from hsvo_graph.validation.meta import meta_beside
-from hsvo_graph.validation.readers import MAX_BYTES, MAX_ROWS
+from hsvo_graph.validation.headings import MAX_BYTES, MAX_ROWS
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.validation.check import validate_plan
 

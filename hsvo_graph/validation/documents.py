@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from hsvo_graph.validation.model import PlanError, Text
-from hsvo_graph.validation.readers import MAX_BYTES, MAX_ROWS, RawTable, is_heading_row
+from hsvo_graph.validation.headings import MAX_BYTES, MAX_ROWS, RawTable, is_heading_row
 
 Rows = list[tuple[int, list[str]]]
 

@@ -21,10 +21,16 @@ from rdflib import Dataset, Graph, Literal, URIRef
 
 from hsvo_graph.canned.catalog import normalise_text
 from hsvo_graph.canned.cells import formula_like
+from hsvo_graph.validation.headings import (
+    COLUMNS,
+    MAX_BYTES,
+    MAX_ROWS,
+    RawTable,
+    canonical_column,
+    heading_at,
+)
 from hsvo_graph.validation.model import PlanError, Text
 
-MAX_BYTES = 5_000_000  # an activity list is a few tens of kB; this stops runaway uploads
-MAX_ROWS = 2_000
 MAX_CELL = 2_000  # characters; the longest activity title in the seeds is about 300
 
 TABULAR = (".csv", ".xlsx", ".ods", ".xls", ".docx", ".pdf")  # spreadsheets and documents
@@ -39,33 +45,6 @@ SUPPORTED = TABULAR + tuple(RDF_FORMATS)
 
 # The columns of an activity list, as printed in the plans; headings match whatever the case
 # or spacing, in singular or plural, with or without a trailing year ("Aktiviteter 2025").
-COLUMNS = (
-    "Prioriterat område",
-    "Lokalt fokusområde",
-    "Aktivitet",
-    "Uppföljning",
-    "Ansvar",
-    "Delaktiga",
-    "År",
-    "Status",
-)
-_ALIASES = {
-    "prioriterat område": "Prioriterat område",
-    "prioriterade områden": "Prioriterat område",
-    "lokalt fokusområde": "Lokalt fokusområde",
-    "lokala fokusområden": "Lokalt fokusområde",
-    "aktivitet": "Aktivitet",
-    "aktiviteter": "Aktivitet",
-    "uppföljning": "Uppföljning",
-    "ansvar": "Ansvar",
-    "ansvarig": "Ansvar",
-    "ansvariga": "Ansvar",
-    "delaktiga": "Delaktiga",
-    "delaktig": "Delaktiga",
-    "år": "År",
-    "status": "Status",
-}
-_HEADING_YEAR = re.compile(r"^(.*?)\s+(\d{4})$")
 _LINE = re.compile(r"line (\d+)")
 
 
@@ -80,15 +59,6 @@ class Sheet:
     heading_years: set[int] = field(default_factory=set)  # "Aktiviteter 2025" → 2025
     notes: list[Text] = field(default_factory=list)  # which sheet or table was read
     formulas: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, text)
-
-
-@dataclass
-class RawTable:
-    """The cells of the table a file holds, before the heading row is looked for."""
-
-    rows: list[tuple[int, list[str]]]
-    notes: list[Text] = field(default_factory=list)
-    place: str = ""  # the sheet or table, to locate a row ("blad/sheet Aktiviteter")
 
 
 @contextmanager
@@ -219,39 +189,12 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _canonical(heading: str) -> tuple[str | None, int | None]:
-    """The plan column a heading names, and the year it carries ("Uppföljning 2025")."""
-    text = normalise_text(heading)
-    year = None
-    match = _HEADING_YEAR.match(text)
-    if match and match.group(1) in _ALIASES:
-        text, year = match.group(1), int(match.group(2))
-    return _ALIASES.get(text), year
-
-
-def _heading_at(raw: list[tuple[int, list[str]]]) -> int | None:
-    """Index of the heading row: the first of the top ten rows that names Aktivitet."""
-    return next(
-        (
-            i
-            for i, (_, cells) in enumerate(raw[:10])
-            if any(_canonical(c or "")[0] == "Aktivitet" for c in cells)
-        ),
-        None,
-    )
-
-
-def is_heading_row(raw: list[tuple[int, list[str]]]) -> bool:
-    """Whether a sheet or table has a heading row (so is the plan's activity table)."""
-    return _heading_at(raw) is not None
-
-
 def _sheet(name: str, table: RawTable) -> Sheet:
     """Find the heading row (the first that names Aktivitet), then map the rows below it,
     checking every mapped cell (``check_cell``) on the way."""
     raw = table.rows
     where = f"{name}, {table.place}" if table.place else name
-    header_at = _heading_at(raw)
+    header_at = heading_at(raw)
     if header_at is None:
         first = next((cells for _, cells in raw if any(c.strip() for c in cells)), [])
         found = ", ".join(repr(c) for c in first if c.strip()) or "inga / none"
@@ -268,7 +211,7 @@ def _sheet(name: str, table: RawTable) -> Sheet:
     sheet = Sheet(name, [], [], notes=list(table.notes))
     positions: dict[int, str] = {}
     for index, heading in enumerate(headings):
-        column, year = _canonical(heading)
+        column, year = canonical_column(heading)
         if column is None:
             if heading.strip():
                 sheet.ignored.append(heading.strip())

@@ -31,7 +31,8 @@ from hsvo_graph.validation.managed import Change, Upload, hold, held, import_man
 from hsvo_graph.validation.meta import PlanMeta, meta_from_mapping, parse_meta
 from hsvo_graph.validation.model import PlanError, Report, Text
 from hsvo_graph.validation.plans import read_plan
-from hsvo_graph.validation.readers import MAX_BYTES, SUPPORTED, Sheet, read_plan_file
+from hsvo_graph.validation.headings import MAX_BYTES
+from hsvo_graph.validation.readers import SUPPORTED, Sheet, read_plan_file
 from hsvo_graph.validation.registry import PlanRegistry, token_fingerprint
 from hsvo_graph.validation.report import as_data, error_data, to_xlsx
 

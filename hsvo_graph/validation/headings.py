@@ -1,0 +1,77 @@
+"""The plan's columns and how a table's heading row names them: shared by the readers of
+every file kind (CSV, spreadsheets, Word and PDF tables), so that a table is recognised as
+the activity table, and its columns mapped, the same way whatever the file.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from hsvo_graph.canned.catalog import normalise_text
+from hsvo_graph.validation.model import Text
+
+MAX_BYTES = 5_000_000  # an activity list is a few tens of kB; this stops runaway uploads
+MAX_ROWS = 2_000
+
+COLUMNS = (
+    "Prioriterat område",
+    "Lokalt fokusområde",
+    "Aktivitet",
+    "Uppföljning",
+    "Ansvar",
+    "Delaktiga",
+    "År",
+    "Status",
+)
+_ALIASES = {
+    "prioriterat område": "Prioriterat område",
+    "prioriterade områden": "Prioriterat område",
+    "lokalt fokusområde": "Lokalt fokusområde",
+    "lokala fokusområden": "Lokalt fokusområde",
+    "aktivitet": "Aktivitet",
+    "aktiviteter": "Aktivitet",
+    "uppföljning": "Uppföljning",
+    "ansvar": "Ansvar",
+    "ansvarig": "Ansvar",
+    "ansvariga": "Ansvar",
+    "delaktiga": "Delaktiga",
+    "delaktig": "Delaktiga",
+    "år": "År",
+    "status": "Status",
+}
+_HEADING_YEAR = re.compile(r"^(.*?)\s+(\d{4})$")
+
+
+@dataclass
+class RawTable:
+    """The cells of the table a file holds, before the heading row is looked for."""
+
+    rows: list[tuple[int, list[str]]]
+    notes: list[Text] = field(default_factory=list)
+    place: str = ""  # the sheet or table, to locate a row ("blad/sheet Aktiviteter")
+
+
+def canonical_column(heading: str) -> tuple[str | None, int | None]:
+    """The plan column a heading names, and the year it carries ("Uppföljning 2025")."""
+    text = normalise_text(heading)
+    year = None
+    match = _HEADING_YEAR.match(text)
+    if match and match.group(1) in _ALIASES:
+        text, year = match.group(1), int(match.group(2))
+    return _ALIASES.get(text), year
+
+
+def heading_at(raw: list[tuple[int, list[str]]]) -> int | None:
+    """Index of the heading row: the first of the top ten rows that names Aktivitet."""
+    return next(
+        (
+            i
+            for i, (_, cells) in enumerate(raw[:10])
+            if any(canonical_column(c or "")[0] == "Aktivitet" for c in cells)
+        ),
+        None,
+    )
+
+
+def is_heading_row(raw: list[tuple[int, list[str]]]) -> bool:
+    """Whether a sheet or table has a heading row (so is the plan's activity table)."""
+    return heading_at(raw) is not None
