@@ -15,6 +15,7 @@ from hsvo_graph.api.app import create_app
 from hsvo_graph.config import PROJECT_ROOT, Settings
 from hsvo_graph.graph.loading import load
 from hsvo_graph.store import EmbeddedStore, RemoteStore
+from hsvo_graph.validation.context import Context, context_from_store
 
 from .servers import chromium, running_oxigraph, running_virtuoso, serving
 
@@ -35,6 +36,12 @@ def store(settings: Settings) -> EmbeddedStore:
     store = EmbeddedStore(None)
     load(store, settings)
     return store
+
+
+@pytest.fixture(scope="session")
+def context(store: EmbeddedStore, settings: Settings) -> Context:
+    """What plans are checked against: the seed graph's context."""
+    return context_from_store(store, settings)
 
 
 @pytest.fixture(scope="session")

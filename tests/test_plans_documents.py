@@ -11,10 +11,8 @@ from xml.sax.saxutils import escape
 import pytest
 from rdflib.compare import isomorphic
 
-from hsvo_graph.config import PROJECT_ROOT, Settings
-from hsvo_graph.graph.loading import load
-from hsvo_graph.store import EmbeddedStore
-from hsvo_graph.validation.context import Context, context_from_store
+from hsvo_graph.config import PROJECT_ROOT
+from hsvo_graph.validation.context import Context
 from hsvo_graph.validation.meta import meta_beside
 from hsvo_graph.validation.model import Plan
 from hsvo_graph.validation.plans import read_plan
@@ -22,12 +20,6 @@ from hsvo_graph.validation.plans import read_plan
 EXAMPLE = PROJECT_ROOT / "data" / "templates" / "examples" / "aktivitetslista-uppsala-2025.csv"
 
 
-@pytest.fixture(scope="module")
-def context() -> Context:
-    settings = Settings(store="embedded", store_path=None)
-    store = EmbeddedStore(None)
-    load(store, settings)
-    return context_from_store(store, settings)
 
 
 def rows() -> list[list[str]]:

@@ -5,11 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from hsvo_graph.config import Settings
-from hsvo_graph.graph.loading import load
-from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.validation.check import validate_plan
-from hsvo_graph.validation.context import Context, context_from_store
+from hsvo_graph.validation.context import Context
 from hsvo_graph.validation.meta import meta_beside
 from hsvo_graph.validation.model import PlanError, Report
 from hsvo_graph.validation.plans import read_plan
@@ -17,12 +14,6 @@ from hsvo_graph.validation.plans import read_plan
 from .test_validation_broken import BROKEN
 
 
-@pytest.fixture(scope="module")
-def context() -> Context:
-    settings = Settings(store="embedded", store_path=None)
-    store = EmbeddedStore(None)
-    load(store, settings)
-    return context_from_store(store, settings)
 
 
 def report(name: str, context: Context) -> Report:

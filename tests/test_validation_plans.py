@@ -8,16 +8,14 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.namespace import SH
 
-from hsvo_graph.config import PROJECT_ROOT, Settings
-from hsvo_graph.graph.loading import load
+from hsvo_graph.config import PROJECT_ROOT
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.validation.plans import Plan, PlanMeta, read_plan
-from hsvo_graph.validation.context import Context, context_from_store
+from hsvo_graph.validation.context import Context
 from hsvo_graph.validation.meta import meta_beside, parse_meta
 from hsvo_graph.validation.names import label
 from hsvo_graph.cli.plans import to_html
 from hsvo_graph.validation.report import to_json, to_text, to_turtle
-from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.validation.check import validate_plan
 
 from .expected import (
@@ -31,12 +29,6 @@ EXAMPLES = PROJECT_ROOT / "data" / "templates" / "examples"
 HEADING = "Prioriterat område;Lokalt fokusområde;Aktivitet;Uppföljning;Ansvar"
 
 
-@pytest.fixture(scope="module")
-def context() -> Context:
-    settings = Settings(store="embedded", store_path=None)
-    store = EmbeddedStore(None)
-    load(store, settings)
-    return context_from_store(store, settings)
 
 
 def example(name: str, context: Context) -> Plan:
