@@ -14,16 +14,27 @@ import pytest
 
 from hsvo_graph.api.app import create_app
 from hsvo_graph.config import Settings
-from hsvo_graph.store import EmbeddedStore
+from hsvo_graph.store import EmbeddedStore, RemoteStore
 
 from .servers import serving
 
 LIMIT_S = 2.0
 
 
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def limited_url(request, settings: Settings, store: EmbeddedStore, remote_store: RemoteStore):  # type: ignore[no-untyped-def]
+    """The service with a 2 s limit over the seed graph, in both store modes, its workers warm."""
+    backend = store if request.param == "embedded" else remote_store
+    yield from _served(settings, backend)
+
+
 @pytest.fixture(scope="module")
-def limited_url(settings: Settings, store: EmbeddedStore):  # type: ignore[no-untyped-def]
-    app = create_app(settings.model_copy(update={"query_time_limit_s": LIMIT_S}), store)
+def embedded_url(settings: Settings, store: EmbeddedStore):  # type: ignore[no-untyped-def]
+    yield from _served(settings, store)
+
+
+def _served(settings: Settings, backend: EmbeddedStore | RemoteStore):  # type: ignore[no-untyped-def]
+    app = create_app(settings.model_copy(update={"query_time_limit_s": LIMIT_S}), backend)
     with serving(app) as url:
         warm = [threading.Thread(target=httpx.get, args=(f"{url}/sparql",),
                                  kwargs={"params": {"query": "ASK {}"}, "timeout": 60})
@@ -67,9 +78,10 @@ def test_a_flood_of_parameter_values_is_stopped_at_the_time_limit(limited_url: s
     assert len(health) >= 5 and max(health) < 0.5
 
 
-def test_health_and_start_page_do_not_scan_the_store(limited_url: str, store: EmbeddedStore) -> None:
+def test_health_and_start_page_do_not_scan_the_store(embedded_url: str, store: EmbeddedStore) -> None:
     """The triple count is kept at write time: it equals a real count, and no request
-    reaches the store for it (a store query here would be an executor-free read)."""
+    reaches the store for it (a store query here would be an executor-free read). (A remote
+    store is asked whether it is up, one cheap ASK, so that /health can say 503.)"""
     calls: list[str] = []
     original = store.query
 
@@ -79,8 +91,8 @@ def test_health_and_start_page_do_not_scan_the_store(limited_url: str, store: Em
 
     store.query = counting  # type: ignore[method-assign]
     try:
-        health = httpx.get(f"{limited_url}/health", timeout=10).json()
-        assert httpx.get(f"{limited_url}/", timeout=10).status_code == 200
+        health = httpx.get(f"{embedded_url}/health", timeout=10).json()
+        assert httpx.get(f"{embedded_url}/", timeout=10).status_code == 200
     finally:
         del store.query
     assert calls == []

@@ -15,6 +15,7 @@ that it stops evaluating too.
 Both answer in the negotiated format with the row cap applied (``hsvo_graph.sparql.results``).
 """
 
+import concurrent.futures
 import math
 import os
 import queue
@@ -38,6 +39,7 @@ from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, Store
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.sparql.worker import QueryRequest
 
+_REMOTE_CALLS = 16  # HTTP calls to a remote store at once (abandoned ones included)
 _POLL_S = 0.05  # how often a waiting thread looks whether its client went away
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
@@ -289,28 +291,31 @@ class RemoteExecutor(Executor):
             inner.query_url, inner.update_url, inner.gsp_url, math.ceil(time_limit_s) + 1,
             inner.dialect,
         )
+        # HTTP calls run here so that a caller can stop waiting at its deadline
+        self._calls = concurrent.futures.ThreadPoolExecutor(
+            max_workers=_REMOTE_CALLS, thread_name_prefix="hsvo-remote")
 
     async def run(self, request: QueryRequest) -> Encoded:
-        try:
-            with anyio.fail_after(self.time_limit_s):
-                return await anyio.to_thread.run_sync(
-                    self._run, request, abandon_on_cancel=True
-                )
-        except TimeoutError as exc:
-            raise QueryTimeout(
-                f"the query ran longer than the time limit of {self.time_limit_s:g} s "
-                "and was abandoned"
-            ) from exc
+        return await anyio.to_thread.run_sync(self.run_blocking, request, self.time_limit_s)
 
     async def graph_names(self) -> list[str]:
         return await anyio.to_thread.run_sync(self.store.graph_names)
 
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
-        # the HTTP client's own timeout (just above the limit) bounds the wait
+        """The answer within ``budget_s``; past it the request is abandoned (its HTTP call
+        ends by the client's own timeout, just above the limit, and the server's)."""
+        timeout = QueryTimeout(f"the request ran longer than the time limit of "
+                               f"{self.time_limit_s:g} s and was abandoned")
         if budget_s <= 0:
-            raise QueryTimeout(f"the request ran longer than the time limit of "
-                               f"{self.time_limit_s:g} s")
-        return self._run(request)
+            raise timeout
+        future = self._calls.submit(self._run, request)
+        try:
+            return future.result(timeout=budget_s)
+        except concurrent.futures.TimeoutError as exc:
+            raise timeout from exc
+
+    def close(self) -> None:
+        self._calls.shutdown(wait=False, cancel_futures=True)
 
     def _run(self, request: QueryRequest) -> Encoded:
         # a query's own FROM arrives here as graph lists (hsvo_graph.sparql.protocol.query_dataset)
