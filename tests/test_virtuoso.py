@@ -26,8 +26,10 @@ def _examples(query: CannedQuery) -> list[dict[str, str]]:
 
 
 # Flaky, cause not found yet (so not strict): in some sessions one of the stores answers a
-# decision dated "2023"^^xsd:gYear with ?when "2023-01"; the same run again passes.
-UNSETTLED = {"documents_and_decisions-none"}
+# decision dated "2023"^^xsd:gYear with ?when "2023-01"; and Virtuoso 7.2.5 once answered
+# body_names_over_time (TL HSVO Uppsala, 2019) with its one right row twice, despite SELECT
+# DISTINCT (a transitive path feeding a grouped sub-select). The same runs again pass.
+UNSETTLED = {"documents_and_decisions-none", "body_names_over_time-body-year"}
 
 
 def _case(query_id: str, arguments: dict[str, str]) -> Any:
