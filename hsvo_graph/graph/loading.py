@@ -217,13 +217,19 @@ def parse_turtle(path: Path) -> "Graph":
     return graph
 
 
-def source_graphs(ontology_dir: Path, data_dir: Path) -> dict[str, "Graph"]:
-    """All ontology files as one rdflib graph, and one named graph per data file."""
+def turtle_directory(directory: Path) -> "Graph":
+    """Every Turtle file of a directory (the ontology, the shapes) as one rdflib graph."""
     from rdflib import Graph
 
-    ontology = Graph()
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        ontology += parse_turtle(path)
+    graph = Graph()
+    for path in sorted(directory.glob("*.ttl")):
+        graph += parse_turtle(path)
+    return graph
+
+
+def source_graphs(ontology_dir: Path, data_dir: Path) -> dict[str, "Graph"]:
+    """All ontology files as one rdflib graph, and one named graph per data file."""
+    ontology = turtle_directory(ontology_dir)
     if not len(ontology):
         raise LoadError(f"{ontology_dir}: no ontology found (expected *.ttl files)")
     graphs = {str(ONTOLOGY_GRAPH): ontology}

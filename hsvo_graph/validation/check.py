@@ -27,7 +27,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from hsvo_graph.config import get_settings
-from hsvo_graph.graph.loading import parse_turtle
+from hsvo_graph.graph.loading import turtle_directory
 from hsvo_graph.namespaces import HSVO, PREFIXES
 from hsvo_graph.validation import names
 from hsvo_graph.validation.context import Context
@@ -60,10 +60,7 @@ def shapes_graph(shapes_dir: Path | None = None) -> Graph:
 
 @lru_cache
 def _shapes_graph(shapes_dir: Path) -> Graph:
-    graph = Graph()
-    for path in sorted(shapes_dir.glob("*.ttl")):
-        graph += parse_turtle(path)
-    return graph
+    return turtle_directory(shapes_dir)
 
 
 @lru_cache(maxsize=256)

@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from hsvo_graph.config import Settings
-from hsvo_graph.graph.loading import parse_turtle, source_graphs
+from hsvo_graph.graph.loading import source_graphs, turtle_directory
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from hsvo_graph.sparql.reader import Reader, StoreReader
 from hsvo_graph.store import EmbeddedStore, GraphStore
@@ -83,10 +83,7 @@ def _projection(graph: str) -> str:
 @lru_cache
 def ontology(ontology_dir: Path) -> Graph:
     """The ontology files as one graph (parsed once)."""
-    graph = Graph()
-    for path in sorted(ontology_dir.glob("*.ttl")):
-        graph += parse_turtle(path)
-    return graph
+    return turtle_directory(ontology_dir)
 
 
 @dataclass
