@@ -27,23 +27,26 @@ JSON = "application/sparql-results+json"
 @dataclass(frozen=True)
 class Measured:
     """One finished command: wall seconds, CPU seconds (user + system) and peak RSS (bytes)
-    of the process and every child it waited for."""
+    of the process and every child it waited for, and its exit code."""
 
     wall_s: float
     cpu_s: float
     peak_rss: int
+    returncode: int = 0
 
 
-def measure(command: Sequence[str], **kwargs: object) -> Measured:
-    """Run ``command`` to completion and measure it with ``wait4``'s resource usage."""
+def measure(command: Sequence[str], *, check: bool = True, **kwargs: object) -> Measured:
+    """Run ``command`` to completion and measure it with ``wait4``'s resource usage. With
+    ``check=False`` a failed command is measured too (a load that runs out of memory still
+    has a peak RSS worth reporting); otherwise it raises."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, **kwargs)  # type: ignore[call-overload]
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    if check and process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed with {process.returncode}")
-    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, process.returncode)
 
 
 def machine() -> str:
@@ -75,21 +78,49 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    total = 0
+def tree_pids(pid: int) -> Iterator[int]:
+    """A process and all its descendants still running. Children are read from every thread
+    of a process, not only the main one: a pool may fork its workers from another thread."""
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            tasks = list(Path(f"/proc/{current}/task").iterdir())
         except OSError:
             continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        yield current
+        for task in tasks:
+            try:
+                pending += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass
+
+
+def _tree_kib(pid: int, proc_file: str, field: str) -> int:
+    """The sum of one ``field: N kB`` line of ``/proc/<pid>/<proc_file>`` over the process
+    tree, in bytes (a process that is gone or unreadable counts 0)."""
+    total = 0
+    for current in tree_pids(pid):
+        try:
+            text = Path(f"/proc/{current}/{proc_file}").read_text()
+        except OSError:
+            continue
+        match = re.search(rf"^{field}:\s+(\d+) kB", text, re.M)
         total += int(match.group(1)) * 1024 if match else 0
-        pending += [int(c) for c in children]
     return total
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes. Pages shared between
+    them (a forked worker's copy-on-write pages, shared libraries) count once per process."""
+    return _tree_kib(pid, "status", "VmRSS")
+
+
+def tree_pss(pid: int) -> int:
+    """Proportional set size of a process and all its descendants, in bytes: each shared page
+    is divided among the processes mapping it, so workers forked from a parent that share
+    its memory copy-on-write are not double-counted as they are by ``tree_rss``."""
+    return _tree_kib(pid, "smaps_rollup", "Pss")
 
 
 @contextmanager
