@@ -63,11 +63,16 @@ def machine() -> str:
     return f"{platform.node()}: {os.cpu_count()} CPUs ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}"
 
 
-def verdict(name: str, value: float, target: float, unit: str = "×", higher_is_better: bool = False) -> str:
-    """One line of the report: the target, the measured value and whether it is met."""
+def verdict(name: str, value: float, target: float, unit: str = "×", higher_is_better: bool = False,
+            judged: bool = True) -> str:
+    """One line of the report: the target, the measured value and whether it is met. With
+    ``judged=False`` (a smoke run, or a size the target is not set for) the line says ``info``
+    instead of ``ok`` or ``MISS``: the figure is shown, but a 10k-triple run, say, says nothing
+    about a target set at 1 M."""
     met = value >= target if higher_is_better else value <= target
     sign = "≥" if higher_is_better else "≤"
-    line = f"{'ok  ' if met else 'MISS'} {name}: {value:.2f}{unit} (target {sign} {target:g}{unit})"
+    mark = ("ok  " if met else "MISS") if judged else "info"
+    line = f"{mark} {name}: {value:.2f}{unit} (target {sign} {target:g}{unit}{'' if judged else ', not judged here'})"
     print(line, flush=True)
     return line
 

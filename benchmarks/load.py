@@ -46,11 +46,14 @@ def main() -> None:
         for name, run in (("hsvo load", hsvo), ("oxigraph load", oxigraph)):
             print(f"{name:14} {size}: {run.wall_s:6.2f} s wall, {run.cpu_s:6.2f} s CPU, "
                   f"{run.peak_rss / 2**20:7.0f} MiB peak RSS, exit {run.returncode}")
+        # The ratio targets are set at 1 M, the memory ceiling at 5 M; other sizes are shown only.
         # A load that fails (exit code above, e.g. -9 when killed for memory) is infinitely over.
         verdict(f"hsvo load ({size}) completes within {MEMORY_LIMIT_GIB} GiB: peak RSS",
-                hsvo.peak_rss / 2**30 if hsvo.returncode == 0 else math.inf, MEMORY_LIMIT_GIB, unit=" GiB")
-        verdict(f"load CPU vs oxigraph load ({size})", hsvo.cpu_s / oxigraph.cpu_s, 5)
-        verdict(f"load peak RSS vs oxigraph load ({size})", hsvo.peak_rss / oxigraph.peak_rss, 2)
+                hsvo.peak_rss / 2**30 if hsvo.returncode == 0 else math.inf, MEMORY_LIMIT_GIB, unit=" GiB",
+                judged=size == "5m")
+        verdict(f"load CPU vs oxigraph load ({size})", hsvo.cpu_s / oxigraph.cpu_s, 5, judged=size == "1m")
+        verdict(f"load peak RSS vs oxigraph load ({size})", hsvo.peak_rss / oxigraph.peak_rss, 2,
+                judged=size == "1m")
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -120,7 +120,6 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path)
     args = parser.parse_args()
     size, seconds = ("10k", 1.0) if args.smoke else (args.size, args.seconds)
-    warm_up = not args.smoke
     work = args.workdir or Path(tempfile.mkdtemp(prefix="hsvo-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(machine())
@@ -133,7 +132,7 @@ def main() -> None:
         dump_dataset(store, dataset)
         measure([OXIGRAPH, "load", "--location", str(rocks), "--file", str(dataset)],
                 stderr=subprocess.DEVNULL)
-        compare(store, rocks, dataset, seconds, args.connections, args.soak, warm_up)
+        compare(store, rocks, dataset, seconds, args.connections, args.soak, args.smoke)
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -151,7 +150,10 @@ def driven(name: str, server: str, url: str, connections: int, seconds: float, w
 
 
 def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections: int,
-            soak_s: float, warm_up: bool) -> None:
+            soak_s: float, smoke: bool) -> None:
+    """Start the three servers, drive them and print the targets (a smoke run, on 10k triples
+    without warm-up, shows the figures without judging them)."""
+    warm_up, judged = not smoke, not smoke
     ports = [free_port() for _ in range(3)]
     hsvo_url, rocks_url, memory_url = (f"http://127.0.0.1:{p}" for p in ports)
     hsvo = [HSVO, "--store-path", str(store), "serve", "--port", str(ports[0])]
@@ -190,19 +192,20 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
                       f"RocksDB, {got['hsvo'] / got['oxigraph memory']:.2f}× oxigraph memory (not a target)")
                 continue
             verdict(f"{name} vs oxigraph RocksDB", got["hsvo"] / got["oxigraph RocksDB"], 1.0,
-                    higher_is_better=True)
+                    higher_is_better=True, judged=judged)
             if selective:
                 verdict(f"{name} vs oxigraph memory", got["hsvo"] / got["oxigraph memory"], 0.8,
-                        higher_is_better=True)
+                        higher_is_better=True, judged=judged)
         verdict("ASK {} p50 (c=1) vs oxigraph RocksDB",
-                fixed["hsvo"].p50_ms / fixed["oxigraph RocksDB"].p50_ms, 3)
+                fixed["hsvo"].p50_ms / fixed["oxigraph RocksDB"].p50_ms, 3, judged=judged)
         sparql = canned["SPARQL on /sparql"].p50_ms
         verdict(f"canned JSON p50 vs the same SPARQL on /sparql ({CANNED[0]})",
-                canned["canned JSON"].p50_ms / sparql, 1.2)
+                canned["canned JSON"].p50_ms / sparql, 1.2, judged=judged)
         verdict(f"canned HTML page p50 vs the same SPARQL on /sparql ({CANNED[0]})",
-                canned["canned HTML page"].p50_ms / sparql, 2)
-        verdict("RSS serving vs oxigraph in memory, judged on PSS (shared pages once)", hsvo_pss / memory_pss, 2)
-        verdict("first query after start", first, 2, unit=" s")
+                canned["canned HTML page"].p50_ms / sparql, 2, judged=judged)
+        verdict("RSS serving vs oxigraph in memory, judged on PSS (shared pages once)", hsvo_pss / memory_pss, 2,
+                judged=judged)
+        verdict("first query after start", first, 2, unit=" s", judged=judged)
         if soak_s:
             soak(hsvo_process.pid, f"{hsvo_url}/sparql", soak_s)
 
