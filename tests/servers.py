@@ -95,7 +95,8 @@ def running_virtuoso(directory: Path) -> Iterator[str]:
 def serving(app: FastAPI) -> Iterator[str]:
     """``app`` under uvicorn in a thread on a free port (lifespan included); its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                          loop="uvloop", http="httptools"))  # as hsvo serve
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -124,14 +124,19 @@ def test_a_load_killed_at_any_moment_leaves_the_previous_store(tmp_path: Path, s
             reopened.close()
 
 
-def test_a_request_whose_client_went_away_frees_its_worker(settings: Settings, store: EmbeddedStore):
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_request_whose_client_went_away_frees_its_worker(settings: Settings, store: EmbeddedStore,
+                                                           method: str):
     patient = settings.model_copy(update={"query_time_limit_s": 120.0, "query_workers": 1})
     app = create_app(patient, store)
     with serving(app) as url:
         pool = app.state.executor
         worker = pool.pids
         with pytest.raises(httpx.TimeoutException):
-            httpx.post(f"{url}/sparql", data={"query": RUNAWAY}, timeout=1.0)
+            if method == "GET":
+                httpx.get(f"{url}/sparql", params={"query": RUNAWAY}, timeout=1.0)
+            else:
+                httpx.post(f"{url}/sparql", data={"query": RUNAWAY}, timeout=1.0)
         wait_until(lambda: pool.pids != worker and pool.busy == 0)  # long before the limit
         answer = httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30)
         assert answer.json()["boolean"] is True

@@ -18,6 +18,7 @@ from hsvo_graph.validation.managed import reapply_plans
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
+from hsvo_graph.api.query_lane import QueryLane
 from hsvo_graph.api.routes import (
     canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
     sparql_docs,
@@ -81,8 +82,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(dumps.router)
     app.include_router(catalog_routes.router)
     app.include_router(changes.router)
-    app.add_middleware(PublicDataCORS)
+    # the last added runs first: CORS, then the query lane, then the router's own stack
     app.add_middleware(CancelOnDisconnect)
+    app.add_middleware(QueryLane)
+    app.add_middleware(PublicDataCORS)
     app.include_router(canned.build_router(catalog))
     app.include_router(resources.router)
     app.include_router(pictures.router)

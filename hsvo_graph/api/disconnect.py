@@ -2,19 +2,20 @@
 
 Neither uvicorn nor Starlette cancels a handler whose client disconnected: a heavy query would
 keep its worker busy for the whole time limit with nobody waiting for the answer. This ASGI
-middleware listens for ``http.disconnect`` while the handler runs and cancels it; the executor
-turns the cancellation into killing the worker (``WorkerPool.run``).
+middleware reads the client's messages in one task, hands them to the app through a queue,
+and cancels the request's task on ``http.disconnect``; the executor turns the cancellation
+into killing the worker (``WorkerPool.run``). Plain asyncio, one task per request: the
+query lane (``api/query_lane.py``) does the same for ``/sparql`` without the queue.
 """
 
-import math
+import asyncio
 
-import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class CancelOnDisconnect:
-    """Run the app beside a task that reads the client's messages and forwards them to the
-    app; an ``http.disconnect`` before the app has finished cancels it."""
+    """Run the app while a task reads the client's messages and forwards them to it; an
+    ``http.disconnect`` before the app has finished cancels the request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -23,17 +24,25 @@ class CancelOnDisconnect:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        forward, messages = anyio.create_memory_object_stream[Message](math.inf)
+        handler = asyncio.current_task()
+        assert handler is not None
+        messages: asyncio.Queue[Message] = asyncio.Queue()
 
-        async def listen(cancel: anyio.CancelScope) -> None:
+        async def listen() -> None:
             while True:
                 message = await receive()
-                await forward.send(message)
+                messages.put_nowait(message)
                 if message["type"] == "http.disconnect":
-                    cancel.cancel()
+                    handler.cancel()
                     return
 
-        async with anyio.create_task_group() as group:
-            group.start_soon(listen, group.cancel_scope)
-            await self.app(scope, messages.receive, send)
-            group.cancel_scope.cancel()
+        listener = asyncio.get_running_loop().create_task(listen())
+        try:
+            await self.app(scope, messages.get, send)
+        except asyncio.CancelledError:
+            if listener.done() and not listener.cancelled():  # the client went away
+                handler.uncancel()
+                return
+            raise
+        finally:
+            listener.cancel()

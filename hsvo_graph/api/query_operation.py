@@ -1,29 +1,41 @@
 """The SPARQL 1.1 Protocol's query operation, shared by the endpoint (``/sparql``) and its
 documentation page (which runs its worked examples the same way): read a request's
-parameters, check the query, negotiate the format, run it through the executor.
+parameters, check the query, negotiate the format, run it through the executor; and the
+endpoint itself (``sparql_endpoint``), which the route and the query lane both serve.
 """
 
 from dataclasses import dataclass
 
 from fastapi import Request, Response
 
+from hsvo_graph.config import Settings
 from hsvo_graph.formats import SPARQL_JSON, TURTLE
 from hsvo_graph.namespaces import PREFIXES
 from hsvo_graph.sparql.analysis import Analysis
 from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
 from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop, check_public_query
+from hsvo_graph.sparql.describe import DESCRIPTION_PREFIXES, service_description
 from hsvo_graph.sparql.protocol import (
     OFFERS,
     ProtocolError,
     negotiate,
+    prefers_html,
     query_dataset,
     query_kind,
     with_base,
 )
-from hsvo_graph.sparql.results import Encoded
+from hsvo_graph.sparql.results import Encoded, serialize_rdf
 from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store import QuerySyntaxError, StoreError
-from hsvo_graph.api.transport import base_url, decode, form_fields, media_type_of, read_body
+from hsvo_graph.api.editor import render_editor
+from hsvo_graph.api.transport import (
+    base_url,
+    decode,
+    form_fields,
+    media_type_of,
+    plain_error,
+    read_body,
+)
 
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 @dataclass(frozen=True)
@@ -143,3 +155,43 @@ async def run_query(executor: Executor, params: QueryParams, accept: str | None,
     return Response(encoded.body, headers=headers)
 
 
+async def _describe_service(request: Request, executor: Executor) -> Response:
+    accept = request.headers.get("accept")
+    if prefers_html(accept, OFFERS["graph"]):
+        return render_editor(request, None)
+    chosen = negotiate(OFFERS["graph"], accept)
+    base = base_url(request)
+    graphs = await executor.graph_names()
+    triples = service_description(base + "/sparql", base + "/.well-known/void", graphs)
+    body = serialize_rdf(triples, chosen.media_type, DESCRIPTION_PREFIXES)
+    return Response(body, headers={
+        "Content-Type": chosen.content_type, "Vary": "Accept",
+        "Link": f'<{base}/.well-known/void>; rel="describedby"',
+    })
+
+
+async def sparql_endpoint(request: Request, executor: Executor, settings: Settings) -> Response:
+    """The whole ``/sparql`` endpoint: a query operation, the service description (a bare
+    GET) or the editor (a browser); every refusal is a plain-text error with its status.
+    Served by the route (``routes/sparql.py``) and, for query operations, by the lane in
+    front of the router (``api/query_lane.py``)."""
+    try:
+        params = await query_params(request, settings.max_query_bytes)
+        if params.query is None:
+            if request.method == "POST":
+                raise ProtocolError("missing 'query' parameter")
+            return await _describe_service(request, executor)
+        accept = request.headers.get("accept")
+        refusal: ForbiddenQuery | None = None
+        try:
+            analysis = await analysed_off_loop(params.query)
+            kind = query_kind(analysis)
+        except ForbiddenQuery as exc:  # a 400, unless a browser asks for the editor
+            refusal, kind = exc, "solutions"
+        if request.method == "GET" and not params.formats and prefers_html(accept, OFFERS[kind]):
+            return render_editor(request, params.query)
+        if refusal is not None:
+            raise ProtocolError(str(refusal), refusal.status) from refusal
+        return await run_query(executor, params, accept, settings.max_result_rows, analysis)
+    except ProtocolError as exc:
+        return plain_error(exc.status, str(exc), exc.headers)

@@ -7,6 +7,7 @@ has published it; the pool holds each worker's lease on its generation, so a gen
 deleted as soon as no worker (nor any other reader) uses it. A worker that passes the time
 limit, or whose client went away (the awaiting task is cancelled), is killed and replaced; the
 others keep answering. The time spent waiting for a free worker counts against the limit.
+A request costs no thread hop: the event loop watches the worker's reply pipe.
 
 Remote store: the query goes over HTTP with a timeout just above the limit, and the request
 is answered (503) at the limit. Start the server with ``oxigraph serve --timeout-s N`` so
@@ -15,10 +16,13 @@ that it stops evaluating too.
 Both answer in the negotiated format with the row cap applied (``hsvo_graph.sparql.results``).
 """
 
+import asyncio
+import collections
 import concurrent.futures
 import math
 import os
-import queue
+import pickle
+import struct
 import subprocess
 import sys
 import threading
@@ -40,7 +44,8 @@ from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.sparql.worker import QueryRequest
 
 _REMOTE_CALLS = 16  # HTTP calls to a remote store at once (abandoned ones included)
-_POLL_S = 0.05  # how often a waiting thread looks whether its client went away
+_READ_BYTES = 1 << 20  # read a worker's reply in chunks of up to this many bytes
+_TIMED_OUT = object()  # what _receive answers when the deadline passed first
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
 
@@ -51,10 +56,6 @@ class QueryTimeout(RuntimeError):
 
 class ServiceBusy(RuntimeError):
     """Every query worker stayed busy for a whole time limit."""
-
-
-class Abandoned(RuntimeError):
-    """The request was cancelled (its client went away) while it waited or ran."""
 
 
 class Executor(ABC):
@@ -94,6 +95,54 @@ class Executor(ABC):
         """Stop background processes (none by default)."""
 
 
+def _frame_size(buffer: bytearray) -> tuple[int, int] | None:
+    """(header length, payload length) of the ``multiprocessing.Connection`` frame at the
+    start of ``buffer``, once its header is complete: a signed 4-byte big-endian length, or
+    -1 followed by an 8-byte length for payloads over 2 GiB."""
+    if len(buffer) < 4:
+        return None
+    (size,) = struct.unpack_from("!i", buffer)
+    if size != -1:
+        return 4, size
+    if len(buffer) < 12:
+        return None
+    return 12, struct.unpack_from("!Q", buffer, 4)[0]
+
+
+async def _receive(fd: int, deadline: float) -> Any:
+    """The next message a worker wrote to ``fd`` (a ``Connection.send`` frame), read on the
+    event loop without blocking it; ``_TIMED_OUT`` when ``deadline`` passes first."""
+    loop = asyncio.get_running_loop()
+    arrived: asyncio.Future[Any] = loop.create_future()
+    buffer = bytearray()
+
+    def readable() -> None:
+        try:
+            chunk = os.read(fd, _READ_BYTES)
+        except OSError as exc:
+            chunk, error = b"", exc
+        else:
+            error = None
+        if arrived.done():
+            return
+        if not chunk:
+            arrived.set_exception(EOFError(error or "the worker closed its pipe"))
+            return
+        buffer.extend(chunk)
+        frame = _frame_size(buffer)
+        if frame is not None and len(buffer) >= frame[0] + frame[1]:
+            arrived.set_result(pickle.loads(memoryview(buffer)[frame[0]:frame[0] + frame[1]]))
+
+    loop.add_reader(fd, readable)
+    timer = loop.call_later(max(0.0, deadline - time.monotonic()),
+                            lambda: arrived.done() or arrived.set_result(_TIMED_OUT))
+    try:
+        return await arrived
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+
+
 class _Worker:
     """One worker process, the parent's ends of its two pipes, and the lease on the generation
     it has open (held here, so a killed worker's generation can be deleted at once)."""
@@ -121,28 +170,21 @@ class _Worker:
         """The generation this worker answers from (None: the empty store)."""
         return None if self.lease is None else self.lease.directory
 
-    def ask(self, message: tuple[str, Any], timeout: float,
-            stop: threading.Event | None = None) -> tuple[str, Any] | None:
-        """Send one message and wait for its reply; None when ``timeout`` passes first.
-        Abandoned when ``stop`` is set while waiting."""
-        deadline = time.monotonic() + timeout
+    async def ask(self, message: tuple[str, Any], deadline: float) -> tuple[str, Any] | None:
+        """Send one message and wait for its reply; None when ``deadline`` passes first.
+        (Requests are small, so writing one never waits long on the pipe.)"""
         try:
             self.requests.send(message)
-            while not self.replies.poll(min(_POLL_S, max(0.0, deadline - time.monotonic()))):
-                if stop is not None and stop.is_set():
-                    raise Abandoned("the client went away")
-                if time.monotonic() >= deadline:
-                    return None
-            reply: tuple[str, Any] = self.replies.recv()
+            reply: tuple[str, Any] | None = await _receive(self.replies.fileno(), deadline)
         except (EOFError, OSError) as exc:
             raise StoreError(f"query worker {self.pid} stopped unexpectedly: {exc}") from exc
-        return reply
+        return None if reply is _TIMED_OUT else reply
 
-    def open(self, lease: Lease | None, timeout: float) -> bool:
+    async def open(self, lease: Lease | None, deadline: float) -> bool:
         """Switch to the generation ``lease`` holds (None: the empty store); False when
-        ``timeout`` passed first (a fresh worker is still starting)."""
+        ``deadline`` passed first (a fresh worker is still starting)."""
         directory = None if lease is None else str(lease.directory)
-        reply = self.ask(("open", directory), timeout)
+        reply = await self.ask(("open", directory), deadline)
         if reply is None:
             return False
         if reply[0] != "opened":
@@ -158,18 +200,68 @@ class _Worker:
         self.lease = None
 
 
+class _IdleWorkers:
+    """The idle workers, shared by every caller: requests on the service's event loop and
+    blocking reads from page threads (each on its own loop). Waiters are
+    ``concurrent.futures`` futures, which any thread can complete and any loop can await."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: collections.deque[_Worker] = collections.deque()
+        self._waiters: collections.deque[concurrent.futures.Future[_Worker]] = collections.deque()
+
+    def __len__(self) -> int:
+        return len(self._idle)
+
+    def put(self, worker: _Worker) -> None:
+        """Hand ``worker`` to the longest waiting caller, or keep it."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.popleft()
+                if waiter.set_running_or_notify_cancel():  # False: that caller gave up
+                    waiter.set_result(worker)
+                    return
+            self._idle.append(worker)
+
+    async def take(self, deadline: float) -> _Worker:
+        """An idle worker, waiting until ``deadline`` at most (ServiceBusy after that)."""
+        with self._lock:
+            if self._idle:
+                return self._idle.popleft()
+            waiter: concurrent.futures.Future[_Worker] = concurrent.futures.Future()
+            self._waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(waiter),
+                                          max(0.0, deadline - time.monotonic()))
+        except BaseException as exc:
+            if not waiter.cancel():  # a worker was handed over while we gave up: not lost
+                self.put(waiter.result())
+            if isinstance(exc, asyncio.TimeoutError):
+                raise ServiceBusy("all query workers are busy; try again shortly") from None
+            raise
+
+
 class WorkerPool(Executor):
-    """``size`` worker processes over the generations of an embedded store."""
+    """``size`` worker processes over the generations of an embedded store.
+
+    Requests are served on the caller's event loop: the reply pipe is watched with
+    ``add_reader``, so a query costs no thread hop. Blocking callers (pages rendered in
+    threads) run the same coroutine on a loop of their own thread. Killing and starting
+    workers (milliseconds of fork and exec) happens on a maintenance thread, off every loop.
+    """
 
     def __init__(self, store: TrackedStore, time_limit_s: float, size: int,
                  max_rows: int | None = None) -> None:
         super().__init__(store, time_limit_s, max_rows)
         embedded: EmbeddedStore = store.inner  # type: ignore[assignment]
         self._generations = embedded.generations
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdleWorkers()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._maintenance = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="hsvo-workers")
+        self._loops = threading.local()
         for _ in range(max(1, size)):
             self._idle.put(self._spawn())
 
@@ -188,11 +280,18 @@ class WorkerPool(Executor):
         if not self._closed:
             self._idle.put(self._spawn())
 
+    def _retire(self, worker: _Worker) -> None:
+        """Replace ``worker`` on the maintenance thread (never blocks the caller's loop)."""
+        try:
+            self._maintenance.submit(self._replace, worker)
+        except RuntimeError:  # closed: no replacement wanted
+            worker.kill()
+
     @property
     def busy(self) -> int:
         """How many workers are answering a query right now."""
         with self._lock:
-            return len(self._workers) - self._idle.qsize()
+            return len(self._workers) - len(self._idle)
 
     @property
     def pids(self) -> list[int]:
@@ -201,39 +300,37 @@ class WorkerPool(Executor):
             return [w.pid for w in self._workers]
 
     async def run(self, request: QueryRequest) -> Encoded:
-        """Run in a thread; when this task is cancelled (the client went away), the thread
-        stops waiting and the worker is killed, so an abandoned request frees its worker."""
-        stop = threading.Event()
-        try:
-            return await anyio.to_thread.run_sync(
-                self._run, request, self.time_limit_s, stop, abandon_on_cancel=True)
-        except anyio.get_cancelled_exc_class():
-            stop.set()
-            raise
+        """When this task is cancelled (the client went away), the worker is killed and
+        replaced, so an abandoned request frees its worker at once."""
+        return await self._run(request, self.time_limit_s)
 
     async def graph_names(self) -> list[str]:
         return list((await self.snapshot()).graphs)
 
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
-        return self._run(request, budget_s, None)
+        loop = getattr(self._loops, "loop", None)
+        if loop is None:
+            loop = self._loops.loop = asyncio.new_event_loop()
+        return loop.run_until_complete(self._run(request, budget_s))
 
-    def _run(self, request: QueryRequest, budget_s: float, stop: threading.Event | None) -> Encoded:
-        deadline = time.monotonic() + budget_s
+    async def _run(self, request: QueryRequest, budget_s: float) -> Encoded:
+        started = time.monotonic()
+        deadline = started + budget_s
         if budget_s <= 0:
             raise QueryTimeout(self._timeout_message("the time limit was used up"))
-        worker = self._take(deadline, stop)
-        waited = budget_s - (deadline - time.monotonic())
+        worker = await self._idle.take(deadline)
+        waited = time.monotonic() - started
         try:
-            kind, payload = self._ask(worker, request, deadline, stop)
+            kind, payload = await self._ask(worker, request, deadline)
         except QueryTimeout as exc:
-            self._replace(worker)
+            self._retire(worker)
             if waited > budget_s / 2:  # the time went on waiting for a worker, not on the query
                 raise ServiceBusy(
                     f"all query workers were busy for {waited:.1f} s of the "
                     f"{self.time_limit_s:g} s time limit; try again shortly") from exc
             raise
-        except BaseException:
-            self._replace(worker)
+        except BaseException:  # the client went away (cancelled), or the worker failed
+            self._retire(worker)
             raise
         self._idle.put(worker)
         if kind == "ok":
@@ -242,29 +339,16 @@ class WorkerPool(Executor):
             raise QuerySyntaxError(payload)
         raise StoreError(f"query failed: {payload}")
 
-    def _take(self, deadline: float, stop: threading.Event | None) -> _Worker:
-        """An idle worker, waiting until ``deadline`` at most (or until ``stop``)."""
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise ServiceBusy("all query workers are busy; try again shortly")
-            try:
-                return self._idle.get(timeout=min(_POLL_S, remaining) if stop else remaining)
-            except queue.Empty:
-                if stop is not None and stop.is_set():
-                    raise Abandoned("the client went away") from None
-
-    def _ask(self, worker: _Worker, request: QueryRequest, deadline: float,
-             stop: threading.Event | None) -> tuple[str, Any]:
+    async def _ask(self, worker: _Worker, request: QueryRequest,
+                   deadline: float) -> tuple[str, Any]:
         """The worker's reply, after switching it to the current generation if a write has
         published a new one since its last query."""
         if not worker.opened or worker.directory != self._generations.current():
             # within the request's time, like the query: a fresh worker may still be starting
-            if not worker.open(lease_current(self._generations.root),
-                               max(0.0, deadline - time.monotonic())):
+            if not await worker.open(lease_current(self._generations.root), deadline):
                 raise QueryTimeout(self._timeout_message("no query worker was ready"))
             self._generations.collect()  # its previous generation may be unused now
-        reply = worker.ask(("query", request), max(0.0, deadline - time.monotonic()), stop)
+        reply = await worker.ask(("query", request), deadline)
         if reply is None:
             raise QueryTimeout(self._timeout_message("it was stopped"))
         return reply
@@ -275,6 +359,7 @@ class WorkerPool(Executor):
 
     def close(self) -> None:
         self._closed = True
+        self._maintenance.shutdown(wait=True)
         with self._lock:
             workers, self._workers = list(self._workers), set()
         for worker in workers:

@@ -89,6 +89,13 @@ def _run(reader: Reader, query: CannedQuery, arguments: dict[str, list[str]]) ->
         raise HTTPException(502, str(exc)) from exc
 
 
+def _defaults_and_run(reader: Reader, query: CannedQuery,
+                      given: dict[str, list[str]]) -> tuple[dict[str, list[str]], Table]:
+    """The arguments with their defaults filled in, and the answer to them."""
+    arguments = with_defaults(reader, query, given)
+    return arguments, _run(reader, query, arguments)
+
+
 def _asked_values(query: CannedQuery, arguments: dict[str, list[str]], lang: str) -> list[tuple[str, str]]:
     """The parameters a person filled in, as (label, values) in the page language."""
     given = []
@@ -142,11 +149,12 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
     and a byte-order mark). Without ``lang`` CSV is the plain machine format."""
     fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"),
                     FORMATS, default="json")
-    arguments = await run_in_threadpool(with_defaults, reader, query, _arguments(request))
     if fmt == "html":
+        arguments = await run_in_threadpool(with_defaults, reader, query, _arguments(request))
         return await _page(request, reader, query, arguments, store)
-    try:
-        table = await run_in_threadpool(_run, reader, query, arguments)
+    try:  # one thread hop for both reads
+        arguments, table = await run_in_threadpool(_defaults_and_run, reader, query,
+                                                   _arguments(request))
     except ParameterError as exc:
         raise HTTPException(400, str(exc)) from exc
     lang = language(request)

@@ -11,21 +11,12 @@ the dataset.
 import anyio
 from fastapi import APIRouter, Request, Response
 
-from hsvo_graph.config import Settings
-from hsvo_graph.sparql.describe import (
-    DESCRIPTION_PREFIXES,
-    service_description,
-    statistics,
-    void_description,
-)
-from hsvo_graph.sparql.executor import Executor
-from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop
-from hsvo_graph.sparql.protocol import OFFERS, ProtocolError, negotiate, prefers_html, query_kind
+from hsvo_graph.sparql.describe import DESCRIPTION_PREFIXES, statistics, void_description
+from hsvo_graph.sparql.protocol import OFFERS, ProtocolError, negotiate
 from hsvo_graph.sparql.results import serialize_rdf
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep
-from hsvo_graph.api.query_operation import query_params, run_query
+from hsvo_graph.api.query_operation import sparql_endpoint
 from hsvo_graph.api.transport import base_url, conditional_response, plain_error
-from hsvo_graph.api.editor import render_editor
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -43,56 +34,18 @@ _PARAMETERS = [
 ]
 
 
-async def _describe_service(request: Request, executor: Executor) -> Response:
-    accept = request.headers.get("accept")
-    if prefers_html(accept, OFFERS["graph"]):
-        return render_editor(request, None)
-    chosen = negotiate(OFFERS["graph"], accept)
-    base = base_url(request)
-    graphs = await executor.graph_names()
-    triples = service_description(base + "/sparql", base + "/.well-known/void", graphs)
-    body = serialize_rdf(triples, chosen.media_type, DESCRIPTION_PREFIXES)
-    return Response(body, headers={
-        "Content-Type": chosen.content_type, "Vary": "Accept",
-        "Link": f'<{base}/.well-known/void>; rel="describedby"',
-    })
-
-
-async def _endpoint(request: Request, executor: Executor, settings: Settings) -> Response:
-    try:
-        params = await query_params(request, settings.max_query_bytes)
-        if params.query is None:
-            if request.method == "POST":
-                raise ProtocolError("missing 'query' parameter")
-            return await _describe_service(request, executor)
-        accept = request.headers.get("accept")
-        refusal: ForbiddenQuery | None = None
-        try:
-            analysis = await analysed_off_loop(params.query)
-            kind = query_kind(analysis)
-        except ForbiddenQuery as exc:  # a 400, unless a browser asks for the editor
-            refusal, kind = exc, "solutions"
-        if request.method == "GET" and not params.formats and prefers_html(accept, OFFERS[kind]):
-            return render_editor(request, params.query)
-        if refusal is not None:
-            raise ProtocolError(str(refusal), refusal.status) from refusal
-        return await run_query(executor, params, accept, settings.max_result_rows, analysis)
-    except ProtocolError as exc:
-        return plain_error(exc.status, str(exc), exc.headers)
-
-
 @router.get("/sparql", summary="SPARQL query (GET), or the service description",
             openapi_extra={"parameters": _PARAMETERS})
 async def sparql_get(request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     """Kör en SPARQL-fråga; utan fråga: tjänstebeskrivningen (RDF) eller frågeredigeraren.
     / Run a SPARQL query; without one: the Service Description, or the editor in a browser."""
-    return await _endpoint(request, executor, settings)
+    return await sparql_endpoint(request, executor, settings)
 
 
 @router.post("/sparql", summary="SPARQL query (POST)", openapi_extra={"parameters": _PARAMETERS[1:]})
 async def sparql_post(request: Request, executor: ExecutorDep, settings: SettingsDep) -> Response:
     """POST med `application/x-www-form-urlencoded` (query=…) eller `application/sparql-query`."""
-    return await _endpoint(request, executor, settings)
+    return await sparql_endpoint(request, executor, settings)
 
 
 @router.get("/.well-known/void", summary="VoID description of the dataset")
