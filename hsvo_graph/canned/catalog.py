@@ -223,7 +223,12 @@ def bind_arguments(
 
 
 def latest_list_year(reader: Reader) -> str | None:
-    """The newest year that has activities in an activity list of the graph."""
+    """The newest year that has activities in an activity list of the graph (read once per
+    version of the dataset: every question with a ``latest`` default asks it first)."""
+    return reader.remembered(("latest_list_year",), _read_latest_list_year)
+
+
+def _read_latest_list_year(reader: Reader) -> str | None:
     table = reader.select(load_rq("hsvo_graph.canned", "latest_list_year"))
     latest = table.rows[0].get("latest") if table.rows else None
     return str(latest) if latest is not None else None

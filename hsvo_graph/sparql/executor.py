@@ -28,6 +28,7 @@ import sys
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Hashable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from typing import Any
 import anyio
 import pyoxigraph as ox
 
-from hsvo_graph.sparql.reader import ExecutorReader
+from hsvo_graph.sparql.reader import DatasetMemo, ExecutorReader
 from hsvo_graph.sparql.results import Encoded, encode, encode_graph
 from hsvo_graph.store.generations import Lease, lease_current
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
@@ -44,6 +45,7 @@ from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.sparql.worker import QueryRequest
 
 _REMOTE_CALLS = 16  # HTTP calls to a remote store at once (abandoned ones included)
+_REMOTE_MEMO_S = 60  # how long dataset-wide readings of a remote store are kept at most
 _READ_BYTES = 1 << 20  # read a worker's reply in chunks of up to this many bytes
 _TIMED_OUT = object()  # what _receive answers when the deadline passed first
 _JSON = "application/sparql-results+json"
@@ -66,6 +68,11 @@ class Executor(ABC):
         self.time_limit_s = time_limit_s
         self.snapshots = Snapshots(store)
         self.max_rows = max_rows
+        self.memo = DatasetMemo(self.data_version)
+
+    @abstractmethod
+    def data_version(self) -> Hashable:
+        """Changes whenever the dataset may have changed (``memo`` is dropped then)."""
 
     @abstractmethod
     async def run(self, request: QueryRequest) -> Encoded:
@@ -117,12 +124,11 @@ async def _receive(fd: int, deadline: float) -> Any:
     buffer = bytearray()
 
     def readable() -> None:
+        error: OSError | None = None
         try:
             chunk = os.read(fd, _READ_BYTES)
         except OSError as exc:
             chunk, error = b"", exc
-        else:
-            error = None
         if arrived.done():
             return
         if not chunk:
@@ -134,8 +140,11 @@ async def _receive(fd: int, deadline: float) -> Any:
             arrived.set_result(pickle.loads(memoryview(buffer)[frame[0]:frame[0] + frame[1]]))
 
     loop.add_reader(fd, readable)
-    timer = loop.call_later(max(0.0, deadline - time.monotonic()),
-                            lambda: arrived.done() or arrived.set_result(_TIMED_OUT))
+    def expire() -> None:
+        if not arrived.done():
+            arrived.set_result(_TIMED_OUT)
+
+    timer = loop.call_later(max(0.0, deadline - time.monotonic()), expire)
     try:
         return await arrived
     finally:
@@ -307,6 +316,9 @@ class WorkerPool(Executor):
     async def graph_names(self) -> list[str]:
         return list((await self.snapshot()).graphs)
 
+    def data_version(self) -> Hashable:
+        return self._generations.current()  # every write, by any process, publishes a new one
+
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
         loop = getattr(self._loops, "loop", None)
         if loop is None:
@@ -385,6 +397,11 @@ class RemoteExecutor(Executor):
 
     async def graph_names(self) -> list[str]:
         return await anyio.to_thread.run_sync(self.store.graph_names)
+
+    def data_version(self) -> Hashable:
+        # writes through this service are counted; others' writes to the remote store are
+        # not seen, so what is kept is also dropped every minute
+        return self.store.generation, int(time.monotonic() // _REMOTE_MEMO_S)
 
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
         """The answer within ``budget_s``; past it the request is abandoned (its HTTP call

@@ -12,9 +12,10 @@ event loop. ``Table`` is re-exported here so that page code needs nothing from t
 """
 
 import json
+import threading
 import time
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from rdflib.term import Identifier
 
@@ -23,9 +24,10 @@ from hsvo_graph.sparql.results import Encoded
 from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store.base import GraphStore, QuerySyntaxError, Table, table_from_json
 
-__all__ = ["Bindings", "ExecutorReader", "Reader", "Runner", "StoreReader", "Table"]
+__all__ = ["Bindings", "DatasetMemo", "ExecutorReader", "Reader", "Runner", "StoreReader", "Table"]
 
 Bindings = Mapping[str, Sequence[Identifier]]
+T = TypeVar("T")
 
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
@@ -45,6 +47,36 @@ class Reader(Protocol):
     def construct(self, query: str, bindings: Bindings | None = None) -> bytes:
         """A CONSTRUCT or DESCRIBE answer as N-Triples."""
         ...
+
+    def remembered(self, key: Hashable, compute: "Callable[[Reader], T]") -> T:
+        """``compute(self)``, kept while the dataset stays the same: for readings that
+        depend on the whole dataset and not on the request (a form's options, the glossary),
+        which every page would otherwise ask the workers for again."""
+        ...
+
+
+class DatasetMemo:
+    """Values computed from the dataset, dropped as soon as its version changes. Safe to use
+    from many threads; two requests computing the same value at once both compute it."""
+
+    def __init__(self, version: Callable[[], Hashable]) -> None:
+        self._version = version
+        self._lock = threading.Lock()
+        self._seen: Hashable = None
+        self._values: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        version = self._version()
+        with self._lock:
+            if self._seen != version:
+                self._values, self._seen = {}, version
+            if key in self._values:
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            if self._seen == version:
+                self._values[key] = value
+        return value
 
 
 def _table(encoded: Encoded) -> Table:
@@ -69,6 +101,8 @@ def _graph(encoded: Encoded) -> bytes:
 
 class Runner(Protocol):
     """What an ``ExecutorReader`` needs of the executor (so this module does not import it)."""
+
+    memo: DatasetMemo
 
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
         """Run one request within ``budget_s`` seconds, blocking."""
@@ -97,6 +131,10 @@ class ExecutorReader:
     def construct(self, query: str, bindings: Bindings | None = None) -> bytes:
         return _graph(self._run(query, bindings))
 
+    def remembered(self, key: Hashable, compute: "Callable[[Reader], T]") -> T:
+        # keyed by the row cap too: an uncapped reader must never get a capped answer
+        return self.executor.memo.get((key, self.max_rows), lambda: compute(self))
+
 
 class StoreReader:
     """Reads a store directly, with no time limit: for the CLI and for tests."""
@@ -115,3 +153,6 @@ class StoreReader:
         if response.kind != "graph":
             raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
         return response.body
+
+    def remembered(self, key: Hashable, compute: "Callable[[Reader], T]") -> T:
+        return compute(self)  # the CLI and tests read once; nothing to keep

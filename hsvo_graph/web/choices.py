@@ -30,9 +30,15 @@ class Choice:
 
 
 def choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
-    """The options for a parameter type (empty for free text and IRIs: those are typed)."""
+    """The options for a parameter type (empty for free text and IRIs: those are typed);
+    read once per version of the dataset."""
     if parameter_type not in _TYPES:
         return []
+    return reader.remembered(("choices", parameter_type, lang),
+                             lambda r: _read_choices(r, parameter_type, lang))
+
+
+def _read_choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
     table = reader.select(load_rq("hsvo_graph.web", f"choices_{parameter_type}"), {"lang": [Literal(lang)]})
     seen: set[str] = set()
     options = []

@@ -25,7 +25,12 @@ class Entry:
 
 
 def glossary(reader: Reader, lang: str) -> list[Entry]:
-    """All abbreviations, the graph's and the general ones, in alphabetical order."""
+    """All abbreviations, the graph's and the general ones, in alphabetical order; read
+    once per version of the dataset."""
+    return reader.remembered(("glossary", lang), lambda r: _read_glossary(r, lang))
+
+
+def _read_glossary(reader: Reader, lang: str) -> list[Entry]:
     table = reader.select(load_rq("hsvo_graph.web", "glossary"), {"lang": [Literal(lang)]})
     entries = [Entry(str(row["abbreviation"]), str(row.get("inLang") or row["inSwedish"]),
                      local_path(str(row["thing"])))
