@@ -150,6 +150,16 @@ def test_a_forked_worker_reaches_no_host(host: ImageHost, silent: str):
         worker.kill()
 
 
+def test_a_worker_says_when_it_has_outgrown_a_memory_budget(host: ImageHost):
+    worker = host.fork_worker()
+    assert count(worker) == 2001
+    assert not worker.outgrown(64 << 20)  # a fresh worker shares nearly all of its image
+    assert worker.outgrown(1)  # but it has written a page or two of its own
+    worker.kill()
+    with pytest.raises(ProcessLookupError):
+        worker.outgrown(1)
+
+
 def test_an_image_worker_does_not_open_other_generations(host: ImageHost):
     worker = host.fork_worker()
     try:

@@ -29,6 +29,7 @@ import ctypes
 import gc
 import io
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -37,7 +38,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -70,6 +71,35 @@ class ForkedWorker:
     requests: Connection  # the service writes ("query", QueryRequest) here
     replies: Connection  # and reads ("ok", Encoded) / ("syntax", msg) / ("error", msg) here
     pidfd: int
+    _faulted_at_last_look: int = field(default=0, repr=False)
+
+    def outgrown(self, budget: int) -> bool:
+        """Whether the worker has made more than ``budget`` bytes of its image private; the
+        pool then replaces it (a fork costs milliseconds). Why: pyoxigraph writes to every
+        quad a query visits, so one scan of the whole store copies most of the image into the
+        worker that ran it (~300 MiB at 1 M triples; a selective query: a few MiB).
+
+        Cheap enough to ask after every query: the worker's page faults (one /proc read,
+        microseconds) bound what it has written, and only when they have grown by ``budget``
+        since the last exact look is the exact figure read (smaps_rollup, ~10 ms at 1 M).
+        ProcessLookupError when the worker has exited."""
+        faulted = int(self._proc("stat").rsplit(")", 1)[1].split()[7]) * os.sysconf("SC_PAGE_SIZE")
+        if faulted - self._faulted_at_last_look < budget:
+            return False
+        self._faulted_at_last_look = faulted
+        private_kib = next(int(line.split()[1]) for line in self._proc("smaps_rollup").splitlines()
+                           if line.startswith("Private_Dirty:"))
+        return private_kib * 1024 > budget
+
+    def _proc(self, name: str) -> str:
+        """/proc/PID/``name`` of this worker, and not of a process that reused its pid."""
+        try:
+            text = Path(f"/proc/{self.pid}/{name}").read_text()
+        except FileNotFoundError as exc:
+            raise ProcessLookupError(self.pid) from exc
+        if self.pidfd < 0 or select.select([self.pidfd], [], [], 0)[0]:  # it has exited
+            raise ProcessLookupError(self.pid)
+        return text
 
     def kill(self) -> None:
         """SIGKILL the worker and close the service's ends; the host reaps it (or init, if
