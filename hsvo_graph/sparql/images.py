@@ -133,12 +133,17 @@ class ImageHost:
         self._directory = directory
         self._lease: Lease | None = Lease(directory)  # released once the copy is built
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        with theirs:
-            self._process = subprocess.Popen(
-                [sys.executable, "-m", "hsvo_graph.sparql.images", str(theirs.fileno()),
-                 str(directory)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-            )
+        try:
+            with theirs:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-m", "hsvo_graph.sparql.images", str(theirs.fileno()),
+                     str(directory)],
+                    pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                )
+        except BaseException:
+            self._control.close()
+            self._release_lease()
+            raise
         self._lock = threading.Lock()
         self._built = False
         self._failure: str | None = None
