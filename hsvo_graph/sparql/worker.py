@@ -10,6 +10,10 @@ and ``("query", request)`` to run one; every message gets exactly one reply. Ope
 milliseconds, and the data stays in the OS page cache that all workers share, instead of a
 private copy per worker.
 
+An image worker (``hsvo_graph.sparql.images``) speaks the same protocol from a process forked
+off an in-memory copy of one generation: ``serve`` gets that copy, and the worker refuses to
+open another generation.
+
 A worker only runs queries (``Store.query``: no update, no LOAD), and before it answers
 any it cuts itself off the network (``isolate_network``), so that a SERVICE the guard
 missed could reach no host.
@@ -140,8 +144,13 @@ def isolate_network() -> str | None:
     return None if fallback is None else f"{refused}; seccomp fallback: {fallback}"
 
 
-def serve(requests: Connection, replies: Connection) -> None:
+def serve(requests: Connection, replies: Connection, store: ox.Store | None = None) -> None:
     """The worker's main loop; returns when the parent closes the pipe.
+
+    ``store`` None: a spawned worker, which starts with the empty store and opens the
+    generations the parent names. Otherwise the fixed in-memory copy of an image worker,
+    which answers ``open`` with an error: the copy cannot follow a write, so the pool forks
+    workers from a newer image instead.
 
     Before the first message the network goes (``isolate_network``). If it cannot, the
     worker says so loudly on stderr and, unless ``HSVO_WORKER_ISOLATION=warn``, answers
@@ -155,18 +164,22 @@ def serve(requests: Connection, replies: Connection) -> None:
             _refuse_all(requests, replies, f"query worker without network isolation "
                         f"({unisolated}); set HSVO_WORKER_ISOLATION=warn to run anyway")
             return
-    store = ox.Store()
+    fixed = store is not None
+    current = ox.Store() if store is None else store
     while True:
         try:
             op, payload = requests.recv()
         except (EOFError, OSError):
             return
         try:
-            if op == "open":
-                store = open_generation(payload)
+            if op == "open" and fixed:
+                replies.send(("error", "an image worker answers from its own in-memory copy "
+                                       "and cannot open another generation"))
+            elif op == "open":
+                current = open_generation(payload)
                 replies.send(("opened", None))
             else:
-                replies.send(("ok", execute(store, payload)))
+                replies.send(("ok", execute(current, payload)))
         except SyntaxError as exc:
             replies.send(("syntax", str(exc)))
         except Exception as exc:  # reported to the parent, which answers with an error
