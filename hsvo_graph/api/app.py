@@ -51,7 +51,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             app.state.store.inner.check_union_default_graph()
         app.state.executor = open_executor(
             app.state.store, settings.query_time_limit_s, settings.query_workers,
-            settings.max_result_rows,
+            settings.max_result_rows, memory_image=settings.query_memory_image,
+            private_budget=settings.query_worker_private_mib * 2**20,
         )
         try:
             yield

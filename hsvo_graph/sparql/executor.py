@@ -18,6 +18,7 @@ Both answer in the negotiated format with the row cap applied (``hsvo_graph.spar
 
 import asyncio
 import collections
+import logging
 import concurrent.futures
 import math
 import os
@@ -28,7 +29,7 @@ import sys
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,15 @@ import pyoxigraph as ox
 
 from hsvo_graph.sparql.reader import DatasetMemo, ExecutorReader
 from hsvo_graph.sparql.results import Encoded, encode, encode_graph
-from hsvo_graph.store.generations import Lease, lease_current
+from hsvo_graph.sparql.images import ForkedWorker, ImageError, ImageHost
+from hsvo_graph.store.generations import GenerationGone, Lease, lease_current
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
 from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, StoreError
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.sparql.worker import QueryRequest
 
+log = logging.getLogger(__name__)
+_IMAGE_BUILD_S = 3600.0  # an in-memory copy not built within this is given up
 _REMOTE_CALLS = 16  # HTTP calls to a remote store at once (abandoned ones included)
 _REMOTE_MEMO_S = 60  # how long dataset-wide readings of a remote store are kept at most
 _READ_BYTES = 1 << 20  # read a worker's reply in chunks of up to this many bytes
@@ -93,6 +97,10 @@ class Executor(ABC):
     @abstractmethod
     async def graph_names(self) -> list[str]:
         """The named graphs a query can see."""
+
+    def status(self) -> dict[str, int]:
+        """Figures for /health (none by default)."""
+        return {}
 
     async def snapshot(self) -> Snapshot:
         """The dataset as it is now (read in a worker thread)."""
@@ -153,30 +161,49 @@ async def _receive(fd: int, deadline: float) -> Any:
 
 
 class _Worker:
-    """One worker process, the parent's ends of its two pipes, and the lease on the generation
-    it has open (held here, so a killed worker's generation can be deleted at once)."""
+    """A query worker: a process started for the pool, which opens generations on disk, or one
+    forked by an image host, which answers from the host's in-memory copy of one generation.
+    The parent's ends of its two pipes, and the lease on the generation a started worker has
+    open (held here, so a killed worker's generation can be deleted at once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int, requests: Connection, replies: Connection,
+                 stop: Callable[[], None], forked: ForkedWorker | None = None,
+                 image: ImageHost | None = None) -> None:
+        self.pid = pid
+        self.requests, self.replies = requests, replies
+        self._stop = stop
+        self.forked, self.image = forked, image
+        self.opened = image is not None
+        self.lease: Lease | None = None
+
+    @classmethod
+    def started(cls) -> "_Worker":
         to_child, requests = os.pipe()
         replies, from_child = os.pipe()
-        self.process = subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "hsvo_graph.sparql.worker", str(to_child), str(from_child)],
             pass_fds=(to_child, from_child), stdin=subprocess.DEVNULL,
         )
         os.close(to_child)
         os.close(from_child)
-        self.requests = Connection(requests, readable=False)
-        self.replies = Connection(replies, writable=False)
-        self.opened = False
-        self.lease: Lease | None = None
 
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+        def stop() -> None:
+            process.kill()
+            process.wait()
+
+        return cls(process.pid, Connection(requests, readable=False),
+                   Connection(replies, writable=False), stop)
+
+    @classmethod
+    def forked_from(cls, image: ImageHost) -> "_Worker":
+        forked = image.fork_worker()
+        return cls(forked.pid, forked.requests, forked.replies, forked.kill, forked, image)
 
     @property
     def directory(self) -> Path | None:
         """The generation this worker answers from (None: the empty store)."""
+        if self.image is not None:
+            return self.image.directory
         return None if self.lease is None else self.lease.directory
 
     async def ask(self, message: tuple[str, Any], deadline: float) -> tuple[str, Any] | None:
@@ -201,9 +228,16 @@ class _Worker:
         self.lease, self.opened = lease, True  # the old lease (if any) is released here
         return True
 
+    def outgrown(self, budget: int) -> bool:
+        """Whether this image worker has made more than ``budget`` bytes of the shared copy
+        private (see ``ForkedWorker.outgrown``); a started worker never has."""
+        try:
+            return self.forked is not None and self.forked.outgrown(budget)
+        except ProcessLookupError:
+            return True
+
     def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
+        self._stop()
         self.requests.close()
         self.replies.close()
         self.lease = None
@@ -232,6 +266,12 @@ class _IdleWorkers:
                     return
             self._idle.append(worker)
 
+    def take_all(self) -> list[_Worker]:
+        """Every idle worker, at once (they are busy until put back)."""
+        with self._lock:
+            taken, self._idle = list(self._idle), collections.deque()
+        return taken
+
     async def take(self, deadline: float) -> _Worker:
         """An idle worker, waiting until ``deadline`` at most (ServiceBusy after that)."""
         with self._lock:
@@ -257,10 +297,19 @@ class WorkerPool(Executor):
     ``add_reader``, so a query costs no thread hop. Blocking callers (pages rendered in
     threads) run the same coroutine on a loop of their own thread. Killing and starting
     workers (milliseconds of fork and exec) happens on a maintenance thread, off every loop.
+
+    With ``memory_image`` the pool also has an image host (``sparql.images``) build one
+    in-memory copy of the current generation; once it is ready, the workers are replaced, as
+    they come free, by workers forked from it, which answer selective queries several times
+    faster and share the copy's memory. Until then, and for a while after every write (a
+    new copy is built for each new generation), started workers answer from disk, so the
+    first answer never waits for a copy. A forked worker that has made more than
+    ``private_budget`` bytes of the copy its own (a scan) is replaced by a fresh fork.
     """
 
     def __init__(self, store: TrackedStore, time_limit_s: float, size: int,
-                 max_rows: int | None = None) -> None:
+                 max_rows: int | None = None, *, memory_image: bool = False,
+                 private_budget: int = 64 * 2**20) -> None:
         super().__init__(store, time_limit_s, max_rows)
         embedded: EmbeddedStore = store.inner  # type: ignore[assignment]
         self._generations = embedded.generations
@@ -271,11 +320,28 @@ class WorkerPool(Executor):
         self._maintenance = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="hsvo-workers")
         self._loops = threading.local()
+        self._memory_image, self._private_budget = memory_image, private_budget
+        self._image: ImageHost | None = None  # for the newest generation seen, building or ready
+        self._adopted: ImageHost | None = None  # the image new workers are forked from
+        self._retired_images: list[ImageHost] = []  # closed once no worker uses them
+        self._seen: Path | None = self._generations.current()
         for _ in range(max(1, size)):
             self._idle.put(self._spawn())
+        self._maintenance.submit(self._build_image, self._seen)
 
     def _spawn(self) -> _Worker:
-        worker = _Worker()
+        """A worker forked from the adopted image when there is one (milliseconds), else a
+        started one."""
+        worker = None
+        image = self._adopted
+        if image is not None:
+            try:
+                worker = _Worker.forked_from(image)
+            except ImageError as exc:
+                log.warning("image host %s cannot fork workers (%s); reading from disk",
+                            image.pid, exc)
+                self._adopted = None
+        worker = worker or _Worker.started()
         with self._lock:
             self._workers.add(worker)
         return worker
@@ -286,6 +352,7 @@ class WorkerPool(Executor):
         with self._lock:
             self._workers.discard(worker)
         self._generations.collect()
+        self._close_unused_images()
         if not self._closed:
             self._idle.put(self._spawn())
 
@@ -295,6 +362,63 @@ class WorkerPool(Executor):
             self._maintenance.submit(self._replace, worker)
         except RuntimeError:  # closed: no replacement wanted
             worker.kill()
+
+    def _build_image(self, directory: Path | None) -> None:
+        """Start an image host for ``directory`` (the current generation) unless one exists;
+        a thread adopts it once its copy is built (maintenance thread)."""
+        if not self._memory_image or directory is None or self._closed:
+            return
+        if self._image is not None and self._image.directory == directory:
+            return
+        try:
+            image = ImageHost(directory)
+        except (GenerationGone, OSError) as exc:  # already replaced by a newer one
+            log.info("no in-memory copy of %s: %s", directory.name, exc)
+            return
+        if self._image is not None:
+            self._retired_images.append(self._image)
+        self._image = image
+        threading.Thread(target=self._adopt, args=(image,), daemon=True,
+                         name=f"hsvo-image-{directory.name}").start()
+
+    def _adopt(self, image: ImageHost) -> None:
+        """Wait for ``image``'s copy; then fork new workers from it and replace the idle ones
+        (the busy ones are replaced as they come free, in ``_run``)."""
+        if not image.wait_ready(_IMAGE_BUILD_S) or self._closed:
+            log.warning("in-memory copy of %s not built: %s", image.directory.name,
+                        image.failure() or "timed out")
+            return
+        if self._image is not image or self._generations.current() != image.directory:
+            return  # a write came first; its own image is on the way
+        self._adopted = image
+        log.info("query workers now answer from the in-memory copy of %s", image.directory.name)
+        for worker in self._idle.take_all():
+            if worker.image is image:
+                self._idle.put(worker)
+            else:
+                self._retire(worker)
+
+    def _close_unused_images(self) -> None:
+        """Close the replaced images that no worker uses any more (maintenance thread)."""
+        with self._lock:
+            used = {id(w.image) for w in self._workers}
+        for image in [i for i in self._retired_images if id(i) not in used]:
+            self._retired_images.remove(image)
+            image.close()
+
+    def _stale(self, worker: _Worker) -> bool:
+        """Whether ``worker`` should give way to a worker of the adopted image."""
+        adopted = self._adopted
+        return ((adopted is not None and worker.image is not adopted)
+                or worker.outgrown(self._private_budget))
+
+    def _notice(self, current: Path | None) -> None:
+        """A write has published ``current``: stop forking from the old copy, build a new one."""
+        self._seen = current
+        adopted = self._adopted
+        if adopted is not None and adopted.directory != current:
+            self._adopted = None
+        self._maintenance.submit(self._build_image, current)
 
     @property
     def busy(self) -> int:
@@ -307,6 +431,14 @@ class WorkerPool(Executor):
         """Process ids of the current workers (for tests and monitoring)."""
         with self._lock:
             return [w.pid for w in self._workers]
+
+    def status(self) -> dict[str, int]:
+        """How many workers there are, how many answer from the in-memory copy, how many
+        are busy (for /health, monitoring and the benchmarks)."""
+        with self._lock:
+            workers = list(self._workers)
+        return {"workers": len(workers), "in_memory": sum(w.image is not None for w in workers),
+                "busy": len(workers) - len(self._idle)}
 
     async def run(self, request: QueryRequest) -> Encoded:
         """When this task is cancelled (the client went away), the worker is killed and
@@ -330,10 +462,13 @@ class WorkerPool(Executor):
         deadline = started + budget_s
         if budget_s <= 0:
             raise QueryTimeout(self._timeout_message("the time limit was used up"))
-        worker = await self._idle.take(deadline)
+        current = self._generations.current()
+        if current != self._seen:
+            self._notice(current)
+        worker = await self._take(current, deadline)
         waited = time.monotonic() - started
         try:
-            kind, payload = await self._ask(worker, request, deadline)
+            kind, payload = await self._ask(worker, current, request, deadline)
         except QueryTimeout as exc:
             self._retire(worker)
             if waited > budget_s / 2:  # the time went on waiting for a worker, not on the query
@@ -344,18 +479,30 @@ class WorkerPool(Executor):
         except BaseException:  # the client went away (cancelled), or the worker failed
             self._retire(worker)
             raise
-        self._idle.put(worker)
+        if self._stale(worker):
+            self._retire(worker)
+        else:
+            self._idle.put(worker)
         if kind == "ok":
             return payload
         if kind == "syntax":
             raise QuerySyntaxError(payload)
         raise StoreError(f"query failed: {payload}")
 
-    async def _ask(self, worker: _Worker, request: QueryRequest,
+    async def _take(self, current: Path | None, deadline: float) -> _Worker:
+        """An idle worker that can answer from ``current``: image workers of an older
+        generation cannot follow a write, so they are replaced instead of used."""
+        while True:
+            worker = await self._idle.take(deadline)
+            if worker.image is None or worker.image.directory == current:
+                return worker
+            self._retire(worker)
+
+    async def _ask(self, worker: _Worker, current: Path | None, request: QueryRequest,
                    deadline: float) -> tuple[str, Any]:
         """The worker's reply, after switching it to the current generation if a write has
         published a new one since its last query."""
-        if not worker.opened or worker.directory != self._generations.current():
+        if not worker.opened or worker.directory != current:
             # within the request's time, like the query: a fresh worker may still be starting
             if not await worker.open(lease_current(self._generations.root), deadline):
                 raise QueryTimeout(self._timeout_message("no query worker was ready"))
@@ -376,6 +523,9 @@ class WorkerPool(Executor):
             workers, self._workers = list(self._workers), set()
         for worker in workers:
             worker.kill()
+        for image in [self._image, *self._retired_images]:
+            if image is not None:
+                image.close()
 
 
 class RemoteExecutor(Executor):
@@ -437,9 +587,12 @@ class RemoteExecutor(Executor):
 
 
 def open_executor(store: TrackedStore, time_limit_s: float, workers: int,
-                  max_rows: int | None = None) -> Executor:
-    """Worker processes for a local store, HTTP timeouts for a remote one; ``max_rows`` caps
-    what the service's own readers get."""
+                  max_rows: int | None = None, *, memory_image: bool = False,
+                  private_budget: int = 64 * 2**20) -> Executor:
+    """Worker processes for a local store (answering from a shared in-memory copy once it is
+    built, with ``memory_image``), HTTP timeouts for a remote one; ``max_rows`` caps what
+    the service's own readers get."""
     if isinstance(store.inner, RemoteStore):
         return RemoteExecutor(store, time_limit_s, max_rows)
-    return WorkerPool(store, time_limit_s, workers, max_rows)
+    return WorkerPool(store, time_limit_s, workers, max_rows, memory_image=memory_image,
+                      private_budget=private_budget)

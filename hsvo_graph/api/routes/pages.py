@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from hsvo_graph import __version__
 from hsvo_graph.namespaces import PREFIXES
 from hsvo_graph.store import StoreError
-from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
+from hsvo_graph.api.deps import CatalogDep, ExecutorDep, ReaderDep, StoreDep
 from hsvo_graph.api.rendering import data_version, language, render
 from hsvo_graph.web.followup import FILTERS, dashboard
 from hsvo_graph.web.compare import compare
@@ -31,7 +31,7 @@ _HEALTH_CHECKS = anyio.CapacityLimiter(2)
 
 
 @router.get("/health", tags=["Service"], summary="Health check")
-async def health(store: StoreDep) -> JSONResponse:
+async def health(store: StoreDep, executor: ExecutorDep) -> JSONResponse:
     """Status, store and number of triples; 503 while the store cannot answer."""
     try:
         await anyio.to_thread.run_sync(store.inner.check, limiter=_HEALTH_CHECKS)
@@ -39,7 +39,7 @@ async def health(store: StoreDep) -> JSONResponse:
         return JSONResponse({"status": "unavailable", "version": __version__,
                              "store": store.description, "error": str(exc)}, status_code=503)
     return JSONResponse({"status": "ok", "version": __version__, "store": store.description,
-                         "triples": store.triples})
+                         "triples": store.triples, "query_workers": executor.status()})
 
 
 @router.get("/favicon.ico", include_in_schema=False)

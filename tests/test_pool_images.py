@@ -1,0 +1,104 @@
+"""The worker pool with an in-memory image (``WorkerPool(memory_image=True)``), proven on
+the seed graph: workers move to the shared copy once it is built and answer the same; a
+write is seen by the very next query (from disk) and a new copy follows; a worker killed at
+the time limit comes back as a fork of the copy; a worker that made too much of the copy
+its own is replaced after its query; closing leaves no process behind."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hsvo_graph.config import Settings
+from hsvo_graph.graph.loading import load
+from hsvo_graph.sparql.executor import QueryTimeout, WorkerPool
+from hsvo_graph.sparql.worker import QueryRequest
+from hsvo_graph.store import EmbeddedStore
+from hsvo_graph.store.tracking import TrackedStore
+
+from .test_generations import count, wait_until
+from .test_limits import RUNAWAY
+
+JSON = "application/sparql-results+json"
+ADD = "INSERT DATA { GRAPH <urn:test:images> { <urn:test:s> <urn:test:p> 1 } }"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
+
+
+@pytest.fixture
+def tracked(tmp_path: Path, settings: Settings) -> TrackedStore:
+    store = EmbeddedStore(tmp_path / "db")
+    load(store, settings)
+    yield TrackedStore(store)
+    store.close()
+
+
+def in_memory(pool: WorkerPool) -> int:
+    return pool.status()["in_memory"]
+
+
+def test_workers_move_to_the_copy_and_answer_the_same(tracked: TrackedStore) -> None:
+    on_disk = WorkerPool(tracked, 10.0, 2)
+    pool = WorkerPool(tracked, 10.0, 2, memory_image=True)
+    try:
+        wait_until(lambda: in_memory(pool) == 2)
+        assert count(pool) == count(on_disk) > 10_000
+        assert pool.status() == {"workers": 2, "in_memory": 2, "busy": 0}
+    finally:
+        on_disk.close()
+        pool.close()
+
+
+def test_a_write_is_seen_at_once_and_a_new_copy_follows(tracked: TrackedStore) -> None:
+    pool = WorkerPool(tracked, 10.0, 2, memory_image=True)
+    try:
+        wait_until(lambda: in_memory(pool) == 2)
+        before = count(pool)
+        forked = set(pool.pids)
+        tracked.update(ADD)
+        assert count(pool) == before + 1  # the very next query, while the new copy is built
+        wait_until(lambda: in_memory(pool) == 2 and not forked & set(pool.pids))
+        assert count(pool) == before + 1
+        assert not any(alive(pid) for pid in forked)
+    finally:
+        pool.close()
+
+
+def test_a_worker_killed_at_the_limit_comes_back_as_a_fork(tracked: TrackedStore) -> None:
+    pool = WorkerPool(tracked, 1.0, 1, memory_image=True)
+    try:
+        wait_until(lambda: in_memory(pool) == 1)
+        [killed] = pool.pids
+        with pytest.raises(QueryTimeout):
+            pool.run_blocking(QueryRequest(RUNAWAY, JSON, "text/turtle", None), 1.0)
+        wait_until(lambda: pool.pids != [killed] and in_memory(pool) == 1, within=5)
+        assert not alive(killed)
+        assert count(pool) > 10_000
+    finally:
+        pool.close()
+
+
+def test_a_worker_that_made_the_copy_its_own_is_replaced(tracked: TrackedStore) -> None:
+    pool = WorkerPool(tracked, 10.0, 1, memory_image=True, private_budget=1)
+    try:
+        wait_until(lambda: in_memory(pool) == 1)
+        [first] = pool.pids
+        total = count(pool)  # a scan of every quad
+        wait_until(lambda: pool.pids != [first] and in_memory(pool) == 1, within=5)
+        assert count(pool) == total
+    finally:
+        pool.close()
+
+
+def test_closing_leaves_no_process(tracked: TrackedStore) -> None:
+    pool = WorkerPool(tracked, 10.0, 2, memory_image=True)
+    wait_until(lambda: in_memory(pool) == 2)
+    pids = pool.pids + [image.pid for image in [pool._image] if image is not None]
+    pool.close()
+    wait_until(lambda: not any(alive(pid) for pid in pids), within=10)
