@@ -149,3 +149,41 @@ def test_oversized_queries_are_refused(capped):
     assert capped.post("/sparql", data={"query": query}).status_code == 413
     assert capped.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}).status_code == 413
     assert capped.get("/sparql", params={"query": query}).status_code == 414
+
+
+FIVE = "SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 } }"
+SIX = "SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 6 } }"
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv", "csv"])
+def test_the_cut_falls_exactly_at_the_row_limit_in_every_format(capped, fmt):
+    """Five rows pass whole, six are cut to five and flagged; the query's own LIMIT, ORDER BY
+    and trailing VALUES keep their meaning (the store is asked for one row past the limit
+    and pyoxigraph writes the answer)."""
+    five = capped.get("/sparql", params={"query": FIVE, "format": fmt})
+    six = capped.get("/sparql", params={"query": SIX, "format": fmt})
+    assert five.status_code == six.status_code == 200
+    assert "x-hsvo-truncated" not in five.headers and six.headers["x-hsvo-truncated"] == "true"
+    if fmt != "csv":
+        parsed = [ox.parse_query_results(r.content, format=ox.QueryResultsFormat.from_media_type(
+            r.headers["content-type"].split(";")[0])) for r in (five, six)]
+        assert [len(list(p)) for p in parsed] == [5, 5]
+    else:
+        assert [len(r.text.splitlines()) for r in (five, six)] == [6, 6]
+    ordered = capped.get("/sparql", params={
+        "query": "SELECT ?n WHERE { ?x <urn:p> ?n } ORDER BY DESC(?n) LIMIT 40 "
+                 "VALUES (?x ?n) { (<urn:a> 1) (<urn:a> 2) (<urn:a> 3) (<urn:a> 4) (<urn:a> 5) "
+                 "(<urn:a> 6) (<urn:a> 7) }"})
+    assert ordered.status_code == 200
+
+
+def test_a_trailing_values_clause_and_order_survive_the_cut(capped):
+    query = ("SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 6 7 } } ORDER BY DESC(?n) # the end\n"
+             "VALUES ?n { 2 4 6 7 3 }")
+    answer = capped.get("/sparql", params={"query": query})
+    assert [b["n"]["value"] for b in answer.json()["results"]["bindings"]] == ["7", "6", "4", "3", "2"]
+    assert "x-hsvo-truncated" not in answer.headers
+    lowered = capped.get("/sparql", params={
+        "query": "SELECT ?n WHERE { VALUES ?n { 1 2 3 4 5 6 7 } } ORDER BY ?n LIMIT 100 OFFSET 1"})
+    assert [b["n"]["value"] for b in lowered.json()["results"]["bindings"]] == ["2", "3", "4", "5", "6"]
+    assert lowered.headers["x-hsvo-truncated"] == "true"

@@ -11,7 +11,7 @@ from fastapi import Request, Response
 from hsvo_graph.config import Settings
 from hsvo_graph.formats import SPARQL_JSON, TURTLE
 from hsvo_graph.namespaces import PREFIXES
-from hsvo_graph.sparql.analysis import Analysis
+from hsvo_graph.sparql.analysis import Analysis, with_row_limit
 from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
 from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop, check_public_query
 from hsvo_graph.sparql.describe import DESCRIPTION_PREFIXES, service_description
@@ -122,8 +122,10 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
     graphs = [] if params.inference else await executor.graph_names()
     dataset = query_dataset(analysis, params.default_graph_uris, params.named_graph_uris,
                             params.inference, graphs, params.endpoint or "")
+    limited = with_row_limit(params.query, analysis, max_rows + 1)
+    text = params.query if limited is None else limited
     request = QueryRequest(
-        query=with_base(params.query, params.endpoint) if params.endpoint else params.query,
+        query=with_base(text, params.endpoint) if params.endpoint else text,
         solutions_type=chosen.media_type if kind in ("solutions", "boolean") else SPARQL_JSON.media_type,
         graph_type=chosen.media_type if kind == "graph" else TURTLE.media_type,
         max_rows=max_rows,
@@ -131,6 +133,7 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
         default_graphs=dataset.default_graphs,
         named_graphs=dataset.named_graphs,
         prefixes=PREFIXES,
+        row_limited=limited is not None,
     )
     try:
         return await executor.run(request)

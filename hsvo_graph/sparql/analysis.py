@@ -108,7 +108,9 @@ class Analysis:
     the module docstring). ``from_graphs``/``from_named``: the dataset clause as written
     (IRIREF or prefixed name). ``using``/``with_graph``: an update names its own dataset.
     ``depth``: deepest nesting of ``{ ( [``. ``prefixes``/``base``: as the prologues declare
-    them (a later declaration wins; BASE resolved against the one before).
+    them (a later declaration wins; BASE resolved against the one before). ``limit``: a
+    SELECT's own top-level LIMIT and the offsets of its number; ``values_at``: the offset
+    of its trailing top-level VALUES clause (both for ``with_row_limit``).
     """
 
     form: Form
@@ -122,6 +124,8 @@ class Analysis:
     depth: int
     prefixes: tuple[tuple[str, str], ...]
     base: str | None
+    limit: tuple[int, int, int] | None = None
+    values_at: int | None = None
 
     @property
     def is_update(self) -> bool:
@@ -243,6 +247,8 @@ def _structure(tokens: list[Token]) -> Analysis:
     from_graphs: list[str] = []
     from_named: list[str] = []
     using, at_start = False, True
+    limit: tuple[int, int, int] | None = None
+    values_at: int | None = None
     k = 0
     while k < len(top):
         i = top[k]
@@ -283,13 +289,35 @@ def _structure(tokens: list[Token]) -> Analysis:
                 (from_named if named else from_graphs).append(tokens[top[at]].text)
         elif word == "USING":
             using = True
+        elif form == "SELECT" and word == "LIMIT" and k + 1 < len(top) and _kind(
+                tokens, top[k + 1], "NUMBER") and tokens[top[k + 1]].text.isdigit():
+            number = tokens[top[k + 1]]
+            limit = (int(number.text), number.start, number.start + len(number.text))
+        elif form == "SELECT" and word == "VALUES":
+            values_at = token.start
         k += 1
     return Analysis(
         form=form or "UPDATE", operations=tuple(operations), service=service,
         load=load or "LOAD" in operations, from_graphs=tuple(from_graphs),
         from_named=tuple(from_named), using=using, with_graph="WITH" in operations,
-        depth=depth, prefixes=tuple(prefixes.items()), base=base,
+        depth=depth, prefixes=tuple(prefixes.items()), base=base, limit=limit,
+        values_at=values_at,
     )
+
+
+def with_row_limit(text: str, analysis: Analysis, rows: int) -> str | None:
+    """``text`` answering at most ``rows`` solutions: its own top-level LIMIT lowered to
+    ``rows``, or a LIMIT added where the solution modifiers end (before a trailing VALUES
+    clause). The store then stops there and its own serialiser can write the answer (see
+    ``sparql.results.encode_limited``). None for anything but a SELECT, or a text whose
+    ``\\u`` escapes make two readings (left to the general path)."""
+    if analysis.form != "SELECT" or analysis.operations or "\\u" in text or "\\U" in text:
+        return None
+    if analysis.limit is not None:
+        value, start, end = analysis.limit
+        return text if value <= rows else f"{text[:start]}{rows}{text[end:]}"
+    at = len(text) if analysis.values_at is None else analysis.values_at
+    return f"{text[:at]}\nLIMIT {rows}\n{text[at:]}"  # own lines: a comment may end the text
 
 
 def _kind(tokens: list[Token], i: int, kind: str) -> bool:

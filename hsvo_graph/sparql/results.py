@@ -79,6 +79,36 @@ def encode_solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: in
     return Encoded("solutions", media_type, _results_as(document, media_type), truncated)
 
 
+# the fewest bytes one solution takes in each format pyoxigraph can read back: a row of
+# unbound values ("{}," / "<result></result>" / a line end); an answer shorter than
+# (max_rows + 1) times this cannot hold more than max_rows solutions
+_MIN_ROW_BYTES = {_JSON: 3, "application/sparql-results+xml": 17,
+                  "text/tab-separated-values": 1}
+
+
+def encode_limited(solutions: ox.QuerySolutions, media_type: str, max_rows: int | None) -> Encoded:
+    """SELECT results of a query that stops by itself after ``max_rows + 1`` solutions
+    (``analysis.with_row_limit``), written by pyoxigraph's own serialiser: about twice as
+    fast as building SPARQL JSON in Python. Only an answer long enough to hold more than
+    ``max_rows`` solutions is read back to count them, and cut in ``encode_solutions``
+    when it does."""
+    native = media_type if media_type in _MIN_ROW_BYTES else _JSON  # CSV cannot be read back
+    body = solutions.serialize(format=results_format(native))
+    assert body is not None  # without an output file, serialize returns the bytes
+    if max_rows is not None and len(body) >= _MIN_ROW_BYTES[native] * (max_rows + 1):
+        written = ox.parse_query_results(body, format=results_format(native))
+        assert isinstance(written, ox.QuerySolutions)
+        if len(list(islice(written, max_rows + 1))) > max_rows:
+            again = ox.parse_query_results(body, format=results_format(native))
+            assert isinstance(again, ox.QuerySolutions)
+            return encode_solutions(again, media_type, max_rows)
+    if native != media_type:
+        body = ox.parse_query_results(body, format=results_format(native)).serialize(
+            format=results_format(media_type))
+        assert body is not None
+    return Encoded("solutions", media_type, body)
+
+
 def encode_boolean(value: bool, media_type: str) -> Encoded:
     """An ASK answer in one of the results formats."""
     return Encoded("boolean", media_type, _results_as({"head": {}, "boolean": bool(value)}, media_type))
@@ -142,10 +172,14 @@ def encode_graph(
 def encode(
     result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
     solutions_type: str, graph_type: str, max_rows: int | None, prefixes: Mapping[str, str],
+    row_limited: bool = False,
 ) -> Encoded:
-    """Any pyoxigraph query result, in the format chosen for its kind."""
+    """Any pyoxigraph query result, in the format chosen for its kind; ``row_limited``: the
+    query itself stops after ``max_rows + 1`` solutions (see ``encode_limited``)."""
     if isinstance(result, ox.QueryBoolean):
         return encode_boolean(bool(result), solutions_type)
     if isinstance(result, ox.QuerySolutions):
+        if row_limited:
+            return encode_limited(result, solutions_type, max_rows)
         return encode_solutions(result, solutions_type, max_rows)
     return encode_graph(iter(result), graph_type, max_rows, prefixes)

@@ -51,6 +51,9 @@ class QueryRequest:
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    # the query text itself stops after max_rows + 1 solutions (analysis.with_row_limit),
+    # so pyoxigraph's serialiser may write the answer
+    row_limited: bool = False
 
 
 def dataset_options(request: QueryRequest) -> dict[str, Any]:
@@ -69,7 +72,7 @@ def execute(store: ox.Store, request: QueryRequest) -> Encoded:
     """Run one request; SyntaxError carries the parser's message."""
     result = store.query(request.query, **dataset_options(request))
     return encode(result, request.solutions_type, request.graph_type, request.max_rows,
-                  request.prefixes)
+                  request.prefixes, request.row_limited)
 
 
 def open_generation(directory: str | None) -> ox.Store:
