@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -232,6 +233,21 @@ def test_many_forks_and_kills_leave_no_zombies(host: ImageHost):
     wait_until(lambda: all(gone(pid) for pid in pids))
     assert children(host.pid) == []
     assert host.ready()
+
+
+def test_threads_fork_at_once_and_each_worker_ends_with_its_own_pipe(host: ImageHost):
+    """Each worker holds only its own pipes (the host keeps none), so a worker whose service
+    closes its pipe exits even while its siblings live."""
+    with ThreadPoolExecutor(4) as pool:
+        workers = list(pool.map(lambda _: host.fork_worker(), range(12)))
+    assert len({w.pid for w in workers}) == 12
+    assert all(count(w) == 2001 for w in workers)
+    first, rest = workers[0], workers[1:]
+    first.requests.close()
+    wait_until(lambda: gone(first.pid))
+    assert all(count(w) == 2001 for w in rest)
+    for worker in workers:
+        worker.kill()
 
 
 def test_a_killed_host_is_not_ready_and_forks_nothing(host: ImageHost):

@@ -15,8 +15,8 @@ one by one); a dumper process forked from the host writes the generation as N-Qu
 pipe while the host parses it into its store. The host thus never opens RocksDB (no RocksDB
 threads or caches left in the process that forks, so it stays single-threaded, which
 ``fork`` and the workers' ``unshare`` need), and the two halves run on two cores. The service
-holds the generation's lease until the host reports the copy built; afterwards the host needs
-nothing on disk.
+holds the generation's lease (``ImageHost``) until it sees the host report the copy built
+(``ready``, ``wait_ready``); afterwards the host needs nothing on disk.
 
 Lifetimes: ``ImageHost.close`` stops the host, which kills and reaps its workers and dumper
 first. If the host dies any other way, its children die with it (``PR_SET_PDEATHSIG``, set
@@ -118,8 +118,9 @@ class ForkedWorker:
 class ImageHost:
     """One in-memory copy of a generation, in its own process, forking query workers.
 
-    Thread-safe and synchronous: every method may be called from any thread; only
-    ``fork_worker`` waits for the host (milliseconds), and ``wait_ready`` as long as asked.
+    Thread-safe and synchronous: every method may be called from any thread (one at a time
+    gets in); only ``fork_worker`` waits for the host (milliseconds), ``close`` for it to stop
+    (up to ``_STOP_S``), and ``wait_ready`` as long as asked.
     """
 
     def __init__(self, directory: Path) -> None:
@@ -165,7 +166,7 @@ class ImageHost:
             return self._failure
 
     def ready(self) -> bool:
-        """Whether the copy is built and the host alive (never blocks)."""
+        """Whether the copy is built and the host alive (does not wait for the host)."""
         with self._lock:
             self._check()
             return self._built and self._failure is None
