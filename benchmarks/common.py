@@ -203,6 +203,18 @@ def parse_wrk(output: str) -> Load:
     return Load(rps, latency("50%"), latency("99%"), errors, requests)
 
 
+def workers_in_memory_s(base_url: str, timeout: float = 600) -> float | None:
+    """Seconds until every query worker of a just started ``hsvo serve`` answers from the
+    shared in-memory copy (``/health``); None when it serves from disk only."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        workers = httpx.get(f"{base_url}/health", timeout=30).json().get("query_workers", {})
+        if not workers or workers.get("in_memory") == workers.get("workers"):
+            return time.perf_counter() - started if workers.get("in_memory") else None
+        time.sleep(0.2)
+    raise RuntimeError(f"the in-memory copy was not ready within {timeout:g} s")
+
+
 def first_answer_s(endpoint: str, query: str) -> float:
     """Seconds until the first answer to ``query`` (the server just started)."""
     started = time.perf_counter()

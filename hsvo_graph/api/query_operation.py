@@ -132,7 +132,7 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
         union_default=dataset.union_default,
         default_graphs=dataset.default_graphs,
         named_graphs=dataset.named_graphs,
-        prefixes=PREFIXES,
+        prefixes=PREFIXES if kind == "graph" else {},  # only RDF formats declare prefixes
         row_limited=limited is not None,
     )
     try:

@@ -48,6 +48,8 @@ from hsvo_graph.sparql.worker import QueryRequest
 
 log = logging.getLogger(__name__)
 _IMAGE_BUILD_S = 3600.0  # an in-memory copy not built within this is given up
+_LONG_QUERY_S = 0.005  # after a query this long, look whether its worker outgrew its share
+_GROWTH_CHECK_EVERY = 64  # ... and after every this many queries
 _REMOTE_CALLS = 16  # HTTP calls to a remote store at once (abandoned ones included)
 _REMOTE_MEMO_S = 60  # how long dataset-wide readings of a remote store are kept at most
 _READ_BYTES = 1 << 20  # read a worker's reply in chunks of up to this many bytes
@@ -175,6 +177,7 @@ class _Worker:
         self.forked, self.image = forked, image
         self.opened = image is not None
         self.lease: Lease | None = None
+        self.queries = 0
 
     @classmethod
     def started(cls) -> "_Worker":
@@ -406,11 +409,16 @@ class WorkerPool(Executor):
             self._retired_images.remove(image)
             image.close()
 
-    def _stale(self, worker: _Worker) -> bool:
-        """Whether ``worker`` should give way to a worker of the adopted image."""
+    def _stale(self, worker: _Worker, took_s: float) -> bool:
+        """Whether ``worker`` should give way to a worker of the adopted image. Whether it
+        has outgrown its share of the copy is looked at after a long query (a scan) and
+        every ``_GROWTH_CHECK_EVERY`` queries (selective ones add a few KiB each)."""
         adopted = self._adopted
-        return ((adopted is not None and worker.image is not adopted)
-                or worker.outgrown(self._private_budget))
+        if adopted is not None and worker.image is not adopted:
+            return True
+        worker.queries += 1
+        return ((took_s > _LONG_QUERY_S or worker.queries % _GROWTH_CHECK_EVERY == 0)
+                and worker.outgrown(self._private_budget))
 
     def _notice(self, current: Path | None) -> None:
         """A write has published ``current``: stop forking from the old copy, build a new one."""
@@ -479,7 +487,7 @@ class WorkerPool(Executor):
         except BaseException:  # the client went away (cancelled), or the worker failed
             self._retire(worker)
             raise
-        if self._stale(worker):
+        if self._stale(worker, time.monotonic() - started - waited):
             self._retire(worker)
         else:
             self._idle.put(worker)
