@@ -460,10 +460,17 @@ class WorkerPool(Executor):
         return self._generations.current()  # every write, by any process, publishes a new one
 
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
-        loop = getattr(self._loops, "loop", None)
-        if loop is None:
-            loop = self._loops.loop = asyncio.new_event_loop()
-        return loop.run_until_complete(self._run(request, budget_s))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case: a page thread, the CLI, a test
+            loop = getattr(self._loops, "loop", None)
+            if loop is None:
+                loop = self._loops.loop = asyncio.new_event_loop()
+            return loop.run_until_complete(self._run(request, budget_s))
+        # a caller whose thread has a loop running (blocking it is its own choice) cannot
+        # run another one: the query goes through a thread of its own
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(self.run_blocking, request, budget_s).result()
 
     async def _run(self, request: QueryRequest, budget_s: float) -> Encoded:
         started = time.monotonic()
