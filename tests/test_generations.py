@@ -106,11 +106,13 @@ def test_a_load_killed_at_any_moment_leaves_the_previous_store(tmp_path: Path, s
     big = tmp_path / "big.nt"
     lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(300_000)]
     big.write_text("".join(lines), encoding="utf-8")
-    for delay in (0.0, 0.5, 1.5):  # while parsing, loading, inferring
+    # while building the dataset (its N-Quads in a scratch directory), then while writing
+    # the new generation: at once, a little later, later still
+    for started, delay in (("scratch-*", 0.0), ("tmp-*", 0.0), ("tmp-*", 0.5), ("tmp-*", 1.5)):
         process = subprocess.Popen(
             [Path(sys.executable).with_name("hsvo"), "--store-path", str(store_path),
              "load", str(big)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: bool(list(store_path.glob("tmp-*"))) or process.poll() is not None)
+        wait_until(lambda: bool(list(store_path.glob(started))) or process.poll() is not None)
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
@@ -120,6 +122,7 @@ def test_a_load_killed_at_any_moment_leaves_the_previous_store(tmp_path: Path, s
             assert reopened.triple_count() in (before, before + len(lines))
             assert len(reopened.generations.names()) == 1
             assert not list(store_path.glob("tmp-*"))  # the interrupted write is cleaned up
+            assert not list(store_path.glob("scratch-*"))  # and the killed load's N-Quads
         finally:
             reopened.close()
 

@@ -15,7 +15,6 @@ works on the small source files only.
 """
 
 import re
-import tempfile
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -179,8 +178,8 @@ def load(store: GraphStore, settings: Settings, extra: Sequence[Path] = ()) -> L
     N-Quads file, freed, and handed to ``replace_graphs`` as a full load: the embedded store
     bulk-loads the file into a new generation."""
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="hsvo-load-") as scratch_dir:
-        dataset = Path(scratch_dir) / "dataset.nq"
+    with store.scratch() as scratch_dir:  # beside the store: a killed load's file is removed
+        dataset = scratch_dir / "dataset.nq"
         counts = _build(settings, extra, dataset)
         store.replace_graphs(dataset, counts.keys(), drop_others=True)
     return LoadReport(dict(sorted(counts.items())), time.perf_counter() - started)

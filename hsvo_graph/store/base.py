@@ -5,8 +5,10 @@ runs the same on the embedded pyoxigraph store and on an external triplestore.
 """
 
 import json
+import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as Kind
@@ -157,6 +159,12 @@ class GraphStore(ABC):
         """Raise StoreError when the store cannot answer now (a remote server is down);
         /health asks this on every call, so it recovers as soon as the store does."""
 
+    def scratch(self) -> AbstractContextManager[Path]:
+        """A directory for the files a write prepares, removed afterwards. Here a temporary
+        one; a store with a directory of its own keeps it there, so that what a killed
+        writer left is removed the next time the store is opened or written."""
+        return _temporary_directory()
+
     # -- shared behaviour, built on the four primitives above -------------------
 
     def select(self, sparql: str) -> Table:
@@ -211,3 +219,9 @@ def _ntriples(triples: list[ox.Triple]) -> str:
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     assert body is not None  # without an output file, serialize returns the bytes
     return body.decode("utf-8")
+
+
+@contextmanager
+def _temporary_directory() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="hsvo-scratch-") as directory:
+        yield Path(directory)

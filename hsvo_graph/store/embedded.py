@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import threading
 import weakref
+from contextlib import AbstractContextManager
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -40,6 +41,9 @@ class EmbeddedStore(GraphStore):
         self._current: ReadOnlyGeneration | None = None
         self._lock = threading.Lock()
         self.description = f"embedded pyoxigraph store ({path or 'in memory'})"
+
+    def scratch(self) -> AbstractContextManager[Path]:
+        return self.generations.scratch()
 
     @property
     def root(self) -> Path:

@@ -112,6 +112,17 @@ def lease_current(root: Path) -> Lease | None:
     raise GenerationGone(f"{root}: generations change faster than they can be opened")
 
 
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (a reused id keeps a scratch a while longer)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def open_current(root: Path) -> ReadOnlyGeneration | None:
     """The current generation of the store at ``root``, read-only; None for an empty store."""
     lease = lease_current(root)
@@ -180,6 +191,18 @@ class Generations:
         finally:
             os.close(dir_fd)
 
+    @contextmanager
+    def scratch(self) -> Iterator[Path]:
+        """A directory beside the generations for the files a write prepares (a load's
+        N-Quads), removed afterwards; named after this process, so that ``collect`` removes
+        it once the process is gone (a load killed with SIGKILL cannot clean up)."""
+        path = self.root / f"scratch-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        path.mkdir()
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
     def collect(self) -> list[str]:
         """Delete every generation that is not current and that no reader holds, and the
         leftovers of interrupted writes; returns the names deleted."""
@@ -188,7 +211,11 @@ class Generations:
         for path in sorted(self.root.iterdir()):
             if path == current or not path.is_dir():
                 continue
-            if path.name.startswith("tmp-"):
+            if path.name.startswith("scratch-"):
+                if not _alive(int(path.name.split("-")[1])):  # its writer was killed
+                    shutil.rmtree(path, ignore_errors=True)
+                    deleted.append(path.name)
+            elif path.name.startswith("tmp-"):
                 if not self._writing():
                     shutil.rmtree(path, ignore_errors=True)
                     deleted.append(path.name)

@@ -8,7 +8,7 @@ back while a reader copies the store, so the copy is one consistent state.
 
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,9 @@ class TrackedStore(GraphStore):
 
     def close(self) -> None:
         self.inner.close()
+
+    def scratch(self) -> AbstractContextManager[Path]:
+        return self.inner.scratch()
 
     def __getattr__(self, name: str) -> Any:
         """Anything specific to one store (``path``, ``query_url`` …) comes from ``inner``."""
