@@ -135,13 +135,25 @@ class Generations:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
+        self._pointer = str(root / _POINTER)
+        self._pointer_seen: tuple[int, int] | None = None
+        self._current: Path | None = None
         if (root / "CURRENT").exists() and not (root / _POINTER).exists():
             raise OSError(f"{root} holds a store in the old single-directory layout; move it "
                           "away and run `hsvo load` to rebuild it as generations")
 
     def current(self) -> Path | None:
-        """The directory readers should open now (None before the first write)."""
-        return current_directory(self.root)
+        """The directory readers should open now (None before the first write). Asked
+        before every query, so the pointer is read again only when a stat shows it was
+        replaced (a new inode: publishing renames a new file over it)."""
+        try:
+            stat = os.stat(self._pointer)
+        except FileNotFoundError:
+            return None
+        seen = (stat.st_ino, stat.st_mtime_ns)
+        if seen != self._pointer_seen:
+            self._current, self._pointer_seen = current_directory(self.root), seen
+        return self._current
 
     def write(self, fill: Callable[[ox.Store], T], *, copy_current: bool) -> T:
         """Run ``fill`` on a writable store in a private directory, then publish that directory
