@@ -128,6 +128,31 @@ def tree_pss(pid: int) -> int:
     return _tree_kib(pid, "smaps_rollup", "Pss")
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live descendants."""
+    ticks = 0
+    for current in tree_pids(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pids: Sequence[int], quiet_s: float = 1.0, timeout_s: float = 180) -> None:
+    """Wait until the servers ``pids`` use (almost) no CPU: a peer keeps evaluating queries
+    whose clients went away (oxigraph does), which would otherwise run beside the next
+    measurement and slow down whichever server is measured then."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        before = sum(tree_cpu_s(pid) for pid in pids)
+        time.sleep(quiet_s)
+        if sum(tree_cpu_s(pid) for pid in pids) - before < 0.05 * quiet_s:
+            return
+    print(f"note: servers still busy after {timeout_s:g} s; measuring anyway")
+
+
 @contextmanager
 def running(command: Sequence[str], ready_url: str, env: dict[str, str] | None = None,
             timeout_s: float = 600) -> Iterator[subprocess.Popen[bytes]]:

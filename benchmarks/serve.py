@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from common import (
     HSVO, JSON, OXIGRAPH, ROOT, Load, drive, first_answer_s, free_port, machine, measure, query_url,
-    running, tree_pss, tree_rss, verdict, workers_in_memory_s,
+    running, tree_pss, tree_rss, verdict, wait_idle, workers_in_memory_s,
 )
 from hsvo_graph.canned.catalog import bind_arguments, load_catalog
 from hsvo_graph.config import Settings
@@ -161,7 +161,7 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
                     "--bind", f"127.0.0.1:{ports[1]}"]
     memory_server = [OXIGRAPH, "serve", "--union-default-graph", "--bind", f"127.0.0.1:{ports[2]}"]
     with running(hsvo, f"{hsvo_url}/health") as hsvo_process, \
-            running(rocks_server, f"{rocks_url}/query?query=ASK%7B%7D") as _, \
+            running(rocks_server, f"{rocks_url}/query?query=ASK%7B%7D") as rocks_process, \
             running(memory_server, f"{memory_url}/query?query=ASK%7B%7D") as memory_process:
         first = first_answer_s(f"{hsvo_url}/sparql", list(QUERIES.values())[1][0])
         ready = workers_in_memory_s(hsvo_url)  # measured once the workers share the copy
@@ -172,14 +172,29 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
                    headers={"Content-Type": "application/n-quads"}, timeout=600).raise_for_status()
         endpoints = {"hsvo": f"{hsvo_url}/sparql", "oxigraph RocksDB": f"{rocks_url}/query",
                      "oxigraph memory": f"{memory_url}/query"}
-        results = {name: {server: driven(name, server, query_url(endpoint, query), connections, seconds,
-                                         warm_up)
-                          for server, endpoint in endpoints.items()}
-                   for name, (query, _) in QUERIES.items()}
-        fixed = {server: drive(query_url(endpoint, "ASK {}"), connections=1, seconds=seconds)
-                 for server, endpoint in list(endpoints.items())[:2]}
+        servers = [hsvo_process.pid, rocks_process.pid, memory_process.pid]
+
+        def measured(name: str, query: str) -> dict[str, Load]:
+            loads = {}
+            for server, endpoint in endpoints.items():
+                wait_idle(servers)  # each measured alone, not beside a peer's leftover queries
+                loads[server] = driven(name, server, query_url(endpoint, query), connections,
+                                       seconds, warm_up)
+            return loads
+
+        # the selective questions first, then the fixed cost and the canned question, and the
+        # heavy questions last (a server may go on with them after the clients have gone)
+        results = {name: measured(name, query) for name, (query, selective) in QUERIES.items()
+                   if selective}
+        fixed = {}
+        for server, endpoint in list(endpoints.items())[:2]:
+            wait_idle(servers)
+            fixed[server] = drive(query_url(endpoint, "ASK {}"), connections=1, seconds=seconds)
         print("ASK {} at c=1, p50: " + ", ".join(f"{s} {load.p50_ms:.2f} ms" for s, load in fixed.items()))
+        wait_idle(servers)
         canned = canned_loads(hsvo_url, connections, seconds, warm_up)
+        results.update({name: measured(name, query) for name, (query, selective) in QUERIES.items()
+                        if not selective})
         hsvo_rss, hsvo_pss = tree_rss(hsvo_process.pid), tree_pss(hsvo_process.pid)
         memory_rss, memory_pss = tree_rss(memory_process.pid), tree_pss(memory_process.pid)
         print(f"memory serving: hsvo serve (API + workers) RSS {hsvo_rss / 2**20:.0f} MiB, "
