@@ -12,19 +12,14 @@ Swedish and English, with labels instead of IRIs and with the cell text the user
 """
 
 import re
-import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import cast
 
-from pyshacl import validate as shacl_validate
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from hsvo_graph.config import get_settings
 from hsvo_graph.graph.loading import turtle_directory
@@ -34,6 +29,9 @@ from hsvo_graph.validation.context import Context
 from hsvo_graph.validation.isolation import isolation_findings
 from hsvo_graph.validation.model import SHAPES, Finding, Plan, Report, Severity, Text
 from hsvo_graph.validation.readers import quiet_literals
+from hsvo_graph.validation.shacl import Result, Shapes, ShapesError
+
+__all__ = ["ShapesError", "run_shapes", "shapes_graph", "validate_plan"]
 
 _SEVERITY: dict[Node, Severity] = {
     SH.Violation: "violation",
@@ -42,14 +40,6 @@ _SEVERITY: dict[Node, Severity] = {
 }
 _ORDER = {"violation": 0, "warning": 1, "info": 2}
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
-# rdflib's SPARQL parser (pyparsing) is not thread-safe: two validations parsing the shapes'
-# queries at the same moment break its grammar for good (every later one failed until a
-# restart). One validation runs at a time; a plan takes well under a second.
-_SHACL_LOCK = threading.Lock()
-
-
-class ShapesError(RuntimeError):
-    """The shapes themselves cannot be run (pySHACL's message says which and why)."""
 
 
 def shapes_graph(shapes_dir: Path | None = None) -> Graph:
@@ -63,20 +53,11 @@ def _shapes_graph(shapes_dir: Path) -> Graph:
     return turtle_directory(shapes_dir)
 
 
-@lru_cache(maxsize=256)
-def _prepared(sparql: str) -> Query:
-    return prepareQuery(sparql)
-
-
-class DataGraph(Graph):
-    """An rdflib graph that parses each SPARQL text once. pySHACL sends the same constraint
-    query for every focus node with only the bindings changed, and parsing, not running,
-    is what costs: this alone makes validating the 2025 list about eight times faster."""
-
-    def query(self, query_object: str | Query, *args: object, **kwargs: object) -> Result:
-        if isinstance(query_object, str):
-            query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)  # type: ignore[arg-type]
+@lru_cache(maxsize=8)
+def _compiled(shapes: Graph) -> Shapes:
+    """The shapes compiled once per shapes graph (the graphs of ``shapes_graph`` live as
+    long as the process)."""
+    return Shapes(shapes)
 
 
 def add_superclass_types(graph: Graph) -> None:
@@ -98,7 +79,7 @@ def validate_plan(plan: Plan, context: Context, shapes: Graph | None = None) -> 
     # restates one already in the graph (same IRIs) is not mixed with the older statements.
     # An existing activity that a follow-up only gives an outcome is checked through it.
     focus = set(plan.graph.subjects(RDF.type, None))
-    data = DataGraph()
+    data = Graph()
     data.addN((s, p, o, data) for s, p, o in context.graph if s not in focus)
     data += plan.graph
     findings = [
@@ -116,29 +97,16 @@ def run_shapes(
     shapes: Graph | None = None,
     plan: Plan | None = None,
 ) -> list[Finding]:
-    """Validate ``data`` (only the ``focus`` nodes, if given) and explain each result."""
+    """Validate ``data`` (only the ``focus`` nodes, if given) and explain each result.
+    ``data`` gains the superclass types of its typed nodes."""
     shapes = shapes if shapes is not None else shapes_graph()
-    if not isinstance(data, DataGraph):
-        cached = DataGraph()
-        cached += data
-        data = cached
     add_superclass_types(data)
-    with _SHACL_LOCK, quiet_literals():
-        _, results, text = shacl_validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            allow_warnings=True,
-            # subjects are IRIs or blank nodes (ordered Identifiers); rdflib types them as Node
-            focus_nodes=sorted(cast(Iterable[Identifier], focus)) if focus is not None else None,
-        )
-    if not isinstance(
-        results, Graph
-    ):  # a shape pySHACL cannot run: a bug in shapes/, not in the plan
-        raise ShapesError(text)
-    explain = _Explainer(data, shapes, results, plan)
-    findings = [explain(result) for result in results.subjects(RDF.type, SH.ValidationResult)]
-    return sorted(findings, key=_source_order)
+    store = ox.Store()
+    store.load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    with quiet_literals():
+        results = _compiled(shapes).validate(data, store, set(focus) if focus is not None else None)
+    explain = _Explainer(data, shapes, plan)
+    return sorted((explain(result) for result in results), key=_source_order)
 
 
 def _source_order(f: Finding) -> tuple[bool, int, str, int, str, str]:
@@ -150,8 +118,8 @@ class _Explainer:
     """Turns one pySHACL result into a Finding: messages in both languages, labels for IRIs,
     the cell it came from, and the closest known names where a name did not resolve."""
 
-    def __init__(self, data: Graph, shapes: Graph, results: Graph, plan: Plan | None) -> None:
-        self.data, self.shapes, self.results, self.plan = data, shapes, results, plan
+    def __init__(self, data: Graph, shapes: Graph, plan: Plan | None) -> None:
+        self.data, self.shapes, self.plan = data, shapes, plan
         self.suggesters: dict[URIRef, Callable[[Node], names.Names]] = {
             SHAPES["Activity-bodyKnown"]: self._bodies,
             SHAPES["Decision-decidedByKnown"]: self._bodies,
@@ -179,26 +147,14 @@ class _Explainer:
         ]
         return names.activities_of(self.data, *lists)
 
-    def __call__(self, result: Node) -> Finding:
-        get = self.results.value
-        shape = get(result, SH.sourceShape)
-        constraint = get(result, SH.sourceConstraint)
-        focus, value, path = (
-            get(result, SH.focusNode),
-            get(result, SH.value),
-            get(result, SH.resultPath),
-        )
-        if focus is None:  # sh:focusNode is required on every SHACL validation result
-            raise ShapesError(f"pySHACL reported a result without sh:focusNode: {result}")
-        severity = get(result, SH.resultSeverity)
-        message = self._texts(SH.message, constraint, shape) or Text(
-            str(get(result, SH.resultMessage) or ""), str(get(result, SH.resultMessage) or "")
-        )
+    def __call__(self, result: Result) -> Finding:
+        shape, focus, value, path = result.shape, result.focus, result.value, result.path
+        message = self._texts(SH.message, result.constraint, shape) or Text("", "")
         location = self.plan.locations.get(focus) if self.plan else None
         columns = self.plan.columns if self.plan else {}
         suggester = self.suggesters.get(shape) if isinstance(shape, URIRef) else None
         return Finding(
-            severity=_SEVERITY.get(severity, "violation") if severity is not None else "violation",
+            severity=_SEVERITY.get(result.severity, "violation"),
             rule=str(shape),
             message=Text(
                 self._fill(message.sv, focus, value), self._fill(message.en, focus, value)
@@ -222,10 +178,7 @@ class _Explainer:
             if node is None:
                 continue
             found = {
-                o.language: str(o)
-                for graph in (self.shapes, self.results)
-                for o in graph.objects(node, prop)
-                if isinstance(o, Literal)
+                o.language: str(o) for o in self.shapes.objects(node, prop) if isinstance(o, Literal)
             }
             if found:
                 fallback = next(iter(found.values()))
