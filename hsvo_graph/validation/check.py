@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.paths import Path as PropertyPath
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -25,7 +26,7 @@ from hsvo_graph.config import get_settings
 from hsvo_graph.graph.loading import turtle_directory
 from hsvo_graph.namespaces import HSVO, PREFIXES
 from hsvo_graph.validation import names
-from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.context import Context, superclass_types, superclasses, to_ox_quad
 from hsvo_graph.validation.isolation import isolation_findings
 from hsvo_graph.validation.model import SHAPES, Finding, Plan, Report, Severity, Text
 from hsvo_graph.validation.readers import quiet_literals
@@ -60,18 +61,6 @@ def _compiled(shapes: Graph) -> Shapes:
     return Shapes(shapes)
 
 
-def add_superclass_types(graph: Graph) -> None:
-    """Give every typed node the superclasses of its types too (RDFS rule rdfs9), so that
-    the shapes' SPARQL can say ``?x a hsvo:Body`` instead of a slow property path."""
-    ancestors = {
-        c: {a for a in graph.transitive_objects(c, RDFS.subClassOf) if a is not None} - {c}
-        for c in set(graph.subjects(RDFS.subClassOf, None))
-    }
-    for node, cls in list(graph.subject_objects(RDF.type)):
-        for superclass in ancestors.get(cls, ()):
-            graph.add((node, RDF.type, superclass))
-
-
 def validate_plan(plan: Plan, context: Context, shapes: Graph | None = None) -> Report:
     """Check the plan's own nodes against the shapes, in the context of the rest."""
     context = context.without(str(plan.info.graph))
@@ -79,12 +68,10 @@ def validate_plan(plan: Plan, context: Context, shapes: Graph | None = None) -> 
     # restates one already in the graph (same IRIs) is not mixed with the older statements.
     # An existing activity that a follow-up only gives an outcome is checked through it.
     focus = set(plan.graph.subjects(RDF.type, None))
-    data = Graph()
-    data.addN((s, p, o, data) for s, p, o in context.graph if s not in focus)
-    data += plan.graph
+    data, store = _plan_data(plan.graph, focus, context)
     findings = [
         f
-        for f in run_shapes(data, focus, shapes, plan)
+        for f in _check(data, store, focus, shapes, plan)
         if not (f.focus in plan.explained and f.rule == str(SHAPES["Activity-localFocusAreaKnown"]))
     ]
     findings += plan.findings + isolation_findings(plan, context)
@@ -99,10 +86,62 @@ def run_shapes(
 ) -> list[Finding]:
     """Validate ``data`` (only the ``focus`` nodes, if given) and explain each result.
     ``data`` gains the superclass types of its typed nodes."""
-    shapes = shapes if shapes is not None else shapes_graph()
-    add_superclass_types(data)
+    return _check(data, _with_superclass_types(data), focus, shapes, plan)
+
+
+def _with_superclass_types(data: Graph) -> ox.Store:
+    """Add the superclass types to ``data``; a pyoxigraph store of the result."""
+    data += superclass_types(data, superclasses(data))
     store = ox.Store()
-    store.load(data.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    store.extend(to_ox_quad(s, p, o) for s, p, o in data)
+    return store
+
+
+def _plan_data(plan_graph: Graph, focus: set[Node], context: Context) -> tuple[Graph, ox.Store]:
+    """The context without what it says about the plan's focus nodes, plus the plan, with
+    superclass types: as a layered rdflib graph and a pyoxigraph store. Nothing of the
+    context is copied into rdflib, and its pyoxigraph terms are made once per context."""
+    data = _Layers([plan_graph], [context.graph, context.superclass_types], focus)
+    changes_classes = next(plan_graph.triples((None, RDFS.subClassOf, None)), None) is not None \
+        or any(c in focus for c in context.ancestors)
+    if changes_classes:  # the plan's own class hierarchy: every node's types may change
+        copy = Graph()
+        copy += _Layers([plan_graph], [context.graph], focus)
+        return copy, _with_superclass_types(copy)
+    added = superclass_types(plan_graph, context.ancestors)
+    data.tops.append(added)
+    store = ox.Store()
+    store.extend([quad for s, quad in context.ox_triples if s not in focus])
+    store.extend([to_ox_quad(s, p, o) for top in data.tops for s, p, o in top])
+    return data, store
+
+
+class _Layers(Graph):
+    """A read-only view: the ``tops`` graphs, over the ``below`` graphs without their
+    statements about the ``hidden`` subjects (the plan over its context)."""
+
+    def __init__(self, tops: list[Graph], below: list[Graph], hidden: set[Node]) -> None:
+        super().__init__()
+        self.tops, self.below, self.hidden = tops, below, hidden
+
+    def triples(self, triple):  # type: ignore[no-untyped-def,override]
+        if isinstance(triple[1], PropertyPath):  # rdflib evaluates paths through triples() again
+            yield from super().triples(triple)
+            return
+        for top in self.tops:
+            yield from top.triples(triple)
+        if triple[0] is not None and triple[0] in self.hidden:
+            return
+        for graph in self.below:
+            for found in graph.triples(triple):
+                if found[0] not in self.hidden and not any(found in top for top in self.tops):
+                    yield found
+
+
+def _check(data: Graph, store: ox.Store, focus: Iterable[Node] | None, shapes: Graph | None,
+           plan: Plan | None) -> list[Finding]:
+    """Run the shapes on ``data`` (``store`` holds the same triples) and explain each result."""
+    shapes = shapes if shapes is not None else shapes_graph()
     with quiet_literals():
         results = _compiled(shapes).validate(data, store, set(focus) if focus is not None else None)
     explain = _Explainer(data, shapes, plan)

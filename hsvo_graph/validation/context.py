@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, Graph
+from rdflib.term import Node
 
 from hsvo_graph.config import Settings
 from hsvo_graph.graph.loading import source_graphs, turtle_directory
@@ -19,6 +21,7 @@ from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from hsvo_graph.sparql.reader import Reader, StoreReader
 from hsvo_graph.store import EmbeddedStore, GraphStore
 from hsvo_graph.store.base import nquads_of
+from hsvo_graph.validation.shacl import to_ox
 
 # Properties the shapes (shapes/*.ttl) and the name registers (plans/names.py) look at.
 CONTEXT_PROPERTIES = (
@@ -100,11 +103,58 @@ class Context:
             merged += graph
         return merged
 
+    # What every plan checked in this context needs, computed once (the service keeps the
+    # context until the store changes): the nodes the graph describes, the superclasses of
+    # each class, the superclass types they give its nodes, and its triples as pyoxigraph
+    # terms for the SPARQL constraints.
+
+    @cached_property
+    def subjects(self) -> frozenset[Node]:
+        return frozenset(self.graph.subjects())
+
+    @cached_property
+    def ancestors(self) -> dict[Node, frozenset[Node]]:
+        return superclasses(self.graph)
+
+    @cached_property
+    def superclass_types(self) -> Graph:
+        return superclass_types(self.graph, self.ancestors)
+
+    @cached_property
+    def ox_triples(self) -> list[tuple[Node, ox.Quad]]:
+        """Every triple (superclass types too) as a pyoxigraph quad, with its subject."""
+        return [(s, to_ox_quad(s, p, o)) for graph in (self.graph, self.superclass_types)
+                for s, p, o in graph]
+
     def without(self, graph: str) -> "Context":
         """The context without one named graph: the earlier version of a re-imported plan."""
         if graph not in self.graphs:
             return self
         return Context({k: v for k, v in self.graphs.items() if k != graph}, self.description)
+
+
+def superclasses(graph: Graph) -> dict[Node, frozenset[Node]]:
+    """Each subclass's proper superclasses, as the graph's rdfs:subClassOf says."""
+    return {
+        c: frozenset(a for a in graph.transitive_objects(c, RDFS.subClassOf) if a is not None) - {c}
+        for c in set(graph.subjects(RDFS.subClassOf, None))
+    }
+
+
+def superclass_types(graph: Graph, ancestors: dict[Node, frozenset[Node]]) -> Graph:
+    """The types RDFS rule rdfs9 adds to the typed nodes of ``graph`` (those it lacks), so
+    that the shapes' SPARQL can say ``?x a hsvo:Body`` instead of a slow property path."""
+    added = Graph()
+    for node, cls in graph.subject_objects(RDF.type):
+        for superclass in ancestors.get(cls, ()):
+            if (node, RDF.type, superclass) not in graph:
+                added.add((node, RDF.type, superclass))
+    return added
+
+
+def to_ox_quad(s: Node, p: Node, o: Node) -> ox.Quad:
+    """An rdflib triple as a pyoxigraph quad of the default graph."""
+    return ox.Quad(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
 
 
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"

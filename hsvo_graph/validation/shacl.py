@@ -18,7 +18,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import pyoxigraph as ox
@@ -144,8 +144,12 @@ class Shape:
         return bool(self.target_classes or self.target_subjects_of or self.target_objects_of
                     or self.target_nodes)
 
-    def targets(self, data: Graph) -> set[Node]:
-        """The focus nodes the shape's own targets select in ``data``."""
+    def targets(self, run: "_Run", among: Collection[Node] | None) -> set[Node]:
+        """The focus nodes the shape's own targets select in ``data`` (only those
+        ``among`` the given nodes, if given: then only their own statements are read)."""
+        data = run.data
+        if among is not None:
+            return {node for node in among if self._targets(run, node)}
         found: set[Node] = set(self.target_nodes)
         for cls in self.target_classes:
             for each in data.transitive_subjects(RDFS.subClassOf, cls):
@@ -155,6 +159,19 @@ class Shape:
         for prop in self.target_objects_of:
             found.update(o for _, o in data.subject_objects(prop))
         return found
+
+    def _targets(self, run: "_Run", node: Node) -> bool:
+        """Whether one node is among the shape's targets."""
+        data, subject = run.data, cast(Identifier, node)
+        return (
+            node in self.target_nodes
+            or any((subject, prop, None) in data for prop in self.target_subjects_of)
+            or any((None, prop, subject) in data for prop in self.target_objects_of)
+            or any(
+                not run.classes(kind).isdisjoint(self.target_classes)
+                for kind in data.objects(subject, RDF.type)
+            )
+        )
 
     def validate(self, run: "_Run", focus: Iterable[Node]) -> Iterator[Result]:
         """Every result of this shape (and its property shapes) on the given focus nodes;
@@ -191,7 +208,7 @@ class Shape:
         for datatype in self.datatypes:
             yield from (self._result(focus, v) for v in values if not _has_datatype(v, datatype))
         for cls in self.classes:
-            yield from (self._result(focus, v) for v in values if not _instance_of(run.data, v, cls))
+            yield from (self._result(focus, v) for v in values if not _instance_of(run, v, cls))
         for pattern in self.patterns:
             yield from (self._result(focus, v) for v in values if not _matches(pattern, v))
         for members in self.alternatives:
@@ -211,7 +228,7 @@ class Shape:
         and ``?value`` (else, for a node shape, the focus node)."""
         this = ox.Variable("this")
         for node in focus:
-            solutions = run.store.query(constraint.query, substitutions={this: _to_ox(node)})
+            solutions = run.store.query(constraint.query, substitutions={this: to_ox(node)})
             variables = solutions.variables
             seen: set[tuple[tuple[str, Node], ...]] = set()
             for row in solutions:
@@ -230,12 +247,20 @@ class Shape:
 
 @dataclass(frozen=True)
 class _Run:
-    """One validation: the data (rdflib for core constraints, pyoxigraph for SPARQL) and the
-    requested focus nodes (None: every target)."""
+    """One validation: the data (rdflib for core constraints, pyoxigraph for SPARQL), the
+    requested focus nodes (None: every target), and each class with its superclasses as
+    the data says (looked up once per run)."""
 
     data: Graph
     store: ox.Store
     only: frozenset[Node] | None
+    _classes: dict[Node, frozenset[Node]] = field(default_factory=dict)
+
+    def classes(self, kind: Node) -> frozenset[Node]:
+        """``kind`` and every class it is (transitively) a subclass of."""
+        if kind not in self._classes:
+            self._classes[kind] = frozenset(self.data.transitive_objects(cast(Identifier, kind), RDFS.subClassOf))
+        return self._classes[kind]
 
 
 class Shapes:
@@ -258,7 +283,7 @@ class Shapes:
         results: list[Result] = []
         for shape in self.shapes:
             if shape.has_targets:
-                targets = shape.targets(data)
+                targets = shape.targets(run, run.only)
                 results += shape.validate(run, sorted(cast(set[Identifier], targets)))
         return results
 
@@ -294,7 +319,8 @@ def _sparql(graph: Graph, node: Node, prefixes: dict[Node, str]) -> _Sparql:
     return _Sparql(node, declared + text)
 
 
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, Literal):
@@ -349,14 +375,11 @@ def _has_datatype(value: Node, datatype: Node) -> bool:
     return expected is None or isinstance(value.value, expected)
 
 
-def _instance_of(data: Graph, value: Node, cls: Node) -> bool:
+def _instance_of(run: _Run, value: Node, cls: Node) -> bool:
     """sh:class: a type of the value is ``cls`` or one of its subclasses."""
     if isinstance(value, Literal):
         return False
-    return any(
-        kind == cls or cls in data.transitive_objects(kind, RDFS.subClassOf)
-        for kind in data.objects(cast(Identifier, value), RDF.type)
-    )
+    return any(cls in run.classes(kind) for kind in run.data.objects(cast(Identifier, value), RDF.type))
 
 
 def _matches(pattern: re.Pattern[str], value: Node) -> bool:
