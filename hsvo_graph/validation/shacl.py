@@ -232,7 +232,7 @@ class Shape:
             variables = solutions.variables
             seen: set[tuple[tuple[str, Node], ...]] = set()
             for row in solutions:
-                bound = {v.value: _from_ox(row[v]) for v in variables if row[v] is not None}
+                bound = {v.value: from_ox(row[v]) for v in variables if row[v] is not None}
                 if "failure" in bound:
                     raise ShapesError(f"{constraint.node} reported a failure for {node}")
                 key = tuple(sorted(bound.items(), key=lambda item: item[0]))
@@ -330,7 +330,9 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.NamedNode(str(term))
 
 
-def _from_ox(term: object) -> Node:
+def from_ox(term: object) -> Node:
+    """A pyoxigraph term as an rdflib term (xsd:string literals without a datatype, as
+    rdflib parses them)."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
