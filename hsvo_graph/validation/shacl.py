@@ -95,10 +95,21 @@ def _path(graph: Graph, node: Node) -> URIRef | Path:
 
 @dataclass(frozen=True)
 class _Sparql:
-    """A SPARQL-based constraint: its node and its query with the prefixes declared."""
+    """A SPARQL-based constraint: its node, its query with the prefixes declared, and the
+    same query with ``$this`` projected, cut where its focus nodes go (a VALUES block
+    first in the WHERE clause)."""
 
     node: Node
     query: str
+    before: str
+    after: str
+
+    def batch(self, focus: list[URIRef]) -> str:
+        """The query for many focus nodes at once: for the queries SHACL allows with
+        pre-bound variables (no MINUS, SERVICE, VALUES or subquery; see ``_sparql``) a VALUES
+        block first in the WHERE clause binds ``$this`` exactly as pre-binding does."""
+        nodes = " ".join(f"<{node}>" for node in focus)
+        return f"{self.before} VALUES $this {{ {nodes} }} {self.after}"
 
 
 class Shape:
@@ -225,24 +236,37 @@ class Shape:
     def _sparql(self, run: "_Run", constraint: _Sparql, focus: list[Node]) -> Iterator[Result]:
         """pySHACL's reading of a SELECT constraint: ``$this`` pre-bound to each focus node;
         each distinct row is one result with its ``?this`` (else the focus node), ``?path``
-        and ``?value`` (else, for a node shape, the focus node)."""
-        this = ox.Variable("this")
-        for node in focus:
-            solutions = run.store.query(constraint.query, substitutions={this: to_ox(node)})
-            variables = solutions.variables
-            seen: set[tuple[tuple[str, Node], ...]] = set()
-            for row in solutions:
-                bound = {v.value: from_ox(row[v]) for v in variables if row[v] is not None}
+        and ``?value`` (else, for a node shape, the focus node). The IRIs are pre-bound all
+        at once (one query instead of one per node; pyoxigraph then joins the constraint's
+        OPTIONALs once), blank nodes one at a time (a query cannot name them)."""
+        iris = [node for node in focus if isinstance(node, URIRef)]
+        answers = [store_rows(run.store, constraint.batch(iris))] if iris else []
+        answers += [
+            store_rows(run.store, constraint.query, {ox.Variable("this"): to_ox(node)})
+            for node in focus if not isinstance(node, URIRef)
+        ]
+        seen: set[tuple[tuple[str, Node], ...]] = set()
+        for rows in answers:
+            for bound in rows:
                 if "failure" in bound:
-                    raise ShapesError(f"{constraint.node} reported a failure for {node}")
+                    raise ShapesError(f"{constraint.node} reported a failure for {bound['this']}")
                 key = tuple(sorted(bound.items(), key=lambda item: item[0]))
                 if key in seen:
                     continue
                 seen.add(key)
+                node = bound["this"]
                 value = bound.get("value")
                 if value is None and self.path is None:
                     value = node
-                yield self._result(bound.get("this") or node, value, constraint.node, bound.get("path"))
+                yield self._result(node, value, constraint.node, bound.get("path"))
+
+
+def store_rows(store: ox.Store, query: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode
+                                                                | ox.Literal] | None = None) -> list[dict[str, Node]]:
+    """The rows of a SELECT as rdflib terms by variable name (unbound ones left out)."""
+    solutions = store.query(query, substitutions=substitutions)
+    variables = solutions.variables
+    return [{v.value: from_ox(row[v]) for v in variables if row[v] is not None} for row in solutions]
 
 
 @dataclass(frozen=True)
@@ -308,15 +332,33 @@ def _declared_prefixes(graph: Graph) -> dict[Node, str]:
     return declared
 
 
+_FORBIDDEN = re.compile(r"\b(MINUS|SERVICE|VALUES)\b|[?$](currentShape|shapesGraph)\b", re.IGNORECASE)
+_SELECT = re.compile(r"\bSELECT\s+((?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)
+_WHERE = re.compile(r"\bWHERE\s*\{|\{", re.IGNORECASE)
+
+
 def _sparql(graph: Graph, node: Node, prefixes: dict[Node, str]) -> _Sparql:
+    """A SELECT constraint, refused when it uses what SHACL forbids with pre-bound
+    variables (section 5.3.1: MINUS, SERVICE, VALUES, subqueries) or variables pre-bound by
+    other engines that this one does not bind."""
     select = _one(graph, node, SH.select)
     if select is None:
         raise ShapesError(f"{node}: only sh:select SPARQL constraints are supported")
     text = str(select)
-    if re.search(r"[?$](currentShape|shapesGraph)\b", text):
-        raise ShapesError(f"{node}: $currentShape and $shapesGraph are not supported")
+    if _FORBIDDEN.search(text) or len(_SELECT.findall(text)) != 1:
+        raise ShapesError(f"{node}: a SPARQL constraint may not use MINUS, SERVICE, VALUES, "
+                          "subqueries, $currentShape or $shapesGraph")
     declared = "".join(prefixes.get(owner, "") for owner in graph.objects(node, SH.prefixes))
-    return _Sparql(node, declared + text)
+    select_at = _SELECT.search(text)
+    assert select_at is not None  # one SELECT, found above
+    where_at = _WHERE.search(text, select_at.end())
+    if where_at is None:
+        raise ShapesError(f"{node}: a SELECT without a WHERE clause")
+    projection = text[select_at.end():where_at.start()]
+    projected = projection.strip().startswith("*") or re.search(r"[?$]this\b", projection)
+    before = text[:select_at.end()] + ("" if projected else "$this ") + projection \
+        + text[where_at.start():where_at.end()]
+    return _Sparql(node, declared + text, declared + before, text[where_at.end():])
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
