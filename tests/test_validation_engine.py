@@ -25,11 +25,12 @@ from hsvo_graph.validation.check import (
     run_shapes,
     shapes_graph,
 )
-from hsvo_graph.validation.context import Context, context_from_store, graph_of, ontology
+from hsvo_graph.validation.context import Context, context_from_store, ontology
 from hsvo_graph.validation.meta import meta_beside
 from hsvo_graph.validation.model import PlanError
 from hsvo_graph.validation.plans import read_plan
 from hsvo_graph.validation.shacl import Shapes, ShapesError
+from hsvo_graph.validation.terms import graph_of
 
 from .test_validation_shapes import CASE_FILES, CONTEXT
 

@@ -23,14 +23,15 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from hsvo_graph.config import get_settings
-from hsvo_graph.graph.loading import turtle_directory
 from hsvo_graph.namespaces import HSVO, PREFIXES
 from hsvo_graph.validation import names
-from hsvo_graph.validation.context import Context, superclass_types, superclasses, to_ox_quad
+from hsvo_graph.validation.cache import turtle_directory_cached
+from hsvo_graph.validation.context import Context, superclass_types, superclasses
 from hsvo_graph.validation.isolation import isolation_findings
 from hsvo_graph.validation.model import SHAPES, Finding, Plan, Report, Severity, Text
 from hsvo_graph.validation.readers import quiet_literals
 from hsvo_graph.validation.shacl import Result, Shapes, ShapesError
+from hsvo_graph.validation.terms import to_ox_quad
 
 __all__ = ["ShapesError", "run_shapes", "shapes_graph", "validate_plan"]
 
@@ -51,7 +52,7 @@ def shapes_graph(shapes_dir: Path | None = None) -> Graph:
 
 @lru_cache
 def _shapes_graph(shapes_dir: Path) -> Graph:
-    return turtle_directory(shapes_dir)
+    return turtle_directory_cached(shapes_dir)
 
 
 @lru_cache(maxsize=8)

@@ -16,12 +16,12 @@ from rdflib import RDF, RDFS, Graph
 from rdflib.term import Node
 
 from hsvo_graph.config import Settings
-from hsvo_graph.graph.loading import source_graphs, turtle_directory
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from hsvo_graph.sparql.reader import Reader, StoreReader
 from hsvo_graph.store import EmbeddedStore, GraphStore
 from hsvo_graph.store.base import nquads_of
-from hsvo_graph.validation.shacl import from_ox, to_ox
+from hsvo_graph.validation.cache import turtle_directory_cached
+from hsvo_graph.validation.terms import graph_of, to_ox_quad
 
 # Properties the shapes (shapes/*.ttl) and the name registers (plans/names.py) look at.
 CONTEXT_PROPERTIES = (
@@ -85,8 +85,8 @@ def _projection(graph: str) -> str:
 
 @lru_cache
 def ontology(ontology_dir: Path) -> Graph:
-    """The ontology files as one graph (parsed once)."""
-    return turtle_directory(ontology_dir)
+    """The ontology files as one graph (parsed once, and kept parsed between processes)."""
+    return turtle_directory_cached(ontology_dir)
 
 
 @dataclass
@@ -152,11 +152,6 @@ def superclass_types(graph: Graph, ancestors: dict[Node, frozenset[Node]]) -> Gr
     return added
 
 
-def to_ox_quad(s: Node, p: Node, o: Node) -> ox.Quad:
-    """An rdflib triple as a pyoxigraph quad of the default graph."""
-    return ox.Quad(to_ox(s), to_ox(p), to_ox(o))  # type: ignore[arg-type]
-
-
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 
 
@@ -183,20 +178,11 @@ def _read_context(reader: Reader, names: list[str], description: str, settings: 
     return Context(graphs, description)
 
 
-def graph_of(ntriples: bytes) -> Graph:
-    """N-Triples as an rdflib graph, parsed by pyoxigraph (several times faster than
-    rdflib's own parser, which dominated the time to read a context)."""
-    graph = Graph()
-    graph.addN(
-        (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object), graph)  # type: ignore[misc]
-        for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)
-    )
-    return graph
-
-
 def context_from_sources(settings: Settings) -> Context:
     """The context of ontology/ + data/ as they are on disk, for checking a plan without a
     loaded store (read through a throw-away in-memory store)."""
+    from hsvo_graph.graph.loading import source_graphs  # reads data/: only without a store
+
     scratch = EmbeddedStore(None)
     try:
         graphs = source_graphs(settings.ontology_dir, settings.data_dir)

@@ -28,6 +28,8 @@ from rdflib.namespace import SH
 from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
 from rdflib.term import Identifier, Node
 
+from hsvo_graph.validation.terms import from_ox, to_ox
+
 
 class ShapesError(RuntimeError):
     """The shapes themselves cannot be run (the message says which and why)."""
@@ -359,32 +361,6 @@ def _sparql(graph: Graph, node: Node, prefixes: dict[Node, str]) -> _Sparql:
     before = text[:select_at.end()] + ("" if projected else "$this ") + projection \
         + text[where_at.start():where_at.end()]
     return _Sparql(node, declared + text, declared + before, text[where_at.end():])
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language is not None:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    return ox.NamedNode(str(term))
-
-
-def from_ox(term: object) -> Node:
-    """A pyoxigraph term as an rdflib term (xsd:string literals without a datatype, as
-    rdflib parses them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language is not None:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
-    raise ShapesError(f"unexpected term in a SPARQL result: {term!r}")
 
 
 _PYTHON_TYPES: dict[Node, type | tuple[type, ...]] = {
