@@ -158,7 +158,7 @@ def test_context_caches_belong_to_their_context(store: EmbeddedStore, settings: 
     (a plan's earlier version) compute their own caches, never an older context's."""
     first, again = context_from_store(store, settings), context_from_store(store, settings)
     assert first.ox_triples is not again.ox_triples and len(first.ox_triples) == len(again.ox_triples)
-    bodies = next(iri for iri in first.graphs if iri.endswith("/bodies"))
+    bodies = next(iri for iri in first.parts if iri.endswith("/bodies"))
     without = first.without(bodies)
     assert len(without.ox_triples) < len(first.ox_triples)
     assert without.subjects < first.subjects

@@ -26,6 +26,6 @@ def read_plan(data: bytes, name: str, meta: PlanMeta, context: Context) -> Plan:
             return rdf_plan(parsed, name, meta)
 
         plan = build(context)
-        if str(plan.info.graph) in context.graphs:
+        if str(plan.info.graph) in context.parts:
             plan = build(context.without(str(plan.info.graph)))
     return plan

@@ -39,8 +39,9 @@ def to_ox_quad(s: Node, p: Node, o: Node) -> ox.Quad:
 
 
 def graph_of(ntriples: bytes) -> Graph:
-    """N-Triples as an rdflib graph, parsed by pyoxigraph (blank node labels kept)."""
-    graph = Graph()
+    """N-Triples as an rdflib graph, parsed by pyoxigraph (blank node labels kept), in
+    rdflib's context-free store."""
+    graph = Graph(store="SimpleMemory")
     graph.addN(
         (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object), graph)  # type: ignore[misc]
         for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)
