@@ -137,14 +137,45 @@ def test_a_plan_that_changes_the_class_hierarchy_is_checked_on_a_copy(context: C
     assert "https://w3id.org/hsvo-graph/shapes#Activity-title" in {f.rule for f in findings}
 
 
-def test_shapes_the_engine_cannot_run_are_refused() -> None:
-    shapes = Graph().parse(data="""
-        @prefix sh: <http://www.w3.org/ns/shacl#> .
-        <https://example.org/S> a sh:NodeShape ; sh:targetClass <https://example.org/C> ;
-            sh:property [ sh:path <https://example.org/p> ; sh:minLength 3 ] .
+SHAPE_PREFIXES = """
+    @prefix sh: <http://www.w3.org/ns/shacl#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix ex: <https://example.org/> .
+"""
+
+
+@pytest.mark.parametrize(("shape", "says"), [
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minLength 3 ] .",
+     "minLength"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+     '"SELECT $this WHERE { $this ex:p ?v MINUS { $this ex:q ?v } }" ] .', "MINUS"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select "
+     '"SELECT $this WHERE { { SELECT ?this WHERE { ?this ex:p ?v } } }" ] .', "subqueries"),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:ask \"ASK { $this ex:p ?v }\" ] .",
+     "sh:select"),
+    ("ex:S a sh:NodeShape, rdfs:Class ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .", "implicit"),
+])
+def test_shapes_the_engine_cannot_run_are_refused(shape: str, says: str) -> None:
+    with pytest.raises(ShapesError, match=says):
+        Shapes(Graph().parse(data=SHAPE_PREFIXES + shape, format="turtle"))
+
+
+def test_blank_node_focus_nodes_give_pyshacls_results() -> None:
+    """Blank nodes cannot be named in a query: SPARQL constraints bind them one at a time."""
+    shapes = Graph().parse(data=SHAPE_PREFIXES + """
+        ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:severity sh:Violation ;
+            sh:sparql [ sh:select "SELECT $this ?value WHERE { $this <https://example.org/p> ?value FILTER (?value > 1) }" ] ;
+            sh:property [ sh:path ex:q ; sh:minCount 1 ] .
     """, format="turtle")
-    with pytest.raises(ShapesError, match="minLength"):
-        Shapes(shapes)
+    data = Graph().parse(data=SHAPE_PREFIXES + """
+        ex:a ex:p 2 ; ex:q 1 .  [ ex:p 3 ] .  [ ex:p 1 ; ex:q 2 ] .  ex:b ex:p 0 .
+    """, format="turtle")
+    store = _with_superclass_types(data)
+    _, report, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none")
+    expected = Counter((report.value(r, SH.focusNode), report.value(r, SH.value))
+                       for r in report.subjects(RDF.type, SH.ValidationResult))
+    found = Counter((r.focus, r.value) for r in Shapes(shapes).validate(data, store))
+    assert found == expected and len(found) == 4
 
 
 def test_context_graphs_are_parsed_as_rdflib_parses_them(store: EmbeddedStore) -> None:

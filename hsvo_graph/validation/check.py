@@ -1,23 +1,26 @@
 """Check a plan (or the whole graph) against the SHACL shapes in ``shapes/``.
 
-Costs are paid once: the shapes and the ontology are parsed once per process. A plan is
-validated as its own graph plus the context it needs (ontology, body register, goals,
-documents and the other activity lists), and only the plan's own nodes are focus nodes,
-so the rest of the graph is never re-checked and a plan of 34 rows takes well under a
-second (see ``benchmarks/validate_plan.py``).
+Costs are paid once: the shapes are parsed and compiled once per process (and kept parsed
+between processes, see cache.py); a context's merged graph, superclass types and
+pyoxigraph quads once per context (the service keeps it until the store changes). A plan is
+validated in a layered view: its own graph over the context without what the context says
+about the plan's nodes (nothing copied), and only the plan's own nodes are focus nodes, so
+the rest of the graph is never re-checked (see ``benchmarks/validate_plan.py``). The SHACL
+engine is shacl.py, with pySHACL's semantics (tests/test_validation_engine.py).
 
-pySHACL drops the language tags of SHACL-SPARQL messages, so messages are read from the
-shapes graph (through ``sh:sourceShape``/``sh:sourceConstraint``) and filled in here, in
-Swedish and English, with labels instead of IRIs and with the cell text the user wrote.
+Messages are read from the shapes graph (through the result's source shape and source
+constraint) and filled in here, in Swedish and English, with labels instead of IRIs and
+with the cell text the user wrote.
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.graph import _TriplePatternType, _TripleType
 from rdflib.paths import Path as PropertyPath
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -125,7 +128,7 @@ class _Layers(Graph):
         super().__init__()
         self.tops, self.below, self.hidden = tops, below, hidden
 
-    def triples(self, triple):  # type: ignore[no-untyped-def,override]
+    def triples(self, triple: _TriplePatternType) -> Iterator[_TripleType]:  # type: ignore[override]
         if isinstance(triple[1], PropertyPath):  # rdflib evaluates paths through triples() again
             yield from super().triples(triple)
             return
@@ -155,7 +158,7 @@ def _source_order(f: Finding) -> tuple[bool, int, str, int, str, str]:
 
 
 class _Explainer:
-    """Turns one pySHACL result into a Finding: messages in both languages, labels for IRIs,
+    """Turns one validation result into a Finding: messages in both languages, labels for IRIs,
     the cell it came from, and the closest known names where a name did not resolve."""
 
     def __init__(self, data: Graph, shapes: Graph, plan: Plan | None) -> None:

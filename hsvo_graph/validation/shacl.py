@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Literal as Exactly
 from typing import cast
 
 import pyoxigraph as ox
@@ -61,7 +62,7 @@ _CONSTRAINTS = frozenset(
         SH.lessThanOrEquals, SH.sparql,
     }
 )
-_PATH_KINDS = {
+_PATH_KINDS: dict[URIRef, Exactly["*", "+", "?"]] = {
     SH.zeroOrMorePath: "*",
     SH.oneOrMorePath: "+",
     SH.zeroOrOnePath: "?",
@@ -124,7 +125,7 @@ class Shape:
             if p not in _NOT_CONSTRAINTS and p not in _CONSTRAINTS and str(p).startswith(str(SH))
         }
         if unknown:
-            raise ShapesError(f"{node}: unsupported SHACL {', '.join(sorted(unknown))}")
+            raise ShapesError(f"{node}: unsupported SHACL {', '.join(sorted(str(p) for p in unknown))}")
         path_node = _one(shapes, node, SH.path)
         self.path_node = path_node
         self.path = _path(shapes, path_node) if path_node is not None else None
@@ -150,19 +151,17 @@ class Shape:
             for members in shapes.objects(node, SH["or"])
         ]
         self.less_or_equal = list(shapes.objects(node, SH.lessThanOrEquals))
-        self.sparql = [_sparql(shapes, c, prefixes) for c in shapes.objects(node, SH.sparql)]
+        self.sparql = [
+            _sparql(shapes, c, prefixes) for c in shapes.objects(node, SH.sparql)
+            if _one(shapes, c, SH.deactivated) != Literal(True)
+        ]
 
-    @property
-    def has_targets(self) -> bool:
-        return bool(self.target_classes or self.target_subjects_of or self.target_objects_of
-                    or self.target_nodes)
-
-    def targets(self, run: "_Run", among: Collection[Node] | None) -> set[Node]:
-        """The focus nodes the shape's own targets select in ``data`` (only those
-        ``among`` the given nodes, if given: then only their own statements are read)."""
+    def targets(self, run: "_Run") -> set[Node]:
+        """The focus nodes the shape's own targets select in the data (only among the
+        requested focus nodes, if any: then only their own statements are read)."""
+        if run.only is not None:
+            return {node for node in run.only if self._targets(run, node)}
         data = run.data
-        if among is not None:
-            return {node for node in among if self._targets(run, node)}
         found: set[Node] = set(self.target_nodes)
         for cls in self.target_classes:
             for each in data.transitive_subjects(RDFS.subClassOf, cls):
@@ -263,10 +262,14 @@ class Shape:
                 yield self._result(node, value, constraint.node, bound.get("path"))
 
 
-def store_rows(store: ox.Store, query: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode
-                                                                | ox.Literal] | None = None) -> list[dict[str, Node]]:
+Substitutions = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+
+
+def store_rows(store: ox.Store, query: str, substitutions: Substitutions | None = None) -> list[dict[str, Node]]:
     """The rows of a SELECT as rdflib terms by variable name (unbound ones left out)."""
     solutions = store.query(query, substitutions=substitutions)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise ShapesError(f"not a SELECT query: {query}")
     variables = solutions.variables
     return [{v.value: from_ox(row[v]) for v in variables if row[v] is not None} for row in solutions]
 
@@ -285,7 +288,8 @@ class _Run:
     def classes(self, kind: Node) -> frozenset[Node]:
         """``kind`` and every class it is (transitively) a subclass of."""
         if kind not in self._classes:
-            self._classes[kind] = frozenset(self.data.transitive_objects(cast(Identifier, kind), RDFS.subClassOf))
+            self._classes[kind] = frozenset(
+                c for c in self.data.transitive_objects(cast(Identifier, kind), RDFS.subClassOf) if c is not None)
         return self._classes[kind]
 
 
@@ -294,7 +298,6 @@ class Shapes:
     keeps no state between runs, so concurrent runs are safe)."""
 
     def __init__(self, graph: Graph) -> None:
-        self.graph = graph
         prefixes = _declared_prefixes(graph)
         self.shapes = [
             Shape(graph, node, prefixes)
@@ -308,21 +311,22 @@ class Shapes:
         run = _Run(data, store, frozenset(focus) if focus else None)
         results: list[Result] = []
         for shape in self.shapes:
-            if shape.has_targets:
-                targets = shape.targets(run, run.only)
-                results += shape.validate(run, sorted(cast(set[Identifier], targets)))
+            targets = shape.targets(run)
+            results += shape.validate(run, sorted(cast(set[Identifier], targets)))
         return results
 
 
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+
+
 def _shape_nodes(graph: Graph) -> set[Node]:
-    """Shapes with targets, as pySHACL finds them (typed shapes and any node with a target)."""
-    nodes: set[Node] = set(graph.subjects(RDF.type, SH.NodeShape))
-    nodes |= set(graph.subjects(RDF.type, SH.PropertyShape))
-    for prop in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode):
-        nodes |= set(graph.subjects(prop, None))
-    return {n for n in nodes if any(
-        (n, prop, None) in graph
-        for prop in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode))}
+    """The shapes with targets of their own (the others are reached through sh:property
+    or sh:or). Implicit class targets (a shape that is also a class) are refused."""
+    implicit = set(graph.subjects(RDF.type, RDFS.Class)) & (
+        set(graph.subjects(RDF.type, SH.NodeShape)) | set(graph.subjects(RDF.type, SH.PropertyShape)))
+    if implicit:
+        raise ShapesError(f"implicit class targets are not supported: {', '.join(sorted(map(str, implicit)))}")
+    return {node for prop in _TARGETS for node in graph.subjects(prop, None)}
 
 
 def _declared_prefixes(graph: Graph) -> dict[Node, str]:

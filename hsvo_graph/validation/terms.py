@@ -30,7 +30,7 @@ def from_ox(term: object) -> Node:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
         return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
-    raise ShapesError(f"unexpected term in a SPARQL result: {term!r}")
+    raise TypeError(f"not an IRI, blank node or literal: {term!r}")
 
 
 def to_ox_quad(s: Node, p: Node, o: Node) -> ox.Quad:
@@ -43,7 +43,7 @@ def graph_of(ntriples: bytes) -> Graph:
     rdflib's context-free store."""
     graph = Graph(store="SimpleMemory")
     graph.addN(
-        (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object), graph)  # type: ignore[misc]
+        (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object), graph)
         for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)
     )
     return graph
