@@ -6,9 +6,9 @@ A directory's graph is kept as N-Triples in the user's cache directory
 names and bytes of its ``*.ttl`` files – the files ``turtle_directory`` reads – so an
 edited, added, renamed or removed file is a different key and is parsed afresh: nothing
 needs invalidating. Files are written whole under a temporary name and renamed, so
-processes running at the same moment read either nothing or a complete file; one that
-cannot be read is parsed again, and a cache directory that cannot be written is no error
-(the graph is simply parsed each time).
+processes running at the same moment read either nothing or a complete file; a cache
+directory that cannot be read or written is no error (the graph is simply parsed each
+time).
 """
 
 import hashlib
@@ -39,16 +39,22 @@ def directory_key(directory: Path) -> str:
 
 def turtle_directory_cached(directory: Path) -> Graph:
     """``turtle_directory(directory)``, from the cache when its files are unchanged."""
+    return graph_of(turtle_directory_ntriples(directory))
+
+
+def turtle_directory_ntriples(directory: Path) -> bytes:
+    """``turtle_directory(directory)`` as N-Triples, from the cache when its files are
+    unchanged (else parsed, with the loader's checks, and kept)."""
     entry = cache_dir() / f"{directory.name}-{directory_key(directory)}.nt"
     try:
-        return graph_of(entry.read_bytes())
-    except (OSError, SyntaxError):  # not cached yet, or unreadable: parse and keep it
+        return entry.read_bytes()  # complete: entries are only ever renamed into place
+    except OSError:  # not cached yet, or unreadable: parse and keep it
         pass
     from hsvo_graph.graph.loading import turtle_directory  # parses with its checks (cache misses only)
 
-    graph = turtle_directory(directory)
-    _keep(entry, graph.serialize(format="nt", encoding="utf-8"))
-    return graph
+    content = turtle_directory(directory).serialize(format="nt", encoding="utf-8")
+    _keep(entry, content)
+    return content
 
 
 def _keep(entry: Path, content: bytes) -> None:

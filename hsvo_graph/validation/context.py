@@ -20,7 +20,7 @@ from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from hsvo_graph.sparql.reader import Reader, StoreReader
 from hsvo_graph.store import EmbeddedStore, GraphStore
 from hsvo_graph.store.base import nquads_of
-from hsvo_graph.validation.cache import turtle_directory_cached
+from hsvo_graph.validation.cache import turtle_directory_cached, turtle_directory_ntriples
 from hsvo_graph.validation.terms import from_ox, to_ox_quad
 
 # Properties the shapes (shapes/*.ttl) and the name registers (plans/names.py) look at.
@@ -114,7 +114,7 @@ class Part:
 
 @lru_cache
 def _ontology_part(ontology_dir: Path) -> Part:
-    return Part.of(ontology(ontology_dir))
+    return Part.parse(turtle_directory_ntriples(ontology_dir))
 
 
 @dataclass
