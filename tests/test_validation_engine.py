@@ -193,3 +193,49 @@ def test_context_caches_belong_to_their_context(store: EmbeddedStore, settings: 
     without = first.without(bodies)
     assert len(without.ox_triples) < len(first.ox_triples)
     assert without.subjects < first.subjects
+
+
+def test_ill_typed_literal_noise_is_held_back_only_in_the_checking_thread() -> None:
+    """Plans are checked in several threads at once (no lock any more): one thread's quiet
+    spell neither silences another thread nor outlasts itself."""
+    import logging
+    import threading
+
+    from rdflib import XSD
+
+    from hsvo_graph.validation.readers import quiet_literals
+
+    class Records(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.threads: list[int | None] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.threads.append(record.thread)
+
+    records = Records()
+    logger = logging.getLogger("rdflib.term")
+    logger.addHandler(records)
+    try:
+        inside, done = threading.Event(), threading.Event()
+
+        def checking() -> None:
+            with quiet_literals():
+                Literal("2025-13-45", datatype=XSD.date)
+                inside.set()
+                done.wait(5)
+
+        worker = threading.Thread(target=checking)
+        worker.start()
+        inside.wait(5)
+        assert records.threads == []
+        Literal("2025-13-46", datatype=XSD.date)  # another thread, meanwhile
+        assert records.threads == [threading.get_ident()]
+        done.set()
+        worker.join()
+        with quiet_literals():
+            Literal("2025-13-47", datatype=XSD.date)
+        Literal("2025-13-48", datatype=XSD.date)
+        assert len(records.threads) == 2
+    finally:
+        logger.removeHandler(records)

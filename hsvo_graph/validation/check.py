@@ -192,7 +192,10 @@ class _Explainer:
 
     def __call__(self, result: Result) -> Finding:
         shape, focus, value, path = result.shape, result.focus, result.value, result.path
-        message = self._texts(SH.message, result.constraint, shape) or Text("", "")
+        # A rule without a message of its own (shapes/ gives every rule one) is named.
+        message = self._texts(SH.message, result.constraint, shape) or Text(
+            f"Regeln {_short(shape)} är inte uppfylld.", f"The rule {_short(shape)} is not met."
+        )
         location = self.plan.locations.get(focus) if self.plan else None
         columns = self.plan.columns if self.plan else {}
         suggester = self.suggesters.get(shape) if isinstance(shape, URIRef) else None
