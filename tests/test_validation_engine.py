@@ -239,3 +239,19 @@ def test_ill_typed_literal_noise_is_held_back_only_in_the_checking_thread() -> N
         assert len(records.threads) == 2
     finally:
         logger.removeHandler(records)
+
+
+def test_name_registers_are_made_once_per_context(store: EmbeddedStore, settings: Settings,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The service reads many plans in one cached context: the names their cells are
+    resolved against are collected once, and give the same plan as before."""
+    from hsvo_graph.validation import names
+
+    context = context_from_store(store, settings)
+    example = EXAMPLES / "aktivitetslista-uppsala-2025.csv"
+    first = _plan(example, context)
+    calls = []
+    monkeypatch.setattr(names, "bodies", lambda graph: calls.append(graph))
+    second = _plan(example, context)
+    assert calls == []
+    assert isomorphic(first.graph, second.graph) and first.locations == second.locations

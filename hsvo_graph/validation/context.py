@@ -20,6 +20,7 @@ from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from hsvo_graph.sparql.reader import Reader, StoreReader
 from hsvo_graph.store import EmbeddedStore, GraphStore
 from hsvo_graph.store.base import nquads_of
+from hsvo_graph.validation.names import Registers
 from hsvo_graph.validation.cache import turtle_directory_cached, turtle_directory_ntriples
 from hsvo_graph.validation.terms import from_ox, to_ox_quad
 
@@ -133,9 +134,13 @@ class Context:
         return merged
 
     # What every plan checked in this context needs, computed once (the service keeps the
-    # context until the store changes): the nodes the graph describes, the superclasses of
-    # each class, the superclass types they give its nodes, and its triples as pyoxigraph
-    # quads for the SPARQL constraints.
+    # context until the store changes): the names cells are resolved against, the nodes the
+    # graph describes, the superclasses of each class, the superclass types they give its
+    # nodes, and its triples as pyoxigraph quads for the SPARQL constraints.
+
+    @cached_property
+    def names(self) -> Registers:
+        return Registers.of(self.graph)
 
     @cached_property
     def subjects(self) -> frozenset[Node]:

@@ -22,7 +22,7 @@ def read_plan(data: bytes, name: str, meta: PlanMeta, context: Context) -> Plan:
 
         def build(ctx: Context) -> Plan:
             if isinstance(parsed, Sheet):
-                return SheetPlan(parsed, meta, ctx.graph).build()
+                return SheetPlan(parsed, meta, ctx.graph, ctx.names).build()
             return rdf_plan(parsed, name, meta)
 
         plan = build(context)

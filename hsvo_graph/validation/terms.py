@@ -39,9 +39,8 @@ def to_ox_quad(s: Node, p: Node, o: Node) -> ox.Quad:
 
 
 def graph_of(ntriples: bytes) -> Graph:
-    """N-Triples as an rdflib graph, parsed by pyoxigraph (blank node labels kept), in
-    rdflib's context-free store."""
-    graph = Graph(store="SimpleMemory")
+    """N-Triples as an rdflib graph, parsed by pyoxigraph (blank node labels kept)."""
+    graph = Graph()
     graph.addN(
         (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object), graph)
         for t in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)
