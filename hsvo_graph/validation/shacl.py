@@ -174,15 +174,12 @@ class Shape:
 
     def _targets(self, run: "_Run", node: Node) -> bool:
         """Whether one node is among the shape's targets."""
-        data, subject = run.data, cast(Identifier, node)
+        facts = run.facts(node)
         return (
             node in self.target_nodes
-            or any((subject, prop, None) in data for prop in self.target_subjects_of)
-            or any((None, prop, subject) in data for prop in self.target_objects_of)
-            or any(
-                not run.classes(kind).isdisjoint(self.target_classes)
-                for kind in data.objects(subject, RDF.type)
-            )
+            or not facts.subject_of.isdisjoint(self.target_subjects_of)
+            or not facts.object_of.isdisjoint(self.target_objects_of)
+            or not facts.classes.isdisjoint(self.target_classes)
         )
 
     def validate(self, run: "_Run", focus: Iterable[Node]) -> Iterator[Result]:
@@ -275,15 +272,26 @@ def store_rows(store: ox.Store, query: str, substitutions: Substitutions | None 
 
 
 @dataclass(frozen=True)
+class _Facts:
+    """What decides whether a node is a target: the properties it is the subject and the
+    object of, and its classes with their superclasses."""
+
+    subject_of: frozenset[Node]
+    object_of: frozenset[Node]
+    classes: frozenset[Node]
+
+
+@dataclass(frozen=True)
 class _Run:
     """One validation: the data (rdflib for core constraints, pyoxigraph for SPARQL), the
-    requested focus nodes (None: every target), and each class with its superclasses as
-    the data says (looked up once per run)."""
+    requested focus nodes (None: every target), and what is looked up once per run: each
+    class with its superclasses, and the target facts of each requested node."""
 
     data: Graph
     store: ox.Store
     only: frozenset[Node] | None
     _classes: dict[Node, frozenset[Node]] = field(default_factory=dict)
+    _facts: dict[Node, _Facts] = field(default_factory=dict)
 
     def classes(self, kind: Node) -> frozenset[Node]:
         """``kind`` and every class it is (transitively) a subclass of."""
@@ -291,6 +299,16 @@ class _Run:
             self._classes[kind] = frozenset(
                 c for c in self.data.transitive_objects(cast(Identifier, kind), RDFS.subClassOf) if c is not None)
         return self._classes[kind]
+
+    def facts(self, node: Node) -> _Facts:
+        if node not in self._facts:
+            subject = cast(Identifier, node)
+            self._facts[node] = _Facts(
+                frozenset(self.data.predicates(subject, None)),
+                frozenset(self.data.predicates(None, subject)),
+                frozenset().union(*(self.classes(kind) for kind in self.data.objects(subject, RDF.type))),
+            )
+        return self._facts[node]
 
 
 class Shapes:
