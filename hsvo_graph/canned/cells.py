@@ -10,9 +10,10 @@ Plain numbers ("-1", "+2.5") cannot run anything and are left alone.
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl is imported by whoever writes a sheet, not by every reader of cells
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
@@ -28,7 +29,7 @@ def csv_cell(text: str) -> str:
     return "'" + text if formula_like(text) else text
 
 
-def append_row(sheet: Worksheet, values: Sequence[Any]) -> None:
+def append_row(sheet: "Worksheet", values: Sequence[Any]) -> None:
     """Append a row to an XLSX sheet with every formula-like string stored as a string
     (openpyxl would otherwise write any text that starts with ``=`` as a live formula)."""
     sheet.append(list(values))

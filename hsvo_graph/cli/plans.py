@@ -11,13 +11,11 @@ import json
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from hsvo_graph.config import Settings
-from hsvo_graph.validation.locking import import_lock
-from hsvo_graph.validation.managed import Change, Reapplied, Upload, import_managed
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
 from hsvo_graph.validation.context import Context, context_from_sources, context_from_store
 from hsvo_graph.validation.meta import meta_beside, meta_from_mapping, parse_meta
@@ -25,6 +23,9 @@ from hsvo_graph.validation.model import Report
 from hsvo_graph.validation.report import as_data, error_data, error_text, to_json, to_text, to_turtle
 from hsvo_graph.store import GraphStore, StoreError, open_store
 from hsvo_graph.validation.check import validate_plan
+
+if TYPE_CHECKING:  # imports and plan management are imported by `hsvo import`, not `hsvo validate`
+    from hsvo_graph.validation.managed import Change, Reapplied
 
 EXIT_VALID, EXIT_VIOLATIONS, EXIT_UNUSABLE, EXIT_STORE, EXIT_UNCONFIRMED = 0, 1, 2, 3, 4
 RENDERERS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json, "ttl": to_turtle}
@@ -213,6 +214,8 @@ def import_command(
     Exit code 0: imported (or, with --dry-run, importable); 1: violations, not imported;
     2: unusable file; 3: the store failed; 4: the replacement was not confirmed.
     """
+    from hsvo_graph.validation.locking import import_lock
+
     settings: Settings = ctx.obj
     # The import lock first: an embedded store can be open in one process only, so a second
     # `hsvo import` waits here for the first to finish instead of failing to open it.
@@ -231,6 +234,8 @@ def _import(
     yes: bool,
     options: dict[str, Any],
 ) -> None:
+    from hsvo_graph.validation.managed import Upload, import_managed
+
     try:
         store = open_store(settings)
     except StoreError as error:
@@ -285,7 +290,7 @@ def _confirmed() -> bool:
         return False
 
 
-def diff_text(change: Change) -> str:
+def diff_text(change: "Change") -> str:
     """The difference to the version in force, for a terminal."""
     replaced = change.replaces
     lines = [
@@ -306,7 +311,7 @@ def diff_text(change: Change) -> str:
     return "\n".join(lines)
 
 
-def _import_line(change: Change, dry_run: bool) -> str:
+def _import_line(change: "Change", dry_run: bool) -> str:
     graph = change.report.plan.graph
     if dry_run:
         return (
@@ -323,7 +328,7 @@ def _import_line(change: Change, dry_run: bool) -> str:
     )
 
 
-def echo_reapplied(outcomes: list[Reapplied]) -> None:
+def echo_reapplied(outcomes: "list[Reapplied]") -> None:
     """Say which imported plans a rebuild put back, and which it could not."""
     for outcome in outcomes:
         entry = outcome.entry

@@ -1,39 +1,42 @@
 """Check a plan (or the whole graph) against the SHACL shapes in ``shapes/``.
 
-Costs are paid once: the shapes and the ontology are parsed once per process. A plan is
-validated as its own graph plus the context it needs (ontology, body register, goals,
-documents and the other activity lists), and only the plan's own nodes are focus nodes,
-so the rest of the graph is never re-checked and a plan of 34 rows takes well under a
-second (see ``benchmarks/validate_plan.py``).
+Costs are paid once: the shapes are parsed and compiled once per process (and kept parsed
+between processes, see cache.py); a context's merged graph, superclass types and
+pyoxigraph quads once per context (the service keeps it until the store changes). A plan is
+validated in a layered view: its own graph over the context without what the context says
+about the plan's nodes (nothing copied), and only the plan's own nodes are focus nodes, so
+the rest of the graph is never re-checked (see ``benchmarks/validate_plan.py``). The SHACL
+engine is shacl.py, with pySHACL's semantics (tests/test_validation_engine.py).
 
-pySHACL drops the language tags of SHACL-SPARQL messages, so messages are read from the
-shapes graph (through ``sh:sourceShape``/``sh:sourceConstraint``) and filled in here, in
-Swedish and English, with labels instead of IRIs and with the cell text the user wrote.
+Messages are read from the shapes graph (through the result's source shape and source
+constraint) and filled in here, in Swedish and English, with labels instead of IRIs and
+with the cell text the user wrote.
 """
 
 import re
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import cast
 
-from pyshacl import validate as shacl_validate
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.graph import _TriplePatternType, _TripleType
+from rdflib.paths import Path as PropertyPath
 from rdflib.namespace import SH
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from hsvo_graph.config import get_settings
-from hsvo_graph.graph.loading import turtle_directory
 from hsvo_graph.namespaces import HSVO, PREFIXES
 from hsvo_graph.validation import names
-from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.cache import turtle_directory_cached
+from hsvo_graph.validation.context import Context, superclass_types, superclasses
 from hsvo_graph.validation.isolation import isolation_findings
 from hsvo_graph.validation.model import SHAPES, Finding, Plan, Report, Severity, Text
 from hsvo_graph.validation.readers import quiet_literals
+from hsvo_graph.validation.shacl import Result, Shapes, ShapesError
+from hsvo_graph.validation.terms import to_ox_quad
+
+__all__ = ["ShapesError", "run_shapes", "shapes_graph", "validate_plan"]
 
 _SEVERITY: dict[Node, Severity] = {
     SH.Violation: "violation",
@@ -42,14 +45,6 @@ _SEVERITY: dict[Node, Severity] = {
 }
 _ORDER = {"violation": 0, "warning": 1, "info": 2}
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
-# rdflib's SPARQL parser (pyparsing) is not thread-safe: two validations parsing the shapes'
-# queries at the same moment break its grammar for good (every later one failed until a
-# restart). One validation runs at a time; a plan takes well under a second.
-_SHACL_LOCK = threading.Lock()
-
-
-class ShapesError(RuntimeError):
-    """The shapes themselves cannot be run (pySHACL's message says which and why)."""
 
 
 def shapes_graph(shapes_dir: Path | None = None) -> Graph:
@@ -60,35 +55,14 @@ def shapes_graph(shapes_dir: Path | None = None) -> Graph:
 
 @lru_cache
 def _shapes_graph(shapes_dir: Path) -> Graph:
-    return turtle_directory(shapes_dir)
+    return turtle_directory_cached(shapes_dir)
 
 
-@lru_cache(maxsize=256)
-def _prepared(sparql: str) -> Query:
-    return prepareQuery(sparql)
-
-
-class DataGraph(Graph):
-    """An rdflib graph that parses each SPARQL text once. pySHACL sends the same constraint
-    query for every focus node with only the bindings changed, and parsing, not running,
-    is what costs: this alone makes validating the 2025 list about eight times faster."""
-
-    def query(self, query_object: str | Query, *args: object, **kwargs: object) -> Result:
-        if isinstance(query_object, str):
-            query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)  # type: ignore[arg-type]
-
-
-def add_superclass_types(graph: Graph) -> None:
-    """Give every typed node the superclasses of its types too (RDFS rule rdfs9), so that
-    the shapes' SPARQL can say ``?x a hsvo:Body`` instead of a slow property path."""
-    ancestors = {
-        c: {a for a in graph.transitive_objects(c, RDFS.subClassOf) if a is not None} - {c}
-        for c in set(graph.subjects(RDFS.subClassOf, None))
-    }
-    for node, cls in list(graph.subject_objects(RDF.type)):
-        for superclass in ancestors.get(cls, ()):
-            graph.add((node, RDF.type, superclass))
+@lru_cache(maxsize=8)
+def _compiled(shapes: Graph) -> Shapes:
+    """The shapes compiled once per shapes graph (the graphs of ``shapes_graph`` live as
+    long as the process)."""
+    return Shapes(shapes)
 
 
 def validate_plan(plan: Plan, context: Context, shapes: Graph | None = None) -> Report:
@@ -98,12 +72,10 @@ def validate_plan(plan: Plan, context: Context, shapes: Graph | None = None) -> 
     # restates one already in the graph (same IRIs) is not mixed with the older statements.
     # An existing activity that a follow-up only gives an outcome is checked through it.
     focus = set(plan.graph.subjects(RDF.type, None))
-    data = DataGraph()
-    data.addN((s, p, o, data) for s, p, o in context.graph if s not in focus)
-    data += plan.graph
+    data, store = _plan_data(plan.graph, focus, context)
     findings = [
         f
-        for f in run_shapes(data, focus, shapes, plan)
+        for f in _check(data, store, focus, shapes, plan)
         if not (f.focus in plan.explained and f.rule == str(SHAPES["Activity-localFocusAreaKnown"]))
     ]
     findings += plan.findings + isolation_findings(plan, context)
@@ -116,29 +88,68 @@ def run_shapes(
     shapes: Graph | None = None,
     plan: Plan | None = None,
 ) -> list[Finding]:
-    """Validate ``data`` (only the ``focus`` nodes, if given) and explain each result."""
+    """Validate ``data`` (only the ``focus`` nodes, if given) and explain each result.
+    ``data`` gains the superclass types of its typed nodes."""
+    return _check(data, _with_superclass_types(data), focus, shapes, plan)
+
+
+def _with_superclass_types(data: Graph) -> ox.Store:
+    """Add the superclass types to ``data``; a pyoxigraph store of the result."""
+    data += superclass_types(data, superclasses(data))
+    store = ox.Store()
+    store.extend(to_ox_quad(s, p, o) for s, p, o in data)
+    return store
+
+
+def _plan_data(plan_graph: Graph, focus: set[Node], context: Context) -> tuple[Graph, ox.Store]:
+    """The context without what it says about the plan's focus nodes, plus the plan, with
+    superclass types: as a layered rdflib graph and a pyoxigraph store. Nothing of the
+    context is copied into rdflib, and its pyoxigraph terms are made once per context."""
+    data = _Layers([plan_graph], [context.graph, context.superclass_types], focus)
+    changes_classes = next(plan_graph.triples((None, RDFS.subClassOf, None)), None) is not None \
+        or any(c in focus for c in context.ancestors)
+    if changes_classes:  # the plan's own class hierarchy: every node's types may change
+        copy = Graph()
+        copy += _Layers([plan_graph], [context.graph], focus)
+        return copy, _with_superclass_types(copy)
+    added = superclass_types(plan_graph, context.ancestors)
+    data.tops.append(added)
+    store = ox.Store()
+    store.extend([quad for s, quad in context.ox_triples if s not in focus])
+    store.extend([to_ox_quad(s, p, o) for top in data.tops for s, p, o in top])
+    return data, store
+
+
+class _Layers(Graph):
+    """A read-only view: the ``tops`` graphs, over the ``below`` graphs without their
+    statements about the ``hidden`` subjects (the plan over its context)."""
+
+    def __init__(self, tops: list[Graph], below: list[Graph], hidden: set[Node]) -> None:
+        super().__init__()
+        self.tops, self.below, self.hidden = tops, below, hidden
+
+    def triples(self, triple: _TriplePatternType) -> Iterator[_TripleType]:  # type: ignore[override]
+        if isinstance(triple[1], PropertyPath):  # rdflib evaluates paths through triples() again
+            yield from super().triples(triple)
+            return
+        for top in self.tops:
+            yield from top.triples(triple)
+        if triple[0] is not None and triple[0] in self.hidden:
+            return
+        for graph in self.below:
+            for found in graph.triples(triple):
+                if found[0] not in self.hidden and not any(found in top for top in self.tops):
+                    yield found
+
+
+def _check(data: Graph, store: ox.Store, focus: Iterable[Node] | None, shapes: Graph | None,
+           plan: Plan | None) -> list[Finding]:
+    """Run the shapes on ``data`` (``store`` holds the same triples) and explain each result."""
     shapes = shapes if shapes is not None else shapes_graph()
-    if not isinstance(data, DataGraph):
-        cached = DataGraph()
-        cached += data
-        data = cached
-    add_superclass_types(data)
-    with _SHACL_LOCK, quiet_literals():
-        _, results, text = shacl_validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            allow_warnings=True,
-            # subjects are IRIs or blank nodes (ordered Identifiers); rdflib types them as Node
-            focus_nodes=sorted(cast(Iterable[Identifier], focus)) if focus is not None else None,
-        )
-    if not isinstance(
-        results, Graph
-    ):  # a shape pySHACL cannot run: a bug in shapes/, not in the plan
-        raise ShapesError(text)
-    explain = _Explainer(data, shapes, results, plan)
-    findings = [explain(result) for result in results.subjects(RDF.type, SH.ValidationResult)]
-    return sorted(findings, key=_source_order)
+    with quiet_literals():
+        results = _compiled(shapes).validate(data, store, set(focus) if focus is not None else None)
+    explain = _Explainer(data, shapes, plan)
+    return sorted((explain(result) for result in results), key=_source_order)
 
 
 def _source_order(f: Finding) -> tuple[bool, int, str, int, str, str]:
@@ -147,11 +158,11 @@ def _source_order(f: Finding) -> tuple[bool, int, str, int, str, str]:
 
 
 class _Explainer:
-    """Turns one pySHACL result into a Finding: messages in both languages, labels for IRIs,
+    """Turns one validation result into a Finding: messages in both languages, labels for IRIs,
     the cell it came from, and the closest known names where a name did not resolve."""
 
-    def __init__(self, data: Graph, shapes: Graph, results: Graph, plan: Plan | None) -> None:
-        self.data, self.shapes, self.results, self.plan = data, shapes, results, plan
+    def __init__(self, data: Graph, shapes: Graph, plan: Plan | None) -> None:
+        self.data, self.shapes, self.plan = data, shapes, plan
         self.suggesters: dict[URIRef, Callable[[Node], names.Names]] = {
             SHAPES["Activity-bodyKnown"]: self._bodies,
             SHAPES["Decision-decidedByKnown"]: self._bodies,
@@ -179,26 +190,17 @@ class _Explainer:
         ]
         return names.activities_of(self.data, *lists)
 
-    def __call__(self, result: Node) -> Finding:
-        get = self.results.value
-        shape = get(result, SH.sourceShape)
-        constraint = get(result, SH.sourceConstraint)
-        focus, value, path = (
-            get(result, SH.focusNode),
-            get(result, SH.value),
-            get(result, SH.resultPath),
-        )
-        if focus is None:  # sh:focusNode is required on every SHACL validation result
-            raise ShapesError(f"pySHACL reported a result without sh:focusNode: {result}")
-        severity = get(result, SH.resultSeverity)
-        message = self._texts(SH.message, constraint, shape) or Text(
-            str(get(result, SH.resultMessage) or ""), str(get(result, SH.resultMessage) or "")
+    def __call__(self, result: Result) -> Finding:
+        shape, focus, value, path = result.shape, result.focus, result.value, result.path
+        # A rule without a message of its own (shapes/ gives every rule one) is named.
+        message = self._texts(SH.message, result.constraint, shape) or Text(
+            f"Regeln {_short(shape)} är inte uppfylld.", f"The rule {_short(shape)} is not met."
         )
         location = self.plan.locations.get(focus) if self.plan else None
         columns = self.plan.columns if self.plan else {}
         suggester = self.suggesters.get(shape) if isinstance(shape, URIRef) else None
         return Finding(
-            severity=_SEVERITY.get(severity, "violation") if severity is not None else "violation",
+            severity=_SEVERITY.get(result.severity, "violation"),
             rule=str(shape),
             message=Text(
                 self._fill(message.sv, focus, value), self._fill(message.en, focus, value)
@@ -222,10 +224,7 @@ class _Explainer:
             if node is None:
                 continue
             found = {
-                o.language: str(o)
-                for graph in (self.shapes, self.results)
-                for o in graph.objects(node, prop)
-                if isinstance(o, Literal)
+                o.language: str(o) for o in self.shapes.objects(node, prop) if isinstance(o, Literal)
             }
             if found:
                 fallback = next(iter(found.values()))

@@ -40,8 +40,7 @@ def isolation_findings(plan: Plan, context: Context) -> list[Finding]:
     """One violation per statement the plan makes about an entity it does not own.
 
     ``context`` must not hold the plan's own earlier version (``Context.without``)."""
-    known = context.graph
-    existing = set(known.subjects())
+    known, existing = context.graph, context.subjects
     findings = []
     for s, p, o in sorted(plan.graph):
         schema = p in SCHEMA_PROPERTIES and (s in existing or o in existing)

@@ -174,8 +174,7 @@ def reapply_plans(store: GraphStore, settings: Settings) -> list[Reapplied]:
                 outcomes.append(Reapplied(entry, False, reason=reason))
                 continue
             graphs[str(plan.info.graph)] = plan.graph
-            context = Context({**context.graphs, str(plan.info.graph): plan.graph},
-                              context.description)
+            context = context.with_graph(str(plan.info.graph), plan.graph)
             outcomes.append(Reapplied(entry, True, len(plan.graph)))
         if graphs:
             rewrite(store, graphs)

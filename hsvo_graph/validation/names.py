@@ -6,6 +6,7 @@ with the closest known names offered when nothing matches.
 import difflib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -191,3 +192,18 @@ def documents(graph: Graph, cls: URIRef) -> Names:
         names.add(node, str(node), shown)
         names.add(node, "doc:" + str(node).rsplit("/", 1)[-1], shown)
     return names
+
+
+@dataclass(frozen=True)
+class Registers:
+    """The names a spreadsheet's cells are resolved against, made once per context (the
+    service checks many plans in one context; they are only read)."""
+
+    bodies: Names
+    local_focus_areas: Names
+    priority_areas: Names
+    municipalities: Names
+
+    @classmethod
+    def of(cls, graph: Graph) -> "Registers":
+        return cls(bodies(graph), local_focus_areas(graph), priority_areas(graph), municipalities(graph))

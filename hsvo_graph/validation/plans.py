@@ -22,10 +22,10 @@ def read_plan(data: bytes, name: str, meta: PlanMeta, context: Context) -> Plan:
 
         def build(ctx: Context) -> Plan:
             if isinstance(parsed, Sheet):
-                return SheetPlan(parsed, meta, ctx.graph).build()
+                return SheetPlan(parsed, meta, ctx.graph, ctx.names).build()
             return rdf_plan(parsed, name, meta)
 
         plan = build(context)
-        if str(plan.info.graph) in context.graphs:
+        if str(plan.info.graph) in context.parts:
             plan = build(context.without(str(plan.info.graph)))
     return plan

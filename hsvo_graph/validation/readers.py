@@ -12,6 +12,7 @@ import csv
 import io
 import logging
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,17 +62,36 @@ class Sheet:
     formulas: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, text)
 
 
+class _QuietThreads(logging.Filter):
+    """Drops rdflib.term's records logged by the threads inside ``quiet_literals`` (the
+    service checks plans in several threads at once: a logger level that each one raised
+    and restored could be left raised by the other)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth: dict[int, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread not in self.depth
+
+
+_QUIET = _QuietThreads()
+logging.getLogger("rdflib.term").addFilter(_QUIET)
+
+
 @contextmanager
 def quiet_literals() -> Iterator[None]:
     """rdflib logs a traceback for every ill-typed literal ("2025-13-45"^^xsd:date); the
-    shapes report those as findings, so the log noise is held back meanwhile."""
-    logger = logging.getLogger("rdflib.term")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
+    shapes report those as findings, so the log noise is held back meanwhile (in this
+    thread only)."""
+    thread = threading.get_ident()
+    _QUIET.depth[thread] = _QUIET.depth.get(thread, 0) + 1
     try:
         yield
     finally:
-        logger.setLevel(level)
+        _QUIET.depth[thread] -= 1
+        if not _QUIET.depth[thread]:
+            del _QUIET.depth[thread]
 
 
 def read_plan_file(data: bytes, name: str) -> Sheet | Graph:

@@ -100,7 +100,7 @@ def year_literal(text: str) -> Literal:
 class SheetPlan:
     """Builds one plan from a sheet; every default it assumes becomes a note in the report."""
 
-    def __init__(self, sheet: Sheet, meta: PlanMeta, context: Graph) -> None:
+    def __init__(self, sheet: Sheet, meta: PlanMeta, context: Graph, known: names.Registers) -> None:
         self.sheet, self.meta, self.context = sheet, meta, context
         self.kind = meta.kind or "activity-list"
         self.notes: list[Text] = list(sheet.notes)
@@ -109,9 +109,10 @@ class SheetPlan:
         self.graph = Graph()
         self.locations: dict[Node, Location] = {}
         self.written: dict[Node, str] = {}
-        self._bodies = names.bodies(context)
-        self._areas = names.local_focus_areas(context)
-        self._priorities = names.priority_areas(context)
+        self._bodies = known.bodies
+        self._areas = known.local_focus_areas
+        self._priorities = known.priority_areas
+        self._municipalities = known.municipalities
         self._new_areas: dict[str, URIRef] = {}
         self.municipality = DEFAULT_MUNICIPALITY
         self.plan: Node | None = None
@@ -119,7 +120,7 @@ class SheetPlan:
     # -- metadata and defaults ---------------------------------------------------------
 
     def _municipality(self) -> str:
-        known = names.municipalities(self.context)
+        known = self._municipalities
         if self.meta.municipality:
             found = known.lookup(self.meta.municipality)
             return known.display(min(found)) if len(found) == 1 else self.meta.municipality
