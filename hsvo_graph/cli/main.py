@@ -1,7 +1,8 @@
 """The ``hsvo`` command: load the graph, query it, ask canned questions, serve it over HTTP.
 
-Each command imports what it needs when it runs (settings, stores, rdflib, pyshacl, the web
-service…), so ``hsvo --help`` and quick commands do not pay for the others' imports.
+Each command imports what it needs when it runs (settings, stores, rdflib, the validation
+engine, the web service…), so ``hsvo --help`` and quick commands do not pay for the others'
+imports.
 """
 
 from __future__ import annotations

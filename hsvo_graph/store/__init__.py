@@ -1,11 +1,19 @@
-"""Stores behind one interface; ``open_store`` picks the one the settings ask for."""
+"""Stores behind one interface; ``open_store`` picks the one the settings ask for.
+
+``RemoteStore`` is imported when first used: it brings httpx (and what httpx brings), which
+the commands that work on the embedded store should not pay for at start-up.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from hsvo_graph.config import Settings
 from hsvo_graph.store.base import GraphStore, QueryResponse, QuerySyntaxError, StoreError, Table
 from hsvo_graph.store.embedded import EmbeddedStore
 from hsvo_graph.store.changes import ChangeLog
-from hsvo_graph.store.remote import RemoteStore
 from hsvo_graph.store.tracking import TrackedStore
+
+if TYPE_CHECKING:
+    from hsvo_graph.store.remote import RemoteStore
 
 __all__ = [
     "EmbeddedStore",
@@ -20,11 +28,21 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    if name == "RemoteStore":
+        from hsvo_graph.store.remote import RemoteStore
+
+        return RemoteStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def open_store(settings: Settings) -> TrackedStore:
     """The embedded or the remote store, as configured, counting its writes and logging
     every load and import to the change log (settings.changes_log)."""
     inner: GraphStore
     if settings.store == "remote":
+        from hsvo_graph.store.remote import RemoteStore
+
         inner = RemoteStore(
             settings.remote_query_url,
             settings.remote_update_url,
