@@ -111,6 +111,17 @@ def serving(app: FastAPI) -> Iterator[str]:
         thread.join(timeout=30)
 
 
+def settled(app: FastAPI, within: float = 30.0) -> None:
+    """Wait until every query worker of the served ``app`` answers from the shared in-memory
+    copy: the pool replaces its first, on-disk workers once the copy is built, and a test
+    that follows worker processes must not mistake that for a replacement it caused."""
+    deadline = time.monotonic() + within
+    while (status := app.state.executor.status())["in_memory"] != status["workers"]:
+        if time.monotonic() > deadline:
+            pytest.fail(f"the query workers never moved to the in-memory copy: {status}")
+        time.sleep(0.02)
+
+
 CHROMIUM = "/usr/bin/chromium"
 # As the machine notes advise: without the background-networking flags Chromium keeps
 # trying to reach hosts this closed network refuses.

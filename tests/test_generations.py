@@ -22,7 +22,7 @@ from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.store.tracking import TrackedStore
 
-from .servers import serving
+from .servers import serving, settled
 from .test_limits import RUNAWAY
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -133,6 +133,7 @@ def test_a_request_whose_client_went_away_frees_its_worker(settings: Settings, s
     patient = settings.model_copy(update={"query_time_limit_s": 120.0, "query_workers": 1})
     app = create_app(patient, store)
     with serving(app) as url:
+        settled(app)
         pool = app.state.executor
         worker = pool.pids
         with pytest.raises(httpx.TimeoutException):

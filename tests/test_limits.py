@@ -23,7 +23,7 @@ from hsvo_graph.api.app import create_app
 from hsvo_graph.config import Settings
 from hsvo_graph.store import EmbeddedStore, RemoteStore
 
-from .servers import running_oxigraph, serving
+from .servers import running_oxigraph, serving, settled
 
 # A cross product of all triples four times: ~10^15 solutions on the seed graph.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -51,6 +51,7 @@ def limited(settings: Settings, store: EmbeddedStore) -> Iterator[tuple[str, Fas
     tight = settings.model_copy(update={"query_time_limit_s": 2.0, "query_workers": 2})
     app = create_app(tight, store)
     with serving(app) as url:
+        settled(app)
         yield url, app
 
 
