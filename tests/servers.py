@@ -2,6 +2,7 @@
 stores), and the service itself under uvicorn (for clients that need real HTTP:
 SPARQLWrapper, roqet, and concurrent requests in the limit tests)."""
 
+import os
 import shutil
 import socket
 import subprocess
@@ -109,6 +110,15 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` is still there, a zombie not yet reaped counting as gone."""
+    try:
+        os.kill(pid, 0)
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        return False
 
 
 def settled(app: FastAPI, within: float = 30.0) -> None:

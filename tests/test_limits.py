@@ -7,7 +7,6 @@ No assertion measures time: "stopped" means the answer is a 503 that names the l
 query itself would need minutes), and "kept answering" means the quick requests were all
 answered before the runaway one was."""
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from hsvo_graph.api.app import create_app
 from hsvo_graph.config import Settings
 from hsvo_graph.store import EmbeddedStore, RemoteStore
 
-from .servers import running_oxigraph, serving, settled
+from .servers import alive, running_oxigraph, serving, settled
 
 # A cross product of all triples four times: ~10^15 solutions on the seed graph.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -55,15 +54,6 @@ def limited(settings: Settings, store: EmbeddedStore) -> Iterator[tuple[str, Fas
         yield url, app
 
 
-def _exists(pid: int) -> bool:
-    """Whether process ``pid`` is still there, a zombie not yet reaped counting as gone."""
-    try:
-        os.kill(pid, 0)
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (ProcessLookupError, FileNotFoundError):
-        return False
-
-
 def test_a_runaway_query_is_stopped_while_others_are_answered(limited):
     url, app = limited
     pool = app.state.executor
@@ -83,7 +73,7 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(limited):
     # the worker is killed and replaced off the event loop, right after the answer went out
     wait_until(lambda: len(workers_before - set(pool.pids)) == 1 and len(pool.pids) == 2)
     [killed] = workers_before - set(pool.pids)
-    wait_until(lambda: not _exists(killed))  # SIGKILLed, then reaped by its parent
+    wait_until(lambda: not alive(killed))  # SIGKILLed, then reaped by its parent
     assert httpx.get(f"{url}/sparql", params={"query": QUICK}, timeout=30).json()["boolean"] is True
 
 

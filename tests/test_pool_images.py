@@ -4,7 +4,6 @@ write is seen by the very next query (from disk) and a new copy follows; a worke
 the time limit comes back as a fork of the copy; a worker that made too much of the copy
 its own is replaced after its query; closing leaves no process behind."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,12 @@ from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.store.tracking import TrackedStore
 
+from .servers import alive
 from .test_generations import count, wait_until
 from .test_limits import RUNAWAY
 
 JSON = "application/sparql-results+json"
 ADD = "INSERT DATA { GRAPH <urn:test:images> { <urn:test:s> <urn:test:p> 1 } }"
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}/stat").read_text().split(")")[1].split()[0] != "Z"
 
 
 @pytest.fixture
