@@ -8,6 +8,7 @@ remote SPARQL 1.1 endpoint, which a store-specific binding API (pyoxigraph
 ``substitutions``, rdflib ``initBindings``) cannot offer.
 """
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -53,14 +54,20 @@ def where_group_start(query: str) -> int:
     return first_brace
 
 
-def check_iri(value: str) -> URIRef:
-    """An IRI term, refusing characters that are not allowed in a SPARQL IRIREF (and escapes:
-    the value is meant literally)."""
+@functools.lru_cache(maxsize=256)
+def _is_absolute_iri(value: str) -> bool:
+    """Remembered: every query checks the endpoint's own URL as a base IRI."""
     try:
         tokens = list(tokenize(f"<{value}>"))
     except AnalysisError:
-        tokens = []
-    if len(tokens) != 1 or tokens[0].kind != "IRIREF" or "\\" in value or ":" not in value:
+        return False
+    return len(tokens) == 1 and tokens[0].kind == "IRIREF" and "\\" not in value and ":" in value
+
+
+def check_iri(value: str) -> URIRef:
+    """An IRI term, refusing characters that are not allowed in a SPARQL IRIREF (and escapes:
+    the value is meant literally)."""
+    if not _is_absolute_iri(value):
         raise BindingError(f"not an absolute IRI: {value!r}")
     return URIRef(value)
 

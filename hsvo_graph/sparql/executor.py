@@ -52,7 +52,11 @@ _LONG_QUERY_S = 0.005  # after a query this long, look whether its worker outgre
 _GROWTH_CHECK_EVERY = 64  # ... and after every this many queries
 _REMOTE_CALLS = 16  # HTTP calls to a remote store at once (abandoned ones included)
 _REMOTE_MEMO_S = 60  # how long dataset-wide readings of a remote store are kept at most
-_READ_BYTES = 1 << 20  # read a worker's reply in chunks of up to this many bytes
+# A worker's reply is read in chunks of up to _READ_BYTES, the first (before its length is
+# known) of _FIRST_READ_BYTES: below malloc's mmap threshold, so a small reply costs no
+# mmap/munmap pair (and no TLB flush across the service's threads)
+_READ_BYTES = 1 << 20
+_FIRST_READ_BYTES = 64 * 1024
 _TIMED_OUT = object()  # what _receive answers when the deadline passed first
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
@@ -135,8 +139,10 @@ async def _receive(fd: int, deadline: float) -> Any:
 
     def readable() -> None:
         error: OSError | None = None
+        frame = _frame_size(buffer)
+        wanted = _FIRST_READ_BYTES if frame is None else frame[0] + frame[1] - len(buffer)
         try:
-            chunk = os.read(fd, _READ_BYTES)
+            chunk = os.read(fd, min(wanted, _READ_BYTES))
         except OSError as exc:
             chunk, error = b"", exc
         if arrived.done():

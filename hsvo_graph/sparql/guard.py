@@ -12,6 +12,9 @@ query endpoint is not a query, so 400; SERVICE is a well-formed query this servi
 to run, so 403. Text that is not SPARQL at all is a 400 that says where.
 """
 
+import collections
+import threading
+
 import anyio
 
 from hsvo_graph.sparql.analysis import Analysis, AnalysisError, analyse
@@ -29,12 +32,50 @@ class ForbiddenQuery(ValueError):
         self.status = status
 
 
+class _RememberedAnalyses:
+    """The analyses of the texts seen last, by text. A service gets the same queries again
+    and again (canned questions, dashboards, notebooks re-run), and reading a text costs
+    0.3-0.6 µs a character, a thread hop for a long one. An analysis is a frozen value of
+    its text alone, so a remembered one is always right; texts that are not SPARQL are not
+    remembered (each gets its error again), nor texts over ``_LONGEST`` characters."""
+
+    _KEPT = 512
+    _LONGEST = 16 * 1024  # at most 512 × 16 KiB of text is kept
+
+    def __init__(self) -> None:
+        self._analyses: collections.OrderedDict[str, Analysis] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> Analysis | None:
+        with self._lock:
+            analysis = self._analyses.get(text)
+            if analysis is not None:
+                self._analyses.move_to_end(text)
+            return analysis
+
+    def keep(self, text: str, analysis: Analysis) -> None:
+        if len(text) > self._LONGEST:
+            return
+        with self._lock:
+            self._analyses[text] = analysis
+            if len(self._analyses) > self._KEPT:
+                self._analyses.popitem(last=False)
+
+
+_REMEMBERED = _RememberedAnalyses()
+
+
 def analysed(text: str) -> Analysis:
     """The analysis of a request's text; ForbiddenQuery (400) when it is not SPARQL 1.1."""
+    analysis = _REMEMBERED.get(text)
+    if analysis is not None:
+        return analysis
     try:
-        return analyse(text)
+        analysis = analyse(text)
     except AnalysisError as exc:
         raise ForbiddenQuery(f"malformed query: {exc}", 400) from exc
+    _REMEMBERED.keep(text, analysis)
+    return analysis
 
 
 # Longer texts are analysed in a worker thread: at roughly 0.3-0.6 µs a character, a query at
@@ -44,8 +85,8 @@ _ON_THE_LOOP_CHARS = 1024
 
 async def analysed_off_loop(text: str) -> Analysis:
     """``analysed(text)`` for async callers: on the event loop while that costs less than a
-    thread hop (a short query), else in a worker thread."""
-    if len(text) <= _ON_THE_LOOP_CHARS:
+    thread hop (a short query, or one analysed before), else in a worker thread."""
+    if len(text) <= _ON_THE_LOOP_CHARS or _REMEMBERED.get(text) is not None:
         return analysed(text)
     return await anyio.to_thread.run_sync(analysed, text)
 
