@@ -189,3 +189,32 @@ def test_mutated_texts_are_analysed_or_refused_never_crash():
             query_dataset(analysis, [], [], True, [], "http://testserver/sparql")
         except (ForbiddenQuery, ProtocolError) as refusal:
             assert getattr(refusal, "status", 400) in (400, 403)
+
+
+def test_a_text_seen_before_is_not_read_again_and_a_refused_one_is_refused_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import hsvo_graph.sparql.guard as guard
+
+    monkeypatch.setattr(guard, "_REMEMBERED", guard._RememberedAnalyses())
+    reads: list[str] = []
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        reads.append(text)
+        return analyse(text)
+
+    monkeypatch.setattr(guard, "analyse", counting)
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 3"
+    first = analysed(query)
+    assert analysed(query) is first and reads == [query]
+    for _ in range(2):  # not SPARQL: read, and refused, every time
+        with pytest.raises(ForbiddenQuery):
+            analysed("SELECT * WHERE { ?s ?p")
+    assert len(reads) == 3
+    long_text = "ASK {}" + " " * guard._RememberedAnalyses._LONGEST
+    analysed(long_text)
+    analysed(long_text)
+    assert len(reads) == 5  # too long to keep
+    for i in range(guard._RememberedAnalyses._KEPT):  # the oldest gives way
+        analysed(f"ASK {{ ?s ?p {i} }}")
+    analysed(query)
+    assert reads[-1] == query
