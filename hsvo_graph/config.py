@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # of the generation that they all share (hsvo_graph.sparql.images): several times faster
     # on selective queries, for the memory of one copy of the dataset. Off: disk only.
     query_memory_image: bool = True
+    # How many in-memory workers: forks cost milliseconds and share the copy, and more
+    # workers than cores keep the service busy while each waits for its next request;
+    # four per CPU unless set.
+    query_workers_in_memory: int = Field(default_factory=lambda: 4 * (os.cpu_count() or 2))
     # An in-memory worker that has made this many MiB of the shared copy its own (a query
     # that scans the store writes to every quad it visits) is replaced after its query.
     query_worker_private_mib: int = 64

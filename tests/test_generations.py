@@ -130,7 +130,8 @@ def test_a_load_killed_at_any_moment_leaves_the_previous_store(tmp_path: Path, s
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_a_request_whose_client_went_away_frees_its_worker(settings: Settings, store: EmbeddedStore,
                                                            method: str):
-    patient = settings.model_copy(update={"query_time_limit_s": 120.0, "query_workers": 1})
+    patient = settings.model_copy(update={"query_time_limit_s": 120.0, "query_workers": 1,
+                                       "query_workers_in_memory": 1})
     app = create_app(patient, store)
     with serving(app) as url:
         settled(app)

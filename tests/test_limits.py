@@ -47,7 +47,8 @@ def wait_until(condition: Callable[[], bool]) -> None:
 @pytest.fixture(scope="module")
 def limited(settings: Settings, store: EmbeddedStore) -> Iterator[tuple[str, FastAPI]]:
     """The service with a 2 s limit and two query workers, on real HTTP."""
-    tight = settings.model_copy(update={"query_time_limit_s": 2.0, "query_workers": 2})
+    tight = settings.model_copy(update={"query_time_limit_s": 2.0, "query_workers": 2,
+                                     "query_workers_in_memory": 2})
     app = create_app(tight, store)
     with serving(app) as url:
         settled(app)
@@ -78,7 +79,8 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(limited):
 
 
 def test_when_every_worker_stays_busy_the_answer_says_retry(settings, store):
-    one = settings.model_copy(update={"query_time_limit_s": 1.0, "query_workers": 1})
+    one = settings.model_copy(update={"query_time_limit_s": 1.0, "query_workers": 1,
+                                   "query_workers_in_memory": 1})
     app = create_app(one, store)
     with serving(app) as url:
         log: list[tuple[str, object]] = []

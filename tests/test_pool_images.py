@@ -62,6 +62,21 @@ def test_a_write_is_seen_at_once_and_a_new_copy_follows(tracked: TrackedStore) -
         pool.close()
 
 
+def test_the_pool_grows_to_its_in_memory_size_on_the_copy_and_again_after_a_write(tracked: TrackedStore) -> None:
+    pool = WorkerPool(tracked, 10.0, 1, memory_image=True, image_size=3)
+    try:
+        assert pool.status()["workers"] == 1  # on disk: one started worker
+        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0})
+        before = count(pool)
+        tracked.update(ADD)
+        for _ in range(3):  # each takes a worker of the old copy, which gives way
+            assert count(pool) == before + 1
+        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0})
+        assert count(pool) == before + 1
+    finally:
+        pool.close()
+
+
 def test_a_worker_killed_at_the_limit_comes_back_as_a_fork(tracked: TrackedStore) -> None:
     pool = WorkerPool(tracked, 1.0, 1, memory_image=True)
     try:

@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             app.state.store, settings.query_time_limit_s, settings.query_workers,
             settings.max_result_rows, memory_image=settings.query_memory_image,
             private_budget=settings.query_worker_private_mib * 2**20,
+            image_workers=settings.query_workers_in_memory,
         )
         try:
             yield

@@ -18,6 +18,7 @@ Both answer in the negotiated format with the row cap applied (``hsvo_graph.spar
 
 import asyncio
 import collections
+import contextlib
 import logging
 import concurrent.futures
 import math
@@ -314,11 +315,17 @@ class WorkerPool(Executor):
     new copy is built for each new generation), started workers answer from disk, so the
     first answer never waits for a copy. A forked worker that has made more than
     ``private_budget`` bytes of the copy its own (a scan) is replaced by a fresh fork.
+
+    Forked workers cost milliseconds and share the copy, so the pool grows to
+    ``image_size`` of them (``size`` while it reads from disk). More workers than cores pay
+    off because a worker waits, between two queries, for the service's single event loop
+    to read its reply and hand it the next request: at c=8 on 2 cores, 8 workers instead
+    of 2 answered 1.5-1.75× the requests (benchmarks/README.md).
     """
 
     def __init__(self, store: TrackedStore, time_limit_s: float, size: int,
                  max_rows: int | None = None, *, memory_image: bool = False,
-                 private_budget: int = 64 * 2**20) -> None:
+                 private_budget: int = 64 * 2**20, image_size: int | None = None) -> None:
         super().__init__(store, time_limit_s, max_rows)
         embedded: EmbeddedStore = store.inner  # type: ignore[assignment]
         self._generations = embedded.generations
@@ -330,11 +337,13 @@ class WorkerPool(Executor):
             max_workers=1, thread_name_prefix="hsvo-workers")
         self._loops = threading.local()
         self._memory_image, self._private_budget = memory_image, private_budget
+        self._size = max(1, size)
+        self._image_size = max(self._size, image_size or self._size)
         self._image: ImageHost | None = None  # for the newest generation seen, building or ready
         self._adopted: ImageHost | None = None  # the image new workers are forked from
         self._retired_images: list[ImageHost] = []  # closed once no worker uses them
         self._seen: Path | None = self._generations.current()
-        for _ in range(max(1, size)):
+        for _ in range(self._size):
             self._idle.put(self._spawn())
         self._maintenance.submit(self._build_image, self._seen)
 
@@ -356,13 +365,23 @@ class WorkerPool(Executor):
         return worker
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and put a fresh one in the pool in its place (none once closed)."""
+        """Kill ``worker`` and put a fresh one in the pool in its place (none once closed,
+        nor when the pool is back on disk with more workers than it keeps there)."""
         worker.kill()
         with self._lock:
             self._workers.discard(worker)
         self._generations.collect()
         self._close_unused_images()
-        if not self._closed:
+        self._grow()
+
+    def _grow(self) -> None:
+        """Spawn workers up to the pool's size: ``image_size`` while it forks from an image,
+        else ``size`` (maintenance thread)."""
+        target = self._size if self._adopted is None else self._image_size
+        while not self._closed:
+            with self._lock:
+                if len(self._workers) >= target:
+                    return
             self._idle.put(self._spawn())
 
     def _retire(self, worker: _Worker) -> None:
@@ -406,6 +425,8 @@ class WorkerPool(Executor):
                 self._idle.put(worker)
             else:
                 self._retire(worker)
+        with contextlib.suppress(RuntimeError):  # closed meanwhile
+            self._maintenance.submit(self._grow)
 
     def _close_unused_images(self) -> None:
         """Close the replaced images that no worker uses any more (maintenance thread)."""
@@ -609,11 +630,11 @@ class RemoteExecutor(Executor):
 
 def open_executor(store: TrackedStore, time_limit_s: float, workers: int,
                   max_rows: int | None = None, *, memory_image: bool = False,
-                  private_budget: int = 64 * 2**20) -> Executor:
+                  private_budget: int = 64 * 2**20, image_workers: int | None = None) -> Executor:
     """Worker processes for a local store (answering from a shared in-memory copy once it is
     built, with ``memory_image``), HTTP timeouts for a remote one; ``max_rows`` caps what
     the service's own readers get."""
     if isinstance(store.inner, RemoteStore):
         return RemoteExecutor(store, time_limit_s, max_rows)
     return WorkerPool(store, time_limit_s, workers, max_rows, memory_image=memory_image,
-                      private_budget=private_budget)
+                      private_budget=private_budget, image_size=image_workers)
