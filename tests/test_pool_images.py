@@ -113,3 +113,25 @@ def test_closing_leaves_no_process(tracked: TrackedStore) -> None:
     pids = pool.pids + [image.pid for image in [pool._image] if image is not None]
     pool.close()
     wait_until(lambda: not any(alive(pid) for pid in pids), within=10)
+
+
+def test_when_the_image_host_dies_no_answer_is_lost_and_a_new_copy_is_built(
+        tracked: TrackedStore) -> None:
+    import os
+    import signal
+
+    pool = WorkerPool(tracked, 10.0, 1, memory_image=True, image_size=3)
+    try:
+        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0})
+        host = pool._image
+        assert host is not None
+        total = count(pool)
+        forked = set(pool.pids)
+        os.kill(host.pid, signal.SIGKILL)  # its workers die with it
+        wait_until(lambda: not any(alive(pid) for pid in forked), within=10)
+        for _ in range(6):  # each dead worker is found out by a query, which another answers
+            assert count(pool) == total
+        wait_until(lambda: pool._image is not host and pool.status()["in_memory"] == 3)
+        assert count(pool) == total
+    finally:
+        pool.close()

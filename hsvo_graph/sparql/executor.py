@@ -71,6 +71,10 @@ class ServiceBusy(RuntimeError):
     """Every query worker stayed busy for a whole time limit."""
 
 
+class WorkerLost(StoreError):
+    """A query worker died before it answered (its pipe broke or closed)."""
+
+
 class Executor(ABC):
     """Runs public queries under the limits; also hands out the dataset snapshot."""
 
@@ -223,7 +227,7 @@ class _Worker:
             self.requests.send(message)
             reply: tuple[str, Any] | None = await _receive(self.replies.fileno(), deadline)
         except (EOFError, OSError) as exc:
-            raise StoreError(f"query worker {self.pid} stopped unexpectedly: {exc}") from exc
+            raise WorkerLost(f"query worker {self.pid} stopped unexpectedly: {exc}") from exc
         return None if reply is _TIMED_OUT else reply
 
     async def open(self, lease: Lease | None, deadline: float) -> bool:
@@ -359,6 +363,8 @@ class WorkerPool(Executor):
                 log.warning("image host %s cannot fork workers (%s); reading from disk",
                             image.pid, exc)
                 self._adopted = None
+                if image.exited():
+                    self._rebuild(image)
         worker = worker or _Worker.started()
         with self._lock:
             self._workers.add(worker)
@@ -427,6 +433,22 @@ class WorkerPool(Executor):
                 self._retire(worker)
         with contextlib.suppress(RuntimeError):  # closed meanwhile
             self._maintenance.submit(self._grow)
+
+    def _lose(self, image: ImageHost) -> None:
+        """``image``'s host has died, and its workers with it: fork no more from it (the dead
+        workers are retired as queries find them) and build a new copy (any thread)."""
+        if self._adopted is image:
+            self._adopted = None
+        with contextlib.suppress(RuntimeError):  # closed meanwhile
+            self._maintenance.submit(self._rebuild, image)
+
+    def _rebuild(self, image: ImageHost) -> None:
+        """Replace the dead ``image`` by a new copy of the current generation, once
+        (maintenance thread)."""
+        if self._image is image:
+            self._retired_images.append(image)
+            self._image = None
+            self._build_image(self._generations.current())
 
     def _close_unused_images(self) -> None:
         """Close the replaced images that no worker uses any more (maintenance thread)."""
@@ -518,6 +540,13 @@ class WorkerPool(Executor):
                     f"all query workers were busy for {waited:.1f} s of the "
                     f"{self.time_limit_s:g} s time limit; try again shortly") from exc
             raise
+        except WorkerLost:
+            self._retire(worker)
+            if worker.image is None or not worker.image.exited() or time.monotonic() >= deadline:
+                raise  # a worker that died on its own may have been killed by this very query
+            # the image host died under its workers: the query never got its chance
+            self._lose(worker.image)
+            return await self._run(request, deadline - time.monotonic())
         except BaseException:  # the client went away (cancelled), or the worker failed
             self._retire(worker)
             raise

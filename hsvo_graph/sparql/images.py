@@ -158,6 +158,11 @@ class ImageHost:
         """The host process (for tests and monitoring)."""
         return self._process.pid
 
+    def exited(self) -> bool:
+        """Whether the host process has ended (without waiting, and without the lock, which
+        ``fork_worker`` may hold for seconds)."""
+        return self._process.poll() is not None
+
     def failure(self) -> str | None:
         """Why the host stopped (it will never be ready), or None while it is building or
         ready: the caller then drops it and starts a new one if it still wants an image."""
