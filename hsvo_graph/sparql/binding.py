@@ -24,8 +24,12 @@ class BindingError(ValueError):
     """A query or a value cannot be bound (no WHERE group, bad variable name, bad IRI)."""
 
 
+@functools.lru_cache(maxsize=256)
 def where_group_start(query: str) -> int:
     """Index of the ``{`` that opens the top-level WHERE group of ``query``.
+
+    Remembered by text: the catalog's queries are bound on every request, and reading one
+    of 1,400 characters costs about a millisecond.
 
     Read from the grammar's tokens (``hsvo_graph.sparql.analysis``), so braces or keywords
     inside strings, IRIs or comments never count. Without an explicit ``WHERE`` keyword
