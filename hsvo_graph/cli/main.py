@@ -115,10 +115,14 @@ def main(ctx: click.Context, **options: object) -> None:
     HSVO_REMOTE_QUERY_URL, …). Use --store remote to work against an external SPARQL 1.1
     triplestore instead of the embedded one.
     """
-    from hsvo_graph.config import get_settings
+    from hsvo_graph.config import SettingsError, get_settings
 
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
     overrides = {k: v for k, v in options.items() if v is not None}
-    ctx.obj = get_settings().model_copy(update=overrides)
+    ctx.obj = settings.model_copy(update=overrides)
 
 
 @main.command("load")
