@@ -17,11 +17,11 @@ import click
 
 from hsvo_graph.config import Settings
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
-from hsvo_graph.validation.context import Context, context_from_sources, context_from_store
+from hsvo_graph.validation.context import Context, context_from_sources, context_if_stored
 from hsvo_graph.validation.meta import meta_beside, meta_from_mapping, parse_meta
 from hsvo_graph.validation.model import Report
 from hsvo_graph.validation.report import as_data, error_data, error_text, to_json, to_text, to_turtle
-from hsvo_graph.store import GraphStore, StoreError, open_store
+from hsvo_graph.store import GraphStore, StoreError, open_store, open_untracked
 from hsvo_graph.validation.check import validate_plan
 
 if TYPE_CHECKING:  # imports and plan management are imported by `hsvo import`, not `hsvo validate`
@@ -99,9 +99,8 @@ def _meta(plan: Path, meta_file: Path | None, options: dict[str, Any]) -> PlanMe
 
 def _context(settings: Settings, store: GraphStore | None) -> Context:
     """The store's content when there is any, else ontology/ + data/ from disk."""
-    if store is not None and store.graph_names():
-        return context_from_store(store, settings)
-    return context_from_sources(settings)
+    context = context_if_stored(store, settings) if store is not None else None
+    return context if context is not None else context_from_sources(settings)
 
 
 def _unusable(error: PlanError, fmt: str) -> None:
@@ -168,7 +167,7 @@ def _context_without_locking(settings: Settings) -> Context:
     """Validation only reads: when the store is busy (a running ``hsvo serve`` holds the
     embedded store), check against the source files instead of failing."""
     try:
-        store = open_store(settings)
+        store = open_untracked(settings)
     except StoreError:
         return context_from_sources(settings)
     try:

@@ -5,11 +5,19 @@ left out, plus the ontology parsed once per process.
 
 Provenance, summaries and the like are not read: the context of a plan stays a fraction of
 the graph, and so does the time to build and check it.
+
+A store's context is also kept on disk (cache.py) under the store's ``version``, which
+every write changes: a short-lived ``hsvo validate`` then reads one file instead of opening
+the store and querying each graph, and never gets the context of an earlier content.
 """
 
+import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph
@@ -17,12 +25,15 @@ from rdflib.term import Node
 
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
-from hsvo_graph.sparql.reader import Reader, StoreReader
 from hsvo_graph.store import EmbeddedStore, GraphStore
 from hsvo_graph.store.base import nquads_of
+from hsvo_graph.validation import cache
 from hsvo_graph.validation.names import Registers
 from hsvo_graph.validation.cache import turtle_directory_cached, turtle_directory_ntriples
 from hsvo_graph.validation.terms import from_ox, to_ox_quad
+
+if TYPE_CHECKING:  # the reader (and the SPARQL machinery behind it) is imported on cache misses
+    from hsvo_graph.sparql.reader import Reader
 
 # Properties the shapes (shapes/*.ttl) and the name registers (plans/names.py) look at.
 CONTEXT_PROPERTIES = (
@@ -99,11 +110,24 @@ class Part:
     quads: list[ox.Quad]
 
     @classmethod
-    def parse(cls, ntriples: bytes) -> "Part":
+    def parse(cls, ntriples: bytes, terms: dict[object, Node]) -> "Part":
         """Both forms from one pyoxigraph parse (no rdflib parser, no second conversion)."""
-        found = list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
+        return cls.of_statements(list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)), terms)
+
+    @classmethod
+    def of_statements(cls, found: list[ox.Triple] | list[ox.Quad], terms: dict[object, Node]) -> "Part":
+        """Pyoxigraph triples (or quads, their graph left out) in both forms. ``terms`` are
+        the rdflib terms made so far: a context names a few thousand terms ten thousand
+        times, and making an rdflib term costs more than looking one up."""
+
+        def term(node: object) -> Node:
+            made = terms.get(node)
+            if made is None:
+                made = terms[node] = from_ox(node)
+            return made
+
         return cls(
-            [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in found],
+            [(term(t.subject), term(t.predicate), term(t.object)) for t in found],
             [ox.Quad(t.subject, t.predicate, t.object) for t in found],
         )
 
@@ -115,7 +139,7 @@ class Part:
 
 @lru_cache
 def _ontology_part(ontology_dir: Path) -> Part:
-    return Part.parse(turtle_directory_ntriples(ontology_dir))
+    return Part.parse(turtle_directory_ntriples(ontology_dir), {})
 
 
 @dataclass
@@ -194,27 +218,96 @@ def superclass_types(graph: Graph, ancestors: dict[Node, frozenset[Node]]) -> Gr
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 
 
-def context_from_reader(reader: Reader, description: str, settings: Settings) -> Context:
+def context_from_reader(reader: "Reader", description: str, settings: Settings) -> Context:
     """The context triples of every named graph the reader sees, and the (cached) ontology.
 
     ``reader`` must not cut answers at a row cap: a context missing triples would report
     violations that are not there."""
     names = [str(row["g"]) for row in reader.select(_GRAPHS).rows]
-    return _read_context(reader, names, description, settings)
+    return _context(_read_parts(reader, names), description, settings)
 
 
 def context_from_store(store: GraphStore, settings: Settings) -> Context:
-    """The context of a store read directly (the CLI, which runs no executor). Its graphs
-    are listed by the store itself, much faster than any query over every quad."""
-    return _read_context(StoreReader(store), store.graph_names(), store.description, settings)
+    """The context of a store read directly (the CLI, which runs no executor)."""
+    return _context(_stored_parts(store)[1], store.description, settings)
 
 
-def _read_context(reader: Reader, names: list[str], description: str, settings: Settings) -> Context:
-    parts = {str(ONTOLOGY_GRAPH): _ontology_part(settings.ontology_dir)}
-    for iri in names:
-        if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH)):
-            parts[iri] = Part.parse(reader.construct(_projection(iri)))
-    return Context(parts, description)
+def context_if_stored(store: GraphStore, settings: Settings) -> Context | None:
+    """``context_from_store``, or None when the store holds no named graph (empty)."""
+    names, parts = _stored_parts(store)
+    return _context(parts, store.description, settings) if names else None
+
+
+def _stored_parts(store: GraphStore) -> tuple[list[str], dict[str, Part]]:
+    """The store's named graphs and their context parts, from the cache while the store's
+    content is the one they were kept for. The graphs are listed by the store itself, much
+    faster than any query over every quad."""
+    version = store.version()
+    key = _cache_name(version) if version is not None else None
+    cached = _cached_parts(key) if key is not None else None
+    if cached is not None:
+        return cached
+    from hsvo_graph.sparql.reader import StoreReader
+
+    names = store.graph_names()
+    parts = _read_parts(StoreReader(store), names)
+    if key is not None:
+        cache.keep(key, _encoded(names, parts), kept=8)
+    return names, parts
+
+
+def _read_parts(reader: "Reader", names: Iterable[str]) -> dict[str, Part]:
+    """The context triples of each named graph but the ontology and the inferred triples."""
+    terms: dict[object, Node] = {}
+    return {iri: Part.parse(reader.construct(_projection(iri)), terms)
+            for iri in names if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))}
+
+
+def _context(parts: dict[str, Part], description: str, settings: Settings) -> Context:
+    return Context({str(ONTOLOGY_GRAPH): _ontology_part(settings.ontology_dir), **parts},
+                   description)
+
+
+def _cache_name(version: str) -> str:
+    """The cache entry of a store content's context: the version of the content, and what
+    is read of it (the projection), hashed; one family, so only the newest few are kept."""
+    key = hashlib.sha256(f"{cache.FORMAT}\0{_projection('')}\0{version}".encode())
+    return f"context-{key.hexdigest()}.nq"
+
+
+def _encoded(names: list[str], parts: dict[str, Part]) -> bytes:
+    """The parts as N-Quads (each part its graph), after a header line naming the store's
+    graphs in order and the body's SHA-256."""
+    body = ox.serialize(
+        [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri))
+         for iri, part in parts.items() for q in part.quads],
+        format=ox.RdfFormat.N_QUADS,
+    ) or b""
+    header = {"graphs": names, "sha256": hashlib.sha256(body).hexdigest()}
+    return json.dumps(header).encode() + b"\n" + body
+
+
+def _cached_parts(name: str) -> tuple[list[str], dict[str, Part]] | None:
+    """The graphs and parts kept under ``name``; None when there are none, or when the
+    entry is damaged (read from the store instead, and kept again)."""
+    entry = cache.read(name)
+    if entry is None:
+        return None
+    header, _, body = entry.partition(b"\n")
+    try:
+        meta = json.loads(header)
+        if hashlib.sha256(body).hexdigest() != meta["sha256"]:
+            return None
+        names = [str(iri) for iri in meta["graphs"]]
+        found: dict[str, list[ox.Quad]] = {
+            iri: [] for iri in names if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))
+        }
+        for quad in ox.parse(body, ox.RdfFormat.N_QUADS):
+            found[quad.graph_name.value].append(quad)  # AttributeError: not a named graph
+    except (ValueError, KeyError, TypeError, AttributeError, SyntaxError):
+        return None
+    terms: dict[object, Node] = {}
+    return names, {iri: Part.of_statements(quads, terms) for iri, quads in found.items()}
 
 
 def context_from_sources(settings: Settings) -> Context:
