@@ -7,6 +7,7 @@ imports.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Iterator
@@ -50,7 +51,8 @@ class _Commands(click.Group):
         module, attribute, summary = _ELSEWHERE[cmd_name]
         if self._listing:
             return click.Command(cmd_name, short_help=summary)
-        command: click.Command = getattr(importlib.import_module(module), attribute)
+        with cycles_uncollected():
+            command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -59,6 +61,21 @@ class _Commands(click.Group):
             super().format_commands(ctx, formatter)
         finally:
             self._listing = False
+
+
+@contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """No cyclic garbage collection while the block runs. Importing a command's modules
+    and checking a plan make hundreds of thousands of objects that live until the command
+    ends and that are almost never cyclic garbage; the collector scanned them over and over,
+    a tenth of ``hsvo validate``'s time. Reference counting still frees everything else."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def with_prefixes(sparql: str) -> str:

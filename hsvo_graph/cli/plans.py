@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from hsvo_graph.cli.main import cycles_uncollected
 from hsvo_graph.config import Settings
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
 from hsvo_graph.validation.context import Context, context_from_sources, context_if_stored
@@ -149,10 +150,11 @@ def validate_command(
     """
     settings: Settings = ctx.obj
     try:
-        meta = _meta(plan_file, meta_file, options)
-        context = _context_without_locking(settings)
-        plan = read_plan(plan_file.read_bytes(), plan_file.name, meta, context)
-        report = validate_plan(plan, context)
+        with cycles_uncollected():
+            meta = _meta(plan_file, meta_file, options)
+            context = _context_without_locking(settings)
+            plan = read_plan(plan_file.read_bytes(), plan_file.name, meta, context)
+            report = validate_plan(plan, context)
     except PlanError as error:
         _unusable(error, fmt)
         ctx.exit(EXIT_UNUSABLE)
