@@ -105,3 +105,26 @@ def test_remote_store_through_options_and_environment(remote_store, remote_setti
     finally:
         get_settings.cache_clear()
     assert by_env.output.splitlines() == ["n", "7"]
+
+
+@pytest.mark.parametrize(("plan", "code"), [
+    ("data/templates/examples/aktivitetslista-uppsala-2025.csv", 0),
+    ("tests/plans/broken/unknown-body.csv", 1),
+    ("tests/plans/broken/binary.csv", 2),
+])
+def test_the_program_ends_validate_as_in_process(disk_store, plan, code):
+    """`hsvo validate` as its own process ends without tearing the interpreter down
+    (cli.main.end): the same report, on the same streams, and the same exit code."""
+    import subprocess
+    import sys
+
+    from hsvo_graph.config import PROJECT_ROOT
+
+    path = str(PROJECT_ROOT / plan)
+    inside = CliRunner().invoke(main, [*disk_store, "validate", "--format", "json", path])
+    program = subprocess.run([sys.executable, "-m", "hsvo_graph.cli.main", *disk_store, "validate",
+                              "--format", "json", path], capture_output=True, text=True,
+                             timeout=120)
+    assert inside.exit_code == program.returncode == code, program.stderr
+    assert json.loads(program.stdout) == json.loads(inside.stdout)
+    assert program.stderr == inside.stderr

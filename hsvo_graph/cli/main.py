@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -61,6 +62,32 @@ class _Commands(click.Group):
             super().format_commands(ctx, formatter)
         finally:
             self._listing = False
+
+
+_program = False  # set by run(): this process is the `hsvo` program, not a caller's
+
+
+def run() -> None:
+    """The ``hsvo`` program (the console script): ``main`` in a process of its own, which a
+    command that has released everything it opened may end at once (``end``)."""
+    global _program
+    _program = True
+    main()
+
+
+def end(ctx: click.Context, code: int) -> NoReturn:
+    """End the command with exit ``code``. In the ``hsvo`` program the process ends here,
+    its output flushed, without tearing the interpreter down: freeing the objects of a
+    validation one by one took 0.06 s, a seventh of ``hsvo validate``. Called in-process
+    (tests, CliRunner), the command exits as usual."""
+    if _program:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a reader that went away (`| head`): nothing more to say
+                pass
+        os._exit(code)
+    ctx.exit(code)
 
 
 @contextmanager
@@ -284,4 +311,4 @@ def serve_command(settings: Settings, host: str | None, port: int | None,
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

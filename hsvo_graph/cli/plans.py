@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from hsvo_graph.cli.main import cycles_uncollected
+from hsvo_graph.cli.main import cycles_uncollected, end
 from hsvo_graph.config import Settings
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
 from hsvo_graph.validation.context import Context, context_from_sources, context_if_stored
@@ -157,12 +157,12 @@ def validate_command(
             report = validate_plan(plan, context)
     except PlanError as error:
         _unusable(error, fmt)
-        ctx.exit(EXIT_UNUSABLE)
+        end(ctx, EXIT_UNUSABLE)
     if fmt == "html":
         click.echo(to_html(report, strict, lang))
     else:
         click.echo(RENDERERS[fmt](report, strict))
-    ctx.exit(report.exit_code(strict))
+    end(ctx, report.exit_code(strict))
 
 
 def _context_without_locking(settings: Settings) -> Context:
