@@ -128,3 +128,28 @@ def test_the_program_ends_validate_as_in_process(disk_store, plan, code):
     assert inside.exit_code == program.returncode == code, program.stderr
     assert json.loads(program.stdout) == json.loads(inside.stdout)
     assert program.stderr == inside.stderr
+
+
+def test_validate_imports_only_what_it_needs(disk_store):
+    """With the context cached, `hsvo validate` of a CSV plan loads neither the web service,
+    pySHACL, openpyxl nor pydantic, nor the SPARQL reading machinery (issue 10: 0.5 s)."""
+    import subprocess
+    import sys
+
+    from hsvo_graph.config import PROJECT_ROOT
+
+    plan = str(PROJECT_ROOT / "data/templates/examples/aktivitetslista-uppsala-2025.csv")
+    assert CliRunner().invoke(main, [*disk_store, "validate", plan]).exit_code == 0  # cached
+    script = (
+        "import sys\nfrom click.testing import CliRunner\nfrom hsvo_graph.cli.main import main\n"
+        f"result = CliRunner().invoke(main, {[*disk_store, 'validate', plan]!r})\n"
+        "print(result.exit_code, ' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=True)
+    code, modules = done.stdout.split(" ", 1)
+    loaded = set(modules.split())
+    assert code == "0"
+    for heavy in ("fastapi", "pyshacl", "openpyxl", "pydantic", "pydantic_settings",
+                  "hsvo_graph.sparql.reader", "hsvo_graph.canned.catalog", "rdflib.plugins.sparql"):
+        assert heavy not in loaded, heavy
