@@ -3,6 +3,7 @@ the store's version): read back exactly as read from the store, never the contex
 earlier content (a write, or a store rebuilt at the same path), and a damaged or
 unreadable entry is read from the store again instead of failing."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def test_an_empty_or_temporary_store_is_not_cached(settings: Settings, cache_hom
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "empty", "header",
-                                    "unknown graph", "directory"])
+                                    "other graph", "other length", "directory"])
 def test_a_damaged_entry_is_read_from_the_store_again(
     damage: str, settings: Settings, cache_home: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch
@@ -125,13 +126,16 @@ def test_a_damaged_entry_is_read_from_the_store_again(
     [entry] = cache_home.glob("context-*.nq")
     content = entry.read_bytes()
     header, _, data = content.partition(b"\n")
+    meta = json.loads(header)
     damaged = {
         "garbage": b"\x00\xff not a cache entry",
         "truncated": content[: len(content) - 40],
         "flipped": header + b"\n" + data.replace(b"Testn", b"Tastn"),
         "empty": b"",
         "header": b'{"graphs": 7}\n' + data,
-        "unknown graph": header.replace(GRAPH_A.encode(), GRAPH_B.encode()) + b"\n" + data,
+        "other graph": header.replace(GRAPH_A.encode(), GRAPH_B.encode()) + b"\n" + data,
+        "other length": json.dumps({**meta, "parts": [[GRAPH_A, meta["parts"][0][1] - 1]]})
+        .encode() + b"\n" + data,
     }
     if damage == "directory":  # unreadable: a directory where the file should be
         entry.unlink()

@@ -111,25 +111,20 @@ class Part:
 
     @classmethod
     def parse(cls, ntriples: bytes, terms: dict[object, Node]) -> "Part":
-        """Both forms from one pyoxigraph parse (no rdflib parser, no second conversion)."""
-        return cls.of_statements(list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)), terms)
-
-    @classmethod
-    def of_statements(cls, found: list[ox.Triple] | list[ox.Quad], terms: dict[object, Node]) -> "Part":
-        """Pyoxigraph triples (or quads, their graph left out) in both forms. ``terms`` are
-        the rdflib terms made so far: a context names a few thousand terms ten thousand
-        times, and making an rdflib term costs more than looking one up."""
+        """Both forms from one pyoxigraph parse (no rdflib parser, no second conversion):
+        N-Triples read as N-Quads are the quads of the default graph that the shapes' SPARQL
+        runs on. ``terms`` are the rdflib terms made so far: a context names a few thousand
+        terms ten thousand times, and making an rdflib term costs more than looking one up."""
+        quads = list(ox.parse(ntriples, ox.RdfFormat.N_QUADS))
+        get = terms.get
 
         def term(node: object) -> Node:
-            made = terms.get(node)
+            made = get(node)
             if made is None:
                 made = terms[node] = from_ox(node)
             return made
 
-        return cls(
-            [(term(t.subject), term(t.predicate), term(t.object)) for t in found],
-            [ox.Quad(t.subject, t.predicate, t.object) for t in found],
-        )
+        return cls([(term(q.subject), term(q.predicate), term(q.object)) for q in quads], quads)
 
     @classmethod
     def of(cls, graph: Graph) -> "Part":
@@ -276,15 +271,18 @@ def _cache_name(version: str) -> str:
 
 
 def _encoded(names: list[str], parts: dict[str, Part]) -> bytes:
-    """The parts as N-Quads (each part its graph), after a header line naming the store's
-    graphs in order and the body's SHA-256."""
-    body = ox.serialize(
-        [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(iri))
-         for iri, part in parts.items() for q in part.quads],
-        format=ox.RdfFormat.N_QUADS,
-    ) or b""
-    header = {"graphs": names, "sha256": hashlib.sha256(body).hexdigest()}
+    """The parts as N-Triples, one after the other, after a header line naming the store's
+    graphs, each part's graph and length, and a SHA-256 of both."""
+    chunks = [ox.serialize(part.quads, format=ox.RdfFormat.N_QUADS) or b"" for part in parts.values()]
+    body = b"".join(chunks)
+    spans = [[iri, len(chunk)] for iri, chunk in zip(parts, chunks)]
+    header = {"graphs": names, "parts": spans, "sha256": _digest(names, spans, body)}
     return json.dumps(header).encode() + b"\n" + body
+
+
+def _digest(names: object, spans: object, body: bytes) -> str:
+    """The SHA-256 of the header's lists and the body: any damage to either is seen."""
+    return hashlib.sha256(json.dumps([names, spans]).encode() + b"\n" + body).hexdigest()
 
 
 def _cached_parts(name: str) -> tuple[list[str], dict[str, Part]] | None:
@@ -294,20 +292,20 @@ def _cached_parts(name: str) -> tuple[list[str], dict[str, Part]] | None:
     if entry is None:
         return None
     header, _, body = entry.partition(b"\n")
+    terms: dict[object, Node] = {}
+    parts: dict[str, Part] = {}
     try:
         meta = json.loads(header)
-        if hashlib.sha256(body).hexdigest() != meta["sha256"]:
+        if _digest(meta["graphs"], meta["parts"], body) != meta["sha256"]:
             return None
+        start = 0
+        for iri, length in meta["parts"]:
+            parts[str(iri)] = Part.parse(body[start : start + length], terms)
+            start += length
         names = [str(iri) for iri in meta["graphs"]]
-        found: dict[str, list[ox.Quad]] = {
-            iri: [] for iri in names if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))
-        }
-        for quad in ox.parse(body, ox.RdfFormat.N_QUADS):
-            found[quad.graph_name.value].append(quad)  # AttributeError: not a named graph
-    except (ValueError, KeyError, TypeError, AttributeError, SyntaxError):
+    except (ValueError, KeyError, TypeError, SyntaxError):
         return None
-    terms: dict[object, Node] = {}
-    return names, {iri: Part.of_statements(quads, terms) for iri, quads in found.items()}
+    return names, parts
 
 
 def context_from_sources(settings: Settings) -> Context:
