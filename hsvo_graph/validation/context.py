@@ -163,7 +163,9 @@ class Context:
 
     @cached_property
     def subjects(self) -> frozenset[Node]:
-        return frozenset(self.graph.subjects())
+        """The merged graph's subjects, taken from the parts (rdflib's triple iteration
+        costs several times more)."""
+        return frozenset(t[0] for part in self.parts.values() for t in part.triples)
 
     @cached_property
     def ancestors(self) -> dict[Node, frozenset[Node]]:
