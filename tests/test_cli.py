@@ -121,13 +121,17 @@ def test_the_program_ends_validate_as_in_process(disk_store, plan, code):
     from hsvo_graph.config import PROJECT_ROOT
 
     path = str(PROJECT_ROOT / plan)
-    inside = CliRunner().invoke(main, [*disk_store, "validate", "--format", "json", path])
-    program = subprocess.run([sys.executable, "-m", "hsvo_graph.cli.main", *disk_store, "validate",
-                              "--format", "json", path], capture_output=True, text=True,
+    arguments = [*disk_store, "validate", "--format", "json", path]
+    inside = CliRunner().invoke(main, arguments)
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
+              f"sys.argv = ['hsvo', *{arguments!r}]\n"
+              "from hsvo_graph.cli.main import run\nrun()\n")
+    program = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                              timeout=120)
     assert inside.exit_code == program.returncode == code, program.stderr
     assert json.loads(program.stdout) == json.loads(inside.stdout)
-    assert program.stderr == inside.stderr
+    assert program.stderr == inside.stderr  # and not "torn down": the process just ended
 
 
 def test_validate_imports_only_what_it_needs(disk_store):

@@ -311,4 +311,8 @@ def serve_command(settings: Settings, host: str | None, port: int | None,
 
 
 if __name__ == "__main__":  # pragma: no cover
-    run()
+    # `python -m` runs this file as __main__, apart from the module the commands import
+    # (and whose `end` they call): run that module's program.
+    from hsvo_graph.cli.main import run as program
+
+    program()
