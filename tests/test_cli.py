@@ -105,3 +105,55 @@ def test_remote_store_through_options_and_environment(remote_store, remote_setti
     finally:
         get_settings.cache_clear()
     assert by_env.output.splitlines() == ["n", "7"]
+
+
+@pytest.mark.parametrize(("plan", "code"), [
+    ("data/templates/examples/aktivitetslista-uppsala-2025.csv", 0),
+    ("tests/plans/broken/unknown-body.csv", 1),
+    ("tests/plans/broken/binary.csv", 2),
+])
+def test_the_program_ends_validate_as_in_process(disk_store, plan, code):
+    """`hsvo validate` as its own process ends without tearing the interpreter down
+    (cli.main.end): the same report, on the same streams, and the same exit code."""
+    import subprocess
+    import sys
+
+    from hsvo_graph.config import PROJECT_ROOT
+
+    path = str(PROJECT_ROOT / plan)
+    arguments = [*disk_store, "validate", "--format", "json", path]
+    inside = CliRunner().invoke(main, arguments)
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print('torn down', file=sys.stderr))\n"
+              f"sys.argv = ['hsvo', *{arguments!r}]\n"
+              "from hsvo_graph.cli.main import run\nrun()\n")
+    program = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             timeout=120)
+    assert inside.exit_code == program.returncode == code, program.stderr
+    assert json.loads(program.stdout) == json.loads(inside.stdout)
+    assert program.stderr == inside.stderr  # and not "torn down": the process just ended
+
+
+def test_validate_imports_only_what_it_needs(disk_store):
+    """With the context cached, `hsvo validate` of a CSV plan loads neither the web service,
+    pySHACL, openpyxl nor pydantic, nor the SPARQL reading machinery (issue 10: 0.5 s)."""
+    import subprocess
+    import sys
+
+    from hsvo_graph.config import PROJECT_ROOT
+
+    plan = str(PROJECT_ROOT / "data/templates/examples/aktivitetslista-uppsala-2025.csv")
+    assert CliRunner().invoke(main, [*disk_store, "validate", plan]).exit_code == 0  # cached
+    script = (
+        "import sys\nfrom click.testing import CliRunner\nfrom hsvo_graph.cli.main import main\n"
+        f"result = CliRunner().invoke(main, {[*disk_store, 'validate', plan]!r})\n"
+        "print(result.exit_code, ' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=True)
+    code, modules = done.stdout.split(" ", 1)
+    loaded = set(modules.split())
+    assert code == "0"
+    for heavy in ("fastapi", "pyshacl", "openpyxl", "pydantic", "pydantic_settings",
+                  "hsvo_graph.sparql.reader", "hsvo_graph.canned.catalog", "rdflib.plugins.sparql"):
+        assert heavy not in loaded, heavy

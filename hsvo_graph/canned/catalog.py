@@ -15,7 +15,6 @@ its cells link to).
 """
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ import yaml
 from rdflib import XSD, Literal
 from rdflib.term import Identifier
 
+from hsvo_graph.canned.folding import fold_text, normalise_text
 from hsvo_graph.sparql.binding import BindingError, check_iri
 from hsvo_graph.sparql.reader import Reader, Table
 from hsvo_graph.sparql.text import load_rq
@@ -165,20 +165,6 @@ def load_catalog(queries_dir: Path) -> dict[str, CannedQuery]:
             raise CatalogError(f"{path}:1: id {query.id!r} is also used by {catalog[query.id].path}")
         catalog[query.id] = query
     return catalog
-
-
-def normalise_text(value: str) -> str:
-    """What user input is matched as: NFC, white space collapsed, lower case."""
-    return " ".join(unicodedata.normalize("NFC", value).split()).lower()
-
-
-def fold_text(value: str) -> str:
-    """``normalise_text`` without diacritics ("Äldre" → "aldre"), for searches that should
-    not depend on how a person types å, ä, ö or é; a query compares it with a label folded
-    the same way in SPARQL (see ``queries/search.rq``)."""
-    decomposed = unicodedata.normalize("NFD", normalise_text(value))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped)
 
 
 def to_term(parameter: Parameter, value: str) -> Identifier:

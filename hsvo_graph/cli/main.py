@@ -7,12 +7,14 @@ imports.
 
 from __future__ import annotations
 
+import gc
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -50,7 +52,8 @@ class _Commands(click.Group):
         module, attribute, summary = _ELSEWHERE[cmd_name]
         if self._listing:
             return click.Command(cmd_name, short_help=summary)
-        command: click.Command = getattr(importlib.import_module(module), attribute)
+        with cycles_uncollected():
+            command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -59,6 +62,47 @@ class _Commands(click.Group):
             super().format_commands(ctx, formatter)
         finally:
             self._listing = False
+
+
+_program = False  # set by run(): this process is the `hsvo` program, not a caller's
+
+
+def run() -> None:
+    """The ``hsvo`` program (the console script): ``main`` in a process of its own, which a
+    command that has released everything it opened may end at once (``end``)."""
+    global _program
+    _program = True
+    main()
+
+
+def end(ctx: click.Context, code: int) -> NoReturn:
+    """End the command with exit ``code``. In the ``hsvo`` program the process ends here,
+    its output flushed, without tearing the interpreter down: freeing the objects of a
+    validation one by one took 0.06 s, a seventh of ``hsvo validate``. Called in-process
+    (tests, CliRunner), the command exits as usual."""
+    if _program:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a reader that went away (`| head`): nothing more to say
+                pass
+        os._exit(code)
+    ctx.exit(code)
+
+
+@contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """No cyclic garbage collection while the block runs. Importing a command's modules
+    and checking a plan make hundreds of thousands of objects that live until the command
+    ends and that are almost never cyclic garbage; the collector scanned them over and over,
+    a tenth of ``hsvo validate``'s time. Reference counting still frees everything else."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def with_prefixes(sparql: str) -> str:
@@ -115,10 +159,14 @@ def main(ctx: click.Context, **options: object) -> None:
     HSVO_REMOTE_QUERY_URL, …). Use --store remote to work against an external SPARQL 1.1
     triplestore instead of the embedded one.
     """
-    from hsvo_graph.config import get_settings
+    from hsvo_graph.config import SettingsError, get_settings
 
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
     overrides = {k: v for k, v in options.items() if v is not None}
-    ctx.obj = get_settings().model_copy(update=overrides)
+    ctx.obj = settings.model_copy(update=overrides)
 
 
 @main.command("load")
@@ -263,4 +311,8 @@ def serve_command(settings: Settings, host: str | None, port: int | None,
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # `python -m` runs this file as __main__, apart from the module the commands import
+    # (and whose `end` they call): run that module's program.
+    from hsvo_graph.cli.main import run as program
+
+    program()

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from hsvo_graph.cli.main import cycles_uncollected, end
 from hsvo_graph.config import Settings
 from hsvo_graph.validation.plans import PlanError, PlanMeta, read_plan
-from hsvo_graph.validation.context import Context, context_from_sources, context_from_store
+from hsvo_graph.validation.context import Context, context_from_sources, context_if_stored
 from hsvo_graph.validation.meta import meta_beside, meta_from_mapping, parse_meta
 from hsvo_graph.validation.model import Report
 from hsvo_graph.validation.report import as_data, error_data, error_text, to_json, to_text, to_turtle
-from hsvo_graph.store import GraphStore, StoreError, open_store
+from hsvo_graph.store import GraphStore, StoreError, open_store, open_untracked
 from hsvo_graph.validation.check import validate_plan
 
 if TYPE_CHECKING:  # imports and plan management are imported by `hsvo import`, not `hsvo validate`
@@ -99,9 +100,8 @@ def _meta(plan: Path, meta_file: Path | None, options: dict[str, Any]) -> PlanMe
 
 def _context(settings: Settings, store: GraphStore | None) -> Context:
     """The store's content when there is any, else ontology/ + data/ from disk."""
-    if store is not None and store.graph_names():
-        return context_from_store(store, settings)
-    return context_from_sources(settings)
+    context = context_if_stored(store, settings) if store is not None else None
+    return context if context is not None else context_from_sources(settings)
 
 
 def _unusable(error: PlanError, fmt: str) -> None:
@@ -150,25 +150,26 @@ def validate_command(
     """
     settings: Settings = ctx.obj
     try:
-        meta = _meta(plan_file, meta_file, options)
-        context = _context_without_locking(settings)
-        plan = read_plan(plan_file.read_bytes(), plan_file.name, meta, context)
-        report = validate_plan(plan, context)
+        with cycles_uncollected():
+            meta = _meta(plan_file, meta_file, options)
+            context = _context_without_locking(settings)
+            plan = read_plan(plan_file.read_bytes(), plan_file.name, meta, context)
+            report = validate_plan(plan, context)
     except PlanError as error:
         _unusable(error, fmt)
-        ctx.exit(EXIT_UNUSABLE)
+        end(ctx, EXIT_UNUSABLE)
     if fmt == "html":
         click.echo(to_html(report, strict, lang))
     else:
         click.echo(RENDERERS[fmt](report, strict))
-    ctx.exit(report.exit_code(strict))
+    end(ctx, report.exit_code(strict))
 
 
 def _context_without_locking(settings: Settings) -> Context:
     """Validation only reads: when the store is busy (a running ``hsvo serve`` holds the
     embedded store), check against the source files instead of failing."""
     try:
-        store = open_store(settings)
+        store = open_untracked(settings)
     except StoreError:
         return context_from_sources(settings)
     try:

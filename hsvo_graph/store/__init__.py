@@ -25,6 +25,7 @@ __all__ = [
     "Table",
     "TrackedStore",
     "open_store",
+    "open_untracked",
 ]
 
 
@@ -39,19 +40,23 @@ def __getattr__(name: str) -> Any:
 def open_store(settings: Settings) -> TrackedStore:
     """The embedded or the remote store, as configured, counting its writes and logging
     every load and import to the change log (settings.changes_log)."""
-    inner: GraphStore
+    return track(open_untracked(settings), settings)
+
+
+def open_untracked(settings: Settings) -> GraphStore:
+    """The configured store as it is: for a command that only reads (``hsvo validate``),
+    which needs neither the change log nor the count of every triple that tracking
+    starts with (the count opens the store's files, which a cached read never needs)."""
     if settings.store == "remote":
         from hsvo_graph.store.remote import RemoteStore
 
-        inner = RemoteStore(
+        return RemoteStore(
             settings.remote_query_url,
             settings.remote_update_url,
             settings.remote_gsp_url,
             settings.remote_timeout_s,
         )
-    else:
-        inner = EmbeddedStore(settings.store_path)
-    return track(inner, settings)
+    return EmbeddedStore(settings.store_path)
 
 
 def track(store: GraphStore, settings: Settings) -> TrackedStore:

@@ -159,6 +159,13 @@ class GraphStore(ABC):
         """Raise StoreError when the store cannot answer now (a remote server is down);
         /health asks this on every call, so it recovers as soon as the store does."""
 
+    def version(self) -> str | None:
+        """A name of the store's current content that no other content ever has, changed by
+        every write of any process: the key of caches kept between processes (a plan's
+        context, validation/context.py). None when the store cannot tell (a remote
+        store) or does not outlive the process."""
+        return None
+
     def scratch(self) -> AbstractContextManager[Path]:
         """A directory for the files a write prepares, removed afterwards. Here a temporary
         one; a store with a directory of its own keeps it there, so that what a killed

@@ -142,6 +142,9 @@ class EmbeddedStore(GraphStore):
 
         self._write(fill, copy_current=not drop_others)
 
+    def version(self) -> str | None:
+        return self.generations.version() if self.path is not None else None
+
     def graph_names(self) -> list[str]:
         current = self.current()
         return sorted(g.value for g in _store(current).named_graphs() if isinstance(g, ox.NamedNode))

@@ -155,6 +155,18 @@ class Generations:
             self._current, self._pointer_seen = current_directory(self.root), seen
         return self._current
 
+    def version(self) -> str | None:
+        """The current generation (None before the first write) as the store's resolved
+        path, the generation's name and the inode and time of the ``GENERATION`` file
+        naming it: every publication renames a new file over it, so a store removed and
+        rebuilt at the same path, whose generation names start again, never repeats one."""
+        try:
+            with open(self._pointer, encoding="ascii") as pointer:  # name and stat of one file
+                stat, name = os.fstat(pointer.fileno()), pointer.read().strip()
+        except FileNotFoundError:
+            return None
+        return f"{self.root.resolve()}|{name}|{stat.st_ino}|{stat.st_mtime_ns}"
+
     def write(self, fill: Callable[[ox.Store], T], *, copy_current: bool) -> T:
         """Run ``fill`` on a writable store in a private directory, then publish that directory
         as the new current generation; when ``fill`` raises, delete it instead.

@@ -61,6 +61,9 @@ class TrackedStore(GraphStore):
     def quads(self) -> list[ox.Quad]:
         return self.inner.quads()
 
+    def version(self) -> str | None:
+        return self.inner.version()
+
     def _counted(self, write: Callable[[], None]) -> None:
         """Run one write of the inner store and move the counters, even when it fails (a
         remote store may have changed partly)."""

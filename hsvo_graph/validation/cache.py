@@ -9,6 +9,9 @@ needs invalidating. Files are written whole under a temporary name and renamed, 
 processes running at the same moment read either nothing or a complete file; a cache
 directory that cannot be read or written is no error (the graph is simply parsed each
 time).
+
+The context of a plan read from a store is kept the same way (``read``/``keep``), under a
+key naming the store's current content (``GraphStore.version``); see context.py.
 """
 
 import hashlib
@@ -45,20 +48,30 @@ def turtle_directory_cached(directory: Path) -> Graph:
 def turtle_directory_ntriples(directory: Path) -> bytes:
     """``turtle_directory(directory)`` as N-Triples, from the cache when its files are
     unchanged (else parsed, with the loader's checks, and kept)."""
-    entry = cache_dir() / f"{directory.name}-{directory_key(directory)}.nt"
-    try:
-        return entry.read_bytes()  # complete: entries are only ever renamed into place
-    except OSError:  # not cached yet, or unreadable: parse and keep it
-        pass
+    name = f"{directory.name}-{directory_key(directory)}.nt"
+    cached = read(name)
+    if cached is not None:
+        return cached
     from hsvo_graph.graph.loading import turtle_directory  # parses with its checks (cache misses only)
 
     content = turtle_directory(directory).serialize(format="nt", encoding="utf-8")
-    _keep(entry, content)
+    keep(name, content)
     return content
 
 
-def _keep(entry: Path, content: bytes) -> None:
-    """Write ``entry`` atomically and remove the older entries of the same directory."""
+def read(name: str) -> bytes | None:
+    """The entry ``name``; None when it is not cached yet or cannot be read."""
+    try:
+        return (cache_dir() / name).read_bytes()  # complete: entries are only ever renamed into place
+    except OSError:
+        return None
+
+
+def keep(name: str, content: bytes, kept: int = 1) -> None:
+    """Write the entry ``name`` atomically; of the entries of its family (the same name up
+    to the last ``-`` and of the same length: other keys of the same thing), keep only the
+    ``kept`` newest."""
+    entry = cache_dir() / name
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
@@ -69,8 +82,19 @@ def _keep(entry: Path, content: bytes) -> None:
         finally:
             Path(temporary).unlink(missing_ok=True)
         stem = entry.name.rsplit("-", 1)[0]
-        for old in entry.parent.glob(f"{stem}-*.nt"):
-            if old != entry and len(old.name) == len(entry.name):
+        family = [old for old in entry.parent.glob(f"{stem}-*{entry.suffix}")
+                  if len(old.name) == len(entry.name)]
+        family.sort(key=_age)
+        for old in family[kept:]:
+            if old != entry:
                 old.unlink(missing_ok=True)
     except OSError:
         return
+
+
+def _age(entry: Path) -> float:
+    """Newest first (a vanished entry sorts last)."""
+    try:
+        return -entry.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -5,11 +5,19 @@ left out, plus the ontology parsed once per process.
 
 Provenance, summaries and the like are not read: the context of a plan stays a fraction of
 the graph, and so does the time to build and check it.
+
+A store's context is also kept on disk (cache.py) under the store's ``version``, which
+every write changes: a short-lived ``hsvo validate`` then reads one file instead of opening
+the store and querying each graph, and never gets the context of an earlier content.
 """
 
+import hashlib
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph
@@ -17,12 +25,15 @@ from rdflib.term import Node
 
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
-from hsvo_graph.sparql.reader import Reader, StoreReader
 from hsvo_graph.store import EmbeddedStore, GraphStore
 from hsvo_graph.store.base import nquads_of
+from hsvo_graph.validation import cache
 from hsvo_graph.validation.names import Registers
 from hsvo_graph.validation.cache import turtle_directory_cached, turtle_directory_ntriples
 from hsvo_graph.validation.terms import from_ox, to_ox_quad
+
+if TYPE_CHECKING:  # the reader (and the SPARQL machinery behind it) is imported on cache misses
+    from hsvo_graph.sparql.reader import Reader
 
 # Properties the shapes (shapes/*.ttl) and the name registers (plans/names.py) look at.
 CONTEXT_PROPERTIES = (
@@ -99,13 +110,21 @@ class Part:
     quads: list[ox.Quad]
 
     @classmethod
-    def parse(cls, ntriples: bytes) -> "Part":
-        """Both forms from one pyoxigraph parse (no rdflib parser, no second conversion)."""
-        found = list(ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
-        return cls(
-            [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in found],
-            [ox.Quad(t.subject, t.predicate, t.object) for t in found],
-        )
+    def parse(cls, ntriples: bytes, terms: dict[object, Node]) -> "Part":
+        """Both forms from one pyoxigraph parse (no rdflib parser, no second conversion):
+        N-Triples read as N-Quads are the quads of the default graph that the shapes' SPARQL
+        runs on. ``terms`` are the rdflib terms made so far: a context names a few thousand
+        terms ten thousand times, and making an rdflib term costs more than looking one up."""
+        quads = list(ox.parse(ntriples, ox.RdfFormat.N_QUADS))
+        get = terms.get
+
+        def term(node: object) -> Node:
+            made = get(node)
+            if made is None:
+                made = terms[node] = from_ox(node)
+            return made
+
+        return cls([(term(q.subject), term(q.predicate), term(q.object)) for q in quads], quads)
 
     @classmethod
     def of(cls, graph: Graph) -> "Part":
@@ -115,7 +134,7 @@ class Part:
 
 @lru_cache
 def _ontology_part(ontology_dir: Path) -> Part:
-    return Part.parse(turtle_directory_ntriples(ontology_dir))
+    return Part.parse(turtle_directory_ntriples(ontology_dir), {})
 
 
 @dataclass
@@ -144,7 +163,9 @@ class Context:
 
     @cached_property
     def subjects(self) -> frozenset[Node]:
-        return frozenset(self.graph.subjects())
+        """The merged graph's subjects, taken from the parts (rdflib's triple iteration
+        costs several times more)."""
+        return frozenset(t[0] for part in self.parts.values() for t in part.triples)
 
     @cached_property
     def ancestors(self) -> dict[Node, frozenset[Node]]:
@@ -194,27 +215,99 @@ def superclass_types(graph: Graph, ancestors: dict[Node, frozenset[Node]]) -> Gr
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
 
 
-def context_from_reader(reader: Reader, description: str, settings: Settings) -> Context:
+def context_from_reader(reader: "Reader", description: str, settings: Settings) -> Context:
     """The context triples of every named graph the reader sees, and the (cached) ontology.
 
     ``reader`` must not cut answers at a row cap: a context missing triples would report
     violations that are not there."""
     names = [str(row["g"]) for row in reader.select(_GRAPHS).rows]
-    return _read_context(reader, names, description, settings)
+    return _context(_read_parts(reader, names), description, settings)
 
 
 def context_from_store(store: GraphStore, settings: Settings) -> Context:
-    """The context of a store read directly (the CLI, which runs no executor). Its graphs
-    are listed by the store itself, much faster than any query over every quad."""
-    return _read_context(StoreReader(store), store.graph_names(), store.description, settings)
+    """The context of a store read directly (the CLI, which runs no executor)."""
+    return _context(_stored_parts(store)[1], store.description, settings)
 
 
-def _read_context(reader: Reader, names: list[str], description: str, settings: Settings) -> Context:
-    parts = {str(ONTOLOGY_GRAPH): _ontology_part(settings.ontology_dir)}
-    for iri in names:
-        if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH)):
-            parts[iri] = Part.parse(reader.construct(_projection(iri)))
-    return Context(parts, description)
+def context_if_stored(store: GraphStore, settings: Settings) -> Context | None:
+    """``context_from_store``, or None when the store holds no named graph (empty)."""
+    names, parts = _stored_parts(store)
+    return _context(parts, store.description, settings) if names else None
+
+
+def _stored_parts(store: GraphStore) -> tuple[list[str], dict[str, Part]]:
+    """The store's named graphs and their context parts, from the cache while the store's
+    content is the one they were kept for. The graphs are listed by the store itself, much
+    faster than any query over every quad."""
+    version = store.version()
+    key = _cache_name(version) if version is not None else None
+    cached = _cached_parts(key) if key is not None else None
+    if cached is not None:
+        return cached
+    from hsvo_graph.sparql.reader import StoreReader
+
+    names = store.graph_names()
+    parts = _read_parts(StoreReader(store), names)
+    if key is not None:
+        cache.keep(key, _encoded(names, parts), kept=8)
+    return names, parts
+
+
+def _read_parts(reader: "Reader", names: Iterable[str]) -> dict[str, Part]:
+    """The context triples of each named graph but the ontology and the inferred triples."""
+    terms: dict[object, Node] = {}
+    return {iri: Part.parse(reader.construct(_projection(iri)), terms)
+            for iri in names if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))}
+
+
+def _context(parts: dict[str, Part], description: str, settings: Settings) -> Context:
+    return Context({str(ONTOLOGY_GRAPH): _ontology_part(settings.ontology_dir), **parts},
+                   description)
+
+
+def _cache_name(version: str) -> str:
+    """The cache entry of a store content's context: the version of the content, and what
+    is read of it (the projection), hashed; one family, so only the newest few are kept."""
+    key = hashlib.sha256(f"{cache.FORMAT}\0{_projection('')}\0{version}".encode())
+    return f"context-{key.hexdigest()}.nq"
+
+
+def _encoded(names: list[str], parts: dict[str, Part]) -> bytes:
+    """The parts as N-Triples, one after the other, after a header line naming the store's
+    graphs, each part's graph and length, and a SHA-256 of both."""
+    chunks = [ox.serialize(part.quads, format=ox.RdfFormat.N_QUADS) or b"" for part in parts.values()]
+    body = b"".join(chunks)
+    spans = [[iri, len(chunk)] for iri, chunk in zip(parts, chunks)]
+    header = {"graphs": names, "parts": spans, "sha256": _digest(names, spans, body)}
+    return json.dumps(header).encode() + b"\n" + body
+
+
+def _digest(names: object, spans: object, body: bytes) -> str:
+    """The SHA-256 of the header's lists and the body: any damage to either is seen."""
+    return hashlib.sha256(json.dumps([names, spans]).encode() + b"\n" + body).hexdigest()
+
+
+def _cached_parts(name: str) -> tuple[list[str], dict[str, Part]] | None:
+    """The graphs and parts kept under ``name``; None when there are none, or when the
+    entry is damaged (read from the store instead, and kept again)."""
+    entry = cache.read(name)
+    if entry is None:
+        return None
+    header, _, body = entry.partition(b"\n")
+    terms: dict[object, Node] = {}
+    parts: dict[str, Part] = {}
+    try:
+        meta = json.loads(header)
+        if _digest(meta["graphs"], meta["parts"], body) != meta["sha256"]:
+            return None
+        start = 0
+        for iri, length in meta["parts"]:
+            parts[str(iri)] = Part.parse(body[start : start + length], terms)
+            start += length
+        names = [str(iri) for iri in meta["graphs"]]
+    except (ValueError, KeyError, TypeError, SyntaxError):
+        return None
+    return names, parts
 
 
 def context_from_sources(settings: Settings) -> Context:

@@ -6,7 +6,7 @@ the activity table, and its columns mapped, the same way whatever the file.
 import re
 from dataclasses import dataclass, field
 
-from hsvo_graph.canned.catalog import normalise_text
+from hsvo_graph.canned.folding import normalise_text
 from hsvo_graph.validation.model import Text
 
 MAX_BYTES = 5_000_000  # an activity list is a few tens of kB; this stops runaway uploads

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rdflib import DCTERMS, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from hsvo_graph.canned.catalog import fold_text, normalise_text
+from hsvo_graph.canned.folding import fold_text, normalise_text
 from hsvo_graph.namespaces import HSVO
 
 # "OSN, SCN, UBN och VS" – but not the "och" of "Hälso- och sjukvård".

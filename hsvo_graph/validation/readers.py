@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from hsvo_graph.canned.catalog import normalise_text
+from hsvo_graph.canned.folding import normalise_text
 from hsvo_graph.canned.cells import formula_like
 from hsvo_graph.validation.headings import (
     COLUMNS,

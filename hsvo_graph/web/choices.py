@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rdflib import Literal
 
-from hsvo_graph.canned.catalog import normalise_text
+from hsvo_graph.canned.folding import normalise_text
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
 
