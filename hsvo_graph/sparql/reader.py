@@ -57,26 +57,48 @@ class Reader(Protocol):
 
 class DatasetMemo:
     """Values computed from the dataset, dropped as soon as its version changes. Safe to use
-    from many threads; two requests computing the same value at once both compute it."""
+    from many threads. A value is computed once: requests that want it while it is being
+    computed wait for that computation (up to ``wait_s``) instead of asking the workers the
+    same whole-dataset question again, so a burst of first pages after a start or a write
+    costs one reading, not one per request."""
 
     def __init__(self, version: Callable[[], Hashable]) -> None:
         self._version = version
         self._lock = threading.Lock()
         self._seen: Hashable = None
         self._values: dict[Hashable, Any] = {}
+        self._running: dict[Hashable, threading.Event] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        version = self._version()
-        with self._lock:
-            if self._seen != version:
-                self._values, self._seen = {}, version
-            if key in self._values:
-                return self._values[key]
-        value = compute()
-        with self._lock:
-            if self._seen == version:
-                self._values[key] = value
-        return value
+    def get(self, key: Hashable, compute: Callable[[], T], wait_s: float | None = None) -> T:
+        """The kept value of ``key``, else ``compute()``'s. Waiting for another thread's
+        computation of it lasts ``wait_s`` seconds at most (None: until it ends); after that,
+        or when that computation failed, the caller computes the value itself."""
+        waited_until = None if wait_s is None else time.monotonic() + wait_s
+        while True:
+            version = self._version()
+            with self._lock:
+                if self._seen != version:
+                    self._values, self._running, self._seen = {}, {}, version
+                if key in self._values:
+                    return self._values[key]
+                running = self._running.get(key)
+                if running is None:
+                    running = self._running[key] = threading.Event()
+                    break
+            left = None if waited_until is None else waited_until - time.monotonic()
+            if (left is not None and left <= 0) or not running.wait(left):
+                return compute()  # out of time: the caller's own reader says so
+        try:
+            value = compute()
+            with self._lock:
+                if self._seen == version:
+                    self._values[key] = value
+            return value
+        finally:
+            with self._lock:
+                if self._running.get(key) is running:
+                    del self._running[key]
+            running.set()
 
 
 def _table(encoded: Encoded) -> Table:
@@ -133,7 +155,8 @@ class ExecutorReader:
 
     def remembered(self, key: Hashable, compute: "Callable[[Reader], T]") -> T:
         # keyed by the row cap too: an uncapped reader must never get a capped answer
-        return self.executor.memo.get((key, self.max_rows), lambda: compute(self))
+        return self.executor.memo.get((key, self.max_rows), lambda: compute(self),
+                                      wait_s=self.deadline - time.monotonic())
 
 
 class StoreReader:

@@ -24,8 +24,8 @@ from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.store import QuerySyntaxError, StoreError, Table
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
-from hsvo_graph.web.forms import form_fields
-from hsvo_graph.web.glossary import glossary, titles
+from hsvo_graph.web.forms import Field, form_fields
+from hsvo_graph.web.glossary import glossary_titles
 from hsvo_graph.api.negotiation import MEDIA_TYPES, attachment, negotiate
 from hsvo_graph.api.rendering import data_version, language, render, url_with
 
@@ -150,8 +150,7 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
     fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"),
                     FORMATS, default="json")
     if fmt == "html":
-        arguments = await run_in_threadpool(with_defaults, reader, query, _arguments(request))
-        return await _page(request, reader, query, arguments, store)
+        return await _page(request, reader, query, store)
     try:  # one thread hop for both reads
         arguments, table = await run_in_threadpool(_defaults_and_run, reader, query,
                                                    _arguments(request))
@@ -180,29 +179,22 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
                     media_type="application/json; charset=utf-8")
 
 
-async def _page(
-    request: Request, reader: Reader, query: CannedQuery, arguments: dict[str, list[str]],
-    store: TrackedStore,
-) -> Response:
+async def _page(request: Request, reader: Reader, query: CannedQuery, store: TrackedStore) -> Response:
     """The query page: the form, and the answer once something has been asked; an empty
     answer repeats what was searched for and offers the same question with one value
     left out."""
     lang = language(request)
     t = Translator(lang)
-    asked = any(v.strip() for values in _arguments(request).values() for v in values) or not any(
+    given = _arguments(request)
+    asked = any(v.strip() for values in given.values() for v in values) or not any(
         p.required for p in query.parameters)
-    error, results = None, None
-    if asked:
-        try:
-            table = await run_in_threadpool(_run, reader, query, arguments)
-            results = await run_in_threadpool(_display, reader, query, table, t)
-        except ParameterError as exc:
-            error = str(exc)
-    fields = await run_in_threadpool(form_fields, reader, query, arguments, lang)
+    # every read of the page (defaults, answer, labels, form options) in one thread hop
+    arguments, results, error, fields = await run_in_threadpool(
+        _page_reads, reader, query, given, asked, t)
     exports = {f: url_with(request, format=f, lang=lang) for f in ("csv", "xlsx", "json")}
     exports["json"] = url_with(request, format="json", lang=None)
-    given = [p for p in query.parameters if any(v.strip() for v in request.query_params.getlist(p.name))]
-    wider = [(localise(p.label, lang), url_with(request, **{p.name: None})) for p in given if not p.required]
+    filled = [p for p in query.parameters if any(v.strip() for v in request.query_params.getlist(p.name))]
+    wider = [(localise(p.label, lang), url_with(request, **{p.name: None})) for p in filled if not p.required]
     return render(request, "query.html", {
         "query": query, "fields": fields, "results": results, "error": error,
         "exports": exports, "asked": asked, "searched": _asked_values(query, arguments, lang),
@@ -211,10 +203,25 @@ async def _page(
     }, status_code=400 if error else 200)
 
 
+def _page_reads(
+    reader: Reader, query: CannedQuery, given: dict[str, list[str]], asked: bool, t: Translator,
+) -> tuple[dict[str, list[str]], ResultTable | None, str | None, list[Field]]:
+    """What the page shows: the arguments with their defaults, the answer as cells (once
+    something has been asked) or the parameter error, and the form's fields."""
+    arguments = with_defaults(reader, query, given)
+    error, results = None, None
+    if asked:
+        try:
+            results = _display(reader, query, _run(reader, query, arguments), t)
+        except ParameterError as exc:
+            error = str(exc)
+    return arguments, results, error, form_fields(reader, query, arguments, t.lang)
+
+
 def _display(reader: Reader, query: CannedQuery, table: Table, t: Translator) -> ResultTable:
     headings = {v: t.column(v, query.columns) for v in table.variables}
     return result_table(reader, table.rows, table.variables, headings=headings,
-                        links=query.links, lang=t.lang, abbreviations=titles(glossary(reader, t.lang)))
+                        links=query.links, lang=t.lang, abbreviations=glossary_titles(reader, t.lang))
 
 
 def _endpoint(query: CannedQuery) -> Callable[[Request, Reader, TrackedStore], Awaitable[Response]]:
