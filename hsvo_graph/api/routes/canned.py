@@ -16,11 +16,13 @@ from rdflib import Literal
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
-from hsvo_graph.canned.catalog import CannedQuery, ParameterError, run_canned, with_defaults
+from hsvo_graph.canned.catalog import (
+    CannedQuery, ParameterError, bind_arguments, run_canned, with_defaults,
+)
 from hsvo_graph.web.display import ResultTable, result_table, value_text
 from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
 from hsvo_graph.web.i18n import Translator, localise
-from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.reader import ExecutorReader, LoopReader, Reader, WouldBlock
 from hsvo_graph.store import QuerySyntaxError, StoreError, Table
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
@@ -96,6 +98,45 @@ def _defaults_and_run(reader: Reader, query: CannedQuery,
     return arguments, _run(reader, query, arguments)
 
 
+def _on_loop(reader: Reader) -> LoopReader | None:
+    """A reader for the event loop over the request's reader (None: it has no async path)."""
+    return LoopReader(reader) if isinstance(reader, ExecutorReader) else None
+
+
+def _defaults_on_loop(reader: Reader, query: CannedQuery,
+                      given: dict[str, list[str]]) -> dict[str, list[str]] | None:
+    """The arguments with their defaults, when no default needs a query worker (none is
+    ``latest``, or the latest year is kept); None otherwise."""
+    on_loop = _on_loop(reader)
+    if on_loop is None:
+        return None
+    try:
+        return with_defaults(on_loop, query, given)
+    except WouldBlock:
+        return None
+
+
+async def _select(reader: ExecutorReader, query: CannedQuery, arguments: dict[str, list[str]]) -> Table:
+    """``_run`` on the event loop (ParameterError for arguments that do not bind)."""
+    bound = bind_arguments(query, arguments)
+    try:
+        return await reader.select_async(query.sparql, bound)
+    except (QuerySyntaxError, StoreError) as exc:
+        raise HTTPException(502, str(exc)) from exc
+
+
+async def _answer_reads(reader: Reader, query: CannedQuery,
+                        given: dict[str, list[str]]) -> tuple[dict[str, list[str]], Table]:
+    """``_defaults_and_run`` without a thread hop when the defaults need no read: the query
+    is then awaited on the event loop like a ``/sparql`` request (a thread costs more than
+    the rest of a canned answer, most of it in handing the GIL back and forth)."""
+    arguments = _defaults_on_loop(reader, query, given)
+    if arguments is None:
+        return await run_in_threadpool(_defaults_and_run, reader, query, given)
+    assert isinstance(reader, ExecutorReader)
+    return arguments, await _select(reader, query, arguments)
+
+
 def _asked_values(query: CannedQuery, arguments: dict[str, list[str]], lang: str) -> list[tuple[str, str]]:
     """The parameters a person filled in, as (label, values) in the page language."""
     given = []
@@ -151,9 +192,8 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
                     FORMATS, default="json")
     if fmt == "html":
         return await _page(request, reader, query, store)
-    try:  # one thread hop for both reads
-        arguments, table = await run_in_threadpool(_defaults_and_run, reader, query,
-                                                   _arguments(request))
+    try:
+        arguments, table = await _answer_reads(reader, query, _arguments(request))
     except ParameterError as exc:
         raise HTTPException(400, str(exc)) from exc
     lang = language(request)
@@ -188,9 +228,7 @@ async def _page(request: Request, reader: Reader, query: CannedQuery, store: Tra
     given = _arguments(request)
     asked = any(v.strip() for values in given.values() for v in values) or not any(
         p.required for p in query.parameters)
-    # every read of the page (defaults, answer, labels, form options) in one thread hop
-    arguments, results, error, fields = await run_in_threadpool(
-        _page_reads, reader, query, given, asked, t)
+    arguments, results, error, fields = await _page_reads(reader, query, given, asked, t)
     exports = {f: url_with(request, format=f, lang=lang) for f in ("csv", "xlsx", "json")}
     exports["json"] = url_with(request, format="json", lang=None)
     filled = [p for p in query.parameters if any(v.strip() for v in request.query_params.getlist(p.name))]
@@ -203,19 +241,59 @@ async def _page(request: Request, reader: Reader, query: CannedQuery, store: Tra
     }, status_code=400 if error else 200)
 
 
-def _page_reads(
+_SHOWN_ON_LOOP_ROWS = 200  # a longer answer is turned into cells in a thread
+
+
+async def _page_reads(
     reader: Reader, query: CannedQuery, given: dict[str, list[str]], asked: bool, t: Translator,
 ) -> tuple[dict[str, list[str]], ResultTable | None, str | None, list[Field]]:
     """What the page shows: the arguments with their defaults, the answer as cells (once
-    something has been asked) or the parameter error, and the form's fields."""
-    arguments = with_defaults(reader, query, given)
-    error, results = None, None
+    something has been asked) or the parameter error, and the form's fields.
+
+    With everything dataset-wide kept (defaults, form options, glossary) and no label to
+    read, the page costs the answer's query awaited on the event loop and no thread hop;
+    otherwise the reads that remain run in one thread."""
+    arguments = _defaults_on_loop(reader, query, given)
+    if arguments is None:
+        return await run_in_threadpool(_page_reads_in_thread, reader, query, given, asked, t)
+    assert isinstance(reader, ExecutorReader)
+    error, table = None, None
     if asked:
         try:
-            results = _display(reader, query, _run(reader, query, arguments), t)
+            table = await _select(reader, query, arguments)
         except ParameterError as exc:
             error = str(exc)
-    return arguments, results, error, form_fields(reader, query, arguments, t.lang)
+    results, fields = None, None
+    if table is None or len(table.rows) <= _SHOWN_ON_LOOP_ROWS:
+        try:
+            results, fields = _shown(LoopReader(reader), query, table, arguments, t)
+        except WouldBlock:
+            pass
+    if fields is None:
+        results, fields = await run_in_threadpool(_shown, reader, query, table, arguments, t)
+    return arguments, results, error, fields
+
+
+def _page_reads_in_thread(
+    reader: Reader, query: CannedQuery, given: dict[str, list[str]], asked: bool, t: Translator,
+) -> tuple[dict[str, list[str]], ResultTable | None, str | None, list[Field]]:
+    """``_page_reads`` in one thread, for a page whose defaults need a query worker."""
+    arguments = with_defaults(reader, query, given)
+    error, table = None, None
+    if asked:
+        try:
+            table = _run(reader, query, arguments)
+        except ParameterError as exc:
+            error = str(exc)
+    results, fields = _shown(reader, query, table, arguments, t)
+    return arguments, results, error, fields
+
+
+def _shown(reader: Reader, query: CannedQuery, table: Table | None, arguments: dict[str, list[str]],
+           t: Translator) -> tuple[ResultTable | None, list[Field]]:
+    """The answer as cells (labels and abbreviations read) and the form's fields."""
+    results = None if table is None else _display(reader, query, table, t)
+    return results, form_fields(reader, query, arguments, t.lang)
 
 
 def _display(reader: Reader, query: CannedQuery, table: Table, t: Translator) -> ResultTable:
