@@ -248,7 +248,7 @@ class LoopReader:
         value = self.reader.kept(key)
         if value is MISSING:
             raise WouldBlock(key)
-        return value  # type: ignore[no-any-return]
+        return value
 
 
 class StoreReader:

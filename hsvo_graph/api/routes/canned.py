@@ -263,14 +263,14 @@ async def _page_reads(
             table = await _select(reader, query, arguments)
         except ParameterError as exc:
             error = str(exc)
-    results, fields = None, None
     if table is None or len(table.rows) <= _SHOWN_ON_LOOP_ROWS:
         try:
             results, fields = _shown(LoopReader(reader), query, table, arguments, t)
         except WouldBlock:
             pass
-    if fields is None:
-        results, fields = await run_in_threadpool(_shown, reader, query, table, arguments, t)
+        else:
+            return arguments, results, error, fields
+    results, fields = await run_in_threadpool(_shown, reader, query, table, arguments, t)
     return arguments, results, error, fields
 
 
