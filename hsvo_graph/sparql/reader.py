@@ -8,7 +8,12 @@ all the queries of one HTTP request share one deadline, so a page of five querie
 take five time limits. ``StoreReader`` reads a store directly, for the CLI and for tests.
 
 Readers block: call them from synchronous code run in a worker thread, never on the
-event loop. ``Table`` is re-exported here so that page code needs nothing from the stores.
+event loop. Two ways round a thread hop, for routes where it costs more than the rest of
+the answer (canned questions): ``ExecutorReader.select_async`` awaits one SELECT on the
+caller's loop, and a ``LoopReader`` lets page code run on the loop as long as all it needs
+is kept in the dataset memo (it raises ``WouldBlock`` otherwise, and the route runs the same
+code in a thread). ``Table`` is re-exported here so that page code needs nothing from the
+stores.
 """
 
 import functools
@@ -33,11 +38,11 @@ Bindings = Mapping[str, Sequence[Identifier]]
 T = TypeVar("T")
 
 _JSON = "application/sparql-results+json"
+_N_TRIPLES = "application/n-triples"
 # how much of the time limit a request may have used and still read on the loop (the
 # executor's own limit starts when the query is sent)
 _ON_LOOP_SLACK_S = 0.05
-_PARSE_ON_LOOP_BYTES = 256 * 1024
-_N_TRIPLES = "application/n-triples"
+_PARSE_ON_LOOP_BYTES = 256 * 1024  # a longer answer is parsed in a thread
 
 
 class Reader(Protocol):
