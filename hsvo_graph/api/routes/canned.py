@@ -98,6 +98,9 @@ def _defaults_and_run(reader: Reader, query: CannedQuery,
     return arguments, _run(reader, query, arguments)
 
 
+_ON_LOOP_VALUES = 64  # arguments with more values than this are bound in a thread
+
+
 def _on_loop(reader: Reader) -> LoopReader | None:
     """A reader for the event loop over the request's reader (None: it has no async path)."""
     return LoopReader(reader) if isinstance(reader, ExecutorReader) else None
@@ -106,9 +109,10 @@ def _on_loop(reader: Reader) -> LoopReader | None:
 def _defaults_on_loop(reader: Reader, query: CannedQuery,
                       given: dict[str, list[str]]) -> dict[str, list[str]] | None:
     """The arguments with their defaults, when no default needs a query worker (none is
-    ``latest``, or the latest year is kept); None otherwise."""
+    ``latest``, or the latest year is kept); None otherwise, and for a request with many
+    values (normalising and binding hundreds of them is work for a thread, not the loop)."""
     on_loop = _on_loop(reader)
-    if on_loop is None:
+    if on_loop is None or sum(len(values) for values in given.values()) > _ON_LOOP_VALUES:
         return None
     try:
         return with_defaults(on_loop, query, given)
