@@ -50,6 +50,15 @@ def test_serve_benchmark_prints_its_ratios():
     assert_judges_nothing(out)
 
 
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (scripts/install-system-deps.sh)")
+def test_canned_benchmark_prints_its_ratios():
+    out = run("canned.py", "--smoke")
+    for line in ("SPARQL on /sparql", "canned JSON", "canned HTML page", "API CPU",
+                 "canned JSON p50 vs the same SPARQL", "canned HTML page p50 vs the same SPARQL"):
+        assert line in out
+    assert_judges_nothing(out)
+
+
 def test_pss_counts_memory_shared_with_a_forked_worker_once(monkeypatch: pytest.MonkeyPatch):
     """Why the memory target is judged on PSS: a worker forked from its parent shares the
     parent's pages copy-on-write, and summed RSS counts them twice."""

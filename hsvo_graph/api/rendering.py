@@ -55,6 +55,9 @@ TEMPLATES = Jinja2Templates(
     directory=str(Path(__file__).resolve().parent.parent / "web" / "templates"),
     context_processors=[page_context],
 )
+# the templates are files of the installed package, read once: Jinja's default looks at the
+# modification time of every template a page uses (four or five stat calls) on each render
+TEMPLATES.env.auto_reload = False
 TEMPLATES.env.filters["capfirst"] = capfirst
 TEMPLATES.env.filters["localise"] = localise
 

@@ -8,9 +8,15 @@ all the queries of one HTTP request share one deadline, so a page of five querie
 take five time limits. ``StoreReader`` reads a store directly, for the CLI and for tests.
 
 Readers block: call them from synchronous code run in a worker thread, never on the
-event loop. ``Table`` is re-exported here so that page code needs nothing from the stores.
+event loop. Two ways round a thread hop, for routes where it costs more than the rest of
+the answer (canned questions): ``ExecutorReader.select_async`` awaits one SELECT on the
+caller's loop, and a ``LoopReader`` lets page code run on the loop as long as all it needs
+is kept in the dataset memo (it raises ``WouldBlock`` otherwise, and the route runs the same
+code in a thread). ``Table`` is re-exported here so that page code needs nothing from the
+stores.
 """
 
+import functools
 import json
 import threading
 import time
@@ -19,18 +25,24 @@ from typing import Any, Protocol, TypeVar
 
 from rdflib.term import Identifier
 
+from hsvo_graph.sparql.analysis import AnalysisError, analyse, with_row_limit
 from hsvo_graph.sparql.binding import bind_values
 from hsvo_graph.sparql.results import Encoded
 from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store.base import GraphStore, QuerySyntaxError, Table, table_from_json
 
-__all__ = ["Bindings", "DatasetMemo", "ExecutorReader", "Reader", "Runner", "StoreReader", "Table"]
+__all__ = ["MISSING", "Bindings", "DatasetMemo", "ExecutorReader", "LoopReader", "Reader", "Runner",
+           "StoreReader", "Table", "WouldBlock"]
 
 Bindings = Mapping[str, Sequence[Identifier]]
 T = TypeVar("T")
 
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
+# how much of the time limit a request may have used and still read on the loop (the
+# executor's own limit starts when the query is sent)
+_ON_LOOP_SLACK_S = 0.05
+_PARSE_ON_LOOP_BYTES = 256 * 1024  # a longer answer is parsed in a thread
 
 
 class Reader(Protocol):
@@ -55,28 +67,78 @@ class Reader(Protocol):
         ...
 
 
+MISSING: Any = object()  # what ``DatasetMemo.peek`` answers for a value not kept
+
+
+class WouldBlock(Exception):
+    """A ``LoopReader`` was asked for something that needs a query worker."""
+
+
 class DatasetMemo:
     """Values computed from the dataset, dropped as soon as its version changes. Safe to use
-    from many threads; two requests computing the same value at once both compute it."""
+    from many threads. A value is computed once: requests that want it while it is being
+    computed wait for that computation (up to ``wait_s``) instead of asking the workers the
+    same whole-dataset question again, so a burst of first pages after a start or a write
+    costs one reading, not one per request."""
 
     def __init__(self, version: Callable[[], Hashable]) -> None:
         self._version = version
         self._lock = threading.Lock()
         self._seen: Hashable = None
         self._values: dict[Hashable, Any] = {}
+        self._running: dict[Hashable, threading.Event] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def peek(self, key: Hashable) -> Any:
+        """The kept value of ``key`` for the current version, or ``MISSING`` (never computes)."""
         version = self._version()
         with self._lock:
-            if self._seen != version:
-                self._values, self._seen = {}, version
-            if key in self._values:
-                return self._values[key]
-        value = compute()
-        with self._lock:
             if self._seen == version:
-                self._values[key] = value
-        return value
+                return self._values.get(key, MISSING)
+        return MISSING
+
+    def get(self, key: Hashable, compute: Callable[[], T], wait_s: float | None = None) -> T:
+        """The kept value of ``key``, else ``compute()``'s. Waiting for another thread's
+        computation of it lasts ``wait_s`` seconds at most (None: until it ends); after that,
+        or when that computation failed, the caller computes the value itself."""
+        waited_until = None if wait_s is None else time.monotonic() + wait_s
+        while True:
+            version = self._version()
+            with self._lock:
+                if self._seen != version:
+                    self._values, self._running, self._seen = {}, {}, version
+                if key in self._values:
+                    return self._values[key]
+                running = self._running.get(key)
+                if running is None:
+                    running = self._running[key] = threading.Event()
+                    break
+            left = None if waited_until is None else waited_until - time.monotonic()
+            if (left is not None and left <= 0) or not running.wait(left):
+                return compute()  # out of time: the caller's own reader says so
+        try:
+            value = compute()
+            with self._lock:
+                if self._seen == version:
+                    self._values[key] = value
+            return value
+        finally:
+            with self._lock:
+                if self._running.get(key) is running:
+                    del self._running[key]
+            running.set()
+
+
+@functools.lru_cache(maxsize=512)
+def _row_limited(query: str, rows: int) -> str | None:
+    """``query`` stopping after ``rows`` solutions (``analysis.with_row_limit``), so that the
+    worker's answer is written by pyoxigraph's serialiser instead of built in Python (about
+    twice as fast); None where that path does not apply. Kept per text: the service's
+    queries come from a few ``.rq`` files, their values bound afterwards (``bind_values``
+    puts them at the start of the WHERE group, which a LIMIT at the end does not move)."""
+    try:
+        return with_row_limit(query, analyse(query), rows)
+    except AnalysisError:
+        return None
 
 
 def _table(encoded: Encoded) -> Table:
@@ -103,9 +165,14 @@ class Runner(Protocol):
     """What an ``ExecutorReader`` needs of the executor (so this module does not import it)."""
 
     memo: DatasetMemo
+    time_limit_s: float
 
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
         """Run one request within ``budget_s`` seconds, blocking."""
+        ...
+
+    async def run(self, request: QueryRequest) -> Encoded:
+        """Run one request within the time limit from now, on the caller's event loop."""
         ...
 
 
@@ -117,10 +184,37 @@ class ExecutorReader:
         self.deadline = deadline
         self.max_rows = max_rows
 
+    def _request(self, query: str, bindings: Bindings | None) -> QueryRequest:
+        if self.max_rows is not None:
+            limited = _row_limited(query, self.max_rows + 1)
+            if limited is not None:  # pyoxigraph writes the answer, as for /sparql
+                return QueryRequest(bind_values(limited, bindings or {}), _JSON, _N_TRIPLES,
+                                    self.max_rows, row_limited=True)
+        return QueryRequest(bind_values(query, bindings or {}), _JSON, _N_TRIPLES, self.max_rows)
+
     def _run(self, query: str, bindings: Bindings | None) -> Encoded:
-        request = QueryRequest(bind_values(query, bindings or {}), _JSON, _N_TRIPLES,
-                               self.max_rows)
-        return self.executor.run_blocking(request, self.deadline - time.monotonic())
+        return self.executor.run_blocking(self._request(query, bindings),
+                                          self.deadline - time.monotonic())
+
+    async def select_async(self, query: str, bindings: Bindings | None = None) -> Table:
+        """``select`` awaited on the caller's event loop: no thread hop, the query's reply
+        read by the loop as the ``/sparql`` endpoint reads it, and the query cancelled (its
+        worker replaced) when the request is. The executor gives it the time limit from
+        now, so this path is taken only while the request has (almost) all of its time
+        left; a request that has already read something continues in a thread, within
+        what is left of its deadline."""
+        import anyio  # on first use: the CLI's readers never need it
+
+        if self.deadline - time.monotonic() < self.executor.time_limit_s - _ON_LOOP_SLACK_S:
+            return await anyio.to_thread.run_sync(self.select, query, bindings)
+        encoded = await self.executor.run(self._request(query, bindings))
+        if len(encoded.body) > _PARSE_ON_LOOP_BYTES:  # a long answer is parsed off the loop
+            return await anyio.to_thread.run_sync(_table, encoded)
+        return _table(encoded)
+
+    def kept(self, key: Hashable) -> Any:
+        """What ``remembered(key, …)`` would answer without reading, or ``MISSING``."""
+        return self.executor.memo.peek((key, self.max_rows))
 
     def select(self, query: str, bindings: Bindings | None = None) -> Table:
         return _table(self._run(query, bindings))
@@ -133,7 +227,33 @@ class ExecutorReader:
 
     def remembered(self, key: Hashable, compute: "Callable[[Reader], T]") -> T:
         # keyed by the row cap too: an uncapped reader must never get a capped answer
-        return self.executor.memo.get((key, self.max_rows), lambda: compute(self))
+        return self.executor.memo.get((key, self.max_rows), lambda: compute(self),
+                                      wait_s=self.deadline - time.monotonic())
+
+
+class LoopReader:
+    """A reader for page code run on the event loop, where nothing may block: it answers
+    ``remembered`` readings the dataset memo already holds and raises ``WouldBlock`` for
+    anything that needs a query worker, so the caller can run the same code in a thread
+    with the request's ``ExecutorReader`` instead."""
+
+    def __init__(self, reader: ExecutorReader) -> None:
+        self.reader = reader
+
+    def select(self, query: str, bindings: Bindings | None = None) -> Table:
+        raise WouldBlock(query)
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        raise WouldBlock(query)
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> bytes:
+        raise WouldBlock(query)
+
+    def remembered(self, key: Hashable, compute: "Callable[[Reader], T]") -> T:
+        value = self.reader.kept(key)
+        if value is MISSING:
+            raise WouldBlock(key)
+        return value
 
 
 class StoreReader:

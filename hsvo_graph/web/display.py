@@ -116,6 +116,35 @@ def iris_in(terms: Iterable[Identifier | None]) -> set[str]:
     return {str(t) for t in terms if isinstance(t, URIRef)}
 
 
+def _labelled(table_rows: list[dict[str, Identifier]], shown: list[str],
+              links: Mapping[str, str]) -> set[str]:
+    """The IRIs whose label ``result_table`` shows: every IRI of an ordinary column, and a
+    link target only when it has no page here (a vocabulary term, shown by its label). A
+    link to a data IRI shows the text column's own value, so a table whose only IRIs are
+    such links (most canned questions) costs no label query."""
+    wanted: set[str] = set()
+    targets: set[str] = set()  # every IRI a link column points to
+    unlinked: set[str] = set()  # IRIs in a link column whose row has no target to link to
+    for row in table_rows:
+        for variable in shown:
+            term = row.get(variable)
+            if variable not in links:
+                if isinstance(term, URIRef):
+                    wanted.add(str(term))
+                continue
+            target = row.get(links[variable])
+            if isinstance(target, URIRef):
+                targets.add(str(target))
+                if term is not None and local_path(str(target)) is None:
+                    wanted.add(str(target))
+            if isinstance(term, URIRef) and not isinstance(target, URIRef):
+                unlinked.add(str(term))
+    # such a cell is shown like an ordinary one, with the label only if it was read for another
+    # cell (as when all labels of the table were read in one go)
+    wanted |= unlinked & (wanted | targets)
+    return {i for i in wanted if i}
+
+
 @dataclass(frozen=True)
 class ResultTable:
     """A SELECT result ready for an HTML table: headings and rows of cells."""
@@ -142,9 +171,7 @@ def result_table(
     ``abbreviations`` says what each stands for."""
     hidden = {target for target in links.values() if target in variables}
     shown = [v for v in variables if v not in hidden]
-    terms = [row.get(v) for row in table_rows for v in shown if v not in links]
-    terms += [row.get(links[v]) for row in table_rows for v in shown if v in links]
-    labels = fetch_labels(reader, {i for i in iris_in(terms) if i}, lang)
+    labels = fetch_labels(reader, _labelled(table_rows, shown, links), lang)
     rows = []
     for row in table_rows:
         cells = []

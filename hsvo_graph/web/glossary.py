@@ -40,6 +40,13 @@ def _read_glossary(reader: Reader, lang: str) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.abbreviation.lower(), e.meaning))
 
 
+def glossary_titles(reader: Reader, lang: str) -> dict[str, str]:
+    """``titles(glossary(reader, lang))``, worked out once per version of the dataset (at 1 M
+    triples the glossary has thousands of entries: building the mapping per page cost more
+    than the page's own query)."""
+    return reader.remembered(("glossary_titles", lang), lambda r: titles(glossary(r, lang)))
+
+
 def titles(entries: list[Entry]) -> dict[str, str]:
     """Abbreviation → what it stands for (several meanings joined), for ``<abbr title>``."""
     meanings: dict[str, list[str]] = {}

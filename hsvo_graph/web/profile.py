@@ -16,7 +16,7 @@ from hsvo_graph.namespaces import ID
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
 from hsvo_graph.web.display import Cell, ResultTable, cell, fetch_labels, result_table
-from hsvo_graph.web.glossary import glossary, titles
+from hsvo_graph.web.glossary import glossary_titles
 from hsvo_graph.web.i18n import Translator, localise
 from hsvo_graph.web.pictures import activity_years
 
@@ -70,7 +70,7 @@ def body_profile(
         ("profile_principal", "principal"), ("profile_from", "from"), ("profile_until", "until"),
     ) if row.get(v) is not None]
     arguments = {"body": [key], "year": [str(y) for y in activity_years(reader)]}
-    abbreviations = titles(glossary(reader, lang))
+    abbreviations = glossary_titles(reader, lang)
     sections = []
     for query_id, heading in SECTIONS:
         query = catalog.get(query_id)

@@ -16,16 +16,18 @@ from rdflib import Literal
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
-from hsvo_graph.canned.catalog import CannedQuery, ParameterError, run_canned, with_defaults
+from hsvo_graph.canned.catalog import (
+    CannedQuery, ParameterError, bind_arguments, run_canned, with_defaults,
+)
 from hsvo_graph.web.display import ResultTable, result_table, value_text
 from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
 from hsvo_graph.web.i18n import Translator, localise
-from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.reader import ExecutorReader, LoopReader, Reader, WouldBlock
 from hsvo_graph.store import QuerySyntaxError, StoreError, Table
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
-from hsvo_graph.web.forms import form_fields
-from hsvo_graph.web.glossary import glossary, titles
+from hsvo_graph.web.forms import Field, form_fields
+from hsvo_graph.web.glossary import glossary_titles
 from hsvo_graph.api.negotiation import MEDIA_TYPES, attachment, negotiate
 from hsvo_graph.api.rendering import data_version, language, render, url_with
 
@@ -96,6 +98,49 @@ def _defaults_and_run(reader: Reader, query: CannedQuery,
     return arguments, _run(reader, query, arguments)
 
 
+_ON_LOOP_VALUES = 64  # arguments with more values than this are bound in a thread
+
+
+def _on_loop(reader: Reader) -> LoopReader | None:
+    """A reader for the event loop over the request's reader (None: it has no async path)."""
+    return LoopReader(reader) if isinstance(reader, ExecutorReader) else None
+
+
+def _defaults_on_loop(reader: Reader, query: CannedQuery,
+                      given: dict[str, list[str]]) -> dict[str, list[str]] | None:
+    """The arguments with their defaults, when no default needs a query worker (none is
+    ``latest``, or the latest year is kept); None otherwise, and for a request with many
+    values (normalising and binding hundreds of them is work for a thread, not the loop)."""
+    on_loop = _on_loop(reader)
+    if on_loop is None or sum(len(values) for values in given.values()) > _ON_LOOP_VALUES:
+        return None
+    try:
+        return with_defaults(on_loop, query, given)
+    except WouldBlock:
+        return None
+
+
+async def _select(reader: ExecutorReader, query: CannedQuery, arguments: dict[str, list[str]]) -> Table:
+    """``_run`` on the event loop (ParameterError for arguments that do not bind)."""
+    bound = bind_arguments(query, arguments)
+    try:
+        return await reader.select_async(query.sparql, bound)
+    except (QuerySyntaxError, StoreError) as exc:
+        raise HTTPException(502, str(exc)) from exc
+
+
+async def _answer_reads(reader: Reader, query: CannedQuery,
+                        given: dict[str, list[str]]) -> tuple[dict[str, list[str]], Table]:
+    """``_defaults_and_run`` without a thread hop when the defaults need no read: the query
+    is then awaited on the event loop like a ``/sparql`` request (a thread costs more than
+    the rest of a canned answer, most of it in handing the GIL back and forth)."""
+    arguments = _defaults_on_loop(reader, query, given)
+    if arguments is None:
+        return await run_in_threadpool(_defaults_and_run, reader, query, given)
+    assert isinstance(reader, ExecutorReader)
+    return arguments, await _select(reader, query, arguments)
+
+
 def _asked_values(query: CannedQuery, arguments: dict[str, list[str]], lang: str) -> list[tuple[str, str]]:
     """The parameters a person filled in, as (label, values) in the page language."""
     given = []
@@ -150,11 +195,9 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
     fmt = negotiate(request.query_params.get("format"), request.headers.get("accept"),
                     FORMATS, default="json")
     if fmt == "html":
-        arguments = await run_in_threadpool(with_defaults, reader, query, _arguments(request))
-        return await _page(request, reader, query, arguments, store)
-    try:  # one thread hop for both reads
-        arguments, table = await run_in_threadpool(_defaults_and_run, reader, query,
-                                                   _arguments(request))
+        return await _page(request, reader, query, store)
+    try:
+        arguments, table = await _answer_reads(reader, query, _arguments(request))
     except ParameterError as exc:
         raise HTTPException(400, str(exc)) from exc
     lang = language(request)
@@ -180,29 +223,20 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
                     media_type="application/json; charset=utf-8")
 
 
-async def _page(
-    request: Request, reader: Reader, query: CannedQuery, arguments: dict[str, list[str]],
-    store: TrackedStore,
-) -> Response:
+async def _page(request: Request, reader: Reader, query: CannedQuery, store: TrackedStore) -> Response:
     """The query page: the form, and the answer once something has been asked; an empty
     answer repeats what was searched for and offers the same question with one value
     left out."""
     lang = language(request)
     t = Translator(lang)
-    asked = any(v.strip() for values in _arguments(request).values() for v in values) or not any(
+    given = _arguments(request)
+    asked = any(v.strip() for values in given.values() for v in values) or not any(
         p.required for p in query.parameters)
-    error, results = None, None
-    if asked:
-        try:
-            table = await run_in_threadpool(_run, reader, query, arguments)
-            results = await run_in_threadpool(_display, reader, query, table, t)
-        except ParameterError as exc:
-            error = str(exc)
-    fields = await run_in_threadpool(form_fields, reader, query, arguments, lang)
+    arguments, results, error, fields = await _page_reads(reader, query, given, asked, t)
     exports = {f: url_with(request, format=f, lang=lang) for f in ("csv", "xlsx", "json")}
     exports["json"] = url_with(request, format="json", lang=None)
-    given = [p for p in query.parameters if any(v.strip() for v in request.query_params.getlist(p.name))]
-    wider = [(localise(p.label, lang), url_with(request, **{p.name: None})) for p in given if not p.required]
+    filled = [p for p in query.parameters if any(v.strip() for v in request.query_params.getlist(p.name))]
+    wider = [(localise(p.label, lang), url_with(request, **{p.name: None})) for p in filled if not p.required]
     return render(request, "query.html", {
         "query": query, "fields": fields, "results": results, "error": error,
         "exports": exports, "asked": asked, "searched": _asked_values(query, arguments, lang),
@@ -211,10 +245,65 @@ async def _page(
     }, status_code=400 if error else 200)
 
 
+_SHOWN_ON_LOOP_ROWS = 200  # a longer answer is turned into cells in a thread
+
+
+async def _page_reads(
+    reader: Reader, query: CannedQuery, given: dict[str, list[str]], asked: bool, t: Translator,
+) -> tuple[dict[str, list[str]], ResultTable | None, str | None, list[Field]]:
+    """What the page shows: the arguments with their defaults, the answer as cells (once
+    something has been asked) or the parameter error, and the form's fields.
+
+    With everything dataset-wide kept (defaults, form options, glossary) and no label to
+    read, the page costs the answer's query awaited on the event loop and no thread hop;
+    otherwise the reads that remain run in one thread."""
+    arguments = _defaults_on_loop(reader, query, given)
+    if arguments is None:
+        return await run_in_threadpool(_page_reads_in_thread, reader, query, given, asked, t)
+    assert isinstance(reader, ExecutorReader)
+    error, table = None, None
+    if asked:
+        try:
+            table = await _select(reader, query, arguments)
+        except ParameterError as exc:
+            error = str(exc)
+    if table is None or len(table.rows) <= _SHOWN_ON_LOOP_ROWS:
+        try:
+            results, fields = _shown(LoopReader(reader), query, table, arguments, t)
+        except WouldBlock:
+            pass
+        else:
+            return arguments, results, error, fields
+    results, fields = await run_in_threadpool(_shown, reader, query, table, arguments, t)
+    return arguments, results, error, fields
+
+
+def _page_reads_in_thread(
+    reader: Reader, query: CannedQuery, given: dict[str, list[str]], asked: bool, t: Translator,
+) -> tuple[dict[str, list[str]], ResultTable | None, str | None, list[Field]]:
+    """``_page_reads`` in one thread, for a page whose defaults need a query worker."""
+    arguments = with_defaults(reader, query, given)
+    error, table = None, None
+    if asked:
+        try:
+            table = _run(reader, query, arguments)
+        except ParameterError as exc:
+            error = str(exc)
+    results, fields = _shown(reader, query, table, arguments, t)
+    return arguments, results, error, fields
+
+
+def _shown(reader: Reader, query: CannedQuery, table: Table | None, arguments: dict[str, list[str]],
+           t: Translator) -> tuple[ResultTable | None, list[Field]]:
+    """The answer as cells (labels and abbreviations read) and the form's fields."""
+    results = None if table is None else _display(reader, query, table, t)
+    return results, form_fields(reader, query, arguments, t.lang)
+
+
 def _display(reader: Reader, query: CannedQuery, table: Table, t: Translator) -> ResultTable:
     headings = {v: t.column(v, query.columns) for v in table.variables}
     return result_table(reader, table.rows, table.variables, headings=headings,
-                        links=query.links, lang=t.lang, abbreviations=titles(glossary(reader, t.lang)))
+                        links=query.links, lang=t.lang, abbreviations=glossary_titles(reader, t.lang))
 
 
 def _endpoint(query: CannedQuery) -> Callable[[Request, Reader, TrackedStore], Awaitable[Response]]:

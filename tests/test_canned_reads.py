@@ -1,0 +1,128 @@
+"""What a canned answer reads, and where: a warm page or JSON answer awaits its one query on
+the event loop (no thread hop), kept dataset-wide readings (form options, glossary, latest
+year) are dropped by a write, and the next page shows the write."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Literal, URIRef
+
+import hsvo_graph.api.routes.canned as canned_route
+from hsvo_graph.api.app import create_app
+from hsvo_graph.config import Settings
+from hsvo_graph.namespaces import HSVO, ID
+from hsvo_graph.store import EmbeddedStore
+from hsvo_graph.web.display import result_table
+
+HTML = {"Accept": "text/html"}
+PREFIXES = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+
+def stopped(n: int, year: int, title: str, board: str, abbreviation: str) -> str:
+    """A stopped activity in ``year`` with one participating board (and its abbreviation)."""
+    return PREFIXES + f"""INSERT DATA {{ GRAPH <urn:test:canned{n}> {{
+  <{ID}activity/test-{n}> hsvo:hasOutcome <{ID}outcome/test-{n}> ; rdfs:label "{title}"@sv ;
+      hsvo:year {year} ; hsvo:participatingBody <{ID}body/test-{n}> .
+  <{ID}outcome/test-{n}> hsvo:status hsvo:Stopped ; hsvo:summary "Skäl {n}"@sv .
+  <{ID}body/test-{n}> a hsvo:Board, hsvo:Body ; rdfs:label "{board}"@sv ;
+      hsvo:abbreviation "{abbreviation}" . }} }}"""
+
+
+@pytest.fixture
+def service(tmp_path: Path, settings: Settings) -> Iterator[TestClient]:
+    """The service on a store of its own, which the test writes to."""
+    own = settings.model_copy(update={"query_workers": 1, "query_memory_image": False})
+    store = EmbeddedStore(tmp_path / "store")
+    store.update(stopped(1, 2024, "Första aktiviteten", "Testnämnden", "TSTN"))
+    with TestClient(create_app(own, store)) as client:
+        yield client
+    store.close()
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the functions the canned route runs in a thread."""
+    seen: list[str] = []
+    original = canned_route.run_in_threadpool
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(function, "__name__", repr(function)))
+        return await original(function, *args, **kwargs)
+
+    monkeypatch.setattr(canned_route, "run_in_threadpool", counted)
+    return seen
+
+
+def test_the_next_page_shows_a_write_with_its_new_options_and_abbreviations(service, hops) -> None:
+    first = service.get("/q/stopped_activities", headers=HTML)
+    assert first.status_code == 200
+    assert "Första aktiviteten" in first.text and 'value="2024"' in first.text
+    assert f'href="/id/activity/test-1"' in first.text
+    assert '<abbr title="Testnämnden">TSTN</abbr>' in first.text
+    assert hops  # the first page read the form options and the glossary in a thread
+    hops.clear()
+    again = service.get("/q/stopped_activities", headers=HTML)
+    assert again.text.count("<tr>") == first.text.count("<tr>")
+    assert hops == []  # all kept: the query awaited on the event loop, nothing in a thread
+    assert service.get("/q/stopped_activities", headers={"Accept": "application/json"}).json()["count"] == 1
+    assert hops == []
+
+    service.app.state.store.update(stopped(2, 2031, "Andra aktiviteten", "Nynämnden", "NYN"))
+    after = service.get("/q/stopped_activities", headers=HTML)
+    assert "Andra aktiviteten" in after.text  # the answer
+    assert 'value="2031"' in after.text  # the year options, read again
+    assert '<abbr title="Nynämnden">NYN</abbr>' in after.text  # the glossary, read again
+    english = service.get("/q/stopped_activities", params={"lang": "en"}, headers=HTML)
+    assert "Andra aktiviteten" in english.text and 'value="2031"' in english.text
+    answer = service.get("/q/stopped_activities", headers={"Accept": "application/json"}).json()
+    assert answer["count"] == 2
+    only = service.get("/q/stopped_activities", params={"year": "2031"},
+                       headers={"Accept": "application/json"}).json()
+    assert [row["title"] for row in only["rows"]] == ["Andra aktiviteten"]
+
+
+def test_a_bad_argument_on_the_fast_path_is_still_a_400(service) -> None:
+    service.get("/q/stopped_activities", headers=HTML)  # everything kept from here on
+    page = service.get("/q/stopped_activities", params={"year": "tjugo"}, headers=HTML)
+    assert page.status_code == 400 and "expected a year" in page.text
+    answer = service.get("/q/stopped_activities", params={"year": "tjugo"},
+                         headers={"Accept": "application/json"})
+    assert answer.status_code == 400
+
+
+class Recording:
+    """A reader that answers every label query with nothing and notes what it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[set[str]] = []
+
+    def select(self, query: str, bindings: Any = None) -> Any:
+        from hsvo_graph.sparql.reader import Table
+
+        self.asked.append({str(i) for i in (bindings or {}).get("s", [])})
+        return Table(["s", "label", "rank"], [])
+
+    def remembered(self, key: Any, compute: Any) -> Any:
+        return compute(self)
+
+
+def test_a_table_reads_labels_only_for_what_it_shows_by_label() -> None:
+    activity, other = URIRef(f"{ID}activity/a1"), URIRef("https://example.org/elsewhere")
+    rows = [{"title": Literal("Aktivitet"), "activity": activity, "year": Literal(2024)}]
+    reader = Recording()
+    shown = result_table(reader, rows, ["title", "activity", "year"], headings={},
+                         links={"title": "activity"}, lang="sv")
+    assert reader.asked == []  # a link to a data IRI shows the title: no label query
+    assert shown.rows[0][0].href == "/id/activity/a1"
+    vocabulary = [{"title": Literal("kod"), "target": other, "body": activity}]
+    result_table(reader, vocabulary, ["title", "target", "body"], headings={},
+                 links={"title": "target"}, lang="sv")
+    assert reader.asked == [{str(other), str(activity)}]  # the term without a page, and an IRI column
+    status = [{"status": HSVO.Stopped, "title": Literal("x")}]
+    result_table(reader, status, ["status", "title"], headings={}, links={}, lang="sv")
+    assert reader.asked[-1] == {str(HSVO.Stopped)}  # a status is shown by its label from the graph
