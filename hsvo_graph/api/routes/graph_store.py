@@ -194,7 +194,14 @@ async def _write(request: Request, store: StoreDep, settings: SettingsDep,
         replace = request.method == "PUT"
         if graph is None:
             update = default_graph_update(triples, replace=replace)
-            await _apply(lambda: store.update(update))
+            try:
+                await _apply(lambda: store.update(update))
+            except ProtocolError as exc:
+                if exc.status != 400:
+                    raise
+                raise ProtocolError(f"{exc} (this write goes to the store's own default "
+                                    "graph as one update; Virtuoso keeps no such graph: "
+                                    "write a named graph, ?graph=IRI)") from exc
         else:
             named = graph
             write = replace_graph if replace else add_to_graph
