@@ -98,8 +98,10 @@ def _one(client: TestClient, select: str) -> int:
 
 
 def _blank_subjects(client: TestClient) -> int:
-    return _one(client, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{GRAPH}> "
-                        "{ ?s ?p ?o FILTER isBlank(?s) } }")
+    """Distinct blank-node subjects of the graph as read back (Virtuoso keeps them as
+    well-known IRIs, which a query would see)."""
+    triples = ox.parse(_read(client), format=ox.RdfFormat.N_TRIPLES)
+    return len({t.subject for t in triples if isinstance(t.subject, ox.BlankNode)})
 
 
 def _staging_graphs(store: GraphStore) -> list[str]:
@@ -132,6 +134,8 @@ def test_post_keeps_blank_nodes_apart(writer: TestClient) -> None:
     for text in ("old", "new"):
         assert _one(writer, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?x <{EX}p> ?b . "
                             f'?b <{EX}q> "{text}" }} }}') == 1
+    assert _one(writer, f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ GRAPH <{GRAPH}> "
+                        f"{{ ?b <{EX}q> ?text }} }}") == 2
     # two parts of one multipart body are two documents too
     files = [("file", ("a.nt", f'_:b1 <{EX}q> "part a" .\n', "application/n-triples")),
              ("file", ("b.ttl", f'_:b1 <{EX}q> "part b" .\n', "text/turtle"))]
