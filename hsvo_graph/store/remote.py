@@ -296,12 +296,15 @@ class RemoteStore(GraphStore):
             solutions = ox.parse_query_results(self.query(text).body,
                                                format=ox.QueryResultsFormat.JSON)
             assert isinstance(solutions, ox.QuerySolutions)
-            rows = [tuple(_unskolemised(term) for term in row) for row in solutions]
+            raw = [tuple(row) for row in solutions]
+            rows = [tuple(_unskolemised(term) for term in row) for row in raw]
             if not cap or len(rows) < cap:
                 yield from rows
                 return
-            last = rows[-1][key].value
-            complete = [row for row in rows if row[key].value != last]
+            # the next page starts at the subject as the store has it (a well-known IRI,
+            # not the blank node it reads back as: that label would sort elsewhere)
+            last = raw[-1][key].value
+            complete = [row for row, stored in zip(rows, raw) if stored[key].value != last]
             if not complete:
                 raise StoreError(f"one subject has more than {cap} triples, the store's "
                                  "result cap; it cannot be read whole")

@@ -58,6 +58,16 @@ class TrackedStore(GraphStore):
         if self.changes is not None:
             self.changes.record(graphs, full=drop_others)
 
+    def rewrite(self, graphs: Collection[str],
+                content: Callable[["TrackedStore"], bytes | Path]) -> None:
+        """Replace ``graphs`` with the N-Quads ``content`` makes from the store as it is
+        now, through the inner store's ``replace_graphs`` (all or nothing). ``content``
+        runs under the write lock, so no write of this service comes between what it reads
+        and the replacement (a Graph Store Protocol POST reads a graph and writes it back
+        longer). Counted like every write, but not in the change log: like a SPARQL Update,
+        a Graph Store Protocol write is no load or import."""
+        self._counted(lambda: self.inner.replace_graphs(content(self), graphs))
+
     def quads(self) -> list[ox.Quad]:
         return self.inner.quads()
 

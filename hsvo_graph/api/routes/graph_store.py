@@ -8,11 +8,16 @@ for clients written against the earlier split.
 default graph that queries see (the union of all graphs); ``GET /store`` the whole dataset
 (TriG, N-Quads, JSON-LD). Writes to ``?default`` change the store's own default graph,
 which is one part of that union (docs/sparql.md). POST to ``/store`` itself creates a new
-graph and answers 201 with its IRI as Location (readable at ``/store/graph/NAME``). Every write goes through the store's update, so
-the query workers see it at their next query.
+graph and answers 201 with its IRI as Location (readable at ``/store/graph/NAME``).
+
+PUT and POST of a named graph go through the store's ``replace_graphs``
+(``hsvo_graph.api.graph_writes``): whole or not at all on every store, of any size, blank
+nodes included (Virtuoso too). Every write is counted by the store, so the query workers
+see it at their next query.
 """
 
 import uuid
+from collections.abc import Callable
 
 import anyio
 import pyoxigraph as ox
@@ -27,9 +32,14 @@ from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop, check_adm
 from hsvo_graph.graph.loading import LoadError, check_nfc
 from hsvo_graph.sparql.protocol import OFFERS, ProtocolError, negotiate
 from hsvo_graph.formats import rdf_format
-from hsvo_graph.sparql.results import serialize_rdf
 from hsvo_graph.store import QuerySyntaxError, StoreError
 from hsvo_graph.api.auth import AdminDep
+from hsvo_graph.api.graph_writes import (
+    add_to_graph,
+    default_graph_update,
+    fresh_blank_nodes,
+    replace_graph,
+)
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep, StoreDep
 from hsvo_graph.api.transport import (
     conditional_response,
@@ -107,12 +117,13 @@ async def _read(request: Request, executor: ExecutorDep, name: str | None) -> Re
                                 {"Vary": "Accept"})
 
 
-async def _payload(request: Request, settings: SettingsDep, base: str) -> str:
-    """The RDF a write sends, as N-Triples: the body, or each file of a multipart/form-data
-    body (each in the format its part's Content-Type names), merged."""
+async def _payload(request: Request, settings: SettingsDep, base: str) -> list[ox.Triple]:
+    """The triples a write sends: the body, or each file of a multipart/form-data body (each
+    in the format its part's Content-Type names), merged; every document's blank nodes are
+    fresh ones, distinct from those of the other parts and of the graph written to."""
     if media_type_of(request) != "multipart/form-data":
         body = await read_body(request, settings.max_upload_bytes)
-        return _parse(body, media_type_of(request), base).decode("utf-8")
+        return _parse(body, media_type_of(request), base)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > settings.max_upload_bytes:
         raise ProtocolError(f"request body larger than the limit of "
@@ -121,15 +132,16 @@ async def _payload(request: Request, settings: SettingsDep, base: str) -> str:
     files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
     if not files:
         raise ProtocolError("a multipart/form-data body needs at least one file part")
-    parts = []
+    triples: list[ox.Triple] = []
     for upload in files:
         content_type = (upload.content_type or "").split(";")[0].strip().lower()
-        parts.append(_parse(await upload.read(), content_type, base).decode("utf-8"))
-    return "".join(parts)
+        triples += _parse(await upload.read(), content_type, base)
+    return triples
 
 
-def _parse(body: bytes, content_type: str, graph: str) -> bytes:
-    """The request body as N-Triples, checked: UTF-8, NFC, valid syntax (400 otherwise)."""
+def _parse(body: bytes, content_type: str, graph: str) -> list[ox.Triple]:
+    """The triples of one document, checked: UTF-8, NFC, valid syntax (400 with the line
+    otherwise); blank nodes renamed to fresh ones."""
     fmt = _TRIPLE_FORMATS.get(content_type)
     if fmt is None:
         raise ProtocolError(
@@ -139,17 +151,18 @@ def _parse(body: bytes, content_type: str, graph: str) -> bytes:
     text = decode(body, "request body")
     try:
         check_nfc("request body", text)
-        triples = [q.triple for q in ox.parse(body, format=fmt, base_iri=graph)]
+        return fresh_blank_nodes(q.triple for q in ox.parse(body, format=fmt, base_iri=graph))
     except LoadError as exc:
         raise ProtocolError(str(exc)) from exc
     except SyntaxError as exc:
         raise ProtocolError(f"request body: invalid {fmt.name}: {exc}") from exc
-    return serialize_rdf(triples, "application/n-triples", {})
 
 
-async def _apply(store: StoreDep, update: str) -> None:
+async def _apply(write: Callable[[], None]) -> None:
+    """Run one write off the event loop; the store's refusals become protocol errors (400
+    for a refused text, the StoreError's status when the store failed)."""
     try:
-        await anyio.to_thread.run_sync(store.update, update)
+        await anyio.to_thread.run_sync(write)
     except QuerySyntaxError as exc:
         raise ProtocolError(f"the store refused the update: {exc}") from exc
     except StoreError as exc:
@@ -159,7 +172,8 @@ async def _apply(store: StoreDep, update: str) -> None:
 async def _write(request: Request, store: StoreDep, settings: SettingsDep,
                  name: str | None = None) -> Response:
     """PUT, POST or DELETE one graph: a named graph, the store's default graph, or (POST to
-    the store itself) a new graph."""
+    the store itself) a new graph. Named graphs are written through ``replace_graphs``
+    (hsvo_graph.api.graph_writes): whole on every store, or not at all."""
     try:
         graph = _target(request, name)
         default = graph is None and "default" in request.query_params
@@ -169,17 +183,29 @@ async def _write(request: Request, store: StoreDep, settings: SettingsDep,
                 raise ProtocolError("PUT and DELETE need a graph: ?graph=IRI or ?default")
             graph = str(GRAPH[uuid.uuid4().hex])
             headers["Location"] = graph  # the new graph's IRI, as the protocol asks
-        target = "DEFAULT" if default else f"GRAPH <{graph}>"
         exists = default or graph in await anyio.to_thread.run_sync(store.graph_names)
         if request.method == "DELETE":
             if not exists:
                 raise ProtocolError(f"no graph <{graph}> in the store", 404)
-            await _apply(store, f"DROP SILENT {target}" if default else f"DROP {target}")
+            drop = "DROP SILENT DEFAULT" if default else f"DROP GRAPH <{graph}>"
+            await _apply(lambda: store.update(drop))
             return Response(status_code=204)
-        n_triples = await _payload(request, settings, graph or f"{base_url(request)}/store")
-        drop = f"DROP SILENT {target} ;\n" if request.method == "PUT" else ""
-        block = n_triples if default else f"GRAPH <{graph}> {{\n{n_triples}}}"
-        await _apply(store, f"{drop}INSERT DATA {{ {block} }}")
+        triples = await _payload(request, settings, graph or f"{base_url(request)}/store")
+        replace = request.method == "PUT"
+        if graph is None:
+            update = default_graph_update(triples, replace=replace)
+            try:
+                await _apply(lambda: store.update(update))
+            except ProtocolError as exc:
+                if exc.status != 400:
+                    raise
+                raise ProtocolError(f"{exc} (this write goes to the store's own default "
+                                    "graph as one update; Virtuoso keeps no such graph: "
+                                    "write a named graph, ?graph=IRI)") from exc
+        else:
+            named = graph
+            write = replace_graph if replace else add_to_graph
+            await _apply(lambda: write(store, named, triples))
         return Response(status_code=204 if exists else 201, headers=headers)
     except ProtocolError as exc:
         return plain_error(exc.status, str(exc), exc.headers)
@@ -285,7 +311,8 @@ async def update(request: Request, _: AdminDep, store: StoreDep, settings: Setti
         # relative IRIs resolve against the endpoint (the protocol lets the service choose
         # the base; without one the store refuses them); on the first line, so the store's
         # line numbers stay right
-        await _apply(store, f"BASE <{base_url(request)}/admin/update> {text}")
+        based = f"BASE <{base_url(request)}/admin/update> {text}"
+        await _apply(lambda: store.update(based))
         return Response(status_code=204)
     except ProtocolError as exc:
         return plain_error(exc.status, str(exc), exc.headers)
