@@ -90,8 +90,10 @@ class Executor(ABC):
         """Changes whenever the dataset may have changed (``memo`` is dropped then)."""
 
     @abstractmethod
-    async def run(self, request: QueryRequest) -> Encoded:
-        """The encoded answer; QuerySyntaxError, QueryTimeout, ServiceBusy or StoreError."""
+    async def run(self, request: QueryRequest, budget_s: float | None = None) -> Encoded:
+        """The encoded answer within ``budget_s`` seconds (the time limit unless given:
+        a request that has read something already passes what is left of its deadline);
+        QuerySyntaxError, QueryTimeout, ServiceBusy or StoreError."""
 
     @abstractmethod
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
@@ -497,10 +499,10 @@ class WorkerPool(Executor):
         return {"workers": len(workers), "in_memory": sum(w.image is not None for w in workers),
                 "busy": len(workers) - len(self._idle)}
 
-    async def run(self, request: QueryRequest) -> Encoded:
+    async def run(self, request: QueryRequest, budget_s: float | None = None) -> Encoded:
         """When this task is cancelled (the client went away), the worker is killed and
         replaced, so an abandoned request frees its worker at once."""
-        return await self._run(request, self.time_limit_s)
+        return await self._run(request, self.time_limit_s if budget_s is None else budget_s)
 
     async def graph_names(self) -> list[str]:
         return list((await self.snapshot()).graphs)
@@ -613,8 +615,9 @@ class RemoteExecutor(Executor):
         self._calls = concurrent.futures.ThreadPoolExecutor(
             max_workers=_REMOTE_CALLS, thread_name_prefix="hsvo-remote")
 
-    async def run(self, request: QueryRequest) -> Encoded:
-        return await anyio.to_thread.run_sync(self.run_blocking, request, self.time_limit_s)
+    async def run(self, request: QueryRequest, budget_s: float | None = None) -> Encoded:
+        return await anyio.to_thread.run_sync(
+            self.run_blocking, request, self.time_limit_s if budget_s is None else budget_s)
 
     async def graph_names(self) -> list[str]:
         return await anyio.to_thread.run_sync(self.store.graph_names)

@@ -39,9 +39,6 @@ T = TypeVar("T")
 
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
-# how much of the time limit a request may have used and still read on the loop (the
-# executor's own limit starts when the query is sent)
-_ON_LOOP_SLACK_S = 0.05
 _PARSE_ON_LOOP_BYTES = 256 * 1024  # a longer answer is parsed in a thread
 
 
@@ -171,8 +168,9 @@ class Runner(Protocol):
         """Run one request within ``budget_s`` seconds, blocking."""
         ...
 
-    async def run(self, request: QueryRequest) -> Encoded:
-        """Run one request within the time limit from now, on the caller's event loop."""
+    async def run(self, request: QueryRequest, budget_s: float | None = None) -> Encoded:
+        """Run one request within ``budget_s`` seconds (the time limit if None), on the
+        caller's event loop."""
         ...
 
 
@@ -199,15 +197,11 @@ class ExecutorReader:
     async def select_async(self, query: str, bindings: Bindings | None = None) -> Table:
         """``select`` awaited on the caller's event loop: no thread hop, the query's reply
         read by the loop as the ``/sparql`` endpoint reads it, and the query cancelled (its
-        worker replaced) when the request is. The executor gives it the time limit from
-        now, so this path is taken only while the request has (almost) all of its time
-        left; a request that has already read something continues in a thread, within
-        what is left of its deadline."""
+        worker replaced) when the request is; within what is left of the reader's deadline."""
         import anyio  # on first use: the CLI's readers never need it
 
-        if self.deadline - time.monotonic() < self.executor.time_limit_s - _ON_LOOP_SLACK_S:
-            return await anyio.to_thread.run_sync(self.select, query, bindings)
-        encoded = await self.executor.run(self._request(query, bindings))
+        encoded = await self.executor.run(self._request(query, bindings),
+                                          self.deadline - time.monotonic())
         if len(encoded.body) > _PARSE_ON_LOOP_BYTES:  # a long answer is parsed off the loop
             return await anyio.to_thread.run_sync(_table, encoded)
         return _table(encoded)
