@@ -4,6 +4,7 @@ worker killed at the time limit comes back on the current generation, and a requ
 client went away frees its worker."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -79,6 +80,22 @@ def test_a_failed_write_leaves_the_current_generation(loaded: EmbeddedStore):
     assert loaded.triple_count() == before
     assert loaded.generations.names() == ["gen-000001"]
     assert not list(loaded.root.glob("tmp-*"))
+
+
+def test_a_generation_being_published_is_never_collected(loaded: EmbeddedStore):
+    """A writer renames its finished directory to the next generation, then points
+    GENERATION at it: another process collecting in between must leave it alone."""
+    generations = loaded.generations
+    current = generations.current()
+    assert current is not None and current.name == "gen-000001"
+    publishing = loaded.root / "gen-000002"
+    shutil.copytree(current, publishing)  # renamed, not yet pointed at
+    assert generations.collect() == []
+    assert publishing.exists()
+    (loaded.root / "GENERATION").write_text("gen-000002\n", encoding="ascii")
+    assert generations.current() == publishing  # read from the pointer, never remembered
+    loaded.close()  # its reader held the first generation
+    assert generations.collect() == ["gen-000001"]
 
 
 def test_a_worker_killed_at_the_limit_comes_back_on_the_current_generation(loaded: EmbeddedStore):

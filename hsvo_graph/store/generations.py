@@ -112,6 +112,12 @@ def lease_current(root: Path) -> Lease | None:
     raise GenerationGone(f"{root}: generations change faster than they can be opened")
 
 
+def _generation_number(directory: Path) -> int:
+    """The number in a generation's name (generations are numbered as they are written)."""
+    match = _GENERATION.fullmatch(directory.name)
+    return -1 if match is None else int(match.group(1))
+
+
 def _alive(pid: int) -> bool:
     """Whether a process with this id exists (a reused id keeps a scratch a while longer)."""
     try:
@@ -135,25 +141,16 @@ class Generations:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        self._pointer = str(root / _POINTER)
-        self._pointer_seen: tuple[int, int] | None = None
-        self._current: Path | None = None
         if (root / "CURRENT").exists() and not (root / _POINTER).exists():
             raise OSError(f"{root} holds a store in the old single-directory layout; move it "
                           "away and run `hsvo load` to rebuild it as generations")
 
     def current(self) -> Path | None:
-        """The directory readers should open now (None before the first write). Asked
-        before every query, so the pointer is read again only when a stat shows it was
-        replaced (a new inode: publishing renames a new file over it)."""
-        try:
-            stat = os.stat(self._pointer)
-        except FileNotFoundError:
-            return None
-        seen = (stat.st_ino, stat.st_mtime_ns)
-        if seen != self._pointer_seen:
-            self._current, self._pointer_seen = current_directory(self.root), seen
-        return self._current
+        """The directory readers should open now (None before the first write). Read from
+        the pointer every time (an open and a read of 11 bytes): a reading remembered by
+        the pointer's inode and time can be stale, since a freed inode is reused and two
+        publications can fall in one tick of the file-system clock."""
+        return current_directory(self.root)
 
     def version(self) -> str | None:
         """The current generation (None before the first write) as the store's resolved
@@ -161,7 +158,7 @@ class Generations:
         naming it: every publication renames a new file over it, so a store removed and
         rebuilt at the same path, whose generation names start again, never repeats one."""
         try:
-            with open(self._pointer, encoding="ascii") as pointer:  # name and stat of one file
+            with open(self.root / _POINTER, encoding="ascii") as pointer:  # name and stat of one file
                 stat, name = os.fstat(pointer.fileno()), pointer.read().strip()
         except FileNotFoundError:
             return None
@@ -228,9 +225,11 @@ class Generations:
             shutil.rmtree(path, ignore_errors=True)
 
     def collect(self) -> list[str]:
-        """Delete every generation that is not current and that no reader holds, and the
-        leftovers of interrupted writes; returns the names deleted."""
+        """Delete every generation older than the current one that no reader holds, and the
+        leftovers of interrupted writes; returns the names deleted. A generation newer than
+        the pointer read here is being published by another process: never touched."""
         current = self.current()
+        newest = -1 if current is None else _generation_number(current)
         deleted = []
         for path in sorted(self.root.iterdir()):
             if path == current or not path.is_dir():
@@ -243,7 +242,8 @@ class Generations:
                 if not self._writing():
                     shutil.rmtree(path, ignore_errors=True)
                     deleted.append(path.name)
-            elif _GENERATION.fullmatch(path.name) and self._remove_unused(path):
+            elif (_GENERATION.fullmatch(path.name) and _generation_number(path) < newest
+                  and self._remove_unused(path)):
                 deleted.append(path.name)
         for orphan in self.root.glob("*.lease"):  # left by a reader that lost a race with us
             if not orphan.with_suffix("").exists():
