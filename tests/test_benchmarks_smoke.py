@@ -41,20 +41,16 @@ def test_load_benchmark_prints_its_ratios():
 
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (scripts/install-system-deps.sh)")
-def test_serve_benchmark_prints_its_ratios():
-    out = run("serve.py", "--smoke")
-    for target in ("vs oxigraph RocksDB", "ASK {} p50", "canned JSON p50", "canned HTML page p50",
-                   "RSS serving vs oxigraph in memory, judged on PSS", "first query after start"):
-        assert target in out
-    assert "info ask throughput" in out  # for information at any size
-    assert_judges_nothing(out)
-
-
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (scripts/install-system-deps.sh)")
-def test_canned_benchmark_prints_its_ratios():
-    out = run("canned.py", "--smoke")
-    for line in ("SPARQL on /sparql", "canned JSON", "canned HTML page", "API CPU",
-                 "canned JSON p50 vs the same SPARQL", "canned HTML page p50 vs the same SPARQL"):
+@pytest.mark.parametrize(("script", "lines"), [
+    ("serve.py", ("vs oxigraph RocksDB", "ASK {} p50", "canned JSON p50", "canned HTML page p50",
+                  "RSS serving vs oxigraph in memory, judged on PSS", "first query after start",
+                  "info ask throughput")),  # for information at any size
+    ("canned.py", ("SPARQL on /sparql", "canned JSON", "canned HTML page", "API CPU",
+                   "canned JSON p50 vs the same SPARQL", "canned HTML page p50 vs the same SPARQL")),
+])
+def test_the_wrk_benchmarks_print_their_ratios(script: str, lines: tuple[str, ...]):
+    out = run(script, "--smoke")
+    for line in lines:
         assert line in out
     assert_judges_nothing(out)
 

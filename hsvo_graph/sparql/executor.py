@@ -291,8 +291,8 @@ class _IdleWorkers:
     async def take(self, deadline: float) -> _Worker:
         """An idle worker, waiting until ``deadline`` at most (ServiceBusy after that)."""
         with self._lock:
-            if self._idle:
-                return self._idle.popleft()
+            if self._idle:  # the worker put back last: its pages and caches are warm, and
+                return self._idle.pop()  # at low load the others sleep on untouched
             waiter: concurrent.futures.Future[_Worker] = concurrent.futures.Future()
             self._waiters.append(waiter)
         try:
