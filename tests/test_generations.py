@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -23,18 +22,11 @@ from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.store.tracking import TrackedStore
 
-from .servers import serving, settled
+from .servers import serving, settled, wait_until
 from .test_limits import RUNAWAY
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 JSON = "application/sparql-results+json"
-
-
-def wait_until(condition: Callable[[], bool], within: float = 30.0) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition never became true"
-        time.sleep(0.02)
 
 
 def count(pool: WorkerPool) -> int:

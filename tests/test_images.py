@@ -22,18 +22,12 @@ from hsvo_graph.sparql.worker import QueryRequest, execute
 from hsvo_graph.store.generations import GenerationGone, Generations
 
 from .evasion.canary import canary
+from .servers import wait_until
 from .test_limits import RUNAWAY
 
 JSON = "application/sparql-results+json"
 EX = "http://example.org/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-def wait_until(condition: Callable[[], bool], within: float = 10.0) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition never became true"
-        time.sleep(0.02)
 
 
 def gone(pid: int) -> bool:
@@ -209,7 +203,7 @@ def test_a_worker_killed_mid_query_leaves_the_host_forking(host: ImageHost):
     assert not runaway.replies.poll(0.3)  # still running
     runaway.kill()
     runaway.kill()  # idempotent
-    wait_until(lambda: gone(runaway.pid))  # reaped by the host
+    wait_until(lambda: gone(runaway.pid), within=10)  # reaped by the host
     worker = host.fork_worker()
     try:
         assert count(worker) == 2001
@@ -230,7 +224,7 @@ def test_many_forks_and_kills_leave_no_zombies(host: ImageHost):
             worker.requests.close()
             worker.replies.close()
             os.close(worker.pidfd)
-    wait_until(lambda: all(gone(pid) for pid in pids))
+    wait_until(lambda: all(gone(pid) for pid in pids), within=10)
     assert children(host.pid) == []
     assert host.ready()
 
@@ -244,7 +238,7 @@ def test_threads_fork_at_once_and_each_worker_ends_with_its_own_pipe(host: Image
     assert all(count(w) == 2001 for w in workers)
     first, rest = workers[0], workers[1:]
     first.requests.close()
-    wait_until(lambda: gone(first.pid))
+    wait_until(lambda: gone(first.pid), within=10)
     assert all(count(w) == 2001 for w in rest)
     for worker in workers:
         worker.kill()
@@ -253,11 +247,11 @@ def test_threads_fork_at_once_and_each_worker_ends_with_its_own_pipe(host: Image
 def test_a_killed_host_is_not_ready_and_forks_nothing(host: ImageHost):
     worker = host.fork_worker()
     os.kill(host.pid, signal.SIGKILL)
-    wait_until(lambda: not host.ready())
+    wait_until(lambda: not host.ready(), within=10)
     assert "status -9" in str(host.failure())
     with pytest.raises(ImageError):
         host.fork_worker()
-    wait_until(lambda: gone(worker.pid))  # PR_SET_PDEATHSIG, then reaped by init
+    wait_until(lambda: gone(worker.pid), within=10)  # PR_SET_PDEATHSIG, then reaped by init
     worker.kill()
 
 
@@ -307,4 +301,4 @@ def test_a_host_whose_service_dies_exits_with_its_workers(generations: Generatio
     finally:
         service.kill()
         service.wait()
-    wait_until(lambda: gone(host_pid) and gone(worker_pid))
+    wait_until(lambda: gone(host_pid) and gone(worker_pid), within=10)

@@ -8,7 +8,6 @@ query itself would need minutes), and "kept answering" means the quick requests 
 answered before the runaway one was."""
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from hsvo_graph.api.app import create_app
 from hsvo_graph.config import Settings
 from hsvo_graph.store import EmbeddedStore, RemoteStore
 
-from .servers import alive, running_oxigraph, serving, settled
+from .servers import alive, running_oxigraph, serving, settled, wait_until
 
 # A cross product of all triples four times: ~10^15 solutions on the seed graph.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -35,13 +34,6 @@ def in_background(call: Callable[[], httpx.Response], log: list[tuple[str, objec
     thread = threading.Thread(target=run)
     thread.start()
     return thread
-
-
-def wait_until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 30
-    while not condition():
-        assert time.monotonic() < deadline, "condition never became true"
-        time.sleep(0.02)
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.store.tracking import TrackedStore
 
-from .servers import alive
-from .test_generations import count, wait_until
+from .servers import alive, wait_until
+from .test_generations import count
 from .test_limits import RUNAWAY
 
 JSON = "application/sparql-results+json"
