@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hsvo_graph import __version__
 from hsvo_graph.canned.catalog import load_catalog
@@ -19,7 +19,7 @@ from hsvo_graph.validation.managed import reapply_plans
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
-from hsvo_graph.api.query_lane import QueryLane
+from hsvo_graph.api.query_lane import QueryLane, is_query_operation
 from hsvo_graph.api.routes import (
     canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
     sparql_docs,
@@ -36,6 +36,17 @@ class _Service(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return QueryLane(super().build_middleware_stack(), PublicDataCORS(self).simple_headers())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Query operations go straight to the lane once the stack is built: FastAPI's own
+        entry asks the OpenTelemetry providers and the environment on every request."""
+        if self.middleware_stack is not None and is_query_operation(scope):
+            scope["app"] = self  # as Starlette's entry sets it
+            if self.root_path:
+                scope["root_path"] = self.root_path
+            await self.middleware_stack(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
