@@ -19,7 +19,7 @@ from hsvo_graph.validation.managed import reapply_plans
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
-from hsvo_graph.api.query_lane import QueryLane, is_query_operation
+from hsvo_graph.api.query_lane import QueryLane, lane_handler
 from hsvo_graph.api.routes import (
     canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
     sparql_docs,
@@ -38,9 +38,10 @@ class _Service(FastAPI):
         return QueryLane(super().build_middleware_stack(), PublicDataCORS(self).simple_headers())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Query operations go straight to the lane once the stack is built: FastAPI's own
+        """What the lane answers goes straight to it once the stack is built: FastAPI's own
         entry asks the OpenTelemetry providers and the environment on every request."""
-        if self.middleware_stack is not None and is_query_operation(scope):
+        if (self.middleware_stack is not None and scope["type"] == "http"
+                and lane_handler(scope, self.state.catalog) is not None):
             scope["app"] = self  # as Starlette's entry sets it
             if self.root_path:
                 scope["root_path"] = self.root_path
@@ -97,6 +98,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     errors.install(app)
     app.state.settings = settings
     app.state.catalog = catalog
+    # canned questions first: FastAPI's router tries the included routers in turn, and
+    # /q/… is the busiest path it serves (the query lane answers /sparql before it)
+    app.include_router(canned.build_router(catalog))
     app.include_router(pages.router)
     app.include_router(sparql.router)
     app.include_router(sparql_docs.router)
@@ -108,7 +112,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # front of them all: see _Service)
     app.add_middleware(CancelOnDisconnect)
     app.add_middleware(PublicDataCORS)
-    app.include_router(canned.build_router(catalog))
     app.include_router(resources.router)
     app.include_router(pictures.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
