@@ -35,8 +35,8 @@ from hsvo_graph.store.base import (
     QueryResponse,
     QuerySyntaxError,
     StoreError,
-    quads_by_graph,
 )
+from hsvo_graph.store.chunks import update_chunks
 
 log = logging.getLogger(__name__)
 
@@ -322,27 +322,43 @@ class RemoteStore(GraphStore):
         ``drop_others``), so readers see the old graphs until that request and the new
         ones after it. A failure while staging drops the staging graphs and leaves the old
         graphs as they were.
+
+        A blank node's label means one node only within one update request, so on a store
+        that keeps blank nodes (the dialect does not skolemise) the triples of blank nodes
+        linked to each other, in any of the graphs, all go in the same update
+        (``update_chunks``); a group of them larger than ``chunk_triples`` is one longer
+        update of its own (a store that refuses long updates must skolemise). A skolemising
+        store gets plain slices: its well-known IRIs name the same node in every request.
         """
-        content = quads_by_graph(quads, graphs)
+        statements, filled = _quads_in(quads, graphs)
         run = secrets.token_hex(6)
-        staging = {iri: f"{GENID}staging-{run}-{n}" for n, iri in enumerate(content)}
+        staging = {iri: f"{GENID}staging-{run}-{n}" for n, iri in enumerate(dict.fromkeys(graphs))}
+        size = self.dialect.chunk_triples
+        chunks = (statements[start:start + size] for start in range(0, len(statements), size)) \
+            if self.dialect.skolemise else update_chunks(statements, size)
         try:
-            for iri, triples in content.items():
-                for start in range(0, len(triples), self.dialect.chunk_triples):
-                    chunk = triples[start:start + self.dialect.chunk_triples]
-                    self.update(f"INSERT DATA {{ GRAPH <{staging[iri]}> {{\n"
-                                f"{self._ntriples(chunk)}}} }}")
+            for chunk in chunks:
+                self.update(self._insert_data(chunk, staging))
             keep = set(graphs)
             drops = [g for g in self.graph_names() if g not in keep] if drop_others else []
             ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in drops]
-            for iri, triples in content.items():
+            for iri in staging:
                 target = ox.NamedNode(iri)
-                ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if triples
+                ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if iri in filled
                            else f"DROP SILENT GRAPH {target}")
             self.update(" ;\n".join(ops))
         except (StoreError, QuerySyntaxError):
             self._drop_quietly(staging.values())
             raise
+
+    def _insert_data(self, quads: list[ox.Quad], staging: dict[str, str]) -> str:
+        """One INSERT DATA of ``quads``, each in the staging graph of its graph."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)  # type: ignore[union-attr]
+        blocks = "".join(f"GRAPH <{staging[iri]}> {{\n{self._ntriples(triples)}}}\n"
+                         for iri, triples in by_graph.items())
+        return f"INSERT DATA {{\n{blocks}}}"
 
     def _drop_quietly(self, graphs: Collection[str]) -> None:
         try:
@@ -364,6 +380,24 @@ class RemoteStore(GraphStore):
                 "start it with `oxigraph serve --union-default-graph` (Fuseki: "
                 "tdb2:unionDefaultGraph true)"
             )
+
+
+def _quads_in(quads: bytes | Path, graphs: Collection[str]) -> tuple[list[ox.Quad], set[str]]:
+    """The quads of an N-Quads source, and the graphs they are in; ValueError for a quad
+    outside ``graphs`` (as ``quads_by_graph``, but the quads keep their graphs: a blank
+    node may be in several)."""
+    wanted = set(graphs)
+    found: list[ox.Quad] = []
+    filled: set[str] = set()
+    source = {"path": str(quads)} if isinstance(quads, Path) else {"input": quads}
+    for quad in ox.parse(format=ox.RdfFormat.N_QUADS, **source):
+        graph = quad.graph_name
+        name = graph.value if isinstance(graph, ox.NamedNode) else None
+        if name not in wanted:
+            raise ValueError(f"a quad in graph {name or 'DEFAULT'} is not in the graphs to replace")
+        filled.add(name)
+        found.append(quad)
+    return found, filled
 
 
 def _serialize(triples: object, fmt: ox.RdfFormat) -> bytes:
