@@ -32,13 +32,14 @@ def update_chunks(statements: Sequence[S], size: int) -> Iterator[list[S]]:
     """``statements`` (triples or quads) cut into chunks, each to be one update request,
     with every group of statements linked by shared blank nodes in a single chunk.
 
-    Each statement is in exactly one chunk. The chunks follow the input: a statement without
-    blank nodes comes where it is, a group comes whole where its first statement is (and
-    keeps its own order). A chunk holds at most ``size`` statements, but for a group larger
-    than ``size``: it is a chunk of its own, of any length (a store that refuses such long
-    updates must skolemise its blank nodes instead, ``Dialect.skolemise``). A group that
-    does not fit in what is left of a chunk starts the next one, so chunks may be shorter
-    than ``size`` by less than the group that follows them.
+    Each statement is in exactly one chunk, and the chunks follow the input: one after the
+    other they are the statements in their order, but for each group, which comes whole
+    where its first statement is (in its own order). A chunk holds at most ``size``
+    statements, but for a group larger than ``size``: it is a chunk of its own, of any
+    length (a store that refuses such long updates must skolemise its blank nodes instead,
+    ``Dialect.skolemise``). A group that does not fit in what is left of a chunk starts the
+    next one, so a chunk may be shorter than ``size`` (by less than the group after it, or
+    by any amount before a group larger than ``size``).
 
     Linear time (near enough: union-find with path compression); besides the chunks it
     keeps one label per statement and one entry per blank node.
@@ -115,8 +116,12 @@ def update_chunks(statements: Sequence[S], size: int) -> Iterator[list[S]]:
         if group is None:  # a later statement of a group already placed
             continue
         if len(group) > size:
+            if chunk:
+                yield chunk
+                chunk = []
             yield group
-        elif len(chunk) + len(group) > size:
+            continue
+        if len(chunk) + len(group) > size:
             yield chunk
             chunk = group
         else:
