@@ -56,8 +56,8 @@ def _groups(statements: list[ox.Triple]) -> list[list[int]]:
         joined = [g for g in groups if g[0] & labels]
         for g in joined:
             groups.remove(g)
-        merged = (labels.union(*(g[0] for g in joined)), sorted([i, *(j for g in joined for j in g[1])]))
-        groups.append(merged)
+        members = sorted([i, *(j for g in joined for j in g[1])])
+        groups.append((labels.union(*(g[0] for g in joined)), members))
     return sorted((g[1] for g in groups), key=lambda members: members[0])
 
 
@@ -216,7 +216,8 @@ def _blank_nodes(quads: list[ox.Quad]) -> int:
 def _staging_graphs(store: RemoteStore) -> list[str]:
     """Staging graphs left in the store, asked straight (the store's ``graph_names``
     and its queries on Virtuoso leave them out)."""
-    response = httpx.post(store.query_url, timeout=30, headers={"Accept": "application/sparql-results+json"},
+    response = httpx.post(store.query_url, timeout=30,
+                          headers={"Accept": "application/sparql-results+json"},
                           data={"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"})
     response.raise_for_status()
     names = [row["g"]["value"] for row in response.json()["results"]["bindings"]]
@@ -230,7 +231,8 @@ def small_updates(request: pytest.FixtureRequest,
     kept as they are) and the session's Virtuoso (blank nodes skolemised)."""
     if request.param == "virtuoso":
         url = request.getfixturevalue("virtuoso_url")
-        store = RemoteStore(url, url, url, dialect=dataclasses.replace(VIRTUOSO, chunk_triples=SIZE))
+        store = RemoteStore(url, url, url,
+                            dialect=dataclasses.replace(VIRTUOSO, chunk_triples=SIZE))
         yield store
         store.replace_graphs(b"", [G1, G2])
         store.close()
@@ -288,7 +290,7 @@ def test_the_data_would_be_changed_if_an_update_cut_a_blank_node(
     small_updates.replace_graphs(b"", [G1, G2])
     store = small_updates
     for graph in (G1, G2):
-        triples = [q.triple for q in quads if q.graph_name.value == graph]  # type: ignore[union-attr]
+        triples = [q.triple for q in quads if q.graph_name == ox.NamedNode(graph)]
         for start in range(0, len(triples), SIZE):
             store.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n"
                          f"{store._ntriples(triples[start:start + SIZE])}}} }}")

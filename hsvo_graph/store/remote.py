@@ -355,7 +355,8 @@ class RemoteStore(GraphStore):
         """One INSERT DATA of ``quads``, each in the staging graph of its graph."""
         by_graph: dict[str, list[ox.Triple]] = {}
         for quad in quads:
-            by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)  # type: ignore[union-attr]
+            graph = quad.graph_name.value  # type: ignore[union-attr]  # a named graph: _quads_in
+            by_graph.setdefault(graph, []).append(quad.triple)
         blocks = "".join(f"GRAPH <{staging[iri]}> {{\n{self._ntriples(triples)}}}\n"
                          for iri, triples in by_graph.items())
         return f"INSERT DATA {{\n{blocks}}}"
