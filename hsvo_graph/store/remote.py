@@ -77,7 +77,8 @@ class Dialect:
     name: str
     #: graphs the store keeps for itself: never listed, read, dumped or reasoned over
     internal_graphs: frozenset[str] = frozenset()
-    #: triples per INSERT DATA when loading (a store refuses longer updates)
+    #: triples per INSERT DATA when loading (a store refuses longer updates); without
+    #: ``skolemise``, a group of linked blank nodes larger than this is one longer update
     chunk_triples: int = 50_000
     #: the store refuses blank nodes in INSERT DATA: write them as well-known IRIs
     skolemise: bool = False
