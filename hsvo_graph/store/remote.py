@@ -329,23 +329,28 @@ class RemoteStore(GraphStore):
         linked to each other, in any of the graphs, all go in the same update
         (``update_chunks``); a group of them larger than ``chunk_triples`` is one longer
         update of its own (a store that refuses long updates must skolemise). A skolemising
-        store gets plain slices: its well-known IRIs name the same node in every request.
+        store gets plain slices of each graph: its well-known IRIs name the same node in
+        every request.
         """
-        statements, filled = _quads_in(quads, graphs)
+        content = _quads_in(quads, graphs)
         run = secrets.token_hex(6)
-        staging = {iri: f"{GENID}staging-{run}-{n}" for n, iri in enumerate(dict.fromkeys(graphs))}
+        staging = {iri: f"{GENID}staging-{run}-{n}" for n, iri in enumerate(content)}
         size = self.dialect.chunk_triples
-        chunks = (statements[start:start + size] for start in range(0, len(statements), size)) \
-            if self.dialect.skolemise else update_chunks(statements, size)
+        if self.dialect.skolemise:
+            chunks: Iterator[list[ox.Quad]] = (
+                part[start:start + size]
+                for part in content.values() for start in range(0, len(part), size))
+        else:
+            chunks = update_chunks([quad for part in content.values() for quad in part], size)
         try:
             for chunk in chunks:
                 self.update(self._insert_data(chunk, staging))
             keep = set(graphs)
             drops = [g for g in self.graph_names() if g not in keep] if drop_others else []
             ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in drops]
-            for iri in staging:
+            for iri, part in content.items():
                 target = ox.NamedNode(iri)
-                ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if iri in filled
+                ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if part
                            else f"DROP SILENT GRAPH {target}")
             self.update(" ;\n".join(ops))
         except (StoreError, QuerySyntaxError):
@@ -384,22 +389,18 @@ class RemoteStore(GraphStore):
             )
 
 
-def _quads_in(quads: bytes | Path, graphs: Collection[str]) -> tuple[list[ox.Quad], set[str]]:
-    """The quads of an N-Quads source, and the graphs they are in; ValueError for a quad
-    outside ``graphs`` (as ``quads_by_graph``, but the quads keep their graphs: a blank
-    node may be in several)."""
-    wanted = set(graphs)
-    found: list[ox.Quad] = []
-    filled: set[str] = set()
+def _quads_in(quads: bytes | Path, graphs: Collection[str]) -> dict[str, list[ox.Quad]]:
+    """The quads of each listed graph in an N-Quads source; ValueError for a quad outside
+    them (``quads_by_graph``, but quads: a blank node may be in several graphs)."""
+    wanted: dict[str, list[ox.Quad]] = {g: [] for g in graphs}
     source = {"path": str(quads)} if isinstance(quads, Path) else {"input": quads}
     for quad in ox.parse(format=ox.RdfFormat.N_QUADS, **source):
         graph = quad.graph_name
         name = graph.value if isinstance(graph, ox.NamedNode) else None
         if name not in wanted:
             raise ValueError(f"a quad in graph {name or 'DEFAULT'} is not in the graphs to replace")
-        filled.add(name)
-        found.append(quad)
-    return found, filled
+        wanted[name].append(quad)
+    return wanted
 
 
 def _serialize(triples: object, fmt: ox.RdfFormat) -> bytes:
