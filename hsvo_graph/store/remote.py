@@ -35,8 +35,8 @@ from hsvo_graph.store.base import (
     QueryResponse,
     QuerySyntaxError,
     StoreError,
-    quads_by_graph,
 )
+from hsvo_graph.store.chunks import update_chunks
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,8 @@ class Dialect:
     name: str
     #: graphs the store keeps for itself: never listed, read, dumped or reasoned over
     internal_graphs: frozenset[str] = frozenset()
-    #: triples per INSERT DATA when loading (a store refuses longer updates)
+    #: triples per INSERT DATA when loading (a store refuses longer updates); without
+    #: ``skolemise``, a group of linked blank nodes larger than this is one longer update
     chunk_triples: int = 50_000
     #: the store refuses blank nodes in INSERT DATA: write them as well-known IRIs
     skolemise: bool = False
@@ -322,27 +323,49 @@ class RemoteStore(GraphStore):
         ``drop_others``), so readers see the old graphs until that request and the new
         ones after it. A failure while staging drops the staging graphs and leaves the old
         graphs as they were.
+
+        A blank node's label means one node only within one update request, so on a store
+        that keeps blank nodes (the dialect does not skolemise) the triples of blank nodes
+        linked to each other, in any of the graphs, all go in the same update
+        (``update_chunks``); a group of them larger than ``chunk_triples`` is one longer
+        update of its own (a store that refuses long updates must skolemise). A skolemising
+        store gets plain slices of each graph: its well-known IRIs name the same node in
+        every request.
         """
-        content = quads_by_graph(quads, graphs)
+        content = _quads_in(quads, graphs)
         run = secrets.token_hex(6)
         staging = {iri: f"{GENID}staging-{run}-{n}" for n, iri in enumerate(content)}
+        size = self.dialect.chunk_triples
+        if self.dialect.skolemise:
+            chunks: Iterator[list[ox.Quad]] = (
+                part[start:start + size]
+                for part in content.values() for start in range(0, len(part), size))
+        else:
+            chunks = update_chunks([quad for part in content.values() for quad in part], size)
         try:
-            for iri, triples in content.items():
-                for start in range(0, len(triples), self.dialect.chunk_triples):
-                    chunk = triples[start:start + self.dialect.chunk_triples]
-                    self.update(f"INSERT DATA {{ GRAPH <{staging[iri]}> {{\n"
-                                f"{self._ntriples(chunk)}}} }}")
+            for chunk in chunks:
+                self.update(self._insert_data(chunk, staging))
             keep = set(graphs)
             drops = [g for g in self.graph_names() if g not in keep] if drop_others else []
             ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in drops]
-            for iri, triples in content.items():
+            for iri, part in content.items():
                 target = ox.NamedNode(iri)
-                ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if triples
+                ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if part
                            else f"DROP SILENT GRAPH {target}")
             self.update(" ;\n".join(ops))
         except (StoreError, QuerySyntaxError):
             self._drop_quietly(staging.values())
             raise
+
+    def _insert_data(self, quads: list[ox.Quad], staging: dict[str, str]) -> str:
+        """One INSERT DATA of ``quads``, each in the staging graph of its graph."""
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for quad in quads:
+            graph = quad.graph_name.value  # type: ignore[union-attr]  # a named graph: _quads_in
+            by_graph.setdefault(graph, []).append(quad.triple)
+        blocks = "".join(f"GRAPH <{staging[iri]}> {{\n{self._ntriples(triples)}}}\n"
+                         for iri, triples in by_graph.items())
+        return f"INSERT DATA {{\n{blocks}}}"
 
     def _drop_quietly(self, graphs: Collection[str]) -> None:
         try:
@@ -364,6 +387,20 @@ class RemoteStore(GraphStore):
                 "start it with `oxigraph serve --union-default-graph` (Fuseki: "
                 "tdb2:unionDefaultGraph true)"
             )
+
+
+def _quads_in(quads: bytes | Path, graphs: Collection[str]) -> dict[str, list[ox.Quad]]:
+    """The quads of each listed graph in an N-Quads source; ValueError for a quad outside
+    them (``quads_by_graph``, but quads: a blank node may be in several graphs)."""
+    wanted: dict[str, list[ox.Quad]] = {g: [] for g in graphs}
+    source = {"path": str(quads)} if isinstance(quads, Path) else {"input": quads}
+    for quad in ox.parse(format=ox.RdfFormat.N_QUADS, **source):
+        graph = quad.graph_name
+        name = graph.value if isinstance(graph, ox.NamedNode) else None
+        if name not in wanted:
+            raise ValueError(f"a quad in graph {name or 'DEFAULT'} is not in the graphs to replace")
+        wanted[name].append(quad)
+    return wanted
 
 
 def _serialize(triples: object, fmt: ox.RdfFormat) -> bytes:
