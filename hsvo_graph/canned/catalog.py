@@ -25,7 +25,7 @@ import yaml
 from rdflib import XSD, Literal
 from rdflib.term import Identifier
 
-from hsvo_graph.canned.bodies import bodies_named
+from hsvo_graph.canned.bodies import NO_BODY, bodies_named
 from hsvo_graph.canned.folding import fold_text, normalise_text
 from hsvo_graph.sparql.binding import BindingError, check_iri
 from hsvo_graph.sparql.reader import Reader, Table
@@ -191,8 +191,8 @@ def bind_arguments(
     reader: Reader, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
 ) -> dict[str, list[Identifier]]:
     """Check arguments against the declared parameters and turn them into RDF terms: a body
-    parameter into the IRIs of the bodies its names name (none for an unknown name: the
-    question then has no rows), from the body names ``reader`` keeps per dataset version."""
+    parameter into the IRIs of the bodies its names name (``NO_BODY`` if none: the question
+    then has no rows), from the body names ``reader`` keeps per dataset version."""
     unknown = sorted(set(arguments) - {p.name for p in query.parameters})
     if unknown:
         expected = ", ".join(p.name for p in query.parameters) or "none"
@@ -210,7 +210,7 @@ def bind_arguments(
             raise ParameterError(f"{parameter.name}: takes one value, got {len(values)}")
         terms = [to_term(parameter, v) for v in values]
         if parameter.type == "body":
-            terms = list(bodies_named(reader, [str(t) for t in terms], folded=parameter.fold))
+            terms = list(bodies_named(reader, [str(t) for t in terms], folded=parameter.fold) or [NO_BODY])
         bound[parameter.name] = terms
     return bound
 

@@ -102,13 +102,14 @@ def term_text(term: Identifier) -> str:
 
 
 def values_block(bindings: Mapping[str, Sequence[Identifier]]) -> str:
-    """One ``VALUES ?var { … }`` line per bound variable (several values = alternatives; none,
-    ``VALUES ?var { }``, = no solutions: a body name that names no body matches nothing)."""
+    """One ``VALUES ?var { … }`` line per bound variable (several values = alternatives)."""
     lines = []
     for name, terms in bindings.items():
         if not _VARNAME.match(name):
             raise BindingError(f"invalid variable name: {name!r}")
-        lines.append(f"VALUES ?{name} {{ {' '.join(term_text(t) for t in terms)}{' ' if terms else ''}}}")
+        if not terms:
+            raise BindingError(f"no value given for ?{name}")
+        lines.append(f"VALUES ?{name} {{ {' '.join(term_text(t) for t in terms)} }}")
     return "\n  ".join(lines)
 
 
