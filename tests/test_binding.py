@@ -5,7 +5,6 @@ from rdflib import Literal, URIRef
 
 from hsvo_graph.namespaces import ID
 from hsvo_graph.sparql.analysis import tokenize
-from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.sparql.binding import BindingError, bind_values, where_group_start
 from hsvo_graph.canned.bodies import NO_BODY
@@ -87,42 +86,6 @@ def test_arguments_are_checked_against_the_declared_parameters(store, settings):
         "area": [Literal("nära vård")],
         "year": [Literal(2025)],
     }
-
-
-@pytest.mark.parametrize("names", [[" äLn "], ["ÄLDRENÄMNDEN"], ["  Äldrenämnden\t"],
-                                   ["elderly  care committee"], ["ÄLN", "Äldrenämnden"]])
-def test_a_body_is_named_by_abbreviation_or_any_label_in_any_case_and_spacing(store, settings, names):
-    query = load_catalog(settings.queries_dir)["body_involvement_by_year"]
-    bound = bind_arguments(StoreReader(store), query, {"body": names})
-    assert bound == {"body": [URIRef(f"{ID}body/uppsala-aln")]}  # two names of one body: once
-
-
-def test_several_bodies_and_unknown_ones(store, settings):
-    query = load_catalog(settings.queries_dir)["body_involvement_by_year"]
-    reader = StoreReader(store)
-    bound = bind_arguments(reader, query, {"body": ["scn", "Nobody", "Omsorgsnämnden"]})
-    assert bound["body"] == [URIRef(f"{ID}body/uppsala-scn"), URIRef(f"{ID}body/uppsala-osn")]
-    assert bind_arguments(reader, query, {"body": ["Nobody"]}) == {"body": [NO_BODY]}
-    assert run_canned(reader, query, {"body": "Nobody"}).rows == []
-    assert run_canned(reader, query, {"body": ["Nobody", "SCN"]}).rows == run_canned(
-        reader, query, {"body": "SCN"}).rows
-
-
-def test_a_name_borne_by_several_bodies_binds_them_all(tmp_path, settings):
-    own = EmbeddedStore(tmp_path / "store")
-    try:
-        own.update("""PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        INSERT DATA { GRAPH <urn:test:g> {
-          <urn:test:a> a hsvo:Body ; hsvo:abbreviation "ÄLN" ; rdfs:label "Äldrenämnden (A)"@sv .
-          <urn:test:b> a hsvo:Body ; hsvo:abbreviation "äln" ; rdfs:label "Äldrenämnden (B)"@sv .
-          <urn:test:c> hsvo:abbreviation "ÄLN" . } }""")  # not a body
-        query = load_catalog(settings.queries_dir)["body_involvement_by_year"]
-        bound = bind_arguments(StoreReader(own), query, {"body": "Äln"})
-        assert sorted(bound["body"]) == [URIRef("urn:test:a"), URIRef("urn:test:b")]
-    finally:
-        own.close()
-
 
 
 def test_default_latest_is_only_for_years(tmp_path):
