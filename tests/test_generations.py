@@ -136,18 +136,23 @@ def test_a_load_killed_at_any_moment_leaves_the_previous_store(tmp_path: Path, s
             reopened.close()
 
 
-@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("method", ["GET", "POST", "canned"])
 def test_a_request_whose_client_went_away_frees_its_worker(settings: Settings, store: EmbeddedStore,
-                                                           method: str):
+                                                           method: str, tmp_path: Path):
+    queries = tmp_path / "queries"  # a canned question as slow as the runaway query
+    queries.mkdir()
+    (queries / "runaway.rq").write_text(f"#+ title: Runaway\n{RUNAWAY}\n", encoding="utf-8")
     patient = settings.model_copy(update={"query_time_limit_s": 120.0, "query_workers": 1,
-                                       "query_workers_in_memory": 1})
+                                       "query_workers_in_memory": 1, "queries_dir": queries})
     app = create_app(patient, store)
     with serving(app) as url:
         settled(app)
         pool = app.state.executor
         worker = pool.pids
         with pytest.raises(httpx.TimeoutException):
-            if method == "GET":
+            if method == "canned":
+                httpx.get(f"{url}/q/runaway", headers={"Accept": "application/json"}, timeout=1.0)
+            elif method == "GET":
                 httpx.get(f"{url}/sparql", params={"query": RUNAWAY}, timeout=1.0)
             else:
                 httpx.post(f"{url}/sparql", data={"query": RUNAWAY}, timeout=1.0)

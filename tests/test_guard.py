@@ -11,6 +11,7 @@ import pytest
 from hsvo_graph.sparql.analysis import MAX_DEPTH, analyse, tokenize
 from hsvo_graph.sparql.guard import ForbiddenQuery, analysed, check_admin_update, check_public_query
 from hsvo_graph.sparql.protocol import ProtocolError, query_dataset, with_base
+from hsvo_graph.sparql.recent import Recent
 
 from .evasion.corpus import VALID, corpus
 
@@ -195,7 +196,7 @@ def test_a_text_seen_before_is_not_read_again_and_a_refused_one_is_refused_again
         monkeypatch: pytest.MonkeyPatch) -> None:
     import hsvo_graph.sparql.guard as guard
 
-    monkeypatch.setattr(guard, "_REMEMBERED", guard._RememberedAnalyses())
+    monkeypatch.setattr(guard, "_REMEMBERED", Recent(512))
     reads: list[str] = []
 
     def counting(text: str):  # type: ignore[no-untyped-def]
@@ -210,11 +211,11 @@ def test_a_text_seen_before_is_not_read_again_and_a_refused_one_is_refused_again
         with pytest.raises(ForbiddenQuery):
             analysed("SELECT * WHERE { ?s ?p")
     assert len(reads) == 3
-    long_text = "ASK {}" + " " * guard._RememberedAnalyses._LONGEST
+    long_text = "ASK {}" + " " * guard._LONGEST
     analysed(long_text)
     analysed(long_text)
     assert len(reads) == 5  # too long to keep
-    for i in range(guard._RememberedAnalyses._KEPT):  # the oldest gives way
+    for i in range(512):  # the oldest gives way
         analysed(f"ASK {{ ?s ?p {i} }}")
     analysed(query)
     assert reads[-1] == query

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, data_graph_iri
+from hsvo_graph.sparql.recent import Recent
 
 HSVO = "https://w3id.org/hsvo-graph/ontology#"
 BODIES = data_graph_iri("bodies")
@@ -303,6 +304,44 @@ def test_cors_on_the_public_data_paths_only(service):
     assert "X-HSVO-Truncated" in get.headers["access-control-expose-headers"]
     assert service.get("/dumps/ontology.ttl", headers=origin).headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-origin" not in service.post("/admin/update", headers=origin).headers
+    # the query lane answers in front of the CORS middleware and adds exactly what it would
+    behind = service.get("/sparql", headers={**origin, "Accept": "text/turtle"})  # the description
+    for query in (get, service.post("/sparql", content=b"ASK {}", headers={
+            **origin, "Content-Type": "application/sparql-query"})):
+        for name in ("access-control-allow-origin", "access-control-expose-headers"):
+            assert query.headers[name] == behind.headers[name]
+        assert query.headers["vary"] == "Accept, Origin"
+    plain = service.get("/sparql", params={"query": "ASK {}"})
+    assert "access-control-allow-origin" not in plain.headers and plain.headers["vary"] == "Accept, Origin"
+
+
+def test_a_repeated_get_query_is_prepared_once_and_still_answered_by_the_store(
+        service, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hsvo_graph.api.query_operation as operation
+
+    monkeypatch.setattr(operation, "_PREPARED", Recent(512))
+    prepared: list[object] = []
+    original = operation.prepare
+
+    async def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        prepared.append(args)
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(operation, "prepare", counting)
+    first = service.get("/sparql", params={"query": BOARDS})
+    assert service.get("/sparql", params={"query": BOARDS}).content == first.content
+    assert len(prepared) == 1
+    as_csv = service.get("/sparql", params={"query": BOARDS}, headers={"Accept": "text/csv"})
+    assert as_csv.headers["content-type"].startswith("text/csv") and len(prepared) == 2
+    # without inference the dataset is the graph list of the moment: prepared every time
+    for _ in range(2):
+        assert number(service.get("/sparql", params={"query": BOARDS, "inference": "false"})) >= 0
+    assert len(prepared) == 4
+    # refusals are not remembered either: each is decided (and refused) again
+    for _ in range(2):
+        assert service.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://x/> "
+                                                       "{ ?s ?p ?o } }"}).status_code == 403
+    assert len(prepared) == 6
 
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

@@ -30,6 +30,13 @@ class PublicDataCORS:
             **options,
         )
 
+    def simple_headers(self) -> list[tuple[bytes, bytes]]:
+        """What the middleware adds to a response to a (non-preflight) request that names
+        an ``Origin``, as raw ASGI headers, for the query lane (``api/query_lane.py``),
+        which answers in front of it."""
+        return [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in self.cors.simple_headers.items()]
+
     def _public(self, path: str) -> bool:
         return any(path == p or path.startswith(p + "/") for p in self.paths)
 

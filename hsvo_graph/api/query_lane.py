@@ -1,33 +1,69 @@
-"""The query lane: ``/sparql`` query operations answered in front of FastAPI's router.
+"""The query lane: ``/sparql`` query operations and canned questions (``GET /q/{id}``)
+answered in front of the whole middleware stack and FastAPI's router.
 
-A cheap query takes a worker well under a millisecond, so FastAPI's per-request machinery
-(matching every route, dependency injection, the generic disconnect middleware's task group
-and stream) was most of the cost of an ``ASK {}``: about 1 ms of Python per request on a
-2-core machine, which capped cheap queries at a few hundred per second. The lane calls the
-same endpoint function as the route (``query_operation.sparql_endpoint``) straight from the
-ASGI scope, and watches for the client going away with a single task: when it disconnects,
-the request is cancelled, which kills and replaces its query worker
-(``sparql.executor.WorkerPool``). Everything else, the bare GET that describes the service
-included, goes on to the router unchanged. CORS (``api.cors``) wraps the lane.
+A cheap query takes a worker well under a millisecond, so the per-request machinery around
+it was most of the cost of an ``ASK {}``: FastAPI's routing and dependency injection and the
+generic disconnect middleware (about 1 ms of Python per request on a 2-core machine), then
+the error, telemetry, body-limit and CORS middleware (70 µs of the 200 µs left); a canned
+question paid the same, with FastAPI's router trying one included router after another. The
+lane is the outermost ASGI layer (``api.app`` puts it there) and calls the same functions
+as the routes (``query_operation.sparql_endpoint``, ``routes.canned.answer``) straight from
+the ASGI scope. On ``/sparql`` it adds what the CORS middleware would (``api.cors``): the
+public-data headers when the request names an Origin, and ``Vary: Origin``. One task watches
+for the client going away: when it disconnects, the request is cancelled, which kills and
+replaces its query worker (``sparql.executor.WorkerPool``). Everything else (the bare GET
+that describes the service, CORS preflights, HEAD, unknown canned ids) goes on to the stack
+unchanged, and the routes stay: they document the API and answer what the lane does not.
 """
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
-from fastapi import Request
+from fastapi import Request, Response
+from fastapi.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hsvo_graph.canned.catalog import CannedQuery
 from hsvo_graph.api.errors import EXCEPTION_HANDLERS, error_response
 from hsvo_graph.api.query_operation import sparql_endpoint
+from hsvo_graph.api.routes.canned import answer as canned_answer
 
+log = logging.getLogger("hsvo_graph")
 _HANDLED = tuple(EXCEPTION_HANDLERS)
 
 
+Handler = Callable[[Request], Awaitable[Response]]
+
+
 def is_query_operation(scope: Scope) -> bool:
-    """A request the lane answers: POST ``/sparql``, or a GET with parameters (a bare GET
+    """A ``/sparql`` request the lane answers: POST, or a GET with parameters (a bare GET
     is the service description or the editor, which the router serves)."""
     return (scope["type"] == "http" and scope["path"] == "/sparql"
             and (scope["method"] == "POST"
                  or (scope["method"] == "GET" and bool(scope["query_string"]))))
+
+
+async def _sparql(request: Request) -> Response:
+    state = request.app.state
+    return await sparql_endpoint(request, state.executor, state.settings)
+
+
+def _canned(query: CannedQuery) -> Handler:
+    async def answering(request: Request) -> Response:
+        state = request.app.state
+        return await canned_answer(request, state.executor.reader(), query, state.store)
+    return answering
+
+
+def lane_handler(scope: Scope, catalog: Mapping[str, CannedQuery]) -> Handler | None:
+    """What answers ``scope`` in the lane, or None when the stack behind it does."""
+    if is_query_operation(scope):
+        return _sparql
+    if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith("/q/"):
+        query = catalog.get(scope["path"][3:])
+        return None if query is None else _canned(query)
+    return None
 
 
 async def _cancel_on_disconnect(body_read: asyncio.Event, receive: Receive,
@@ -39,14 +75,34 @@ async def _cancel_on_disconnect(body_read: asyncio.Event, receive: Receive,
     handler.cancel()
 
 
-class QueryLane:
-    """ASGI middleware: query operations on ``/sparql`` skip the router; see the module."""
+def _with_cors(send: Send, origin: bool, cors: Sequence[tuple[bytes, bytes]]) -> Send:
+    """``send`` adding the CORS middleware's headers to the response's start."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            vary = [value for name, value in headers if name == b"vary"]
+            headers = [(name, value) for name, value in headers if name != b"vary"]
+            headers.append((b"vary", b", ".join([*vary, b"Origin"])))
+            if origin:
+                headers.extend(cors)
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending
+
+
+class QueryLane:
+    """ASGI middleware in front of the service: query operations on ``/sparql`` skip the
+    rest of the stack; see the module."""
+
+    def __init__(self, app: ASGIApp, cors: Sequence[tuple[bytes, bytes]]) -> None:
         self.app = app
+        self.cors = tuple(cors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not is_query_operation(scope):
+        handler = lane_handler(scope, scope["app"].state.catalog) if scope["type"] == "http" else None
+        if handler is None:
             await self.app(scope, receive, send)
             return
         body_read = asyncio.Event()
@@ -59,21 +115,26 @@ class QueryLane:
 
         if scope["method"] == "GET":
             body_read.set()
-        handler = asyncio.current_task()
-        assert handler is not None
+        task = asyncio.current_task()
+        assert task is not None
         watcher = asyncio.get_running_loop().create_task(
-            _cancel_on_disconnect(body_read, receive, handler))
+            _cancel_on_disconnect(body_read, receive, task))
         request = Request(scope, receive_body)
-        state = scope["app"].state
         try:
-            response = await sparql_endpoint(request, state.executor, state.settings)
+            response = await handler(request)
         except asyncio.CancelledError:
             if watcher.done() and not watcher.cancelled():  # the client went away: no answer
-                handler.uncancel()
+                task.uncancel()
                 return
             raise
         except _HANDLED as exc:
             response = await error_response(request, exc)
+        except Exception:  # what the error middleware behind the lane would do
+            log.exception("unexpected error answering a query")
+            response = PlainTextResponse("Internal Server Error", status_code=500)
         finally:
             watcher.cancel()
+        if handler is _sparql:  # a public data path: CORS as the middleware would
+            origin = any(name == b"origin" for name, _ in scope["headers"])
+            send = _with_cors(send, origin, self.cors)
         await response(scope, receive, send)

@@ -24,6 +24,7 @@ from hsvo_graph.sparql.protocol import (
     query_kind,
     with_base,
 )
+from hsvo_graph.sparql.recent import Recent
 from hsvo_graph.sparql.results import Encoded, serialize_rdf
 from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store import QuerySyntaxError, StoreError
@@ -106,11 +107,11 @@ async def query_params(request: Request, limit: int) -> QueryParams:
     )
 
 
-async def answer(executor: Executor, params: QueryParams, accept: str | None,
-                 max_rows: int, analysis: Analysis | None = None) -> Encoded:
-    """Check, negotiate and run one query (never on the event loop); ProtocolError on any
-    refusal, with the status the SPARQL 1.1 Protocol gives it. ``analysis``: the query's,
-    when the caller has it already (the text is analysed once per request)."""
+async def prepare(executor: Executor, params: QueryParams, accept: str | None,
+                  max_rows: int, analysis: Analysis | None = None) -> QueryRequest:
+    """Check and negotiate one query and decide what a worker is asked to run; ProtocolError
+    on any refusal, with the status the SPARQL 1.1 Protocol gives it. ``analysis``: the
+    query's, when the caller has it already (the text is analysed once per request)."""
     assert params.query is not None
     try:
         analysis = analysis or await analysed_off_loop(params.query)
@@ -124,7 +125,7 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
                             params.inference, graphs, params.endpoint or "")
     limited = with_row_limit(params.query, analysis, max_rows + 1)
     text = params.query if limited is None else limited
-    request = QueryRequest(
+    return QueryRequest(
         query=with_base(text, params.endpoint) if params.endpoint else text,
         solutions_type=chosen.media_type if kind in ("solutions", "boolean") else SPARQL_JSON.media_type,
         graph_type=chosen.media_type if kind == "graph" else TURTLE.media_type,
@@ -135,6 +136,10 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
         prefixes=PREFIXES if kind == "graph" else {},  # only RDF formats declare prefixes
         row_limited=limited is not None,
     )
+
+
+async def execute(executor: Executor, request: QueryRequest) -> Encoded:
+    """Run a prepared query; its failures as the ProtocolError the protocol gives them."""
     try:
         return await executor.run(request)
     except QuerySyntaxError as exc:
@@ -147,15 +152,44 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
         raise ProtocolError(str(exc), 502) from exc
 
 
-async def run_query(executor: Executor, params: QueryParams, accept: str | None,
-                    max_rows: int, analysis: Analysis | None = None) -> Response:
+async def answer(executor: Executor, params: QueryParams, accept: str | None,
+                 max_rows: int, analysis: Analysis | None = None) -> Encoded:
+    """Check, negotiate and run one query (see ``prepare``)."""
+    return await execute(executor, await prepare(executor, params, accept, max_rows, analysis))
+
+
+def respond(encoded: Encoded, max_rows: int) -> Response:
     """The HTTP answer to one query; a cut result says so in X-HSVO-Truncated."""
-    encoded = await answer(executor, params, accept, max_rows, analysis)
     headers = {"Vary": "Accept", "Content-Type": f"{encoded.media_type}; charset=utf-8"}
     if encoded.truncated:
         headers["X-HSVO-Truncated"] = "true"
         headers["X-HSVO-Row-Limit"] = str(max_rows)
     return Response(encoded.body, headers=headers)
+
+
+# What a GET query operation asks a worker to run is decided by its request line and a few
+# headers alone: the query string, Accept, and what the endpoint's own URL is made of (Host,
+# scheme, server, root path), once the query is not asked for the dataset of the moment's
+# graph list (inference=false). Deciding it (parameters, analysis, negotiation, the row
+# limit, the base IRI) was half the service's own time on a cheap query, and the same
+# requests come again and again, so the prepared request of the last ones is remembered.
+_PREPARED: Recent[tuple[object, ...], QueryRequest] = Recent(512)
+_KEYED_HEADERS = (b"accept", b"host")
+
+
+def _prepared_key(request: Request, settings: Settings) -> tuple[object, ...] | None:
+    """The inputs a GET query operation's prepared request depends on (the limits of the
+    service answering it included); None for other requests."""
+    scope = request.scope
+    if scope["method"] != "GET" or len(scope["query_string"]) > _LONGEST_KEY:
+        return None
+    headers = tuple((name, value) for name, value in scope["headers"] if name in _KEYED_HEADERS)
+    server = scope.get("server")  # a tuple from servers, a list from some test clients
+    return (scope["query_string"], headers, scope.get("scheme"), server and tuple(server),
+            scope.get("root_path", ""), settings.max_query_bytes, settings.max_result_rows)
+
+
+_LONGEST_KEY = 16 * 1024
 
 
 async def _describe_service(request: Request, executor: Executor) -> Response:
@@ -178,7 +212,11 @@ async def sparql_endpoint(request: Request, executor: Executor, settings: Settin
     GET) or the editor (a browser); every refusal is a plain-text error with its status.
     Served by the route (``routes/sparql.py``) and, for query operations, by the lane in
     front of the router (``api/query_lane.py``)."""
+    key = _prepared_key(request, settings)
+    prepared = None if key is None else _PREPARED.get(key)
     try:
+        if prepared is not None:
+            return respond(await execute(executor, prepared), settings.max_result_rows)
         params = await query_params(request, settings.max_query_bytes)
         if params.query is None:
             if request.method == "POST":
@@ -195,6 +233,9 @@ async def sparql_endpoint(request: Request, executor: Executor, settings: Settin
             return await render_editor(request, params.query)
         if refusal is not None:
             raise ProtocolError(str(refusal), refusal.status) from refusal
-        return await run_query(executor, params, accept, settings.max_result_rows, analysis)
+        prepared = await prepare(executor, params, accept, settings.max_result_rows, analysis)
+        if key is not None and params.inference:
+            _PREPARED.keep(key, prepared)
+        return respond(await execute(executor, prepared), settings.max_result_rows)
     except ProtocolError as exc:
         return plain_error(exc.status, str(exc), exc.headers)

@@ -12,12 +12,10 @@ query endpoint is not a query, so 400; SERVICE is a well-formed query this servi
 to run, so 403. Text that is not SPARQL at all is a 400 that says where.
 """
 
-import collections
-import threading
-
 import anyio
 
 from hsvo_graph.sparql.analysis import Analysis, AnalysisError, analyse
+from hsvo_graph.sparql.recent import Recent
 
 _SERVICE = "SERVICE (federated queries to other hosts) is not allowed on this endpoint"
 _LOAD = "LOAD is not allowed: this service never reads files or URLs on request"
@@ -32,37 +30,12 @@ class ForbiddenQuery(ValueError):
         self.status = status
 
 
-class _RememberedAnalyses:
-    """The analyses of the texts seen last, by text. A service gets the same queries again
-    and again (canned questions, dashboards, notebooks re-run), and reading a text costs
-    0.3-0.6 µs a character, a thread hop for a long one. An analysis is a frozen value of
-    its text alone, so a remembered one is always right; texts that are not SPARQL are not
-    remembered (each gets its error again), nor texts over ``_LONGEST`` characters."""
-
-    _KEPT = 512
-    _LONGEST = 16 * 1024  # at most 512 × 16 KiB of text is kept
-
-    def __init__(self) -> None:
-        self._analyses: collections.OrderedDict[str, Analysis] = collections.OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, text: str) -> Analysis | None:
-        with self._lock:
-            analysis = self._analyses.get(text)
-            if analysis is not None:
-                self._analyses.move_to_end(text)
-            return analysis
-
-    def keep(self, text: str, analysis: Analysis) -> None:
-        if len(text) > self._LONGEST:
-            return
-        with self._lock:
-            self._analyses[text] = analysis
-            if len(self._analyses) > self._KEPT:
-                self._analyses.popitem(last=False)
-
-
-_REMEMBERED = _RememberedAnalyses()
+# The analyses of the texts seen last, by text. Reading a text costs 0.3-0.6 µs a character
+# (a thread hop for a long one); an analysis is a frozen value of its text alone, so a
+# remembered one is always right. Texts that are not SPARQL are not remembered (each gets its
+# error again), nor texts over _LONGEST characters (at most 512 × 16 KiB of text is kept).
+_LONGEST = 16 * 1024
+_REMEMBERED: Recent[str, Analysis] = Recent(512)
 
 
 def analysed(text: str) -> Analysis:
@@ -74,7 +47,8 @@ def analysed(text: str) -> Analysis:
         analysis = analyse(text)
     except AnalysisError as exc:
         raise ForbiddenQuery(f"malformed query: {exc}", 400) from exc
-    _REMEMBERED.keep(text, analysis)
+    if len(text) <= _LONGEST:
+        _REMEMBERED.keep(text, analysis)
     return analysis
 
 
