@@ -209,8 +209,9 @@ def bind_arguments(
         if len(values) > 1 and not parameter.multiple:
             raise ParameterError(f"{parameter.name}: takes one value, got {len(values)}")
         terms = [to_term(parameter, v) for v in values]
-        if parameter.type == "body":
-            terms = list(bodies_named(reader, [str(t) for t in terms], folded=parameter.fold) or [NO_BODY])
+        if parameter.type == "body":  # the nodes of the bodies named, not the names
+            names = [str(term) for term in terms]
+            terms = list(bodies_named(reader, names, folded=parameter.fold) or [NO_BODY])
         bound[parameter.name] = terms
     return bound
 
