@@ -33,7 +33,7 @@ from common import (
     HSVO, JSON, ROOT, Load, drive, free_port, measure, query_url, running, verdict, wait_idle,
     workers_in_memory_s,
 )
-from serve import CANNED, canned_sparql
+from serve import CANNED, canned_sparql, store_reader
 
 KINDS = ("SPARQL on /sparql", "canned JSON", "canned HTML page")
 
@@ -44,11 +44,11 @@ def own_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def urls(base: str) -> dict[str, tuple[str, str]]:
-    """Each request kind: (URL, Accept)."""
+def urls(base: str, sparql: str) -> dict[str, tuple[str, str]]:
+    """Each request kind: (URL, Accept); ``sparql`` is the text the service runs for ``CANNED``."""
     query_id, arguments = CANNED
     page = f"{base}/q/{query_id}" + (f"?{urllib.parse.urlencode(arguments)}" if arguments else "")
-    return {KINDS[0]: (query_url(f"{base}/sparql", canned_sparql(query_id, arguments)), JSON),
+    return {KINDS[0]: (query_url(f"{base}/sparql", sparql), JSON),
             KINDS[1]: (page, "application/json"), KINDS[2]: (page, "text/html")}
 
 
@@ -81,11 +81,13 @@ def measured(store: Path, seconds: float, rounds: int, connections: int, cold: b
              judged: bool) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    with store_reader(store) as reader:  # before the service holds the store
+        sparql = canned_sparql(reader, *CANNED)
     with running([HSVO, "--store-path", str(store), "serve", "--port", str(port)],
                  f"{base}/health") as server:
         httpx.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=120).raise_for_status()
         workers_in_memory_s(base)
-        kinds = urls(base)
+        kinds = urls(base, sparql)
         if cold:
             page, accept = kinds[KINDS[2]]
             load = drive(page, connections=connections, seconds=4, accept=accept)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from common import HSVO, ROOT, machine, measure, tree_rss
-from serve import QUERIES
+from serve import benchmark_queries, store_reader
 from synthetic import SIZES, generate
 
 
@@ -49,6 +49,8 @@ def main() -> None:
         store_path = work / "workers-hsvo"
         shutil.rmtree(store_path, ignore_errors=True)
         measure([HSVO, "--store-path", str(store_path), "load", str(data)], cwd=ROOT)
+        with store_reader(store_path) as reader:
+            queries = benchmark_queries(reader)
         generation = store_path / (store_path / "GENERATION").read_text().strip()
 
         before = tree_rss(os.getpid())
@@ -63,7 +65,7 @@ def main() -> None:
         after_copy = tree_rss(os.getpid())
         print(f"ready: on disk {open_s * 1000:.0f} ms (+{(after_open - before) / 2**20:.0f} MiB), "
               f"in memory {copy_s:.1f} s (+{(after_copy - after_open) / 2**20:.0f} MiB per worker)")
-        for name, (query, _) in QUERIES.items():
+        for name, (query, _) in queries.items():
             disk, memory = median_ms(on_disk, query, runs), median_ms(in_memory, query, runs)
             print(f"{name:34} on disk {disk:8.2f} ms  in memory {memory:8.2f} ms  "
                   f"memory/disk speed {disk / max(memory, 1e-6):5.2f}×")

@@ -3,9 +3,11 @@
 import pytest
 from rdflib import Literal, URIRef
 
+from hsvo_graph.namespaces import ID
 from hsvo_graph.sparql.analysis import tokenize
 from hsvo_graph.sparql.reader import StoreReader
 from hsvo_graph.sparql.binding import BindingError, bind_values, where_group_start
+from hsvo_graph.canned.bodies import NO_BODY
 from hsvo_graph.canned.catalog import ParameterError, bind_arguments, load_catalog, run_canned
 
 HOSTILE = [
@@ -29,6 +31,8 @@ def test_hostile_values_round_trip_as_one_literal(store, value):
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_in_a_canned_query_match_nothing(store, settings, value):
     query = load_catalog(settings.queries_dir)["activities_by_body_and_area"]
+    bound = bind_arguments(StoreReader(store), query, {"body": value, "area": "nära vård"})
+    assert bound["body"] == [NO_BODY]  # a name no body bears
     assert run_canned(StoreReader(store), query, {"body": value, "area": "nära vård"}).rows == []
     assert run_canned(StoreReader(store), query, {"body": "ÄLN", "area": value}).rows == []
 
@@ -65,17 +69,20 @@ def test_keywords_ignore_strings_iris_comments_variables_and_prefixed_names():
     assert words == {"SELECT", "WHERE"}
 
 
-def test_arguments_are_checked_against_the_declared_parameters(settings):
+def test_arguments_are_checked_against_the_declared_parameters(store, settings):
     query = load_catalog(settings.queries_dir)["activities_by_body_and_area"]
+    reader = StoreReader(store)
     with pytest.raises(ParameterError, match="required"):
-        bind_arguments(query, {"body": "ÄLN"})
+        bind_arguments(reader, query, {"body": "ÄLN"})
+    with pytest.raises(ParameterError, match="required"):
+        bind_arguments(reader, query, {"body": " \t\n", "area": "x"})  # only white space: a 400
     with pytest.raises(ParameterError, match="unknown"):
-        bind_arguments(query, {"body": "ÄLN", "area": "x", "graph": "y"})
+        bind_arguments(reader, query, {"body": "ÄLN", "area": "x", "graph": "y"})
     with pytest.raises(ParameterError, match="year"):
-        bind_arguments(query, {"body": "ÄLN", "area": "x", "year": "2025 } UNION {"})
-    bound = bind_arguments(query, {"body": " A\u0308LN ", "area": "Nära\tVård", "year": "2025"})
+        bind_arguments(reader, query, {"body": "ÄLN", "area": "x", "year": "2025 } UNION {"})
+    bound = bind_arguments(reader, query, {"body": " A\u0308LN ", "area": "Nära\tVård", "year": "2025"})
     assert bound == {
-        "body": [Literal("äln")],
+        "body": [URIRef(f"{ID}body/uppsala-aln")],  # the body's node, not its name
         "area": [Literal("nära vård")],
         "year": [Literal(2025)],
     }

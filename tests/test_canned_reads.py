@@ -126,3 +126,72 @@ def test_a_table_reads_labels_only_for_what_it_shows_by_label() -> None:
     status = [{"status": HSVO.Stopped, "title": Literal("x")}]
     result_table(reader, status, ["status", "title"], headings={}, links={}, lang="sv")
     assert reader.asked[-1] == {str(HSVO.Stopped)}  # a status is shown by its label from the graph
+
+
+JSON = {"Accept": "application/json"}
+
+
+def involved(n: int, abbreviation: str, label: str) -> str:
+    """An activity of 2024 that a body of its own (with ``abbreviation`` and ``label``) is
+    responsible for."""
+    return PREFIXES + f"""INSERT DATA {{ GRAPH <urn:test:involved{n}> {{
+  <{ID}activity/inv-{n}> a hsvo:Activity ; rdfs:label "Uppdrag {n}"@sv ; hsvo:year 2024 ;
+      hsvo:responsibleBody <{ID}body/inv-{n}> .
+  <{ID}body/inv-{n}> a hsvo:Board, hsvo:Body ; rdfs:label "{label}"@sv ;
+      hsvo:abbreviation "{abbreviation}" . }} }}"""
+
+
+def titles(service: TestClient, *names: str) -> list[str]:
+    answer = service.get("/q/body_involvement_by_year", params={"body": list(names)}, headers=JSON)
+    assert answer.status_code == 200, answer.text
+    return [row["title"] for row in answer.json()["rows"]]
+
+
+def test_a_body_is_found_by_any_of_its_names_and_a_write_that_renames_one_is_seen_at_once(
+        service, hops) -> None:
+    store = service.app.state.store
+    store.update(involved(1, "ÄLN", "Äldrenämnden"))
+    assert titles(service, " äLn ") == ["Uppdrag 1"]
+    assert "_defaults_and_run" in hops  # the body names were read, in a thread
+    hops.clear()
+    assert titles(service, "ÄLDRENÄMNDEN") == ["Uppdrag 1"]
+    assert titles(service, "äldrenämnden", "Nobody") == ["Uppdrag 1"]
+    assert hops == []  # kept: the name resolved and the query awaited on the event loop
+    service.get("/q/body_involvement_by_year", params={"body": "ÄLN"}, headers=HTML)  # options kept
+    hops.clear()
+    page = service.get("/q/body_involvement_by_year", params={"body": "äldrenämnden"}, headers=HTML)
+    # a warm page binds and asks on the event loop (only the role's label is read in a thread)
+    assert "Uppdrag 1" in page.text and hops == ["_shown"]
+    assert titles(service, "Nobody") == []
+    assert titles(service, 'x" } UNION { ?s ?p ?o } #\nSELECT') == []
+
+    store.update(involved(2, "NYN", "Nynämnden"))  # a new body
+    store.update(PREFIXES + f"""DELETE DATA {{ GRAPH <urn:test:involved1> {{
+      <{ID}body/inv-1> rdfs:label "Äldrenämnden"@sv ; hsvo:abbreviation "ÄLN" }} }};
+      INSERT DATA {{ GRAPH <urn:test:involved1> {{
+      <{ID}body/inv-1> rdfs:label "Seniornämnden"@sv ; hsvo:abbreviation "SEN" }} }}""")  # renamed
+    assert titles(service, "nyn") == ["Uppdrag 2"]
+    assert titles(service, "Seniornämnden") == titles(service, "SEN") == ["Uppdrag 1"]
+    assert titles(service, "ÄLN") == []
+    assert sorted(titles(service, "SEN", "Nynämnden")) == ["Uppdrag 1", "Uppdrag 2"]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_unknown_body_is_an_answer_with_no_rows_and_a_blank_one_a_400(service, lang) -> None:
+    for _ in range(2):  # the first reads the body names in a thread, the second on the loop
+        answer = service.get("/q/body_involvement_by_year", params={"body": "Ingen sådan", "lang": lang},
+                             headers=JSON)
+        assert answer.status_code == 200 and answer.json()["count"] == 0
+        page = service.get("/q/body_involvement_by_year", params={"body": "Ingen sådan", "lang": lang},
+                           headers=HTML)
+        assert page.status_code == 200
+        assert ("Inga träffar." if lang == "sv" else "No matches.") in page.text
+        assert "<q>Ingen sådan</q>" in page.text
+        optional = service.get("/q/recurring_activities", params={"body": "Ingen sådan", "lang": lang},
+                               headers=JSON)
+        assert optional.status_code == 200 and optional.json()["count"] == 0
+    blank = {"body": " \t ", "lang": lang}
+    answer = service.get("/q/body_involvement_by_year", params=blank, headers=JSON)
+    assert answer.status_code == 400 and "body: required parameter is missing" in answer.text
+    page = service.get("/q/body_involvement_by_year", params=blank, headers=HTML)
+    assert page.status_code == 200 and "<table" not in page.text  # nothing asked yet: the form

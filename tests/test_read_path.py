@@ -2,8 +2,10 @@
 endpoint's time limit, and the cheap routes stay cheap.
 
 Proven over real HTTP (uvicorn on 127.0.0.1) on the seed graph: a canned question with
-hundreds of parameter values — a 12 KB URL that would hold both cores for many seconds —
-is answered 503 at the time limit, while /health keeps answering at once.
+hundreds of parameter values — a 12 KB URL that held both cores for many seconds while body
+names were matched inside SPARQL, and was answered 503 at the time limit — is answered
+within the limit now that names are looked up before the query, while /health keeps
+answering at once.
 """
 
 import threading
@@ -53,7 +55,7 @@ def _flood_params(fmt: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "html"])
-def test_a_flood_of_parameter_values_is_stopped_at_the_time_limit(limited_url: str, fmt: str) -> None:
+def test_a_flood_of_parameter_values_is_answered_within_the_time_limit(limited_url: str, fmt: str) -> None:
     health: list[float] = []
     done = threading.Event()
 
@@ -72,10 +74,11 @@ def test_a_flood_of_parameter_values_is_stopped_at_the_time_limit(limited_url: s
     elapsed = time.monotonic() - started
     done.set()
     poller.join()
-    assert response.status_code == 503, response.text[:300]
-    assert "time limit" in response.text
+    assert response.status_code == 200, response.text[:300]  # no body has any of the names:
+    if fmt == "json":                                          # no rows, and no error
+        assert response.json()["count"] == 0
     assert elapsed <= LIMIT_S * 1.1 + 0.3  # the limit + 10 %, plus the request's own transfer
-    assert len(health) >= 5 and max(health) < 0.5
+    assert health and max(health) < 0.5
 
 
 def test_health_and_start_page_do_not_scan_the_store(embedded_url: str, store: EmbeddedStore) -> None:

@@ -195,7 +195,7 @@ _LONGEST_KEY = 16 * 1024
 async def _describe_service(request: Request, executor: Executor) -> Response:
     accept = request.headers.get("accept")
     if prefers_html(accept, OFFERS["graph"]):
-        return render_editor(request, None)
+        return await render_editor(request, None)
     chosen = negotiate(OFFERS["graph"], accept)
     base = base_url(request)
     graphs = await executor.graph_names()
@@ -230,7 +230,7 @@ async def sparql_endpoint(request: Request, executor: Executor, settings: Settin
         except ForbiddenQuery as exc:  # a 400, unless a browser asks for the editor
             refusal, kind = exc, "solutions"
         if request.method == "GET" and not params.formats and prefers_html(accept, OFFERS[kind]):
-            return render_editor(request, params.query)
+            return await render_editor(request, params.query)
         if refusal is not None:
             raise ProtocolError(str(refusal), refusal.status) from refusal
         prepared = await prepare(executor, params, accept, settings.max_result_rows, analysis)

@@ -6,7 +6,8 @@ service and the CLI discover the files at start-up, so a new ``.rq`` file is a n
 page and API route without any Python change. Argument values are normalised (Unicode
 NFC, white space collapsed, lower-cased for text; with ``fold: true`` also without
 diacritics) and bound as RDF terms by ``hsvo_graph.sparql.binding`` — never pasted into the
-query text.
+query text; a body's name is bound as the IRIs of the bodies that bear it
+(``hsvo_graph.canned.bodies``), so the query starts from the body's node.
 
 Header keys: ``title`` (required), ``id``, ``question``, ``description``, ``tags``,
 ``parameters`` (``name``, ``type``, ``required``, ``multiple``, ``fold``, ``default``, ``label``,
@@ -24,6 +25,7 @@ import yaml
 from rdflib import XSD, Literal
 from rdflib.term import Identifier
 
+from hsvo_graph.canned.bodies import NO_BODY, bodies_named
 from hsvo_graph.canned.folding import fold_text, normalise_text
 from hsvo_graph.sparql.binding import BindingError, check_iri
 from hsvo_graph.sparql.reader import Reader, Table
@@ -186,9 +188,11 @@ def to_term(parameter: Parameter, value: str) -> Identifier:
 
 
 def bind_arguments(
-    query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
+    reader: Reader, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
 ) -> dict[str, list[Identifier]]:
-    """Check arguments against the declared parameters and turn them into RDF terms."""
+    """Check arguments against the declared parameters and turn them into RDF terms: a body
+    parameter into the IRIs of the bodies its names name (``NO_BODY`` if none: the question
+    then has no rows), from the body names ``reader`` keeps per dataset version."""
     unknown = sorted(set(arguments) - {p.name for p in query.parameters})
     if unknown:
         expected = ", ".join(p.name for p in query.parameters) or "none"
@@ -204,7 +208,11 @@ def bind_arguments(
             continue
         if len(values) > 1 and not parameter.multiple:
             raise ParameterError(f"{parameter.name}: takes one value, got {len(values)}")
-        bound[parameter.name] = [to_term(parameter, v) for v in values]
+        terms = [to_term(parameter, v) for v in values]
+        if parameter.type == "body":  # the nodes of the bodies named, not the names
+            names = [str(term) for term in terms]
+            terms = list(bodies_named(reader, names, folded=parameter.fold) or [NO_BODY])
+        bound[parameter.name] = terms
     return bound
 
 
@@ -242,4 +250,4 @@ def run_canned(
     reader: Reader, query: CannedQuery, arguments: Mapping[str, str | Sequence[str]]
 ) -> Table:
     """Run a canned query with its arguments (and declared defaults) bound as RDF terms."""
-    return reader.select(query.sparql, bind_arguments(query, with_defaults(reader, query, arguments)))
+    return reader.select(query.sparql, bind_arguments(reader, query, with_defaults(reader, query, arguments)))

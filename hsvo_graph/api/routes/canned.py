@@ -22,7 +22,7 @@ from hsvo_graph.canned.catalog import (
 from hsvo_graph.web.display import ResultTable, result_table, value_text
 from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
 from hsvo_graph.web.i18n import Translator, localise
-from hsvo_graph.sparql.reader import ExecutorReader, LoopReader, Reader, WouldBlock
+from hsvo_graph.sparql.reader import Bindings, ExecutorReader, LoopReader, Reader, WouldBlock
 from hsvo_graph.store import QuerySyntaxError, StoreError, Table
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
@@ -120,9 +120,19 @@ def _defaults_on_loop(reader: Reader, query: CannedQuery,
         return None
 
 
-async def _select(reader: ExecutorReader, query: CannedQuery, arguments: dict[str, list[str]]) -> Table:
-    """``_run`` on the event loop (ParameterError for arguments that do not bind)."""
-    bound = bind_arguments(query, arguments)
+def _bound_on_loop(reader: ExecutorReader, query: CannedQuery,
+                   arguments: dict[str, list[str]]) -> Bindings | None:
+    """The arguments as RDF terms when binding them needs no query worker (no body is named,
+    or the body names are kept); None otherwise. ParameterError for arguments that do not
+    bind."""
+    try:
+        return bind_arguments(LoopReader(reader), query, arguments)
+    except WouldBlock:
+        return None
+
+
+async def _select(reader: ExecutorReader, query: CannedQuery, bound: Bindings) -> Table:
+    """``_run`` on the event loop, with the arguments bound."""
     try:
         return await reader.select_async(query.sparql, bound)
     except (QuerySyntaxError, StoreError) as exc:
@@ -131,14 +141,17 @@ async def _select(reader: ExecutorReader, query: CannedQuery, arguments: dict[st
 
 async def _answer_reads(reader: Reader, query: CannedQuery,
                         given: dict[str, list[str]]) -> tuple[dict[str, list[str]], Table]:
-    """``_defaults_and_run`` without a thread hop when the defaults need no read: the query
-    is then awaited on the event loop like a ``/sparql`` request (a thread costs more than
-    the rest of a canned answer, most of it in handing the GIL back and forth)."""
+    """``_defaults_and_run`` without a thread hop when the defaults and the binding need no
+    read: the query is then awaited on the event loop like a ``/sparql`` request (a thread
+    costs more than the rest of a canned answer, most of it in handing the GIL back and
+    forth)."""
     arguments = _defaults_on_loop(reader, query, given)
-    if arguments is None:
-        return await run_in_threadpool(_defaults_and_run, reader, query, given)
-    assert isinstance(reader, ExecutorReader)
-    return arguments, await _select(reader, query, arguments)
+    if arguments is not None:
+        assert isinstance(reader, ExecutorReader)
+        bound = _bound_on_loop(reader, query, arguments)
+        if bound is not None:
+            return arguments, await _select(reader, query, bound)
+    return await run_in_threadpool(_defaults_and_run, reader, query, given)
 
 
 def _asked_values(query: CannedQuery, arguments: dict[str, list[str]], lang: str) -> list[tuple[str, str]]:
@@ -264,9 +277,13 @@ async def _page_reads(
     error, table = None, None
     if asked:
         try:
-            table = await _select(reader, query, arguments)
+            bound = _bound_on_loop(reader, query, arguments)
         except ParameterError as exc:
             error = str(exc)
+        else:
+            if bound is None:  # the body names are not kept: they are read in the thread
+                return await run_in_threadpool(_page_reads_in_thread, reader, query, given, asked, t)
+            table = await _select(reader, query, bound)
     if table is None or len(table.rows) <= _SHOWN_ON_LOOP_ROWS:
         try:
             results, fields = _shown(LoopReader(reader), query, table, arguments, t)
