@@ -9,6 +9,7 @@ answered before the runaway one was."""
 
 import random
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -204,3 +205,31 @@ def test_the_solution_count_bound_never_falls_short(fmt: str) -> None:
     plain = store.query('SELECT ?s WHERE { ?s ?p ?o }')  # IRIs hold no mark: off by one at most
     body = plain.serialize(format=ox.QueryResultsFormat.from_media_type(fmt))
     assert body is not None and 60 <= most_solutions(body, fmt) <= 61
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_a_runaway_canned_question_is_answered_503_at_the_limit(settings, store, tmp_path: Path,
+                                                                accept: str) -> None:
+    """A canned question runs under the endpoint's time limit, as JSON and as its page (in
+    the query lane, like /sparql), and /health keeps answering meanwhile."""
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "runaway.rq").write_text(
+        "#+ title: {sv: Skenande fråga, en: Runaway question}\n" + RUNAWAY + "\n", encoding="utf-8")
+    limited = settings.model_copy(update={"query_time_limit_s": 1.0, "queries_dir": queries})
+    app = create_app(limited, store)
+    with serving(app) as url:
+        settled(app)
+        log: list[tuple[str, object]] = []
+        started = time.monotonic()
+        runaway = in_background(lambda: httpx.get(f"{url}/q/runaway", headers={"Accept": accept},
+                                                  timeout=60), log, "runaway")
+        health = httpx.get(f"{url}/health", timeout=30)
+        log.append(("health", health))
+        runaway.join(60)
+        elapsed = time.monotonic() - started
+    assert [name for name, _ in log] == ["health", "runaway"] and health.status_code == 200
+    stopped = log[1][1]
+    assert isinstance(stopped, httpx.Response) and stopped.status_code == 503
+    assert "time limit of 1 s" in stopped.text or "tidsgränsen" in stopped.text
+    assert elapsed <= 1.0 * 1.1 + 0.5
