@@ -89,7 +89,7 @@ def test_the_next_page_shows_a_write_with_its_new_options_and_abbreviations(serv
 def test_a_bad_argument_on_the_fast_path_is_still_a_400(service) -> None:
     service.get("/q/stopped_activities", headers=HTML)  # everything kept from here on
     page = service.get("/q/stopped_activities", params={"year": "tjugo"}, headers=HTML)
-    assert page.status_code == 400 and "expected a year" in page.text
+    assert page.status_code == 400 and "År: ange ett år med fyra siffror" in page.text
     answer = service.get("/q/stopped_activities", params={"year": "tjugo"},
                          headers={"Accept": "application/json"})
     assert answer.status_code == 400

@@ -73,7 +73,7 @@ def test_query_page_answers_and_keeps_the_choices_case_insensitively(client):
 def test_query_page_reports_a_bad_value_next_to_the_form(client):
     page = client.get(CANNED, params={"body": "ÄLN", "area": "vård", "year": "tjugo"}, headers=HTML)
     assert page.status_code == 400
-    assert 'role="alert"' in page.text and "expected a year" in page.text
+    assert 'role="alert"' in page.text and "ange ett år med fyra siffror, till exempel 2025 (nu: tjugo)" in page.text
     assert "<form" in page.text
 
 

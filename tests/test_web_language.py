@@ -113,3 +113,34 @@ def test_every_page_speaks_one_language_and_no_internal_names(client, lang, engl
         if lang == "sv" and not path.startswith(("/ontology", "/sparql")):
             problems += [f"{path}: English name {n!r}" for n in english_names if n in text]
     assert not problems, "\n".join(sorted(set(problems))[:60])
+
+
+# Pages that go wrong, each with what the page must say in its language (the field's label
+# and what to do), never the English message programs get.
+BROKEN = [
+    ("/q/activities_by_body_and_area?body=%C3%84LN&area=v%C3%A5rd&year=abc", 400,
+     {"sv": "År: ange ett år med fyra siffror", "en": "Year: give a year in four digits"}),
+    ("/q/activities_by_body_and_area?area=v%C3%A5rd", 400,
+     {"sv": "Organ: fyll i ett värde", "en": "Body: fill in a value"}),
+    ("/q/activities_by_body_and_area?body=%C3%84LN&body=VS&area=v%C3%A5rd", 400,
+     {"sv": "Organ: välj ett enda värde (nu 2)", "en": "Body: choose a single value (now 2)"}),
+    ("/q/no_such_question", 404, {"sv": "Det finns ingen sådan sida", "en": "There is no such page"}),
+    ("/id/body/no-such-body", 404, {"sv": "Det finns ingen sådan sida", "en": "There is no such page"}),
+]
+ENGLISH_MESSAGES = ("expected a year", "required parameter", "takes one value", "no canned query",
+                    "the graph says nothing")
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(("path", "status", "says"), BROKEN)
+def test_a_page_that_goes_wrong_says_so_in_its_own_language(client, lang, path, status, says):
+    client.cookies.clear()
+    response = client.get(path + ("&" if "?" in path else "?") + f"lang={lang}", headers=HTML)
+    assert response.status_code == status
+    parser = _Visible(lang)
+    parser.feed(response.text)
+    text = " ".join(" ".join(parser.text).split())
+    assert says[lang] in text
+    assert not [m for m in ENGLISH_MESSAGES if m in text.lower()]
+    foreign = [w for w in FOREIGN_WORDS[lang] if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    assert not foreign

@@ -19,7 +19,8 @@ from hsvo_graph.sparql.executor import QueryTimeout, ServiceBusy
 from hsvo_graph.sparql.guard import ForbiddenQuery
 from hsvo_graph.sparql.protocol import ProtocolError, prefers_html
 from hsvo_graph.store import QuerySyntaxError, StoreError
-from hsvo_graph.api.rendering import render
+from hsvo_graph.web.problems import problem
+from hsvo_graph.api.rendering import language, render
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
@@ -56,11 +57,15 @@ def _message(exc: Exception) -> str:
 
 
 async def error_response(request: Request, exc: Exception) -> Response:
-    """The response for ``exc``: a page for browsers, plain text for everyone else."""
+    """The response for ``exc``: a page for browsers, in the page's language (the technical
+    message behind a toggle), plain text for everyone else."""
     status, headers = _status_and_headers(exc)
     message = _message(exc)
     if prefers_html(request.headers.get("accept"), ()):
-        response = render(request, "error.html", {"status": status, "message": message},
+        told = problem(exc, status, language(request),
+                       time_limit_s=request.app.state.settings.query_time_limit_s,
+                       busy="Retry-After" in headers)
+        response = render(request, "error.html", {"status": status, "problem": told},
                           status_code=status)
         response.headers.update(headers)
         return response

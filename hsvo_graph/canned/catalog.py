@@ -44,7 +44,15 @@ class CatalogError(ValueError):
 
 
 class ParameterError(ValueError):
-    """An argument is missing, unknown or malformed; the message says what was expected."""
+    """An argument is missing, unknown or malformed; the message says what was expected, in
+    English for programs. ``code`` (missing, one_value, year, iri, empty, unknown), the
+    ``parameter`` and ``details`` let a page say the same in its own language, naming the
+    field by its label (``web.problems``)."""
+
+    def __init__(self, message: str, code: str, parameter: "Parameter | None" = None,
+                 **details: str) -> None:
+        super().__init__(message)
+        self.code, self.parameter, self.details = code, parameter, details
 
 
 @dataclass(frozen=True)
@@ -174,16 +182,18 @@ def to_term(parameter: Parameter, value: str) -> Identifier:
     if parameter.type == "year":
         text = value.strip()
         if not re.fullmatch(r"\d{4}", text):
-            raise ParameterError(f"{parameter.name}: expected a year such as 2025, got {value!r}")
+            raise ParameterError(f"{parameter.name}: expected a year such as 2025, got {value!r}",
+                                 "year", parameter=parameter, value=value)
         return Literal(int(text), datatype=XSD.integer)
     if parameter.type == "iri":
         try:
             return check_iri(value.strip())
         except BindingError as exc:
-            raise ParameterError(f"{parameter.name}: {exc}") from exc
+            raise ParameterError(f"{parameter.name}: {exc}", "iri", parameter=parameter,
+                                 value=value) from exc
     text = fold_text(value) if parameter.fold else normalise_text(value)
     if not text:
-        raise ParameterError(f"{parameter.name}: empty value")
+        raise ParameterError(f"{parameter.name}: empty value", "empty", parameter=parameter)
     return Literal(text)
 
 
@@ -196,7 +206,8 @@ def bind_arguments(
     unknown = sorted(set(arguments) - {p.name for p in query.parameters})
     if unknown:
         expected = ", ".join(p.name for p in query.parameters) or "none"
-        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; expected: {expected}")
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; expected: {expected}",
+                             "unknown", names=", ".join(unknown))
     bound: dict[str, list[Identifier]] = {}
     for parameter in query.parameters:
         raw = arguments.get(parameter.name)
@@ -204,10 +215,12 @@ def bind_arguments(
         values = [v for v in values if v.strip()]
         if not values:
             if parameter.required:
-                raise ParameterError(f"{parameter.name}: required parameter is missing")
+                raise ParameterError(f"{parameter.name}: required parameter is missing", "missing",
+                                     parameter=parameter)
             continue
         if len(values) > 1 and not parameter.multiple:
-            raise ParameterError(f"{parameter.name}: takes one value, got {len(values)}")
+            raise ParameterError(f"{parameter.name}: takes one value, got {len(values)}", "one_value",
+                                 parameter=parameter, count=str(len(values)))
         terms = [to_term(parameter, v) for v in values]
         if parameter.type == "body":  # the nodes of the bodies named, not the names
             names = [str(term) for term in terms]

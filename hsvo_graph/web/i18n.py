@@ -25,6 +25,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "switch_language": {"sv": "In English", "en": "På svenska"},
     "error_title": {"sv": "Det gick inte", "en": "That did not work"},
     "error_back": {"sv": "Till startsidan", "en": "To the start page"},
+    "error_details": {"sv": "Tekniskt meddelande (på engelska)", "en": "Technical message"},
+    "problem_400": {"sv": "Frågan kunde inte förstås.", "en": "The request could not be understood."},
+    "problem_403": {"sv": "Det är inte tillåtet här.", "en": "That is not allowed here."},
+    "problem_404": {"sv": "Det finns ingen sådan sida, fråga eller post i grafen.",
+                    "en": "There is no such page, question or entry in the graph."},
+    "problem_413": {"sv": "Det som skickades är för stort.", "en": "What was sent is too large."},
+    "problem_502": {"sv": "Databasen svarade inte som väntat. Försök igen om en stund.",
+                    "en": "The database did not answer as expected. Try again in a while."},
+    "problem_500": {"sv": "Något gick fel i tjänsten.", "en": "Something went wrong in the service."},
+    "problem_timeout": {
+        "sv": "Frågan tog längre tid än tidsgränsen på {limit} s och avbröts. Pröva med färre "
+              "värden eller ett snävare urval.",
+        "en": "The question took longer than the time limit of {limit} s and was stopped. Try "
+              "fewer values or a narrower choice.",
+    },
+    "problem_busy": {"sv": "Tjänsten har många frågor just nu. Försök igen om en stund.",
+                     "en": "The service has many questions right now. Try again in a while."},
+    "param_missing": {"sv": "{label}: fyll i ett värde.", "en": "{label}: fill in a value."},
+    "param_one_value": {"sv": "{label}: välj ett enda värde (nu {count}).",
+                        "en": "{label}: choose a single value (now {count})."},
+    "param_year": {"sv": "{label}: ange ett år med fyra siffror, till exempel 2025 (nu: {value}).",
+                   "en": "{label}: give a year in four digits, such as 2025 (now: {value})."},
+    "param_iri": {"sv": "{label}: ange en fullständig IRI, till exempel https://w3id.org/hsvo-graph/id/… "
+                        "(nu: {value}).",
+                  "en": "{label}: give a full IRI, such as https://w3id.org/hsvo-graph/id/… (now: {value})."},
+    "param_empty": {"sv": "{label}: värdet är tomt.", "en": "{label}: the value is empty."},
+    "param_unknown": {"sv": "Frågan har inga fält som heter {names}.",
+                      "en": "The question has no fields named {names}."},
     "intro": {
         "sv": "En kunskapsgraf över samverkan inom hälsa, stöd, vård och omsorg (HSVO) mellan "
               "Region Uppsala och kommunerna i Uppsala län: organ och deras mandat, styrdokument, "

@@ -28,6 +28,7 @@ from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
 from hsvo_graph.web.forms import Field, form_fields
 from hsvo_graph.web.glossary import glossary_titles
+from hsvo_graph.web.problems import parameter_problem
 from hsvo_graph.api.negotiation import MEDIA_TYPES, attachment, negotiate
 from hsvo_graph.api.rendering import data_version, language, render, url_with
 
@@ -279,7 +280,7 @@ async def _page_reads(
         try:
             bound = _bound_on_loop(reader, query, arguments)
         except ParameterError as exc:
-            error = str(exc)
+            error = parameter_problem(exc, t.lang)
         else:
             if bound is None:  # the body names are not kept: they are read in the thread
                 return await run_in_threadpool(_page_reads_in_thread, reader, query, given, asked, t)
@@ -305,7 +306,7 @@ def _page_reads_in_thread(
         try:
             table = _run(reader, query, arguments)
         except ParameterError as exc:
-            error = str(exc)
+            error = parameter_problem(exc, t.lang)
     results, fields = _shown(reader, query, table, arguments, t)
     return arguments, results, error, fields
 

@@ -1,0 +1,44 @@
+"""How a problem is told to a person, in the page's language.
+
+Errors are raised with English messages, which programs and the plain-text API get as they
+are. A page says the same in its own language: a parameter error names the field by its label
+and says what to fill in, a timeout or a busy service what to do next, and any other error
+what kind it is, with the technical message kept behind a "details" toggle (marked as
+English), so that a Swedish page is Swedish throughout.
+"""
+
+from dataclasses import dataclass
+
+from hsvo_graph.canned.catalog import ParameterError
+from hsvo_graph.web.i18n import Translator, localise
+
+# statuses with their own sentence; the rest fall back to their class (4xx, 5xx)
+_STATUS_KEYS = {400: "problem_400", 403: "problem_403", 404: "problem_404", 413: "problem_413",
+                414: "problem_413", 502: "problem_502"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a page says: the sentence in its language, and the technical message (English)
+    when the sentence does not already say all of it."""
+
+    text: str
+    technical: str | None = None
+
+
+def parameter_problem(error: ParameterError, lang: str) -> str:
+    """A parameter error as a sentence in ``lang`` naming the field by its label."""
+    label = localise(error.parameter.label, lang) if error.parameter is not None else ""
+    return Translator(lang)(f"param_{error.code}").format(label=label, **error.details)
+
+
+def problem(error: Exception, status: int, lang: str, *, time_limit_s: float, busy: bool) -> Problem:
+    """What an error page says about ``error`` (answered with ``status``); ``busy``: it is
+    the 503 of a service whose workers were all taken (it says when to come back)."""
+    t = Translator(lang)
+    if isinstance(error, ParameterError):
+        return Problem(parameter_problem(error, lang))
+    if status == 503:
+        return Problem(t("problem_busy") if busy else t("problem_timeout").format(limit=f"{time_limit_s:g}"))
+    key = _STATUS_KEYS.get(status, "problem_400" if status < 500 else "problem_500")
+    return Problem(t(key), str(error) or None)
