@@ -104,17 +104,23 @@ def nquads_of(graphs: Mapping[str, Graph]) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def quads_by_graph(quads: bytes | Path, graphs: Collection[str]) -> dict[str, list[ox.Triple]]:
-    """The triples of each listed graph in an N-Quads source; ValueError for a quad outside them."""
-    wanted: dict[str, list[ox.Triple]] = {g: [] for g in graphs}
+def quads_in_graphs(quads: bytes | Path, graphs: Collection[str]) -> dict[str, list[ox.Quad]]:
+    """The quads of each listed graph in an N-Quads source; ValueError for a quad outside them."""
+    wanted: dict[str, list[ox.Quad]] = {g: [] for g in graphs}
     source = {"path": str(quads)} if isinstance(quads, Path) else {"input": quads}
     for quad in ox.parse(format=ox.RdfFormat.N_QUADS, **source):
         graph = quad.graph_name
         name = graph.value if isinstance(graph, ox.NamedNode) else None
         if name not in wanted:
             raise ValueError(f"a quad in graph {name or 'DEFAULT'} is not in the graphs to replace")
-        wanted[name].append(quad.triple)
+        wanted[name].append(quad)
     return wanted
+
+
+def quads_by_graph(quads: bytes | Path, graphs: Collection[str]) -> dict[str, list[ox.Triple]]:
+    """The triples of each listed graph in an N-Quads source; ValueError for a quad outside them."""
+    return {graph: [quad.triple for quad in found]
+            for graph, found in quads_in_graphs(quads, graphs).items()}
 
 
 class GraphStore(ABC):

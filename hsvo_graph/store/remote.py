@@ -35,6 +35,7 @@ from hsvo_graph.store.base import (
     QueryResponse,
     QuerySyntaxError,
     StoreError,
+    quads_in_graphs,
 )
 from hsvo_graph.store.chunks import update_chunks
 
@@ -332,7 +333,7 @@ class RemoteStore(GraphStore):
         store gets plain slices of each graph: its well-known IRIs name the same node in
         every request.
         """
-        content = _quads_in(quads, graphs)
+        content = quads_in_graphs(quads, graphs)  # quads: a blank node may be in several graphs
         run = secrets.token_hex(6)
         staging = {iri: f"{GENID}staging-{run}-{n}" for n, iri in enumerate(content)}
         size = self.dialect.chunk_triples
@@ -361,7 +362,7 @@ class RemoteStore(GraphStore):
         """One INSERT DATA of ``quads``, each in the staging graph of its graph."""
         by_graph: dict[str, list[ox.Triple]] = {}
         for quad in quads:
-            graph = quad.graph_name.value  # type: ignore[union-attr]  # a named graph: _quads_in
+            graph = quad.graph_name.value  # type: ignore[union-attr]  # a named graph: quads_in_graphs
             by_graph.setdefault(graph, []).append(quad.triple)
         blocks = "".join(f"GRAPH <{staging[iri]}> {{\n{self._ntriples(triples)}}}\n"
                          for iri, triples in by_graph.items())
@@ -387,20 +388,6 @@ class RemoteStore(GraphStore):
                 "start it with `oxigraph serve --union-default-graph` (Fuseki: "
                 "tdb2:unionDefaultGraph true)"
             )
-
-
-def _quads_in(quads: bytes | Path, graphs: Collection[str]) -> dict[str, list[ox.Quad]]:
-    """The quads of each listed graph in an N-Quads source; ValueError for a quad outside
-    them (``quads_by_graph``, but quads: a blank node may be in several graphs)."""
-    wanted: dict[str, list[ox.Quad]] = {g: [] for g in graphs}
-    source = {"path": str(quads)} if isinstance(quads, Path) else {"input": quads}
-    for quad in ox.parse(format=ox.RdfFormat.N_QUADS, **source):
-        graph = quad.graph_name
-        name = graph.value if isinstance(graph, ox.NamedNode) else None
-        if name not in wanted:
-            raise ValueError(f"a quad in graph {name or 'DEFAULT'} is not in the graphs to replace")
-        wanted[name].append(quad)
-    return wanted
 
 
 def _serialize(triples: object, fmt: ox.RdfFormat) -> bytes:
