@@ -40,12 +40,13 @@ class _Service(FastAPI):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """What the lane answers goes straight to it once the stack is built: FastAPI's own
         entry asks the OpenTelemetry providers and the environment on every request."""
-        if (self.middleware_stack is not None and scope["type"] == "http"
-                and lane_handler(scope, self.state.catalog) is not None):
+        lane = self.middleware_stack
+        handler = lane_handler(scope, self.state.catalog) if scope["type"] == "http" else None
+        if handler is not None and isinstance(lane, QueryLane):
             scope["app"] = self  # as Starlette's entry sets it
             if self.root_path:
                 scope["root_path"] = self.root_path
-            await self.middleware_stack(scope, receive, send)
+            await lane.answer(handler, scope, receive, send)
             return
         await super().__call__(scope, receive, send)
 

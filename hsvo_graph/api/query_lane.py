@@ -105,6 +105,10 @@ class QueryLane:
         if handler is None:
             await self.app(scope, receive, send)
             return
+        await self.answer(handler, scope, receive, send)
+
+    async def answer(self, handler: Handler, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer a request the lane takes (``lane_handler``) with ``handler``."""
         body_read = asyncio.Event()
 
         async def receive_body() -> Message:

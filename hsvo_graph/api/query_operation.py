@@ -175,6 +175,7 @@ def respond(encoded: Encoded, max_rows: int) -> Response:
 # requests come again and again, so the prepared request of the last ones is remembered.
 _PREPARED: Recent[tuple[object, ...], QueryRequest] = Recent(512)
 _KEYED_HEADERS = (b"accept", b"host")
+_LONGEST_KEY = 16 * 1024  # longer query strings are prepared every time, not kept
 
 
 def _prepared_key(request: Request, settings: Settings) -> tuple[object, ...] | None:
@@ -187,9 +188,6 @@ def _prepared_key(request: Request, settings: Settings) -> tuple[object, ...] | 
     server = scope.get("server")  # a tuple from servers, a list from some test clients
     return (scope["query_string"], headers, scope.get("scheme"), server and tuple(server),
             scope.get("root_path", ""), settings.max_query_bytes, settings.max_result_rows)
-
-
-_LONGEST_KEY = 16 * 1024
 
 
 async def _describe_service(request: Request, executor: Executor) -> Response:
