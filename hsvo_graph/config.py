@@ -151,6 +151,10 @@ class Settings:
     # An in-memory worker that has made this many MiB of the shared copy its own (a query
     # that scans the store writes to every quad it visits) is replaced after its query.
     query_worker_private_mib: int = _env("query_worker_private_mib", int, 64)
+    # A request that a worker answered within this many µs on the current generation is
+    # answered again in the service's own process, without the hop to a worker
+    # (hsvo_graph.sparql.inline); 0: always in a worker.
+    query_inline_us: int = _env("query_inline_us", int, 100)
 
     def model_copy(self, *, update: dict[str, Any]) -> "Settings":
         """A copy with some fields replaced (the name and call of the pydantic settings

@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             settings.max_result_rows, memory_image=settings.query_memory_image,
             private_budget=settings.query_worker_private_mib * 2**20,
             image_workers=settings.query_workers_in_memory,
+            inline_s=settings.query_inline_us / 1e6,
         )
         try:
             yield

@@ -9,9 +9,9 @@ question paid the same, with FastAPI's router trying one included router after a
 lane is the outermost ASGI layer (``api.app`` puts it there) and calls the same functions
 as the routes (``query_operation.sparql_endpoint``, ``routes.canned.answer``) straight from
 the ASGI scope. On ``/sparql`` it adds what the CORS middleware would (``api.cors``): the
-public-data headers when the request names an Origin, and ``Vary: Origin``. One task watches
-for the client going away: when it disconnects, the request is cancelled, which kills and
-replaces its query worker (``sparql.executor.WorkerPool``). Everything else (the bare GET
+public-data headers when the request names an Origin, and ``Vary: Origin``. Once a request has run
+for 2 ms, a task watches for its client going away: when it disconnects, the request is
+cancelled, which kills and replaces its query worker (``sparql.executor.WorkerPool``). Everything else (the bare GET
 that describes the service, CORS preflights, HEAD, unknown canned ids) goes on to the stack
 unchanged, and the routes stay: they document the API and answer what the lane does not.
 """
@@ -75,21 +75,45 @@ async def _cancel_on_disconnect(body_read: asyncio.Event, receive: Receive,
     handler.cancel()
 
 
-def _with_cors(send: Send, origin: bool, cors: Sequence[tuple[bytes, bytes]]) -> Send:
-    """``send`` adding the CORS middleware's headers to the response's start."""
+# A request still running after this long gets a task that watches for its client going
+# away; one answered sooner (most are: a query known to be tiny is answered in the service
+# itself, ``sparql.inline``) never costs a task, whose start and cancellation were a fifth
+# of the service's own time on an ``ASK {}``.
+_WATCH_AFTER_S = 0.002
 
-    async def sending(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = list(message.get("headers", ()))
-            vary = [value for name, value in headers if name == b"vary"]
-            headers = [(name, value) for name, value in headers if name != b"vary"]
-            headers.append((b"vary", b", ".join([*vary, b"Origin"])))
-            if origin:
-                headers.extend(cors)
-            message = {**message, "headers": headers}
-        await send(message)
 
-    return sending
+class _Watch:
+    """Cancels the request's task when its client goes away, from ``_WATCH_AFTER_S`` on."""
+
+    def __init__(self, body_read: asyncio.Event, receive: Receive,
+                 task: asyncio.Task[object]) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._watcher: asyncio.Task[None] | None = None
+        self._timer = self._loop.call_later(_WATCH_AFTER_S, self._start, body_read, receive, task)
+
+    def _start(self, body_read: asyncio.Event, receive: Receive, task: asyncio.Task[object]) -> None:
+        self._watcher = self._loop.create_task(_cancel_on_disconnect(body_read, receive, task))
+
+    def client_left(self) -> bool:
+        """Whether the request was cancelled because its client went away."""
+        watcher = self._watcher
+        return watcher is not None and watcher.done() and not watcher.cancelled()
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        if self._watcher is not None:
+            self._watcher.cancel()
+
+
+def _add_cors(response: Response, origin: bool, cors: Sequence[tuple[bytes, bytes]]) -> None:
+    """Give ``response`` the headers the CORS middleware would: ``Vary: Origin`` (joined to
+    a ``Vary`` it has), and the public-data headers when the request named an Origin."""
+    headers = response.raw_headers
+    vary = [value for name, value in headers if name == b"vary"]
+    headers[:] = [(name, value) for name, value in headers if name != b"vary"]
+    headers.append((b"vary", b", ".join([*vary, b"Origin"])))
+    if origin:
+        headers.extend(cors)
 
 
 class QueryLane:
@@ -121,13 +145,12 @@ class QueryLane:
             body_read.set()
         task = asyncio.current_task()
         assert task is not None
-        watcher = asyncio.get_running_loop().create_task(
-            _cancel_on_disconnect(body_read, receive, task))
+        watch = _Watch(body_read, receive, task)
         request = Request(scope, receive_body)
         try:
             response = await handler(request)
         except asyncio.CancelledError:
-            if watcher.done() and not watcher.cancelled():  # the client went away: no answer
+            if watch.client_left():  # no answer: nobody is there to read it
                 task.uncancel()
                 return
             raise
@@ -137,8 +160,8 @@ class QueryLane:
             log.exception("unexpected error answering a query")
             response = PlainTextResponse("Internal Server Error", status_code=500)
         finally:
-            watcher.cancel()
+            watch.stop()
         if handler is _sparql:  # a public data path: CORS as the middleware would
             origin = any(name == b"origin" for name, _ in scope["headers"])
-            send = _with_cors(send, origin, self.cors)
+            _add_cors(response, origin, self.cors)
         await response(scope, receive, send)

@@ -4,6 +4,7 @@ parameters, check the query, negotiate the format, run it through the executor; 
 endpoint itself (``sparql_endpoint``), which the route and the query lane both serve.
 """
 
+import functools
 from dataclasses import dataclass
 
 from fastapi import Request, Response
@@ -35,6 +36,7 @@ from hsvo_graph.api.transport import (
     form_fields,
     media_type_of,
     plain_error,
+    RawResponse,
     read_body,
 )
 
@@ -160,11 +162,16 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
 
 def respond(encoded: Encoded, max_rows: int) -> Response:
     """The HTTP answer to one query; a cut result says so in X-HSVO-Truncated."""
-    headers = {"Vary": "Accept", "Content-Type": f"{encoded.media_type}; charset=utf-8"}
+    headers = [(b"vary", b"Accept"), (b"content-type", _content_type(encoded.media_type)),
+               (b"content-length", b"%d" % len(encoded.body))]
     if encoded.truncated:
-        headers["X-HSVO-Truncated"] = "true"
-        headers["X-HSVO-Row-Limit"] = str(max_rows)
-    return Response(encoded.body, headers=headers)
+        headers += [(b"x-hsvo-truncated", b"true"), (b"x-hsvo-row-limit", b"%d" % max_rows)]
+    return RawResponse(encoded.body, headers)
+
+
+@functools.lru_cache(maxsize=64)
+def _content_type(media_type: str) -> bytes:
+    return f"{media_type}; charset=utf-8".encode("latin-1")
 
 
 # What a GET query operation asks a worker to run is decided by its request line and a few

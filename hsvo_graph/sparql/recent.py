@@ -35,3 +35,8 @@ class Recent(Generic[K, V]):
             self._values.move_to_end(key)
             if len(self._values) > self._kept:
                 self._values.popitem(last=False)
+
+    def drop(self, key: K) -> None:
+        """Forget ``key`` (a value found to be wrong after all)."""
+        with self._lock:
+            self._values.pop(key, None)

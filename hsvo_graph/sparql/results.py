@@ -9,6 +9,7 @@ To serialise the first rows only, they are written as SPARQL JSON here and, for 
 formats, converted by pyoxigraph's own parser and serialiser.
 """
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -118,8 +119,9 @@ def encode_limited(solutions: ox.QuerySolutions, media_type: str, max_rows: int 
     return Encoded("solutions", media_type, body)
 
 
+@functools.lru_cache(maxsize=32)
 def encode_boolean(value: bool, media_type: str) -> Encoded:
-    """An ASK answer in one of the results formats."""
+    """An ASK answer in one of the results formats (there are few: each is written once)."""
     return Encoded("boolean", media_type, _results_as({"head": {}, "boolean": bool(value)}, media_type))
 
 

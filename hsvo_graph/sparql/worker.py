@@ -6,7 +6,8 @@ Started as ``python -m hsvo_graph.sparql.worker IN_FD OUT_FD``: a plain new inte
 imports only pyoxigraph (never the service's main module), talking over two pipes. The
 parent sends ``("open", directory)`` to switch to a generation (``hsvo_graph.store.generations``:
 nobody writes it any more, which pyoxigraph's read-only mode needs; the parent holds its lease)
-and ``("query", request)`` to run one; every message gets exactly one reply. Opening takes
+and ``("query", request)`` to run one; every message gets exactly one reply (an answer
+with the seconds its query took, which ``sparql.inline`` goes by). Opening takes
 milliseconds, and the data stays in the OS page cache that all workers share, instead of a
 private copy per worker.
 
@@ -24,6 +25,7 @@ import ctypes.util
 import os
 import socket
 import sys
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -182,7 +184,9 @@ def serve(requests: Connection, replies: Connection, store: ox.Store | None = No
                 current = open_generation(payload)
                 replies.send(("opened", None))
             else:
-                replies.send(("ok", execute(current, payload)))
+                started = time.perf_counter()
+                encoded = execute(current, payload)
+                replies.send(("ok", encoded, time.perf_counter() - started))
         except SyntaxError as exc:
             replies.send(("syntax", str(exc)))
         except Exception as exc:  # reported to the parent, which answers with an error

@@ -1,0 +1,186 @@
+"""Tiny queries answered in the service's own process (``hsvo_graph.sparql.inline``), proven:
+only after a worker has answered exactly that request on exactly that generation within the
+bound; with the same bytes as the worker; never across a write; never a query that could
+name SERVICE (a canary hears nothing); never one that is slow here; never at the end of
+its time; and the service lets go of an old generation once it has moved on."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from hsvo_graph.api.app import create_app
+from hsvo_graph.config import Settings
+from hsvo_graph.graph.loading import load
+from hsvo_graph.sparql.executor import WorkerPool
+from hsvo_graph.sparql.inline import InlineAnswers, could_reach_network, request_key
+from hsvo_graph.sparql.worker import QueryRequest
+from hsvo_graph.store import EmbeddedStore
+from hsvo_graph.store.tracking import TrackedStore
+
+from .evasion.canary import canary
+
+JSON = "application/sparql-results+json"
+HSVO = "https://w3id.org/hsvo-graph/ontology#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+GENEROUS_S = 0.05  # the tiny bound in these tests: a shared CI machine is slow and noisy
+WRITE = ("INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/a> "
+         "<http://example.org/b> <http://example.org/c> } }")
+ASK_WRITTEN = QueryRequest("ASK { <http://example.org/a> <http://example.org/b> ?o }", JSON,
+                           "text/turtle", None)
+
+# Requests of every kind and format, with and without a row cap that cuts them.
+REQUESTS = [
+    QueryRequest("ASK {}", JSON, "text/turtle", 100),
+    QueryRequest("ASK {}", "application/sparql-results+xml", "text/turtle", 100),
+    QueryRequest(f"SELECT ?body ?label WHERE {{ ?body a <{HSVO}Body> ; <{RDFS}label> ?label }} "
+                 "ORDER BY ?body ?label", JSON, "text/turtle", 5),
+    QueryRequest(f"SELECT ?body ?label WHERE {{ ?body a <{HSVO}Body> ; <{RDFS}label> ?label }} "
+                 "ORDER BY ?body ?label", "text/csv", "text/turtle", 3),
+    QueryRequest(f"SELECT ?body WHERE {{ ?body a <{HSVO}Body> }} ORDER BY ?body LIMIT 4",
+                 "text/tab-separated-values", "text/turtle", 100, union_default=False),
+    QueryRequest(f"CONSTRUCT {{ ?body <{RDFS}label> ?label }} WHERE {{ ?body a <{HSVO}Body> ; "
+                 f"<{RDFS}label> ?label FILTER(LANG(?label) = 'sv') }}", JSON, "application/n-triples", 4),
+    QueryRequest(f"DESCRIBE <{HSVO}Body>", JSON, "text/turtle", 100, prefixes={"hsvo": HSVO}),
+]
+
+
+@pytest.fixture
+def loaded(tmp_path: Path, settings: Settings) -> EmbeddedStore:
+    store = EmbeddedStore(tmp_path / "db")
+    load(store, settings)
+    return store
+
+
+@pytest.fixture
+def pool(loaded: EmbeddedStore):
+    pool = WorkerPool(TrackedStore(loaded), 10.0, 1, inline_s=GENEROUS_S)
+    yield pool
+    pool.close()
+
+
+def inline_count(pool: WorkerPool) -> int:
+    return pool.status()["answered_inline"]
+
+
+def test_a_request_is_answered_here_only_after_a_worker_answered_it_and_with_its_bytes(pool):
+    for request in REQUESTS:
+        before = inline_count(pool)
+        from_worker = pool.run_blocking(request, 10)
+        assert inline_count(pool) == before, request.query
+        from_here = pool.run_blocking(request, 10)
+        assert inline_count(pool) == before + 1, request.query
+        assert from_here == from_worker, request.query  # kind, media type, bytes, cut
+    assert any(pool.run_blocking(r, 10).truncated for r in REQUESTS)  # the cut was exercised
+
+
+def test_a_different_request_is_not_taken_for_a_known_one(pool):
+    pool.run_blocking(REQUESTS[2], 10)
+    for changed in ({"max_rows": 6}, {"solutions_type": "application/sparql-results+xml"},
+                    {"union_default": False}, {"query": REQUESTS[2].query + " "}):
+        before = inline_count(pool)
+        pool.run_blocking(QueryRequest(**{**REQUESTS[2].__dict__, **changed}), 10)
+        assert inline_count(pool) == before, changed
+
+
+def test_a_write_is_seen_at_once_and_the_old_generation_let_go(pool, loaded: EmbeddedStore):
+    assert json.loads(pool.run_blocking(ASK_WRITTEN, 10).body)["boolean"] is False
+    assert json.loads(pool.run_blocking(ASK_WRITTEN, 10).body)["boolean"] is False
+    assert inline_count(pool) == 1
+    pool.store.update(WRITE)
+    assert json.loads(pool.run_blocking(ASK_WRITTEN, 10).body)["boolean"] is True  # a worker
+    assert inline_count(pool) == 1
+    assert json.loads(pool.run_blocking(ASK_WRITTEN, 10).body)["boolean"] is True  # here
+    assert inline_count(pool) == 2
+    loaded.current()  # this process's own store reader moves on too
+    loaded.generations.collect()
+    assert loaded.generations.names() == ["gen-000002"]  # nobody holds the first any more
+
+
+@pytest.mark.parametrize("silent", ["", "SILENT"])
+def test_a_query_that_could_name_service_is_never_run_here(pool, silent: str):
+    """Straight to the pool, past the guard: the workers have no network, and the query
+    never comes here, however often it is asked."""
+    with canary() as bird:
+        request = QueryRequest(f"SELECT * WHERE {{ SERVICE {silent} <{bird.url}> {{ ?s ?p ?o }} }}",
+                               JSON, "text/turtle", 100)
+        for _ in range(3):
+            try:
+                pool.run_blocking(request, 10)
+            except Exception:  # noqa: BLE001 - without SILENT the worker reports the failure
+                assert not silent
+        assert bird.hits == []
+    assert inline_count(pool) == 0
+
+
+@pytest.mark.parametrize(("text", "could"), [
+    ("ASK {}", False),
+    ("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", True),
+    ("select * where { sErViCe <http://x/> {} }", True),
+    ('SELECT ("\\u0053ERVICE" AS ?x) {}', True),  # an escape could spell anything
+    ("SELECT * WHERE { \\U00000053ERVICE <http://x/> {} }", True),
+    ('SELECT ("Servicedeklaration" AS ?x) {}', True),  # an over-approximation, on purpose
+    ("ASK { ?s <http://example.org/ſervice> ?o }", True),  # long s folds to s
+])
+def test_what_could_reach_the_network(text: str, could: bool):
+    assert could_reach_network(text) is could
+
+
+def test_a_request_slower_than_the_bound_stays_with_the_workers(loaded: EmbeddedStore):
+    pool = WorkerPool(TrackedStore(loaded), 10.0, 1, inline_s=1e-9)
+    try:
+        for _ in range(3):
+            pool.run_blocking(REQUESTS[0], 10)
+        assert inline_count(pool) == 0
+    finally:
+        pool.close()
+
+
+def test_a_request_slow_here_goes_back_to_the_workers_for_good(loaded: EmbeddedStore):
+    generation = loaded.generations.current()
+    inline = InlineAnswers(loaded.generations.root, tiny_s=1.0, slow_s=1e-9)
+    request = REQUESTS[2]
+    key = request_key(request)
+    deadline = time.monotonic() + 10
+    try:
+        inline.learn(generation, key, request, 0.0)
+        assert inline.answer(generation, key, request, deadline) is not None  # slower than slow_s
+        assert inline.answer(generation, key, request, deadline) is None
+    finally:
+        inline.close()
+
+
+def test_nothing_is_run_here_at_the_end_of_its_time_nor_for_another_generation(loaded: EmbeddedStore):
+    generation = loaded.generations.current()
+    inline = InlineAnswers(loaded.generations.root, tiny_s=1.0, slow_s=1.0)
+    request = REQUESTS[0]
+    key = request_key(request)
+    try:
+        inline.learn(generation, key, request, 0.0)
+        assert inline.answer(generation, key, request, time.monotonic() + 0.001) is None
+        assert inline.answer(loaded.root / "gen-000009", key, request, time.monotonic() + 10) is None
+        assert inline.answer(generation, key, request, time.monotonic() + 10) is not None
+    finally:
+        inline.close()
+
+
+def test_the_service_answers_a_repeated_query_here_with_the_same_response(
+        settings: Settings, store: EmbeddedStore):
+    generous = settings.model_copy(update={"query_inline_us": int(GENEROUS_S * 1e6)})
+    with TestClient(create_app(generous, store)) as client:
+        answered_here_with_the_same_response(client)
+
+
+def answered_here_with_the_same_response(client: TestClient) -> None:
+    url = "/sparql?query=" + "ASK%20%7B%20%3Fs%20a%20%3Fo%20%7D"
+    headers = {"Accept": JSON, "Origin": "https://example.org"}
+    first = client.get(url, headers=headers)
+    before = client.get("/health").json()["query_workers"]["answered_inline"]
+    again = client.get(url, headers=headers)
+    assert client.get("/health").json()["query_workers"]["answered_inline"] == before + 1
+    assert (again.status_code, again.content) == (first.status_code, first.content) == (200, first.content)
+    assert json.loads(again.content) == {"head": {}, "boolean": True}
+    for name in ("content-type", "vary", "access-control-allow-origin", "content-length"):
+        assert again.headers[name] == first.headers[name], name
