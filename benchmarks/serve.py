@@ -16,6 +16,11 @@ of issue 10 are printed as ratios:
   counts once per process);
 - the first query after start answers within 2 s.
 
+Beside them runs a bare uvicorn app that answers a constant (``floor_app.py``): the floor of
+any Python service on this machine. For each selective query the report says how close to
+oxigraph in memory such a service could come at all (oxigraph's own time for the query plus
+the floor's cost per request), so that a miss can be told apart from a limit of the frame.
+
 With ``--soak SECONDS`` (480 for the 8-minute soak; never in the test suite) it then drives
 hsvo alone at c=16 with the selective queries and checks for zero errors and flat memory (PSS).
 
@@ -27,6 +32,7 @@ hsvo alone at c=16 with the selective queries and checks for zero errors and fla
 import argparse
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -180,15 +186,19 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
     warm_up, judged = not smoke, not smoke
     with store_reader(store) as reader:
         queries, canned_query = benchmark_queries(reader), canned_sparql(reader, *CANNED)
-    ports = [free_port() for _ in range(3)]
-    hsvo_url, rocks_url, memory_url = (f"http://127.0.0.1:{p}" for p in ports)
+    ports = [free_port() for _ in range(4)]
+    hsvo_url, rocks_url, memory_url, floor_url = (f"http://127.0.0.1:{p}" for p in ports)
     hsvo = [HSVO, "--store-path", str(store), "serve", "--port", str(ports[0])]
     rocks_server = [OXIGRAPH, "serve", "--location", str(rocks), "--union-default-graph",
                     "--bind", f"127.0.0.1:{ports[1]}"]
     memory_server = [OXIGRAPH, "serve", "--union-default-graph", "--bind", f"127.0.0.1:{ports[2]}"]
+    floor_server = [sys.executable, "-m", "uvicorn", "floor_app:app", "--app-dir",
+                    str(Path(__file__).parent), "--port", str(ports[3]), "--loop", "uvloop",
+                    "--http", "httptools", "--no-access-log", "--log-level", "warning"]
     with running(hsvo, f"{hsvo_url}/health") as hsvo_process, \
             running(rocks_server, f"{rocks_url}/query?query=ASK%7B%7D") as rocks_process, \
-            running(memory_server, f"{memory_url}/query?query=ASK%7B%7D") as memory_process:
+            running(memory_server, f"{memory_url}/query?query=ASK%7B%7D") as memory_process, \
+            running(floor_server, floor_url) as floor_process:
         first = first_answer_s(f"{hsvo_url}/sparql", list(queries.values())[1][0])
         ready = workers_in_memory_s(hsvo_url)  # measured once the workers share the copy
         print("hsvo query workers: " + ("from disk only" if ready is None else
@@ -198,7 +208,7 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
                    headers={"Content-Type": "application/n-quads"}, timeout=600).raise_for_status()
         endpoints = {"hsvo": f"{hsvo_url}/sparql", "oxigraph RocksDB": f"{rocks_url}/query",
                      "oxigraph memory": f"{memory_url}/query"}
-        servers = [hsvo_process.pid, rocks_process.pid, memory_process.pid]
+        servers = [hsvo_process.pid, rocks_process.pid, memory_process.pid, floor_process.pid]
 
         def measured(name: str, query: str) -> dict[str, Load]:
             loads = {}
@@ -216,7 +226,12 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
         for server, endpoint in list(endpoints.items())[:2]:
             wait_idle(servers)
             fixed[server] = drive(query_url(endpoint, "ASK {}"), connections=1, seconds=seconds)
+        wait_idle(servers)
+        fixed["a bare uvicorn app"] = drive(floor_url, connections=1, seconds=seconds)
         print("ASK {} at c=1, p50: " + ", ".join(f"{s} {load.p50_ms:.2f} ms" for s, load in fixed.items()))
+        wait_idle(servers)
+        floor = driven("a constant answer (the floor)", "bare uvicorn", floor_url, connections,
+                       seconds, warm_up)
         wait_idle(servers)
         canned = canned_loads(hsvo_url, canned_query, connections, seconds, warm_up)
         results.update({name: measured(name, query) for name, (query, selective) in queries.items()
@@ -241,6 +256,10 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
             if selective:
                 verdict(f"{name} vs oxigraph memory", got["hsvo"] / got["oxigraph memory"], 0.8,
                         higher_is_better=True, judged=judged)
+                print(f"info {name}: a Python front end could reach at most "
+                      f"{python_bound(got['oxigraph memory'], results['ask']['oxigraph memory'].rps, floor.rps):.2f}× "
+                      "oxigraph memory (oxigraph's own time for the query plus a bare uvicorn "
+                      "app's cost per request)")
         verdict("ASK {} p50 (c=1) vs oxigraph RocksDB",
                 fixed["hsvo"].p50_ms / fixed["oxigraph RocksDB"].p50_ms, 3, judged=judged)
         sparql = canned["SPARQL on /sparql"].p50_ms
@@ -253,6 +272,15 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
         verdict("first query after start", first, 2, unit=" s", judged=judged)
         if soak_s:
             soak(hsvo_process.pid, f"{hsvo_url}/sparql", queries, soak_s)
+
+
+def python_bound(query_rps: float, ask_rps: float, floor_rps: float) -> float:
+    """The most a service written in Python could answer of a query, as a ratio to oxigraph's
+    ``query_rps``: seconds per request are the machine's (c=8 uses both cores), oxigraph's
+    time for the query alone is its time for the query less its time for ``ASK {}`` (its own
+    HTTP and parsing), and a bare uvicorn app (``floor_rps``) costs at least that much more."""
+    query_s = max(0.0, 1 / query_rps - 1 / ask_rps)
+    return (1 / (query_s + 1 / floor_rps)) / query_rps
 
 
 def canned_loads(hsvo_url: str, canned_query: str, connections: int, seconds: float,

@@ -481,6 +481,7 @@ class WorkerPool(Executor):
     def _notice(self, current: Path | None) -> None:
         """A write has published ``current``: stop forking from the old copy, build a new one."""
         self._seen = current
+        self._inline.follow(current)
         adopted = self._adopted
         if adopted is not None and adopted.directory != current:
             self._adopted = None

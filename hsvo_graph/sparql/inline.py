@@ -111,6 +111,13 @@ class InlineAnswers:
             self._view = ReadOnlyGeneration(lease)
             return self._view
 
+    def follow(self, generation: Path | None) -> None:
+        """A write has published ``generation``: let go of a view of an older one now, not
+        at the next tiny request (which may never come), so that it can be deleted."""
+        with self._lock:
+            if self._view is not None and self._view.directory != generation:
+                self._view = None
+
     def close(self) -> None:
         with self._lock:
             self._view = None
