@@ -151,8 +151,9 @@ class Settings:
     # An in-memory worker that has made this many MiB of the shared copy its own (a query
     # that scans the store writes to every quad it visits) is replaced after its query.
     query_worker_private_mib: int = _env("query_worker_private_mib", int, 64)
-    # A request that a worker answered within this many µs on the current generation is
-    # answered again in the service's own process, without the hop to a worker
+    # What the hop to a worker costs the service, in µs of CPU: a request that a worker
+    # answered cheaply on the current generation is answered again in the service's own
+    # process while it costs no more there than in the worker plus this
     # (hsvo_graph.sparql.inline); 0: always in a worker.
     query_inline_us: int = _env("query_inline_us", int, 100)
 

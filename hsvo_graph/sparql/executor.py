@@ -60,9 +60,6 @@ _REMOTE_MEMO_S = 60  # how long dataset-wide readings of a remote store are kept
 _READ_BYTES = 1 << 20
 _FIRST_READ_BYTES = 64 * 1024
 _TIMED_OUT = object()  # what _receive answers when the deadline passed first
-_INLINE_SLOW = 20  # a query run in the service that takes this many times the tiny bound
-# goes back to the workers (a read-only view on disk is a few times slower than a worker's
-# in-memory copy: ASK {} 45 µs against 5)
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
 
@@ -341,7 +338,7 @@ class WorkerPool(Executor):
         super().__init__(store, time_limit_s, max_rows)
         embedded: EmbeddedStore = store.inner  # type: ignore[assignment]
         self._generations = embedded.generations
-        self._inline = InlineAnswers(self._generations.root, inline_s, _INLINE_SLOW * inline_s)
+        self._inline = InlineAnswers(self._generations.root, hop_s=inline_s)
         self._idle = _IdleWorkers()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()

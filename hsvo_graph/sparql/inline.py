@@ -1,18 +1,25 @@
-"""Answer a query known to be tiny in the service's own process, without the worker hop.
+"""Answer a query known to be cheap in the service's own process, without the worker hop.
 
 A query worker is a separate process because pyoxigraph cannot stop a running query: only
 killing its process keeps the time limit exact (``hsvo_graph.sparql.executor``). For a query
-that costs microseconds that hop is the whole cost of the answer: about 90 µs of the
+that costs microseconds that hop is most of the cost of the answer: about 90 µs of the
 service's CPU and 170 µs of latency for ``ASK {}`` (a pipe, two process wake-ups, pickling),
-against 45 µs to run it on a read-only view of the generation here.
+and the worker, woken for one query, starts with cold caches (``ASK {}`` took 170 µs of CPU
+there at 1 M triples, 35 µs run after run).
 
-A query may run here only when a worker has already answered exactly the same request (text,
-dataset, format, row cap) on exactly the same generation within ``tiny_s``. A generation is
-frozen, so the same request on it does the same work again: what the worker measured bounds
-what it costs here (a read-only RocksDB view instead of the worker's in-memory copy makes
-it a few times that, still far below a millisecond). If a run here ever takes longer than
-``slow_s`` the request goes back to the workers for good, and a request is never run here
-with less than ``_MARGIN_S`` of its time left, so an answer never arrives after the limit.
+A request is tried here only after a worker has answered exactly the same request (text,
+dataset, format, row cap) on exactly the same generation within ``_CANDIDATE`` times
+``hop_s`` of CPU (1 ms by default). A
+generation is frozen, so the same request on it does the same work again: what the worker
+measured bounds what it costs here, give or take the view (a read-only RocksDB view instead
+of the worker's in-memory copy) and the caches. It stays here while it costs no more than
+it did in the worker plus ``hop_s`` (what the hop costs the service): the service's event
+loop is the one process every request passes through, so a query dearer here is a loss.
+Three runs in a row over that send the request back to the workers for the rest of the
+generation: the same request on the same generation costs the same every time, so a dear
+one is dear in a row, while a busy machine, a garbage collection or a page fault slows a
+single run. A request is never run here with less than ``_MARGIN_S`` of its time left, so
+an answer never arrives after the limit.
 
 The workers have no network (``worker.isolate_network``); this process does. The guard
 already refuses SERVICE, by parsing; as a second line, a text that could spell SERVICE in
@@ -22,6 +29,7 @@ more requests to the isolated workers; it never lets one through that the guard 
 
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from hsvo_graph.sparql.recent import Recent
@@ -31,6 +39,8 @@ from hsvo_graph.store.generations import GenerationGone, ReadOnlyGeneration, lea
 
 _MARGIN_S = 0.01  # never start a query here with less of its time left than this
 _KEPT = 1024  # requests whose cost is remembered
+_STRIKES = 3  # runs here over the bound in a row before a request goes back to the workers
+_CANDIDATE = 10  # a worker's CPU for a request, in hops, up to which it is tried here
 
 RequestKey = tuple[object, ...]
 
@@ -47,14 +57,22 @@ def could_reach_network(query: str) -> bool:
     return "service" in query.casefold() or "\\u" in query or "\\U" in query
 
 
+@dataclass
+class _Known:
+    """A request tried here: what it may cost here, and its dear runs here in a row."""
+
+    allowed_s: float
+    dear_runs: int = 0
+
+
 class InlineAnswers:
-    """The requests known to be tiny on each generation, and a read-only view of the
+    """The requests known to be cheap on each generation, and a read-only view of the
     current generation to answer them from (see the module)."""
 
-    def __init__(self, root: Path, tiny_s: float, slow_s: float) -> None:
+    def __init__(self, root: Path, hop_s: float) -> None:
         self._root = root
-        self.tiny_s, self.slow_s = tiny_s, slow_s
-        self._tiny: Recent[tuple[Path | None, RequestKey], bool] = Recent(_KEPT)
+        self.hop_s = hop_s  # 0: nothing is run here
+        self._known: Recent[tuple[Path | None, RequestKey], _Known] = Recent(_KEPT)
         self._view: ReadOnlyGeneration | None = None
         self._lock = threading.Lock()
         self.answered = 0  # for /health and the tests
@@ -62,31 +80,33 @@ class InlineAnswers:
     def learn(self, generation: Path | None, key: RequestKey, request: QueryRequest,
               took_s: float) -> None:
         """A worker answered ``request`` (``key``: its ``request_key``) on ``generation``
-        in ``took_s``."""
-        if took_s <= self.tiny_s and generation is not None \
-                and not could_reach_network(request.query):
-            self._tiny.keep((generation, key), True)
+        with ``took_s`` of CPU."""
+        if self.hop_s and took_s <= _CANDIDATE * self.hop_s and generation is not None \
+                and not could_reach_network(request.query) \
+                and self._known.get((generation, key)) is None:
+            self._known.keep((generation, key), _Known(took_s + self.hop_s))
 
     def answer(self, generation: Path | None, key: RequestKey, request: QueryRequest,
                deadline: float) -> Encoded | None:
-        """The answer, run here, when the request is known to be tiny on ``generation`` (the
+        """The answer, run here, when the request is known to be cheap on ``generation`` (the
         current one); else None, and a worker answers. A query error here also means None:
         the worker answers it, with its own message."""
-        if not self.tiny_s or self._tiny.get((generation, key)) is None:
+        known = self._known.get((generation, key))
+        if known is None or known.dear_runs >= _STRIKES:
             return None
         if deadline - time.monotonic() < _MARGIN_S:
             return None
         view = self._view_of(generation)
         if view is None:
             return None
-        started = time.perf_counter()
+        started = time.thread_time()  # CPU, not wall: a preempted run is not a dear one
         try:
             encoded = execute(view.store, request)
         except Exception:  # noqa: BLE001 - the worker path reports it properly
-            self._tiny.drop((generation, key))
+            known.dear_runs = _STRIKES
             return None
-        if time.perf_counter() - started > self.slow_s:
-            self._tiny.drop((generation, key))
+        # a lost update between threads only delays or repeats a verdict
+        known.dear_runs = known.dear_runs + 1 if time.thread_time() - started > known.allowed_s else 0
         self.answered += 1
         return encoded
 

@@ -36,7 +36,3 @@ class Recent(Generic[K, V]):
             if len(self._values) > self._kept:
                 self._values.popitem(last=False)
 
-    def drop(self, key: K) -> None:
-        """Forget ``key`` (a value found to be wrong after all)."""
-        with self._lock:
-            self._values.pop(key, None)
