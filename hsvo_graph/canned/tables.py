@@ -34,10 +34,12 @@ def table_rows(table: Table) -> list[dict[str, Any]]:
     return [{v: plain(row.get(v)) for v in table.variables} for row in table.rows]
 
 
-def to_json(table: Table, **meta: Any) -> str:
-    """Friendly JSON: metadata, column names, and rows as objects with plain values."""
+def to_json(table: Table, *, indent: int | None = None, **meta: Any) -> str:
+    """Friendly JSON: metadata, column names, and rows as objects with plain values. Compact
+    unless ``indent`` is given (for a terminal): Python's encoder writes indented JSON in
+    Python, compact JSON in C, and the indented answer cost a fifth of a canned request."""
     document = {**meta, "columns": table.variables, "count": len(table.rows), "rows": table_rows(table)}
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    return json.dumps(document, ensure_ascii=False, indent=indent)
 
 
 def to_csv(
