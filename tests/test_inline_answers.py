@@ -130,7 +130,7 @@ def test_what_could_reach_the_network(text: str, could: bool):
 
 
 def test_a_request_dear_in_a_worker_is_never_tried_here(loaded: EmbeddedStore):
-    inline = InlineAnswers(loaded.generations.root, hop_s=1e-4)
+    inline = InlineAnswers(loaded.current, hop_s=1e-4)
     generation, request = loaded.generations.current(), REQUESTS[0]
     try:
         inline.learn(generation, request_key(request), request, 0.0011)  # over a millisecond
@@ -158,7 +158,7 @@ def runs_here(loaded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, worker_s: 
     """Whether each of ``len(costs) + 1`` requests was answered here, after a worker answered
     it with ``worker_s`` of CPU and each run here cost the next of ``costs`` (hop: 100 µs)."""
     monkeypatch.setattr(inline_module.time, "thread_time", CpuClock(costs))
-    inline = InlineAnswers(loaded.generations.root, hop_s=1e-4)
+    inline = InlineAnswers(loaded.current, hop_s=1e-4)
     generation, request = loaded.generations.current(), REQUESTS[0]
     key = request_key(request)
     try:
@@ -188,7 +188,7 @@ def test_a_cold_worker_does_not_keep_a_cheap_request_away(loaded, monkeypatch):
 
 def test_nothing_is_run_here_at_the_end_of_its_time_nor_for_another_generation(loaded: EmbeddedStore):
     generation = loaded.generations.current()
-    inline = InlineAnswers(loaded.generations.root, hop_s=1.0)
+    inline = InlineAnswers(loaded.current, hop_s=1.0)
     request = REQUESTS[0]
     key = request_key(request)
     try:

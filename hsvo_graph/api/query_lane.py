@@ -9,11 +9,12 @@ question paid the same, with FastAPI's router trying one included router after a
 lane is the outermost ASGI layer (``api.app`` puts it there) and calls the same functions
 as the routes (``query_operation.sparql_endpoint``, ``routes.canned.answer``) straight from
 the ASGI scope. On ``/sparql`` it adds what the CORS middleware would (``api.cors``): the
-public-data headers when the request names an Origin, and ``Vary: Origin``. Once a request has run
-for 2 ms, a task watches for its client going away: when it disconnects, the request is
-cancelled, which kills and replaces its query worker (``sparql.executor.WorkerPool``). Everything else (the bare GET
-that describes the service, CORS preflights, HEAD, unknown canned ids) goes on to the stack
-unchanged, and the routes stay: they document the API and answer what the lane does not.
+public-data headers when the request names an Origin, and ``Vary: Origin``. Once a request
+has run for 2 ms, a task watches for its client going away: when it disconnects, the
+request is cancelled, which kills and replaces its query worker
+(``sparql.executor.WorkerPool``). Everything else (the bare GET that describes the service,
+CORS preflights, HEAD, unknown canned ids) goes on to the stack unchanged, and the routes
+stay: they document the API and answer what the lane does not.
 """
 
 import asyncio

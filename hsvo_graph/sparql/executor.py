@@ -338,7 +338,7 @@ class WorkerPool(Executor):
         super().__init__(store, time_limit_s, max_rows)
         embedded: EmbeddedStore = store.inner  # type: ignore[assignment]
         self._generations = embedded.generations
-        self._inline = InlineAnswers(self._generations.root, hop_s=inline_s)
+        self._inline = InlineAnswers(embedded.current, hop_s=inline_s)
         self._idle = _IdleWorkers()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()

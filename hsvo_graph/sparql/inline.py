@@ -9,10 +9,10 @@ there at 1 M triples, 35 µs run after run).
 
 A request is tried here only after a worker has answered exactly the same request (text,
 dataset, format, row cap) on exactly the same generation within ``_CANDIDATE`` times
-``hop_s`` of CPU (1 ms by default). A
-generation is frozen, so the same request on it does the same work again: what the worker
-measured bounds what it costs here, give or take the view (a read-only RocksDB view instead
-of the worker's in-memory copy) and the caches. It stays here while it costs no more than
+``hop_s`` of CPU (1 ms by default). A generation is frozen, so the same request on it does
+the same work again: what the worker measured bounds what it costs here, give or take the
+view (the store's own read-only RocksDB view, ``EmbeddedStore.current``, instead of the
+worker's in-memory copy) and the caches. It stays here while it costs no more than
 it did in the worker plus ``hop_s`` (what the hop costs the service): the service's event
 loop is the one process every request passes through, so a query dearer here is a loss.
 Three runs in a row over that send the request back to the workers for the rest of the
@@ -27,15 +27,15 @@ any way (those letters in any case, or a ``\\u`` escape) is never run here. That
 more requests to the isolated workers; it never lets one through that the guard refused.
 """
 
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from hsvo_graph.sparql.recent import Recent
 from hsvo_graph.sparql.results import Encoded
 from hsvo_graph.sparql.worker import QueryRequest, execute
-from hsvo_graph.store.generations import GenerationGone, ReadOnlyGeneration, lease_current
+from hsvo_graph.store.generations import GenerationGone, ReadOnlyGeneration
 
 _MARGIN_S = 0.01  # never start a query here with less of its time left than this
 _KEPT = 1024  # requests whose cost is remembered
@@ -69,12 +69,12 @@ class InlineAnswers:
     """The requests known to be cheap on each generation, and a read-only view of the
     current generation to answer them from (see the module)."""
 
-    def __init__(self, root: Path, hop_s: float) -> None:
-        self._root = root
+    def __init__(self, current_view: Callable[[], ReadOnlyGeneration | None],
+                 hop_s: float) -> None:
+        self._current_view = current_view  # the store's own read-only view (EmbeddedStore.current)
         self.hop_s = hop_s  # 0: nothing is run here
         self._known: Recent[tuple[Path | None, RequestKey], _Known] = Recent(_KEPT)
-        self._view: ReadOnlyGeneration | None = None
-        self._lock = threading.Lock()
+        self._view: ReadOnlyGeneration | None = None  # kept: asking the store reads the pointer
         self.answered = 0  # for /health and the tests
 
     def learn(self, generation: Path | None, key: RequestKey, request: QueryRequest,
@@ -111,33 +111,22 @@ class InlineAnswers:
         return encoded
 
     def _view_of(self, generation: Path | None) -> ReadOnlyGeneration | None:
-        """The read-only view of ``generation``, opened on first use after a write (the
-        previous view's lease is let go then, so the old generation can be deleted)."""
-        with self._lock:
-            view = self._view
-            if view is not None and view.directory == generation:
-                return view
-            # dropped, not released: a page thread may still be reading it; the lease goes
-            # with the last reference (ReadOnlyGeneration)
-            self._view = None
+        """The store's read-only view of ``generation``; None when another write has come in
+        between (the workers answer then). Holding it holds the generation's lease."""
+        view = self._view
+        if view is None or view.directory != generation:
             try:
-                lease = lease_current(self._root)
+                view = self._view = self._current_view()
             except GenerationGone:
                 return None
-            if lease is None or lease.directory != generation:
-                if lease is not None:
-                    lease.release()
-                return None  # another write came between: the workers answer this one
-            self._view = ReadOnlyGeneration(lease)
-            return self._view
+        return view if view is not None and view.directory == generation else None
 
     def follow(self, generation: Path | None) -> None:
         """A write has published ``generation``: let go of a view of an older one now, not
-        at the next tiny request (which may never come), so that it can be deleted."""
-        with self._lock:
-            if self._view is not None and self._view.directory != generation:
-                self._view = None
+        at the next cheap request (which may never come), so that it can be deleted."""
+        view = self._view
+        if view is not None and view.directory != generation:
+            self._view = None
 
     def close(self) -> None:
-        with self._lock:
-            self._view = None
+        self._view = None
