@@ -135,3 +135,28 @@ def test_when_the_image_host_dies_no_answer_is_lost_and_a_new_copy_is_built(
         assert count(pool) == total
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("memory_image", [False, True], ids=["from disk", "from the copy"])
+def test_answers_of_every_length_arrive_whole(tracked: TrackedStore, memory_image: bool) -> None:
+    """A reply is read first in a 64 KiB chunk, then into its frame in place, from a pipe
+    of up to 1 MiB: an answer within the first chunk, one longer than it, and one longer
+    than the pipe (written in turns) all arrive byte for byte as pyoxigraph writes them."""
+    from hsvo_graph.sparql.worker import execute
+
+    pool = WorkerPool(tracked, 30.0, 1, memory_image=memory_image)
+    store = tracked.inner.current().store  # the same generation, read here
+    try:
+        if memory_image:
+            wait_until(lambda: in_memory(pool) == 1)
+        lengths = []
+        for limit in (3, 600, None):
+            tail = "" if limit is None else f" LIMIT {limit}"
+            query = f"SELECT * {{ ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) }} ORDER BY ?s ?p ?o{tail}"
+            request = QueryRequest(query, JSON, "text/turtle", None)  # blank nodes: the copy's own ids
+            body = pool.run_blocking(request, 30).body
+            assert body == execute(store, request).body
+            lengths.append(len(body))
+        assert lengths[0] < 64 * 1024 < lengths[1] < 2**20 < lengths[2]
+    finally:
+        pool.close()

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pyoxigraph as ox
 
-from hsvo_graph.sparql.worker import serve
+from hsvo_graph.sparql.worker import reply_pipe, serve
 
 if TYPE_CHECKING:
     from hsvo_graph.store.generations import Lease
@@ -196,7 +196,7 @@ class ImageHost:
             if not self._built or self._failure is not None:
                 raise ImageError(self._failure or "the in-memory copy is still being built")
             child_requests, requests = os.pipe()
-            replies, child_replies = os.pipe()
+            replies, child_replies = reply_pipe()
             try:
                 socket.send_fds(self._control, [b"fork"], [child_requests, child_replies])
                 news = self._receive(_FORK_S)
