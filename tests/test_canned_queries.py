@@ -217,3 +217,29 @@ def test_search_ignores_case_and_diacritics(store, catalog):
     kompetens = {r["entity"] for r in ask(store, catalog, "search", text="kompetensforsorjning")}
     assert "https://w3id.org/hsvo-graph/id/goal/strategi-2024-2026-C" in kompetens
     assert ask(store, catalog, "search", text="zzzqqq") == []
+
+
+def test_friendly_json_keeps_every_value_whatever_its_size():
+    """The JSON of a canned answer is written by orjson, which stops at 64-bit integers:
+    a bigger one (an xsd:integer may have any number of digits) still comes out as the
+    same number, and text with å ä ö and quotes round-trips, compact and indented."""
+    import json
+
+    from rdflib import XSD, Literal, URIRef
+
+    from hsvo_graph.canned.tables import to_json
+    from hsvo_graph.sparql.reader import Table
+
+    rows = [{"n": Literal(7), "label": Literal('Äldrenämnden "ÄLN"', lang="sv"),
+             "body": URIRef("https://w3id.org/hsvo-graph/id/body/aln")},
+            {"n": Literal("123456789012345678901234567890", datatype=XSD.integer),
+             "label": Literal("x = 1,5"), "body": URIRef("urn:x:å")}]
+    table = Table(["n", "label", "body"], rows)
+    for pretty in (False, True):
+        text = to_json(table, pretty=pretty, query="q")
+        assert ("\n  " in text) is pretty
+        document = json.loads(text)
+        assert document["query"] == "q" and document["count"] == 2
+        assert [row["n"] for row in document["rows"]] == [7, 123456789012345678901234567890]
+        assert document["rows"][0]["label"] == 'Äldrenämnden "ÄLN"'
+        assert "Äldrenämnden" in text  # written as UTF-8, not escaped

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+import orjson
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -34,12 +35,16 @@ def table_rows(table: Table) -> list[dict[str, Any]]:
     return [{v: plain(row.get(v)) for v in table.variables} for row in table.rows]
 
 
-def to_json(table: Table, *, indent: int | None = None, **meta: Any) -> str:
-    """Friendly JSON: metadata, column names, and rows as objects with plain values. Compact
-    unless ``indent`` is given (for a terminal): Python's encoder writes indented JSON in
-    Python, compact JSON in C, and the indented answer cost a fifth of a canned request."""
+def to_json(table: Table, *, pretty: bool = False, **meta: Any) -> str:
+    """Friendly JSON: metadata, column names, and rows as objects with plain values; compact,
+    or indented by two spaces when ``pretty`` (for a terminal). Written by orjson, 20× faster
+    than the standard library's encoder (a tenth of a canned JSON request), except for an
+    integer beyond 64 bits, which only the standard library writes."""
     document = {**meta, "columns": table.variables, "count": len(table.rows), "rows": table_rows(table)}
-    return json.dumps(document, ensure_ascii=False, indent=indent)
+    try:
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2 if pretty else 0).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps(document, ensure_ascii=False, indent=2 if pretty else None)
 
 
 def to_csv(

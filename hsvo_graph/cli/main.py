@@ -267,7 +267,7 @@ def ask_command(ctx: click.Context, query_id: str | None, fmt: str) -> None:
     with opened(settings) as store:
         table = run_canned(StoreReader(store), query, arguments)
     if fmt == "json":
-        click.echo(to_json(table, indent=2, query=query.id, parameters=arguments))
+        click.echo(to_json(table, pretty=True, query=query.id, parameters=arguments))
     elif fmt == "csv":
         click.echo(to_csv(table), nl=False)
     else:
