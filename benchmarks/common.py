@@ -129,14 +129,19 @@ def tree_pss(pid: int) -> int:
 
 
 def tree_cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and its live descendants."""
-    ticks = 0
-    for current in tree_pids(pid):
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])
+    """CPU seconds (user + system) used so far by a process and its live descendants, and by
+    the children they have reaped (a query worker replaced during a run counts too)."""
+    return sum(process_cpu_s(current, children=True) for current in tree_pids(pid))
+
+
+def process_cpu_s(pid: int, *, children: bool = False) -> float:
+    """CPU seconds (user + system) of one process (with ``children``: and of the children it
+    has reaped); 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = sum(int(f) for f in fields[11:15 if children else 13])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
