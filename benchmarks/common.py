@@ -245,6 +245,25 @@ def workers_in_memory_s(base_url: str, timeout: float = 600) -> float | None:
     raise RuntimeError(f"the in-memory copy was not ready within {timeout:g} s")
 
 
+def first_answer_after_write_s(base_url: str, token: str, query: str) -> tuple[float, float]:
+    """Seconds that a write took (one triple PUT into a graph of its own with the Graph Store
+    Protocol), and then until the first answer to ``query``; the answer after that must see
+    the triple (RuntimeError otherwise), so the time is for the dataset after the write."""
+    graph = f"urn:hsvo:benchmark:write:{time.time_ns()}"
+    started = time.perf_counter()
+    httpx.put(f"{base_url}/store", params={"graph": graph},
+              content=b"<urn:hsvo:benchmark:s> <urn:hsvo:benchmark:p> \"written\" .\n",
+              headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {token}"},
+              timeout=600).raise_for_status()
+    written = time.perf_counter()
+    answered = first_answer_s(f"{base_url}/sparql", query)
+    seen = httpx.get(f"{base_url}/sparql", params={"query": f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
+                     headers={"Accept": JSON}, timeout=120).raise_for_status().json()["boolean"]
+    if not seen:
+        raise RuntimeError("the first answers after a write do not see it")
+    return written - started, answered
+
+
 def first_answer_s(endpoint: str, query: str) -> float:
     """Seconds until the first answer to ``query`` (the server just started)."""
     started = time.perf_counter()
