@@ -44,6 +44,7 @@ def test_load_benchmark_prints_its_ratios():
 @pytest.mark.parametrize(("script", "lines"), [
     ("serve.py", ("vs oxigraph RocksDB", "ASK {} p50", "canned JSON p50", "canned HTML page p50",
                   "RSS serving vs oxigraph in memory, judged on PSS", "first query after start",
+                  "first query after a write", "ms/request (service process",
                   "info ask throughput")),  # for information at any size
     ("canned.py", ("SPARQL on /sparql", "canned JSON", "canned HTML page", "API CPU",
                    "canned JSON p50 vs the same SPARQL", "canned HTML page p50 vs the same SPARQL")),
