@@ -160,3 +160,28 @@ def test_answers_of_every_length_arrive_whole(tracked: TrackedStore, memory_imag
         assert lengths[0] < 64 * 1024 < lengths[1] < 2**20 < lengths[2]
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("memory_image", [False, True], ids=["from disk", "from the copy"])
+def test_workers_import_this_installation_whatever_the_directory(
+        tracked: TrackedStore, memory_image: bool, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service started from a directory that holds another ``hsvo_graph`` package starts its
+    query workers and image host from its own installation: the other package's modules,
+    which would leave a mark and answer nothing, are never run."""
+    elsewhere = tmp_path / "elsewhere"
+    mark = tmp_path / "imported"
+    for module in ("hsvo_graph/__init__.py", "hsvo_graph/sparql/__init__.py",
+                   "hsvo_graph/sparql/worker.py", "hsvo_graph/sparql/images.py"):
+        path = elsewhere / module
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"open({str(mark)!r}, 'a').write({module!r})\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    pool = WorkerPool(tracked, 30.0, 1, memory_image=memory_image)
+    try:
+        if memory_image:
+            wait_until(lambda: in_memory(pool) == 1)
+        assert count(pool) > 10_000
+    finally:
+        pool.close()
+    assert not mark.exists()

@@ -26,7 +26,6 @@ import os
 import pickle
 import struct
 import subprocess
-import sys
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -46,7 +45,7 @@ from hsvo_graph.store.generations import GenerationGone, Lease, lease_current
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
 from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, StoreError
 from hsvo_graph.store.tracking import TrackedStore
-from hsvo_graph.sparql.worker import QueryRequest, reply_pipe
+from hsvo_graph.sparql.worker import QueryRequest, module_command, reply_pipe
 
 log = logging.getLogger(__name__)
 _IMAGE_BUILD_S = 3600.0  # an in-memory copy not built within this is given up
@@ -217,7 +216,7 @@ class _Worker:
         to_child, requests = os.pipe()
         replies, from_child = reply_pipe()
         process = subprocess.Popen(
-            [sys.executable, "-m", "hsvo_graph.sparql.worker", str(to_child), str(from_child)],
+            module_command("hsvo_graph.sparql.worker", str(to_child), str(from_child)),
             pass_fds=(to_child, from_child), stdin=subprocess.DEVNULL,
         )
         os.close(to_child)

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pyoxigraph as ox
 
-from hsvo_graph.sparql.worker import reply_pipe, serve
+from hsvo_graph.sparql.worker import module_command, reply_pipe, serve
 
 if TYPE_CHECKING:
     from hsvo_graph.store.generations import Lease
@@ -137,8 +137,7 @@ class ImageHost:
         try:
             with theirs:
                 self._process = subprocess.Popen(
-                    [sys.executable, "-m", "hsvo_graph.sparql.images", str(theirs.fileno()),
-                     str(directory)],
+                    module_command("hsvo_graph.sparql.images", str(theirs.fileno()), str(directory)),
                     pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                 )
         except BaseException:

@@ -36,6 +36,14 @@ import pyoxigraph as ox
 from hsvo_graph.sparql.results import Encoded, encode
 
 
+def module_command(module: str, *arguments: str) -> list[str]:
+    """The command that runs ``module`` of this package in a new interpreter (a query worker,
+    an image host). ``-P``: the directory the service was started from is not put on the
+    module path, so the process imports this installation's ``hsvo_graph``, never a package
+    of that name that happens to lie in that directory."""
+    return [sys.executable, "-P", "-m", module, *arguments]
+
+
 _REPLY_PIPE_BYTES = 1 << 20  # Linux's default pipe-max-size: what an unprivileged process may ask
 
 
