@@ -40,7 +40,7 @@ import pyoxigraph as ox
 from hsvo_graph.sparql.reader import DatasetMemo, ExecutorReader
 from hsvo_graph.sparql.results import Encoded, encode, encode_graph
 from hsvo_graph.sparql.images import ForkedWorker, ImageError, ImageHost
-from hsvo_graph.sparql.inline import InlineAnswers, request_key
+from hsvo_graph.sparql.inline import InlineAnswers
 from hsvo_graph.store.generations import GenerationGone, Lease, lease_current
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
 from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, StoreError
@@ -554,7 +554,7 @@ class WorkerPool(Executor):
         current = self._generations.current()
         if current != self._seen:
             self._notice(current)
-        key = request_key(request)
+        key = self._inline.key(request)
         answered = self._inline.answer(current, key, request, deadline)
         if answered is not None:
             return answered

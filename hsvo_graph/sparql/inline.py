@@ -77,21 +77,25 @@ class InlineAnswers:
         self._view: ReadOnlyGeneration | None = None  # kept: asking the store reads the pointer
         self.answered = 0  # for /health and the tests
 
-    def learn(self, generation: Path | None, key: RequestKey, request: QueryRequest,
+    def key(self, request: QueryRequest) -> RequestKey | None:
+        """``request_key(request)``; None when nothing is run here (then it is not built)."""
+        return request_key(request) if self.hop_s else None
+
+    def learn(self, generation: Path | None, key: RequestKey | None, request: QueryRequest,
               took_s: float) -> None:
-        """A worker answered ``request`` (``key``: its ``request_key``) on ``generation``
+        """A worker answered ``request`` (``key``: ``self.key(request)``) on ``generation``
         with ``took_s`` of CPU."""
-        if self.hop_s and took_s <= _CANDIDATE * self.hop_s and generation is not None \
+        if key is not None and took_s <= _CANDIDATE * self.hop_s and generation is not None \
                 and not could_reach_network(request.query) \
                 and self._known.get((generation, key)) is None:
             self._known.keep((generation, key), _Known(took_s + self.hop_s))
 
-    def answer(self, generation: Path | None, key: RequestKey, request: QueryRequest,
+    def answer(self, generation: Path | None, key: RequestKey | None, request: QueryRequest,
                deadline: float) -> Encoded | None:
         """The answer, run here, when the request is known to be cheap on ``generation`` (the
         current one); else None, and a worker answers. A query error here also means None:
         the worker answers it, with its own message."""
-        known = self._known.get((generation, key))
+        known = None if key is None else self._known.get((generation, key))
         if known is None or known.dear_runs >= _STRIKES:
             return None
         if deadline - time.monotonic() < _MARGIN_S:
