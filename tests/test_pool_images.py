@@ -4,6 +4,8 @@ write is seen by the very next query (from disk) and a new copy follows; a worke
 the time limit comes back as a fork of the copy; a worker that made too much of the copy
 its own is replaced after its query; closing leaves no process behind."""
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -185,3 +187,33 @@ def test_workers_import_this_installation_whatever_the_directory(
     finally:
         pool.close()
     assert not mark.exists()
+
+
+def test_a_pipe_kept_at_its_default_size_still_carries_long_answers(
+        tracked: TrackedStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system refuses a bigger pipe (a lower pipe-max-size, the user's pipe quota
+    spent), replies go through the default 64 KiB pipe, in turns, and arrive whole."""
+    import fcntl
+
+    from hsvo_graph.sparql import worker
+
+    real = fcntl.fcntl
+
+    def refusing(fd: int, command: int, *rest: object) -> object:
+        if command == fcntl.F_SETPIPE_SZ:
+            raise PermissionError("pipe-user-pages-soft")
+        return real(fd, command, *rest)
+
+    monkeypatch.setattr(worker.fcntl, "fcntl", refusing)
+    read_end, write_end = worker.reply_pipe()
+    try:
+        assert real(write_end, fcntl.F_GETPIPE_SZ) == 64 * 1024
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    pool = WorkerPool(tracked, 30.0, 1)
+    try:
+        request = QueryRequest("SELECT * { ?s ?p ?o }", JSON, "text/turtle", None)
+        assert len(json.loads(pool.run_blocking(request, 30).body)["results"]["bindings"]) == count(pool)
+    finally:
+        pool.close()

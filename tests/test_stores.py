@@ -72,3 +72,18 @@ def test_health_answers_503_while_the_backend_is_down_and_recovers(tmp_path, set
             assert client.get("/health").status_code == 200
     finally:
         client.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("body", [
+    b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"a',  # cut off
+    b'\xff\xfe{"head":{}}',  # not UTF-8
+    b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"\\ud800"}}]}}',
+], ids=["cut off", "not UTF-8", "lone surrogate"])
+def test_a_broken_select_answer_is_a_store_error_that_says_where(body: bytes) -> None:
+    """A store's SELECT answer that is not JSON (a remote store's answer cut off, bytes that
+    are not UTF-8, an escaped half of a surrogate pair, which no text can hold) is a
+    StoreError (502 over HTTP) that says where, not an error of the service."""
+    from hsvo_graph.store.base import table_from_json
+
+    with pytest.raises(StoreError, match=r"not valid SPARQL JSON results: .*char \d+"):
+        table_from_json(body)

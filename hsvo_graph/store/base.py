@@ -94,8 +94,12 @@ def _term(kind: str, value: str, lang: str | None, datatype: str | None) -> Iden
 
 def table_from_json(body: bytes) -> Table:
     """Parse SPARQL 1.1 JSON results (SELECT) into a Table (orjson: 2.4× faster than the
-    standard library on a canned answer, same values)."""
-    data = orjson.loads(body)
+    standard library on a canned answer, same values). StoreError, saying where, when the
+    store's answer is not JSON (a remote store's answer cut off, say)."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise StoreError(f"the store's answer is not valid SPARQL JSON results: {exc}") from None
     variables = list(data["head"].get("vars", []))
     rows = [
         {name: term_from_json(term) for name, term in binding.items()}
