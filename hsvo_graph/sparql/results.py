@@ -96,16 +96,23 @@ def most_solutions(body: bytes, media_type: str) -> int:
     return body.count(mark) + between
 
 
+def may_hold_more(body: bytes, media_type: str, rows: int) -> bool:
+    """Whether ``body`` may hold more than ``rows`` solutions (``most_solutions``), without
+    searching a body too short to hold that many marks (they do not overlap)."""
+    mark, between = _SOLUTION_MARKS[media_type]
+    return len(body) // len(mark) + between > rows and most_solutions(body, media_type) > rows
+
+
 def encode_limited(solutions: ox.QuerySolutions, media_type: str, max_rows: int | None) -> Encoded:
     """SELECT results of a query that stops by itself after ``max_rows + 1`` solutions
     (``analysis.with_row_limit``), written by pyoxigraph's own serialiser: about twice as
     fast as building SPARQL JSON in Python. Only an answer that may hold more than
-    ``max_rows`` solutions (``most_solutions``) is read back to count them, and cut in
+    ``max_rows`` solutions (``may_hold_more``) is read back to count them, and cut in
     ``encode_solutions`` when it does."""
     native = media_type if media_type in _SOLUTION_MARKS else _JSON  # CSV cannot be read back
     body = solutions.serialize(format=results_format(native))
     assert body is not None  # without an output file, serialize returns the bytes
-    if max_rows is not None and most_solutions(body, native) > max_rows:
+    if max_rows is not None and may_hold_more(body, native, max_rows):
         written = ox.parse_query_results(body, format=results_format(native))
         assert isinstance(written, ox.QuerySolutions)
         if len(list(islice(written, max_rows + 1))) > max_rows:
