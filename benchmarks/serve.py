@@ -11,7 +11,8 @@ of issue 10 are printed as ratios:
 - `ASK {}` p50 at c=1 (the fixed cost of a request) ≤ 3× oxigraph's, judged on the median of
   three rounds, each server right after the other (its throughput at c=8 is printed for
   information only);
-- a canned question: its JSON p50 ≤ 1.2× and its HTML page p50 ≤ 2× the same SPARQL on `/sparql`;
+- a canned question: its JSON p50 ≤ 1.2× and its HTML page p50 ≤ 2× the same SPARQL on `/sparql`
+  (the three driven in turn for three rounds, judged on the median p50 of each);
 - memory while serving ≤ 2× oxigraph in memory: RSS and PSS are both printed, the target is
   judged on PSS (query workers may share their parent's pages copy-on-write, which summed RSS
   counts once per process);
@@ -275,11 +276,13 @@ def compare(store: Path, rocks: Path, dataset: Path, seconds: float, connections
                       "app's cost per request)")
         verdict("ASK {} p50 (c=1) vs oxigraph RocksDB, median of the rounds", fixed_ratio, 3,
                 judged=judged)
-        sparql = canned["SPARQL on /sparql"].p50_ms
-        verdict(f"canned JSON p50 vs the same SPARQL on /sparql ({CANNED[0]})",
-                canned["canned JSON"].p50_ms / sparql, 1.2, judged=judged)
-        verdict(f"canned HTML page p50 vs the same SPARQL on /sparql ({CANNED[0]})",
-                canned["canned HTML page"].p50_ms / sparql, 2, judged=judged)
+        sparql = median_p50(canned["SPARQL on /sparql"])
+        verdict(f"canned JSON p50 vs the same SPARQL on /sparql ({CANNED[0]}, median of "
+                f"{CANNED_ROUNDS} rounds)", median_p50(canned["canned JSON"]) / sparql, 1.2,
+                judged=judged)
+        verdict(f"canned HTML page p50 vs the same SPARQL on /sparql ({CANNED[0]}, median of "
+                f"{CANNED_ROUNDS} rounds)", median_p50(canned["canned HTML page"]) / sparql, 2,
+                judged=judged)
         verdict("RSS serving vs oxigraph in memory, judged on PSS (shared pages once)", hsvo_pss / memory_pss, 2,
                 judged=judged)
         verdict("first query after start", first, 2, unit=" s", judged=judged)
@@ -328,11 +331,18 @@ def python_bound(query_rps: float, ask_rps: float, floor_rps: float) -> float:
     return (1 / (query_s + 1 / floor_rps)) / query_rps
 
 
+# Like the fixed cost, the canned targets compare latencies of a few milliseconds, which a
+# busy moment moves by a fifth: the three request kinds are driven in turn, round after round
+# (each round a share of the time a query gets), and judged on the median p50 of each kind,
+# as benchmarks/canned.py does.
+CANNED_ROUNDS = 3
+
+
 def canned_loads(hsvo_url: str, canned_query: str, connections: int, seconds: float,
-                 warm_up: bool, pid: int | None = None) -> dict[str, Load]:
+                 warm_up: bool, pid: int | None = None) -> dict[str, list[Load]]:
     """The canned question ``CANNED`` driven as ``/q/…`` JSON and as its HTML page, and the same
-    SPARQL on ``/sparql`` (``canned_query``), side by side; first checked to give the same
-    number of rows."""
+    SPARQL on ``/sparql`` (``canned_query``), in turn for ``CANNED_ROUNDS`` rounds; first
+    checked to give the same number of rows."""
     query_id, arguments = CANNED
     page = f"{hsvo_url}/q/{query_id}" + (f"?{urllib.parse.urlencode(arguments)}" if arguments else "")
     sparql = query_url(f"{hsvo_url}/sparql", canned_query)
@@ -341,10 +351,20 @@ def canned_loads(hsvo_url: str, canned_query: str, connections: int, seconds: fl
     if rows != len(bindings["results"]["bindings"]) or not rows:
         raise RuntimeError(f"/q/{query_id} gave {rows} rows, /sparql {len(bindings['results']['bindings'])}")
     name = f"canned: {query_id}"
-    return {label: driven(name, label, url, connections, seconds, warm_up, accept, pid)
-            for label, url, accept in (("SPARQL on /sparql", sparql, JSON),
-                                       ("canned JSON", page, "application/json"),
-                                       ("canned HTML page", page, "text/html"))}
+    kinds = (("SPARQL on /sparql", sparql, JSON), ("canned JSON", page, "application/json"),
+             ("canned HTML page", page, "text/html"))
+    each = max(1.0, seconds / CANNED_ROUNDS)
+    loads: dict[str, list[Load]] = {label: [] for label, _, _ in kinds}
+    for round_number in range(CANNED_ROUNDS):
+        for label, url, accept in kinds:
+            loads[label].append(driven(f"{name}, round {round_number + 1}", label, url, connections,
+                                       each, warm_up and round_number == 0, accept, pid))
+    return loads
+
+
+def median_p50(loads: list[Load]) -> float:
+    """The median of the rounds' p50 latencies, in ms."""
+    return statistics.median(load.p50_ms for load in loads)
 
 
 def soak(pid: int, endpoint: str, queries: Mapping[str, tuple[str, bool]], seconds: float) -> None:

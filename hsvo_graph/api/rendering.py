@@ -6,7 +6,6 @@ processor, so any page (also other modules' pages) can extend ``base.html`` with
 working out the language itself.
 """
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from hsvo_graph import __version__
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.web.i18n import COOKIE, LANGUAGES, Translator, localise, pick_language
+from hsvo_graph.web.translated import environments
 
 
 def capfirst(text: str) -> str:
@@ -51,22 +51,21 @@ def data_version(store: TrackedStore) -> str:
     return f"{store.modified:%Y-%m-%d %H:%M} UTC"
 
 
-TEMPLATES = Jinja2Templates(
-    directory=str(Path(__file__).resolve().parent.parent / "web" / "templates"),
-    context_processors=[page_context],
-)
-# the templates are files of the installed package, read once: Jinja's default looks at the
-# modification time of every template a page uses (four or five stat calls) on each render
-TEMPLATES.env.auto_reload = False
-TEMPLATES.env.filters["capfirst"] = capfirst
-TEMPLATES.env.filters["localise"] = localise
+# One set of templates per page language, their interface words written in when compiled
+# (``web.translated``); a page is rendered by the set of its language.
+TEMPLATES = {language: Jinja2Templates(env=environment, context_processors=[page_context])
+             for language, environment in environments().items()}
+for _templates in TEMPLATES.values():
+    _templates.env.filters["capfirst"] = capfirst
+    _templates.env.filters["localise"] = localise
 
 
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     """Render a page in the request's language and remember an explicit ``?lang=`` choice."""
-    response = TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
+    response = TEMPLATES[language(request)].TemplateResponse(request, template, context,
+                                                             status_code=status_code)
     if request.query_params.get("lang", "").strip().lower() in LANGUAGES:
         response.set_cookie(COOKIE, language(request), max_age=365 * 24 * 3600, samesite="lax")
     return response
