@@ -302,6 +302,11 @@ class _IdleWorkers:
                     return
             self._idle.append(worker)
 
+    def pids(self) -> set[int]:
+        """Process ids of the idle workers."""
+        with self._lock:
+            return {worker.pid for worker in self._idle}
+
     def take_all(self) -> list[_Worker]:
         """Every idle worker, at once (they are busy until put back)."""
         with self._lock:
@@ -513,6 +518,13 @@ class WorkerPool(Executor):
         """Process ids of the current workers (for tests and monitoring)."""
         with self._lock:
             return [w.pid for w in self._workers]
+
+    @property
+    def busy_pids(self) -> set[int]:
+        """Process ids of the workers answering a query right now (for tests and monitoring)."""
+        with self._lock:
+            working = {w.pid for w in self._workers}
+        return working - self._idle.pids()
 
     def status(self) -> dict[str, int]:
         """How many workers there are, how many answer from the in-memory copy, how many
