@@ -64,8 +64,8 @@ def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     """Render a page in the request's language and remember an explicit ``?lang=`` choice."""
-    response = TEMPLATES[language(request)].TemplateResponse(request, template, context,
-                                                             status_code=status_code)
+    lang = language(request)
+    response = TEMPLATES[lang].TemplateResponse(request, template, context, status_code=status_code)
     if request.query_params.get("lang", "").strip().lower() in LANGUAGES:
-        response.set_cookie(COOKIE, language(request), max_age=365 * 24 * 3600, samesite="lax")
+        response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
