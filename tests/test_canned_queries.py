@@ -243,3 +243,58 @@ def test_friendly_json_keeps_every_value_whatever_its_size():
         assert [row["n"] for row in document["rows"]] == [7, 123456789012345678901234567890]
         assert document["rows"][0]["label"] == 'Äldrenämnden "ÄLN"'
         assert "Äldrenämnden" in text  # written as UTF-8, not escaped
+
+
+def test_friendly_json_read_from_sparql_json_equals_the_terms_it_stands_for():
+    """A table made from a store's SPARQL JSON answer keeps the answer and writes friendly
+    JSON straight from it, without rdflib terms: for every kind of term, ill-typed and
+    unusual ones included, that JSON must be what the terms themselves give."""
+    import json
+
+    import pyoxigraph as ox
+
+    from hsvo_graph.canned.tables import to_json
+    from hsvo_graph.sparql.reader import Table
+    from hsvo_graph.store.base import table_from_json
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    values = [f'"{lexical}"^^<{xsd}{kind}>' for lexical, kind in [
+        ("7", "integer"), ("01", "integer"), (" 5 ", "integer"), ("abc", "integer"),
+        ("123456789012345678901234567890", "integer"), ("0042", "int"), ("1.50", "decimal"),
+        ("1e3", "double"), ("NaN", "double"), ("-0", "float"), ("true", "boolean"),
+        ("1", "boolean"), ("maybe", "boolean"), ("2025-01-01", "date"),
+        ("2025-01-01T10:00:00Z", "dateTime"), ("P1Y", "duration"), ("x", "string"),
+        ("2025", "gYear")]]
+    values += ['"Äldrenämnden"@sv', '"x = 1,5"', '"=SUM(A1)"@en', '"x"^^<urn:custom:type>',
+               "<urn:x:å>", "<https://w3id.org/hsvo-graph/id/body/aln>", "UNDEF"]
+    query = (f"SELECT ?v ?w WHERE {{ {{ VALUES ?v {{ {' '.join(values)} }} }} "
+             "UNION { BIND (BNODE() AS ?w) } }")
+    answer = ox.Store().query(query)
+    body = answer.serialize(format=ox.QueryResultsFormat.JSON)  # as the query workers write it
+    kept = table_from_json(body)
+    assert kept.bindings is not None and len(kept.bindings) == len(values) + 1
+    from_json = to_json(kept)
+    assert kept.bindings is not None  # the friendly JSON made no terms
+    from_terms = to_json(Table(kept.variables, kept.rows))
+    assert from_json == from_terms
+    document = json.loads(from_json)
+    assert document["count"] == 26
+    assert {7, 1, 5, 123456789012345678901234567890, "Äldrenämnden", "urn:x:å"} <= {
+        row["v"] for row in document["rows"]}
+
+
+@pytest.mark.parametrize("term", [{"type": "literal"}, {"value": "x"}, "x", {"type": "triple", "value": "x"}])
+def test_a_broken_term_in_a_kept_answer_is_a_store_error(term):
+    """The terms of a kept SPARQL JSON answer are made when read: a term that is not SPARQL
+    JSON is then a StoreError (502 over HTTP), whether the rows or the friendly JSON read it."""
+    import orjson
+
+    from hsvo_graph.canned.tables import to_json
+    from hsvo_graph.store import StoreError
+    from hsvo_graph.store.base import table_from_json
+
+    body = orjson.dumps({"head": {"vars": ["v"]}, "results": {"bindings": [{"v": term}]}})
+    with pytest.raises(StoreError):
+        table_from_json(body).rows
+    with pytest.raises(StoreError):
+        to_json(table_from_json(body))

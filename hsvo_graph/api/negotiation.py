@@ -1,6 +1,7 @@
 """Content negotiation: ``?format=`` wins, else the Accept header (with q-values), else a
 default — so browsers get HTML while scripts and curl get data without asking."""
 
+import functools
 import re
 import unicodedata
 from urllib.parse import quote
@@ -31,15 +32,24 @@ def negotiate(format_param: str | None, accept: str | None, offered: list[str], 
         if name not in offered:
             raise HTTPException(400, f"format must be one of {', '.join(offered)}, not {format_param!r}")
         return name
-    ranges = accept_ranges(accept or "*/*")
+    chosen = _best(accept or "*/*", tuple(offered), default)
+    if chosen is None:
+        raise HTTPException(406, f"can answer as {', '.join(MEDIA_TYPES[n] for n in offered)}")
+    return chosen
+
+
+# Clients send the same few Accept headers again and again, and parsing one costs more than
+# the rest of a canned JSON answer's choices: the choice for the headers seen last is kept.
+@functools.lru_cache(maxsize=256)
+def _best(accept: str, offered: tuple[str, ...], default: str) -> str | None:
+    """The best of ``offered`` for ``accept``, or None when it rules them all out."""
+    ranges = accept_ranges(accept)
     scored = []
     for order, name in enumerate(offered):
         q, specificity = range_quality(MEDIA_TYPES[name], ranges)
         scored.append((q, specificity, name == default, -order, name))
     q, _, _, _, name = max(scored)
-    if q <= 0:
-        raise HTTPException(406, f"can answer as {', '.join(MEDIA_TYPES[n] for n in offered)}")
-    return name
+    return name if q > 0 else None
 
 
 def attachment(name: str) -> str:

@@ -2,10 +2,11 @@
 real spreadsheet (XLSX) for people who continue in Excel or LibreOffice."""
 
 import csv
+import functools
 import io
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -13,11 +14,11 @@ import orjson
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from rdflib import Literal, URIRef
+from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.term import Identifier
 
 from hsvo_graph.canned.cells import append_row, csv_cell
-from hsvo_graph.sparql.reader import Table
+from hsvo_graph.sparql.reader import Table, term_from_json
 
 
 def plain(term: Identifier | None) -> Any:
@@ -31,8 +32,39 @@ def plain(term: Identifier | None) -> Any:
 
 
 def table_rows(table: Table) -> list[dict[str, Any]]:
-    """Rows as dicts of plain values, one key per variable (None where unbound)."""
-    return [{v: plain(row.get(v)) for v in table.variables} for row in table.rows]
+    """Rows as dicts of plain values, one key per variable (None where unbound); read
+    straight from the store's SPARQL JSON when the table still has it (no rdflib terms)."""
+    if table.bindings is None:
+        return [{v: plain(row.get(v)) for v in table.variables} for row in table.rows]
+    return [{v: None if (term := binding.get(v)) is None else _plain_json(term)
+             for v in table.variables} for binding in table.bindings]
+
+
+_TEXT_TYPES = {None, str(XSD.string), str(RDF.langString)}
+
+
+def _plain_json(term: Mapping[str, str]) -> Any:
+    """``plain`` of a SPARQL JSON term: an IRI's or a text's value as it is, any other
+    literal as ``plain`` casts it."""
+    try:
+        value, kind, datatype = term["value"], term["type"], term.get("datatype")
+        if isinstance(value, str) and (kind == "uri" or (kind == "literal" and datatype in _TEXT_TYPES)):
+            return value
+        return _plain_of(kind, value, term.get("xml:lang"), datatype)
+    except (KeyError, TypeError, AttributeError):
+        return plain(term_from_json(term))  # which says what is wrong with it
+
+
+# A service answers the same values over and over, and ``plain`` of an rdflib Literal casts
+# its lexical form each time: the plain value of each SPARQL JSON term read last is kept.
+@functools.lru_cache(maxsize=16384)
+def _plain_of(kind: str, value: str, lang: str | None, datatype: str | None) -> Any:
+    term = {"type": kind, "value": value}
+    if lang is not None:
+        term["xml:lang"] = lang
+    if datatype is not None:
+        term["datatype"] = datatype
+    return plain(term_from_json(term))
 
 
 def to_json(table: Table, *, pretty: bool = False, **meta: Any) -> str:
@@ -40,7 +72,8 @@ def to_json(table: Table, *, pretty: bool = False, **meta: Any) -> str:
     or indented by two spaces when ``pretty`` (for a terminal). Written by orjson, 20× faster
     than the standard library's encoder (a tenth of a canned JSON request), except for an
     integer beyond 64 bits, which only the standard library writes."""
-    document = {**meta, "columns": table.variables, "count": len(table.rows), "rows": table_rows(table)}
+    rows = table_rows(table)
+    document = {**meta, "columns": table.variables, "count": len(rows), "rows": rows}
     try:
         return orjson.dumps(document, option=orjson.OPT_INDENT_2 if pretty else 0).decode("utf-8")
     except orjson.JSONEncodeError:

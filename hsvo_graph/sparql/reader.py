@@ -12,8 +12,8 @@ event loop. Two ways round a thread hop, for routes where it costs more than the
 the answer (canned questions): ``ExecutorReader.select_async`` awaits one SELECT on the
 caller's loop, and a ``LoopReader`` lets page code run on the loop as long as all it needs
 is kept in the dataset memo (it raises ``WouldBlock`` otherwise, and the route runs the same
-code in a thread). ``Table`` is re-exported here so that page code needs nothing from the
-stores.
+code in a thread). ``Table`` (and ``term_from_json``, for the SPARQL JSON it may keep) is
+re-exported here so that page code needs nothing from the stores.
 """
 
 import functools
@@ -29,10 +29,10 @@ from hsvo_graph.sparql.analysis import AnalysisError, analyse, with_row_limit
 from hsvo_graph.sparql.binding import bind_values
 from hsvo_graph.sparql.results import Encoded
 from hsvo_graph.sparql.worker import QueryRequest
-from hsvo_graph.store.base import GraphStore, QuerySyntaxError, Table, table_from_json
+from hsvo_graph.store.base import GraphStore, QuerySyntaxError, Table, table_from_json, term_from_json
 
 __all__ = ["MISSING", "Bindings", "DatasetMemo", "ExecutorReader", "LoopReader", "Reader", "Runner",
-           "StoreReader", "Table", "WouldBlock"]
+           "StoreReader", "Table", "WouldBlock", "term_from_json"]
 
 Bindings = Mapping[str, Sequence[Identifier]]
 T = TypeVar("T")

@@ -10,7 +10,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal as Kind
 
@@ -57,14 +57,48 @@ class QueryResponse:
     body: bytes
 
 
-@dataclass
-class Table:
-    """SELECT results as rdflib terms, in the store's row order."""
+JsonBinding = Mapping[str, Mapping[str, str]]  # one solution of SPARQL 1.1 JSON results
 
-    variables: list[str]
-    rows: list[dict[str, Identifier]] = field(default_factory=list)
-    #: the answer was cut at the row cap
-    truncated: bool = False
+
+class Table:
+    """SELECT results as rdflib terms, in the store's row order.
+
+    Made from a store's SPARQL JSON answer (``table_from_json``) it keeps the answer's
+    ``bindings`` and makes the rdflib terms when ``rows`` is first read: friendly JSON
+    (``canned.tables``) reads plain values straight from the bindings: making the terms was
+    the largest part of what a canned JSON answer cost the service beyond ``/sparql``."""
+
+    __slots__ = ("variables", "truncated", "bindings", "_rows")
+
+    def __init__(self, variables: list[str], rows: list[dict[str, Identifier]] | None = None,
+                 truncated: bool = False, *, bindings: Sequence[JsonBinding] | None = None) -> None:
+        self.variables = variables
+        #: the answer was cut at the row cap
+        self.truncated = truncated
+        #: the SPARQL JSON solutions the rows are to be made from (None once they are made)
+        self.bindings = None if rows is not None else bindings
+        self._rows = rows if rows is not None else None if bindings is not None else []
+
+    @property
+    def rows(self) -> list[dict[str, Identifier]]:
+        """One dict per solution, variable name to term (unbound variables left out)."""
+        if self._rows is None:
+            assert self.bindings is not None
+            self._rows = [{name: term_from_json(term) for name, term in binding.items()}
+                          for binding in self.bindings]
+            self.bindings = None  # one copy of the answer is enough
+        return self._rows
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Table):
+            return NotImplemented
+        return (self.variables, self.rows, self.truncated) == (other.variables, other.rows,
+                                                              other.truncated)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"Table(variables={self.variables!r}, rows={self.rows!r}, truncated={self.truncated!r})"
 
     def column(self, name: str) -> list[str]:
         """The string values of one column (empty string where unbound)."""
@@ -72,8 +106,12 @@ class Table:
 
 
 def term_from_json(value: Mapping[str, str]) -> Identifier:
-    """One RDF term from the SPARQL 1.1 JSON results format."""
-    return _term(value["type"], value["value"], value.get("xml:lang"), value.get("datatype"))
+    """One RDF term from the SPARQL 1.1 JSON results format; StoreError for anything else."""
+    try:
+        return _term(value["type"], value["value"], value.get("xml:lang"), value.get("datatype"))
+    except (KeyError, TypeError, AttributeError):
+        raise StoreError(f"the store's answer holds a term that is not SPARQL JSON: "
+                         f"{str(value)[:200]}") from None
 
 
 # The terms of the answers read last. A service reads the same IRIs, labels and years over
@@ -100,12 +138,15 @@ def table_from_json(body: bytes) -> Table:
         data = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise StoreError(f"the store's answer is not valid SPARQL JSON results: {exc}") from None
-    variables = list(data["head"].get("vars", []))
-    rows = [
-        {name: term_from_json(term) for name, term in binding.items()}
-        for binding in data["results"]["bindings"]
-    ]
-    return Table(variables, rows)
+    try:
+        variables, bindings = list(data["head"].get("vars", [])), data["results"]["bindings"]
+    except (KeyError, TypeError, AttributeError):
+        raise StoreError("the store's answer is not SPARQL JSON results of a SELECT query: "
+                         "no head.vars and results.bindings") from None
+    if not isinstance(bindings, list) or not all(isinstance(b, dict) for b in bindings):
+        raise StoreError("the store's answer is not SPARQL JSON results: results.bindings "
+                         "is not a list of objects")
+    return Table(variables, bindings=bindings)
 
 
 def nquads_of(graphs: Mapping[str, Graph]) -> bytes:

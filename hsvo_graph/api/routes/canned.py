@@ -214,6 +214,9 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
         arguments, table = await _answer_reads(reader, query, _arguments(request))
     except ParameterError as exc:
         raise HTTPException(400, str(exc)) from exc
+    if fmt == "json":
+        return Response(to_json(table, query=query.id, parameters=arguments),
+                        media_type="application/json; charset=utf-8")
     lang = language(request)
     t = Translator(lang)
     for_a_person = "lang" in request.query_params
@@ -225,16 +228,13 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
                       delimiter=";" if lang == "sv" else ",", bom=True)
         return Response(text, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": attachment(file_name(query, arguments, lang, "csv"))})
-    if fmt == "xlsx":
-        body = await run_in_threadpool(
-            to_xlsx, for_people(table, lang), [t.column(v, query.columns) for v in table.variables],
-            sheet=localise(query.title, lang),
-            about=_about(query, arguments, lang, str(request.url), data_version(store)),
-        )
-        return Response(body, media_type=MEDIA_TYPES["xlsx"],
-                        headers={"Content-Disposition": attachment(file_name(query, arguments, lang, "xlsx"))})
-    return Response(to_json(table, query=query.id, parameters=arguments),
-                    media_type="application/json; charset=utf-8")
+    body = await run_in_threadpool(
+        to_xlsx, for_people(table, lang), [t.column(v, query.columns) for v in table.variables],
+        sheet=localise(query.title, lang),
+        about=_about(query, arguments, lang, str(request.url), data_version(store)),
+    )
+    return Response(body, media_type=MEDIA_TYPES["xlsx"],
+                    headers={"Content-Disposition": attachment(file_name(query, arguments, lang, "xlsx"))})
 
 
 async def _page(request: Request, reader: Reader, query: CannedQuery, store: TrackedStore) -> Response:
