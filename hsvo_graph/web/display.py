@@ -108,6 +108,10 @@ def cell(term: Identifier | None, labels: Mapping[str, str], lang: str | None = 
     value codes in the page language ``lang``."""
     if term is None:
         return Cell("")
+    # literals first: most cells hold one, and rdflib's terms are ABCs, whose isinstance is
+    # quick only for the exact class (a miss goes through the ABC machinery)
+    if isinstance(term, Literal):
+        return Cell(value_text(term, lang), lang=term.language)
     if isinstance(term, URIRef):
         iri = str(term)
         text = labels.get(iri) or compact(iri)
@@ -115,16 +119,17 @@ def cell(term: Identifier | None, labels: Mapping[str, str], lang: str | None = 
             style, symbol = STATUS_STYLES[iri]
             return Cell(text, status=style, symbol=symbol, iri=iri)
         return Cell(text, href=local_path(iri), iri=iri)
-    if isinstance(term, Literal):
-        return Cell(value_text(term, lang), lang=term.language)
     return Cell(str(term))
 
 
 def _explained(shown: Cell, abbreviations: Mapping[str, str]) -> Cell:
     """The cell with its abbreviations explained, when its whole text is a list of them."""
-    parts = shown.text.split(", ")
-    if shown.href or shown.status or not all(p in abbreviations for p in parts):
+    if shown.href or shown.status or not abbreviations:
         return shown
+    parts = shown.text.split(", ")
+    for part in parts:
+        if part not in abbreviations:
+            return shown
     return replace(shown, abbreviations=tuple((p, abbreviations[p]) for p in parts))
 
 
@@ -200,13 +205,15 @@ def result_table(
     hidden = {target for target in links.values() if target in variables}
     shown = [v for v in variables if v not in hidden]
     labels = fetch_labels(reader, _labelled(table_rows, shown, links), lang)
+    columns = [(v, links.get(v)) for v in shown]  # each shown column and its link target's
+    explained = abbreviations or {}
     rows = []
     for row in table_rows:
         cells = []
-        for variable in shown:
+        for variable, link in columns:
             term = row.get(variable)
-            target = row.get(links[variable]) if variable in links else None
-            if variable in links and term is not None and isinstance(target, URIRef):
+            target = None if link is None or term is None else row.get(link)
+            if target is not None and isinstance(target, URIRef):
                 href = local_path(str(target))
                 if href is None and str(target) in labels:
                     cells.append(Cell(labels[str(target)], iri=str(target)))
@@ -214,6 +221,6 @@ def result_table(
                 lang_tag = term.language if isinstance(term, Literal) else None
                 cells.append(Cell(str(term), href=href, iri=str(target), lang=lang_tag))
             else:
-                cells.append(_explained(cell(term, labels, lang), abbreviations or {}))
+                cells.append(_explained(cell(term, labels, lang), explained))
         rows.append(cells)
     return ResultTable(shown, [headings.get(v, v) for v in shown], rows)
