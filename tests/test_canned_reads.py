@@ -218,3 +218,32 @@ def test_a_result_tables_rows_are_the_html_the_template_loop_wrote() -> None:
     assert html == loop.render(results=table)
     assert "<script>" not in html and 'data-label="Titel &#34;x&#34;"' in html
     assert str(ResultTable(["a"], ["A"], []).body()) == ""
+
+
+def test_a_drop_downs_groups_and_choices_are_worked_out_as_the_template_did() -> None:
+    """The groups of a drop-down are kept with its options (``Offered``) instead of being
+    sorted by the template for every page: they must be what Jinja's ``groupby`` gave, and a
+    submitted value must select what it did, however it is typed; one the list lacks is
+    offered once and selected."""
+    import jinja2
+
+    from hsvo_graph.web.choices import Choice, Offered, selected
+
+    options = [Choice("SN", "Socialnämnden", "nämnd"), Choice("2025", "2025"),
+               Choice("ÄLN", "Äldrenämnden", "Nämnd"), Choice("vs", "Vård", "samråd"),
+               Choice("2024", "2024"), Choice("AU", "Arbetsutskott", "Arbetsutskott"),
+               Choice("Vs", "Vård i samverkan", "samråd")]
+    offer = Offered.of(options)
+    jinja = jinja2.Environment().from_string(
+        '{% for g, os in options | groupby("group") %}{{ g }}:{% for o in os %}{{ o.value }},'
+        '{% endfor %};{% endfor %}')
+    shown = "".join(f"{g}:" + "".join(f"{o.value}," for o in os) + ";" for g, os in offer.groups)
+    assert shown == jinja.render(options=options) == ":2025,2024,;Arbetsutskott:AU,;nämnd:SN,ÄLN,;samråd:vs,Vs,;"
+
+    assert selected(offer, []) == (options, offer.groups, set())
+    assert selected(offer, ["  äln ", "", "VS"])[1:] == (offer.groups, {"ÄLN", "vs", "Vs"})
+    listed, groups, chosen = selected(offer, ["Ny  nämnd", "ny nämnd", "sn"])
+    assert listed == [*options, Choice("Ny  nämnd", "Ny  nämnd")]
+    assert chosen == {"SN", "Ny  nämnd"}
+    assert groups[0] == ("", [Choice("2025", "2025"), Choice("2024", "2024"),
+                              Choice("Ny  nämnd", "Ny  nämnd")])

@@ -5,7 +5,9 @@ or a name for a body, a label for an area, a year, a document's local name), so 
 picked from the list and one typed by hand go through the same normalisation and binding.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import groupby
 
 from rdflib import Literal
 
@@ -29,13 +31,47 @@ class Choice:
     group: str = ""
 
 
-def choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
-    """The options for a parameter type (empty for free text and IRIs: those are typed);
+@dataclass(frozen=True)
+class Offered:
+    """A parameter type's options with what every page asks of them worked out once per
+    version of the dataset: the drop-down's groups, and each option's value as input is
+    matched (a page with a list of sixty bodies did both for every request)."""
+
+    options: list[Choice]
+    groups: list[tuple[str, list[Choice]]]
+    #: the options' values by the form a submitted value is matched in (``normalise_text``)
+    matched: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, options: list[Choice]) -> "Offered":
+        matched: dict[str, list[str]] = {}
+        for choice in options:
+            matched.setdefault(normalise_text(choice.value), []).append(choice.value)
+        return cls(options, grouped(options), matched)
+
+
+def grouped(options: Sequence[Choice]) -> list[tuple[str, list[Choice]]]:
+    """The options under their groups as a drop-down shows them (Jinja's ``groupby`` did
+    this in the template): groups in alphabetical order, whatever the case, each named as
+    its first option names it; within a group the options' own order."""
+    def key(choice: Choice) -> str:
+        return choice.group.lower()
+    return [(members[0].group, members)
+            for members in (list(group) for _, group in groupby(sorted(options, key=key), key))]
+
+
+def offered(reader: Reader, parameter_type: str, lang: str) -> Offered:
+    """The options for a parameter type (none for free text and IRIs: those are typed);
     read once per version of the dataset."""
     if parameter_type not in _TYPES:
-        return []
+        return _NOTHING
     return reader.remembered(("choices", parameter_type, lang),
-                             lambda r: _read_choices(r, parameter_type, lang))
+                             lambda r: Offered.of(_read_choices(r, parameter_type, lang)))
+
+
+def choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
+    """The options for a parameter type (``offered``)."""
+    return offered(reader, parameter_type, lang).options
 
 
 def _read_choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
@@ -51,11 +87,20 @@ def _read_choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice
     return options
 
 
-def selected(options: list[Choice], submitted: list[str]) -> tuple[list[Choice], set[str]]:
-    """The options plus any submitted value that is not among them, and which values are
-    selected — matched as the queries match them (case and spacing do not matter)."""
-    wanted = {normalise_text(v) for v in submitted if v.strip()}
-    known = {normalise_text(c.value) for c in options}
-    extra = [Choice(v, v) for v in submitted if v.strip() and normalise_text(v) not in known]
-    all_options = options + extra
-    return all_options, {c.value for c in all_options if normalise_text(c.value) in wanted}
+def selected(offer: Offered, submitted: list[str]) -> tuple[list[Choice], list[tuple[str, list[Choice]]], set[str]]:
+    """The options plus any submitted value that is not among them, their groups, and which
+    values are selected — matched as the queries match them (case and spacing do not
+    matter)."""
+    wanted: dict[str, str] = {}  # each value submitted, once however it was typed
+    for value in submitted:
+        if value.strip():
+            wanted.setdefault(normalise_text(value), value)
+    chosen = {value for match in wanted for value in offer.matched.get(match, ())}
+    extra = [Choice(v, v) for match, v in wanted.items() if match not in offer.matched]
+    if not extra:
+        return offer.options, offer.groups, chosen
+    options = offer.options + extra
+    return options, grouped(options), chosen | {choice.value for choice in extra}
+
+
+_NOTHING = Offered([], [], {})

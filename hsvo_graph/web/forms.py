@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from hsvo_graph.canned.catalog import CannedQuery
-from hsvo_graph.web.choices import Choice, choices, selected
+from hsvo_graph.web.choices import Choice, Offered, offered, selected
 from hsvo_graph.web.i18n import localise
 from hsvo_graph.sparql.reader import Reader
 
@@ -21,6 +21,8 @@ class Field:
     multiple: bool
     example: str | None
     options: list[Choice] = field(default_factory=list)
+    #: the options under their groups, as the drop-down shows them
+    groups: list[tuple[str, list[Choice]]] = field(default_factory=list)
     chosen: set[str] = field(default_factory=set)
     text: str = ""
 
@@ -34,12 +36,13 @@ def form_fields(
 ) -> list[Field]:
     """The fields of ``query``'s form, in the order its header declares the parameters."""
     fields = []
-    cache: dict[str, list[Choice]] = {}
+    offers: dict[str, Offered] = {}
     for parameter in query.parameters:
         submitted = [v for v in arguments.get(parameter.name, []) if v.strip()]
-        if parameter.type not in cache:
-            cache[parameter.type] = choices(reader, parameter.type, lang)
-        options, chosen = selected(cache[parameter.type], submitted) if cache[parameter.type] else ([], set())
+        if parameter.type not in offers:
+            offers[parameter.type] = offered(reader, parameter.type, lang)
+        offer = offers[parameter.type]
+        options, groups, chosen = selected(offer, submitted) if offer.options else ([], [], set())
         fields.append(Field(
             name=parameter.name,
             label=localise(parameter.label, lang),
@@ -48,6 +51,7 @@ def form_fields(
             multiple=parameter.multiple,
             example=parameter.example,
             options=options,
+            groups=groups,
             chosen=chosen,
             text=submitted[0] if submitted and not options else "",
         ))
