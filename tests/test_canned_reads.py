@@ -247,3 +247,33 @@ def test_a_drop_downs_groups_and_choices_are_worked_out_as_the_template_did() ->
     assert chosen == {"SN", "Ny  nämnd"}
     assert groups[0] == ("", [Choice("2025", "2025"), Choice("2024", "2024"),
                               Choice("Ny  nämnd", "Ny  nämnd")])
+
+
+def test_a_forms_options_are_the_html_the_template_loops_wrote() -> None:
+    """``Field.options_html`` and ``chips_html`` write a drop-down's options in Python (with
+    the graph's sixty bodies the template's loops were a large part of a page): the HTML
+    must be what the loops wrote, every value and text escaped, the chosen ones marked."""
+    import jinja2
+
+    from hsvo_graph.web.choices import Choice, Offered, selected
+    from hsvo_graph.web.forms import Field
+    from hsvo_graph.web.i18n import capfirst
+
+    environment = jinja2.Environment(autoescape=True)
+    environment.filters["capfirst"] = capfirst
+    loops = environment.from_string(
+        '{% for group, options in f.options | groupby("group") %}{% if group %}<optgroup label="'
+        '{{ group | capfirst }}">{% endif %}{% for o in options %}<option value="{{ o.value }}"'
+        '{% if o.value in f.chosen %} selected{% endif %}>{{ o.text }}</option>{% endfor %}'
+        '{% if group %}</optgroup>{% endif %}{% endfor %}|{% for o in f.options %}<label class='
+        '"chip"><input type="checkbox" name="{{ f.name }}" value="{{ o.value }}"{% if o.value in'
+        ' f.chosen %} checked{% endif %}> {{ o.text }}</label>{% endfor %}')
+    offer = Offered.of([Choice('a"b', "<script>x</script>", "nämnd & <råd>"), Choice("2025", "2025"),
+                        Choice("ÄLN", "Äldre'nämnden", "nämnd & <råd>"), Choice("x&y", "X & Y", "åtgärd")])
+    for submitted in ([], ['A"B', "äln"], ["<new>"]):
+        options, groups, chosen = selected(offer, submitted)
+        field = Field('n"ame', "Label", "body", False, True, None, options, groups, chosen)
+        written = f"{field.options_html()}|{field.chips_html()}"
+        assert written == loops.render(f=field)
+        assert "<script>" not in written and "<new>" not in written
+    assert written.count(" selected") == 1 and 'value="&lt;new&gt;" selected' in written

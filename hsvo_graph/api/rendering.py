@@ -15,13 +15,8 @@ from fastapi.templating import Jinja2Templates
 
 from hsvo_graph import __version__
 from hsvo_graph.store.tracking import TrackedStore
-from hsvo_graph.web.i18n import COOKIE, LANGUAGES, Translator, localise, pick_language
+from hsvo_graph.web.i18n import COOKIE, LANGUAGES, Translator, capfirst, localise, pick_language
 from hsvo_graph.web.translated import environments
-
-
-def capfirst(text: str) -> str:
-    """Upper-case the first letter only (Jinja's ``capitalize`` lower-cases the rest: HSVO)."""
-    return text[:1].upper() + text[1:]
 
 
 def language(request: Request) -> str:

@@ -449,6 +449,11 @@ def pick_language(query_lang: str | None, cookie_lang: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def capfirst(text: str) -> str:
+    """Upper-case the first letter only (Jinja's ``capitalize`` lower-cases the rest: HSVO)."""
+    return text[:1].upper() + text[1:]
+
+
 def localise(texts: Mapping[str, str], lang: str) -> str:
     """The text in ``lang``, falling back to Swedish, then to any language there is."""
     return texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or next(iter(texts.values()), "")
