@@ -47,7 +47,7 @@ def test_pages_are_the_same_as_when_translated_at_run_time(
     at_run_time.globals.update(rendering.TEMPLATES[lang].env.globals)
     for request, template, context, written in rendered:
         again = at_run_time.get_template(template).render(
-            {**rendering.page_context(request), **context, "request": request})
+            {**context, **rendering.page_context(request, lang), "request": request})
         assert written == again, template
 
 

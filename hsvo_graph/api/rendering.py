@@ -1,9 +1,9 @@
 """HTML pages: one Jinja environment, the request's language, and the language cookie.
 
-Every template rendered with a request gets ``lang``, ``t`` (the translator),
-``switch_url`` (this page in the other language) and ``other_lang`` from a context
-processor, so any page (also other modules' pages) can extend ``base.html`` without
-working out the language itself.
+Every page is rendered by ``render``, which gives its template ``lang``, ``t`` (the
+translator), ``switch_url`` (this page in the other language) and ``other_lang``
+(``page_context``), so any page can extend ``base.html`` without working out the language
+itself.
 """
 
 from typing import Any
@@ -32,9 +32,8 @@ def url_with(request: Request, **changes: str | None) -> str:
     return f"{request.url.path}?{query}" if query else request.url.path
 
 
-def page_context(request: Request) -> dict[str, Any]:
+def page_context(request: Request, lang: str) -> dict[str, Any]:
     """What every page template may use: the language, its words, the other language."""
-    lang = language(request)
     other = next(code for code in LANGUAGES if code != lang)
     return {"lang": lang, "t": Translator(lang), "other_lang": other,
             "switch_url": url_with(request, lang=other), "version": __version__}
@@ -48,7 +47,7 @@ def data_version(store: TrackedStore) -> str:
 
 # One set of templates per page language, their interface words written in when compiled
 # (``web.translated``); a page is rendered by the set of its language.
-TEMPLATES = {language: Jinja2Templates(env=environment, context_processors=[page_context])
+TEMPLATES = {language: Jinja2Templates(env=environment)
              for language, environment in environments().items()}
 for _templates in TEMPLATES.values():
     _templates.env.filters["capfirst"] = capfirst
@@ -60,7 +59,8 @@ def render(
 ) -> HTMLResponse:
     """Render a page in the request's language and remember an explicit ``?lang=`` choice."""
     lang = language(request)
-    response = TEMPLATES[lang].TemplateResponse(request, template, context, status_code=status_code)
+    response = TEMPLATES[lang].TemplateResponse(
+        request, template, {**context, **page_context(request, lang)}, status_code=status_code)
     if request.query_params.get("lang", "").strip().lower() in LANGUAGES:
         response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
