@@ -43,6 +43,22 @@ def test_values_go_into_the_top_level_where_group_not_into_strings_or_comments()
     assert bound.endswith('WHERE {\n  VALUES ?o { "x" }\n ?s ex:where ?o }')
 
 
+def test_values_go_into_a_sub_select_that_is_all_the_where_group_holds():
+    """A query that orders its lists in a sub-select (queries/README.md) is narrowed there,
+    where its pattern is, not joined with the sub-select's whole answer afterwards."""
+    ordered = ("SELECT ?a (GROUP_CONCAT(?n) AS ?ns) WHERE {\n  # why\n  { SELECT DISTINCT ?a ?n "
+               "WHERE { ?a ?p ?n } ORDER BY ?n }\n} GROUP BY ?a ORDER BY ?a")
+    bound = bind_values(ordered, {"p": [URIRef("http://x/p")]})
+    assert 'ORDER BY ?n }' in bound and "WHERE {\n  VALUES ?p { <http://x/p> }\n ?a ?p ?n }" in bound
+    nested = "SELECT * { { SELECT * { { SELECT ?a { ?a ?p ?o } } } } }"
+    assert nested[where_group_start(nested):].startswith("{ ?a ?p ?o }")
+    for shared in ("SELECT * WHERE { { SELECT ?a WHERE { ?a ?p ?o } } FILTER (BOUND(?a)) }",
+                   "SELECT * WHERE { ?a ?p ?o { SELECT ?a WHERE { ?a ?q ?r } } }",
+                   "SELECT * WHERE { { SELECT ?a WHERE { ?a ?p ?o } } { SELECT ?a WHERE { ?a ?q ?r } } }",
+                   "SELECT * WHERE { { ?a ?p ?o } }"):
+        assert where_group_start(shared) == shared.index("{")  # the top-level group, as before
+
+
 def test_select_without_where_keyword_and_construct():
     assert where_group_start("SELECT * { ?s ?p ?o }") == 9
     construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"

@@ -46,15 +46,16 @@ CASES = [_case(query_id, arguments)
 
 
 def _value(term: Identifier) -> str:
-    """One cell as the stores may legitimately differ on it: blank-node labels; a
-    GROUP_CONCAT list's order (SPARQL leaves it open); xsd:string written or not (the same
-    literal in RDF 1.1); a boolean's lexical form ("1" or "true")."""
+    """One cell as the stores may legitimately differ on it: blank-node labels; xsd:string
+    written or not (the same literal in RDF 1.1); a boolean's lexical form ("1" or "true").
+    A GROUP_CONCAT list is compared in order: each reads its names from a sub-select that
+    orders them (queries/README.md)."""
     if isinstance(term, BNode):
         return "_:"
     if isinstance(term, Literal) and term.datatype == XSD.boolean:
         return str(term.toPython())  # "0" and "false" are one value
     if isinstance(term, Literal) and term.datatype in (None, XSD.string) and not term.language:
-        return repr(", ".join(sorted(str(term).split(", "))))
+        return repr(str(term))
     return term.n3()
 
 

@@ -6,6 +6,11 @@ terms are placed in a ``VALUES`` data block at the start of the query's top-leve
 ``WHERE`` group. The same text then runs unchanged on the embedded store and on any
 remote SPARQL 1.1 endpoint, which a store-specific binding API (pyoxigraph
 ``substitutions``, rdflib ``initBindings``) cannot offer.
+
+A top-level group that holds nothing but one sub-select (``WHERE { { SELECT … } }``) only
+reshapes that sub-select's answer (a canned query orders the names of its lists there), so
+the block goes into the sub-select's own ``WHERE`` group, where the pattern it narrows is:
+outside, it would be joined with the sub-select's whole answer afterwards.
 """
 
 import functools
@@ -15,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from hsvo_graph.sparql.analysis import AnalysisError, tokenize
+from hsvo_graph.sparql.analysis import AnalysisError, Token, tokenize
 
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -26,7 +31,8 @@ class BindingError(ValueError):
 
 @functools.lru_cache(maxsize=256)
 def where_group_start(query: str) -> int:
-    """Index of the ``{`` that opens the top-level WHERE group of ``query``.
+    """Index of the ``{`` that opens the group of ``query`` its values go into: the top-level
+    WHERE group or, while that group holds nothing but one sub-select, the sub-select's.
 
     Remembered by text: the catalog's queries are bound on every request, and reading one
     of 1,400 characters costs about a millisecond.
@@ -35,27 +41,59 @@ def where_group_start(query: str) -> int:
     inside strings, IRIs or comments never count. Without an explicit ``WHERE`` keyword
     (``SELECT * { … }``) the first top-level brace is the group.
     """
-    depth, first_brace, seen_where = 0, -1, False
     try:
-        for token in tokenize(query):
-            if token.kind != "PUNCT" and token.kind != "WORD":
-                continue
-            if token.text == "{":
-                if depth == 0:
-                    if seen_where:
-                        return token.start
-                    if first_brace == -1:
-                        first_brace = token.start
-                depth += 1
-            elif token.text == "}":
-                depth -= 1
-            elif depth == 0 and token.text.upper() == "WHERE":
-                seen_where = True
+        tokens = tokenize(query)
     except AnalysisError as exc:
         raise BindingError(f"malformed query: {exc}") from exc
-    if first_brace == -1:
+    at = _group_after(tokens, 0)
+    if at is None:
         raise BindingError("query has no WHERE group to bind parameters into")
+    while (inner := _only_sub_select(tokens, at)) is not None:
+        at = inner
+    return tokens[at].start
+
+
+def _group_after(tokens: list[Token], first: int) -> int | None:
+    """The index of the ``{`` that opens the WHERE group of the query (or sub-select) whose
+    tokens start at ``first``: the first ``{`` at its own level after ``WHERE``, else the
+    first ``{`` at that level."""
+    depth, first_brace, seen_where = 0, None, False
+    for index in range(first, len(tokens)):
+        kind, text, _ = tokens[index]
+        if kind != "PUNCT" and kind != "WORD":
+            continue
+        if text == "{":
+            if depth == 0:
+                if seen_where:
+                    return index
+                if first_brace is None:
+                    first_brace = index
+            depth += 1
+        elif text == "}":
+            depth -= 1
+            if depth < 0:  # the end of the sub-select
+                break
+        elif depth == 0 and text.upper() == "WHERE":
+            seen_where = True
     return first_brace
+
+
+def _only_sub_select(tokens: list[Token], group: int) -> int | None:
+    """If the group opened at ``group`` holds nothing but one sub-select, the index of the
+    ``{`` that opens the sub-select's WHERE group; else None."""
+    if not (group + 2 < len(tokens) and tokens[group + 1].text == "{"
+            and tokens[group + 2].kind == "WORD" and tokens[group + 2].text.upper() == "SELECT"):
+        return None
+    depth = 0
+    for index in range(group + 1, len(tokens)):
+        kind, text, _ = tokens[index]
+        if kind == "PUNCT" and text in "{}":
+            depth += 1 if text == "{" else -1
+            if depth == 0:  # the sub-select ends here: the group must end with it
+                if index + 1 < len(tokens) and tokens[index + 1].text == "}":
+                    return _group_after(tokens, group + 2)
+                return None
+    return None
 
 
 @functools.lru_cache(maxsize=256)
@@ -114,7 +152,7 @@ def values_block(bindings: Mapping[str, Sequence[Identifier]]) -> str:
 
 
 def bind_values(query: str, bindings: Mapping[str, Sequence[Identifier]]) -> str:
-    """``query`` with ``bindings`` placed at the start of its top-level WHERE group."""
+    """``query`` with ``bindings`` placed at the start of its WHERE group (``where_group_start``)."""
     if not bindings:
         return query
     at = where_group_start(query) + 1
