@@ -247,8 +247,8 @@ async def _page(request: Request, reader: Reader, query: CannedQuery, store: Tra
     asked = any(v.strip() for values in given.values() for v in values) or not any(
         p.required for p in query.parameters)
     arguments, results, error, fields = await _page_reads(reader, query, given, asked, t)
-    exports = {f: url_with(request, format=f, lang=lang) for f in ("csv", "xlsx", "json")}
-    exports["json"] = url_with(request, format="json", lang=None)
+    exports = {f: url_with(request, format=f, lang=lang) for f in ("csv", "xlsx")}
+    exports["json"] = url_with(request, format="json", lang=None)  # for programs: no language
     filled = [p for p in query.parameters if any(v.strip() for v in request.query_params.getlist(p.name))]
     wider = [(localise(p.label, lang), url_with(request, **{p.name: None})) for p in filled if not p.required]
     return render(request, "query.html", {
