@@ -5,7 +5,7 @@ or JSON-LD for programs."""
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
@@ -97,7 +97,7 @@ def _facts(
 def _with_year(shown: Cell, description: Description) -> Cell:
     """Activities of different years often share a title: say which year each is."""
     year = description.years.get(shown.iri or "")
-    return replace(shown, text=f"{shown.text} ({year})") if year is not None else shown
+    return shown._replace(text=f"{shown.text} ({year})") if year is not None else shown
 
 
 def entity_page(description: Description, labels: dict[str, str], lang: str) -> EntityPage:
