@@ -5,6 +5,7 @@ Shared by the query pages, the entity pages and the pictures, so an IRI looks an
 the same everywhere.
 """
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -47,17 +48,24 @@ class Cell(NamedTuple):
         """The cell as HTML, every value escaped: templates write ``{{ cell }}``. Written here
         rather than as a template macro: a page shows hundreds of cells, and a macro call
         costs ten times this."""
-        text = escape(self.text)
-        if self.status:
-            return (f'<span class="status status-{escape(self.status)}"><span aria-hidden="true">'
-                    f'{escape(self.symbol or "")}</span> {text}</span>')
-        lang = f' lang="{escape(self.lang)}"' if self.lang else ""
-        if self.href:
-            return f'<a href="{escape(self.href)}"{lang}>{text}</a>'
-        if self.abbreviations:
-            return ", ".join(f'<abbr title="{escape(long)}">{escape(short)}</abbr>'
-                             for short, long in self.abbreviations)
-        return f"<span{lang}>{text}</span>" if lang else str(text)
+        return _cell_html(self)
+
+
+# A cell's HTML depends on the cell alone, and the same cells come back page after page (the
+# same answers, years, statuses): the HTML of the cells written last is kept.
+@functools.lru_cache(maxsize=16384)
+def _cell_html(shown: Cell) -> str:
+    text = escape(shown.text)
+    if shown.status:
+        return (f'<span class="status status-{escape(shown.status)}"><span aria-hidden="true">'
+                f'{escape(shown.symbol or "")}</span> {text}</span>')
+    lang = f' lang="{escape(shown.lang)}"' if shown.lang else ""
+    if shown.href:
+        return f'<a href="{escape(shown.href)}"{lang}>{text}</a>'
+    if shown.abbreviations:
+        return ", ".join(f'<abbr title="{escape(long)}">{escape(short)}</abbr>'
+                         for short, long in shown.abbreviations)
+    return f"<span{lang}>{text}</span>" if lang else str(text)
 
 
 def local_path(iri: str) -> str | None:
