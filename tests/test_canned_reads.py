@@ -198,14 +198,15 @@ def test_an_unknown_body_is_an_answer_with_no_rows_and_a_blank_one_a_400(service
 
 
 def test_a_result_tables_rows_are_the_html_the_template_loop_wrote() -> None:
-    """``ResultTable.body`` writes the rows in Python (the template's loops cost five times
-    as much): the HTML must be what the template's loop over the cells wrote, headings and
-    values escaped, for every kind of cell."""
+    """``ResultTable.head`` and ``body`` write the headings and rows in Python (the
+    template's loops cost five times as much): the HTML must be what the template's loops
+    wrote, headings and values escaped, for every kind of cell."""
     import jinja2
 
     from hsvo_graph.web.display import Cell, ResultTable
 
     loop = jinja2.Environment(autoescape=True).from_string(
+        '{% for h in results.headings %}<th scope="col">{{ h }}</th>{% endfor %}|'
         '{% for row in results.rows %}<tr>{% for c in row %}<td data-label="{{ results.headings'
         '[loop.index0] }}">{{ c }}</td>{% endfor %}</tr>{% if not loop.last %}\n{% endif %}'
         '{% endfor %}')
@@ -214,7 +215,7 @@ def test_a_result_tables_rows_are_the_html_the_template_loop_wrote() -> None:
              Cell("ÄLN, <SN>", abbreviations=(("ÄLN", 'Äldre"nämnden'), ("<SN>", "S & N")))],
             [Cell(""), Cell("text", lang="sv"), Cell("=SUM(A1)", lang="en\" onclick=\"x"), Cell("4")]]
     table = ResultTable(["a", "b", "c", "d"], ['Titel "x"', "<b>", "Å & Ä", "d'"], rows)
-    html = str(table.body())
+    html = f"{table.head()}|{table.body()}"
     assert html == loop.render(results=table)
     assert "<script>" not in html and 'data-label="Titel &#34;x&#34;"' in html
     assert str(ResultTable(["a"], ["A"], []).body()) == ""

@@ -185,6 +185,10 @@ class ResultTable:
     headings: list[str]
     rows: list[list[Cell]]
 
+    def head(self) -> Markup:
+        """The column headings as HTML (the table's header row)."""
+        return Markup("".join(f'<th scope="col">{escape(heading)}</th>' for heading in self.headings))
+
     def body(self) -> Markup:
         """The rows as HTML, each cell labelled with its column's heading (phones show a row
         as a card of labelled values). Written here rather than as the template's two loops,
