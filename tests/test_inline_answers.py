@@ -170,15 +170,25 @@ def runs_here(loaded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, worker_s: 
 
 
 def test_a_request_dearer_here_than_in_a_worker_goes_back_after_three_in_a_row(loaded, monkeypatch):
-    """Allowed here: the worker's 200 µs plus the hop's 100 µs. Three runs over that in a row
+    """Allowed here: the worker's 200 µs, up to one hop (100 µs), plus the hop. Three runs over that in a row
     send it back for the rest of the generation; a worker's next answer does not bring it back."""
     assert runs_here(loaded, monkeypatch, 2e-4, [4e-4, 4e-4, 4e-4]) == [True, True, True, False]
 
 
 def test_a_single_dear_run_is_forgiven(loaded, monkeypatch):
     """A collection or a busy moment slows one run; the count starts again after a cheap one."""
-    costs = [4e-4, 4e-4, 2e-4, 4e-4, 4e-4, 3e-4, 4e-4, 4e-4, 4e-4]
+    costs = [4e-4, 4e-4, 2e-4, 4e-4, 4e-4, 1.5e-4, 4e-4, 4e-4, 4e-4]
     assert runs_here(loaded, monkeypatch, 2e-4, costs) == [True] * 9 + [False]
+
+
+def test_a_request_that_costs_the_loop_more_than_two_hops_goes_back_however_slow_the_worker(
+        loaded, monkeypatch):
+    """A worker's first answer may come from disk (the in-memory copy still being built) or
+    cold: 0.9 ms. Here the query costs 0.78 ms on every run (Äldrenämnden's activities on the
+    RocksDB view at 1 M): within the worker's time, but the one event loop would spend it on
+    every request instead of a 100 µs hop. At most two hops are allowed: it goes back."""
+    assert runs_here(loaded, monkeypatch, 9e-4, [7.8e-4] * 3) == [True, True, True, False]
+    assert runs_here(loaded, monkeypatch, 9e-4, [1.9e-4] * 6) == [True] * 7
 
 
 def test_a_cold_worker_does_not_keep_a_cheap_request_away(loaded, monkeypatch):
