@@ -6,8 +6,10 @@ translator), ``switch_url`` (this page in the other language) and ``other_lang``
 itself.
 """
 
+import functools
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -25,11 +27,16 @@ def language(request: Request) -> str:
 
 
 def url_with(request: Request, **changes: str | None) -> str:
-    """This request's path and query with some parameters replaced (None removes one)."""
+    """This request's path and query with some parameters replaced (None removes one);
+    encoded as ``urlencode`` encodes names and values, each one quoted once and kept (a page
+    links to itself in several formats and in the other language: the same words each time)."""
     items = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
     items += [(k, v) for k, v in changes.items() if v is not None]
-    query = urlencode(items)
+    query = "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in items)
     return f"{request.url.path}?{query}" if query else request.url.path
+
+
+_quoted = functools.lru_cache(maxsize=1024)(quote_plus)
 
 
 def page_context(request: Request, lang: str) -> dict[str, Any]:
@@ -42,7 +49,12 @@ def page_context(request: Request, lang: str) -> dict[str, Any]:
 def data_version(store: TrackedStore) -> str:
     """When the data last changed: printed in the footer and on printouts, so a printed
     answer says which state of the graph it comes from."""
-    return f"{store.modified:%Y-%m-%d %H:%M} UTC"
+    return _minute(store.modified)
+
+
+@functools.lru_cache(maxsize=8)
+def _minute(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"  # kept: the same moment on every page until a write
 
 
 # One set of templates per page language, their interface words written in when compiled
@@ -59,8 +71,11 @@ def render(
 ) -> HTMLResponse:
     """Render a page in the request's language and remember an explicit ``?lang=`` choice."""
     lang = language(request)
-    response = TEMPLATES[lang].TemplateResponse(
-        request, template, {**context, **page_context(request, lang)}, status_code=status_code)
+    # rendered here rather than by Starlette's TemplateResponse, whose hook for test
+    # clients' debugging every page paid for
+    page = TEMPLATES[lang].get_template(template).render(
+        {**context, **page_context(request, lang), "request": request})
+    response = HTMLResponse(page, status_code=status_code)
     if request.query_params.get("lang", "").strip().lower() in LANGUAGES:
         response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response
