@@ -51,7 +51,10 @@ class _Direct:
 
     def select(self, query: str, bindings: Bindings | None = None) -> Table:
         result = self.store.query(bind_values(query, bindings or {}), use_default_graph_as_union=True)
-        return table_from_json(result.serialize(format=ox.QueryResultsFormat.JSON))
+        assert isinstance(result, ox.QuerySolutions), query  # every canned query is a SELECT
+        body = result.serialize(format=ox.QueryResultsFormat.JSON)
+        assert body is not None  # no output file given: the bytes are returned
+        return table_from_json(body)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
         return bool(self.store.query(bind_values(query, bindings or {}), use_default_graph_as_union=True))
