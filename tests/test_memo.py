@@ -13,7 +13,7 @@ from hsvo_graph.sparql.executor import WorkerPool
 from hsvo_graph.sparql.reader import DatasetMemo, LoopReader, Reader, WouldBlock
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.store.tracking import TrackedStore
-from hsvo_graph.web.choices import choices
+from hsvo_graph.web.choices import offered
 
 COUNT_BOARDS = """PREFIX hsvo: <https://w3id.org/hsvo-graph/ontology#>
 SELECT (COUNT(?b) AS ?n) WHERE { ?b a hsvo:Board }"""
@@ -55,10 +55,10 @@ def test_the_service_reads_form_options_again_after_a_write(tmp_path, settings: 
         assert pool.reader().remembered("boards", counted) == 1
         assert pool.reader().remembered("boards", counted) == 1
         assert len(reads) == 1  # the second page got the kept answer
-        before = {c.value for c in choices(pool.reader(), "body", "sv")}
+        before = {c.value for c in offered(pool.reader(), "body", "sv").options}
         tracked.update(NEW_BOARD)  # a new generation is published
         assert pool.reader().remembered("boards", counted) == 2
-        after = {c.value for c in choices(pool.reader(), "body", "sv")}
+        after = {c.value for c in offered(pool.reader(), "body", "sv").options}
         assert "TSTN" in after and "TSTN" not in before
     finally:
         pool.close()

@@ -69,11 +69,6 @@ def offered(reader: Reader, parameter_type: str, lang: str) -> Offered:
                              lambda r: Offered.of(_read_choices(r, parameter_type, lang)))
 
 
-def choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
-    """The options for a parameter type (``offered``)."""
-    return offered(reader, parameter_type, lang).options
-
-
 def _read_choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
     table = reader.select(load_rq("hsvo_graph.web", f"choices_{parameter_type}"), {"lang": [Literal(lang)]})
     seen: set[str] = set()
