@@ -83,3 +83,16 @@ def test_validation_benchmark_runs():
 
 def test_worker_storage_benchmark_runs():
     assert "in memory" in run("worker_storage.py", "--smoke")
+
+
+def test_canned_scale_benchmark_asks_every_question_of_both_servers():
+    """Every .rq file is asked (its examples, and without arguments where it may be), and
+    every question answered 200 by hsvo (canned JSON and /sparql) and by oxigraph."""
+    out = run("canned_scale.py", "--smoke")
+    rows = [line.split()[0] for line in out.splitlines() if "ms " in line and line.endswith(" 200")]
+    asked = {path.stem for path in (BENCHMARKS.parent / "queries").glob("*.rq")}
+    assert set(rows) == asked
+    assert "nan" not in out  # /sparql and oxigraph answered the same text
+    assert f"0 of {len(rows)} questions answered other than 200" in out
+    assert "every canned question within the time limit" in out
+    assert_judges_nothing(out)
