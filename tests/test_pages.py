@@ -196,3 +196,54 @@ def test_goal_tree_shows_status_in_words(client):
 
 def test_pictures_reject_a_bad_year(client):
     assert client.get("/pictures/heatmap", params={"year": "20x5"}).status_code == 400
+
+
+def test_heatmap_of_a_big_year_shows_the_busiest_bodies_and_areas_and_says_so(client, monkeypatch):
+    """At a million triples a year had 2 088 bodies × 1 565 areas; the picture keeps the
+    busiest (here capped at 3 bodies and 2 areas of the seed's 8 and 5) and the page says
+    how many it leaves out, in the page's language."""
+    from hsvo_graph.web.pictures import heatmap
+
+    full = _svg(client, "/pictures/heatmap", year="2025")
+    totals = {}
+    for a in full.iter("{http://www.w3.org/2000/svg}a"):
+        body, count = a.get("aria-label").split(" – ")[0], int(a.get("aria-label").rsplit(": ", 1)[1])
+        totals[body] = totals.get(body, 0) + count
+    monkeypatch.setattr(heatmap, "MAX_BODIES", 3)
+    monkeypatch.setattr(heatmap, "MAX_AREAS", 2)
+    capped = _svg(client, "/pictures/heatmap", year="2025")
+    cells = [a.get("aria-label") for a in capped.iter("{http://www.w3.org/2000/svg}a")]
+    shown_bodies = {label.split(" – ")[0] for label in cells}
+    assert len(shown_bodies) <= 3 and len({label.split(" – ")[1].rsplit(":", 1)[0] for label in cells}) <= 2
+    busiest = sorted(totals.values(), reverse=True)[:3]
+    assert sorted((totals[b] for b in shown_bodies), reverse=True) == busiest[:len(shown_bodies)]
+    sv = client.get("/pictures/heatmap?year=2025", headers=HTML).text
+    assert "Här visas de 3 organ och de 2 områden som har flest aktiviteter, av 8 organ och 5 områden" in sv
+    assert sv.count('<th scope="row">') == 3
+    en = client.get("/pictures/heatmap?year=2025&lang=en", headers=HTML).text
+    assert "Shown here are the 3 bodies and the 2 areas with the most activities, of 8 bodies and 5 areas" in en
+    assert "Här visas" not in en
+
+
+def test_heatmap_of_the_seed_is_whole(client):
+    page = client.get("/pictures/heatmap?year=2025", headers=HTML).text
+    assert "Här visas de" not in page and page.count('<th scope="row">') == 8
+
+
+def test_goal_tree_of_a_big_year_draws_the_first_activities_and_says_so(client, monkeypatch):
+    from hsvo_graph.api.routes import pictures
+
+    monkeypatch.setattr(pictures, "MAX_ACTIVITIES", 5)
+    root = _svg(client, "/pictures/goal-tree", year="2024")
+    activities = [a for a in root.iter("{http://www.w3.org/2000/svg}a") if "/id/activity/" in (a.get("href") or "")]
+    assert len(activities) == 5
+    sv = client.get("/pictures/goal-tree?year=2024", headers=HTML).text
+    assert "de första 5 av 41 aktiviteter" in sv
+    assert sv.count('href="/id/activity/') == 2 * 5  # in the picture, and in the list below it
+    en = client.get("/pictures/goal-tree?year=2024&lang=en", headers=HTML).text
+    assert "the first 5 of 41 activities" in en
+
+
+def test_goal_tree_of_the_seed_is_whole(client):
+    page = client.get("/pictures/goal-tree?year=2024", headers=HTML).text
+    assert "de första" not in page and page.count('href="/id/activity/') == 2 * 41

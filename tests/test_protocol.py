@@ -246,6 +246,26 @@ def test_void_describes_graphs_counts_sources_vocabularies(service, store):
     assert again.status_code == 304
 
 
+def test_void_describes_a_dataset_whose_properties_and_classes_are_urns():
+    """A URN (``urn:x:p``) has no '#' or '/': its namespace is up to the last ':'. It was
+    empty, and the whole VoID description a 500 for any dataset holding one (found on the
+    1 M benchmark store, which keeps the benchmark's written triple)."""
+    from datetime import datetime, timezone
+
+    from hsvo_graph.sparql.describe import namespace, statistics, void_description
+
+    graph = ox.NamedNode("urn:hsvo:test:graph")
+    quads = [ox.Quad(ox.NamedNode("urn:hsvo:test:s"), ox.NamedNode("urn:hsvo:test:p"), ox.Literal("x"), graph),
+             ox.Quad(ox.NamedNode("urn:hsvo:test:s"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("urn:isbn:class"), graph)]
+    stats = statistics(quads)
+    assert stats.vocabularies == ["http://www.w3.org/1999/02/22-rdf-syntax-ns#", "urn:hsvo:test:", "urn:isbn:"]
+    described = void_description(stats, "http://testserver", datetime(2026, 1, 1, tzinfo=timezone.utc))
+    vocabularies = {t.object.value for t in described if t.predicate.value == VOID + "vocabulary"}
+    assert vocabularies == set(stats.vocabularies)
+    assert namespace("https://w3id.org/hsvo-graph/ontology#Activity") == "https://w3id.org/hsvo-graph/ontology#"
+    assert namespace("http://example.org/a:b/c") == "http://example.org/a:b/"
+
+
 # -- dumps and Graph Store Protocol reads -------------------------------------------
 
 def test_dumps_hold_the_whole_dataset(service, store):

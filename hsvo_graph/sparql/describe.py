@@ -63,9 +63,11 @@ class Statistics:
 
 
 def namespace(iri: str) -> str:
-    """An IRI's namespace: everything up to the last '#' or '/'."""
+    """An IRI's namespace: everything up to the last '#' or '/', or for an IRI without
+    either (``urn:isbn:0451450523``) up to the last ':'. Always an absolute IRI itself: a
+    URN property once made the namespace empty, and the VoID description a 500."""
     cut = max(iri.rfind("#"), iri.rfind("/"))
-    return iri[: cut + 1]
+    return iri[: (cut if cut >= 0 else iri.rfind(":")) + 1]
 
 
 def statistics(quads: Iterable[ox.Quad]) -> Statistics:

@@ -181,6 +181,21 @@ MESSAGES: dict[str, dict[str, str]] = {
               "see the activities.",
     },
     "heatmap_key": {"sv": "Färgnyckel, antal aktiviteter", "en": "Colour key, number of activities"},
+    "heatmap_capped": {
+        "sv": "Här visas de {bodies} organ och de {areas} områden som har flest aktiviteter, av "
+              "{all_bodies} organ och {all_areas} områden det här året. Ett organs aktiviteter "
+              "visas på organets sida.",
+        "en": "Shown here are the {bodies} bodies and the {areas} areas with the most activities, "
+              "of {all_bodies} bodies and {all_areas} areas this year. A body's page shows its "
+              "activities.",
+    },
+    "goaltree_capped": {
+        "sv": "Bilden och listan visar de första {shown} av {all} aktiviteter, i målträdets "
+              "ordning; frågan Målträdet (länken ovan) har dem alla.",
+        "en": "The picture and the list show the first {shown} of {all} activities, in the goal "
+              "tree's order; the Goal tree question (the link above) has them all.",
+    },
+    "at_least": {"sv": "minst {n}", "en": "at least {n}"},
     "county_strategy": {"sv": "Länsstrategi", "en": "County strategy"},
     "local_priority": {"sv": "Lokal prioritering", "en": "Local priority"},
     "local_focus_area": {"sv": "Lokalt fokusområde", "en": "Local focus area"},
@@ -469,6 +484,11 @@ class Translator:
         if key not in MESSAGES:
             raise KeyError(f"no message {key!r} in hsvo_graph.web.i18n.MESSAGES")
         return MESSAGES[key][self.lang]
+
+    def number(self, value: int) -> str:
+        """A whole number as the page's language writes it: 2 088 (a no-break space) in
+        Swedish, 2,088 in English."""
+        return f"{value:,}".replace(",", "\u00a0" if self.lang == "sv" else ",")
 
     def column(self, name: str, own: Mapping[str, Mapping[str, str]] | None = None) -> str:
         """Heading of a result column: the query's own, a shared one, or the variable name."""

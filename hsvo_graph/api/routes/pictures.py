@@ -5,7 +5,6 @@ an HTML page (the SVG inline, with the same facts as text below it) or as the ba
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.canned.catalog import run_canned
@@ -13,10 +12,10 @@ from hsvo_graph.web.display import fetch_labels
 from hsvo_graph.web.i18n import Translator
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.web.pictures import activity_years
-from hsvo_graph.web.pictures.goaltree import draw_goal_tree, goal_tree
+from hsvo_graph.web.pictures.goaltree import MAX_ACTIVITIES, draw_goal_tree, goal_tree
 from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, legend, shade
 from hsvo_graph.web.pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
-from hsvo_graph.sparql.reader import Reader
+from hsvo_graph.sparql.reader import Reader, Table
 from hsvo_graph.api.deps import CatalogDep, ReaderDep
 from hsvo_graph.api.negotiation import negotiate
 from hsvo_graph.api.rendering import language, render, url_with
@@ -70,21 +69,24 @@ async def heatmap(request: Request, reader: ReaderDep, year: str | None = None,
     t = Translator(language(request))
     model = await run_in_threadpool(heatmap_data, reader, _year(year))
     title = f"{t('heatmap_title')} {model.year or ''}".strip()
-    svg = draw_heatmap(model, title, t("heatmap_legend"), t("heatmap_key"))
+    capped = t("heatmap_capped").format(
+        bodies=len(model.bodies), areas=len(model.areas), all_bodies=t.number(model.all_bodies),
+        all_areas=t.number(model.all_areas)) if model.capped else ""
+    svg = draw_heatmap(model, title, f"{t('heatmap_legend')} {capped}".strip(), t("heatmap_key"))
     return _answer(request, svg, "picture_heatmap.html",
                    {"model": model, "cell_link": cell_link, "shade": shade, "title": title,
-                    "key": legend(model.peak)},
+                    "key": legend(model.peak), "capped": capped},
                    format, f"heatmap-{model.year}")
 
 
 def _goal_rows(
     reader: Reader, catalog: CatalogDep, year: int | None
-) -> tuple[list[int], int | None, list[dict[str, Identifier]]]:
-    """The years there are, the one shown (the latest by default) and the goal_tree rows."""
+) -> tuple[list[int], int | None, Table]:
+    """The years there are, the one shown (the latest by default) and the goal_tree answer."""
     years = activity_years(reader)
     chosen = year if year is not None else (years[0] if years else None)
     arguments = {"year": [str(chosen)]} if chosen is not None else {}
-    return years, chosen, run_canned(reader, catalog["goal_tree"], arguments).rows
+    return years, chosen, run_canned(reader, catalog["goal_tree"], arguments)
 
 
 @router.get("/pictures/goal-tree", summary="Goal tree of one year (SVG or HTML page)")
@@ -94,15 +96,21 @@ async def goal_tree_picture(request: Request, reader: ReaderDep, catalog: Catalo
     if "goal_tree" not in catalog:
         raise HTTPException(404, "the goal tree needs the canned query queries/goal_tree.rq")
     t = Translator(language(request))
-    years, chosen, rows = await run_in_threadpool(_goal_rows, reader, catalog, _year(year))
+    years, chosen, table = await run_in_threadpool(_goal_rows, reader, catalog, _year(year))
     statuses = [str(s) for s in (HSVO.Completed, HSVO.Ongoing, HSVO.NotStarted, HSVO.Stopped)]
     labels = await run_in_threadpool(fetch_labels, reader, statuses, t.lang)
-    root = goal_tree(rows, labels, t("not_traced"))
+    rows = table.rows  # one per activity
+    root = goal_tree(rows[:MAX_ACTIVITIES], labels, t("not_traced"))
+    capped = ""
+    if len(rows) > MAX_ACTIVITIES:
+        count = t.number(len(rows))
+        capped = t("goaltree_capped").format(
+            shown=MAX_ACTIVITIES, all=t("at_least").format(n=count) if table.truncated else count)
     headings = [t("county_strategy"), t("local_priority"), t("local_focus_area"),
                 f"{t('activity')} {chosen or ''}".strip()]
     title = f"{t('goaltree_title')} {chosen or ''}".strip()
-    svg = draw_goal_tree(root, headings, title, t("goaltree_description"))
+    svg = draw_goal_tree(root, headings, title, f"{t('goaltree_description')} {capped}".strip())
     return _answer(request, svg, "picture_goaltree.html",
-                   {"root": root, "years": years, "year": chosen, "title": title},
+                   {"root": root, "years": years, "year": chosen, "title": title, "capped": capped},
                    format, f"goal-tree-{chosen}")
 

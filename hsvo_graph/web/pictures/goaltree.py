@@ -21,6 +21,10 @@ _X = (8, 222, 436, 680)
 _WIDTH = (188, 188, 218, 432)
 _LINE, _PAD, _GAP = 15, 7, 8
 _FILL = ("#e6f0fa", "#fdf0e1", "#fff8dc", "#ffffff")
+# The tree is drawn for at most this many activities, the first in the query's order (the
+# seed's lists have 34-41 a year). At a million triples a year had over 10 000, a picture of
+# 8.7 MB that took seconds to draw while the service could answer nothing else.
+MAX_ACTIVITIES = 150
 _STATUS_INK = {"completed": "#1d6b36", "ongoing": "#7a5200", "not-started": "#4d4d4d", "stopped": "#a1161c"}
 
 
