@@ -392,6 +392,22 @@ def test_browsers_get_the_editor_with_prefixes_and_canned_queries(service, setti
         assert service.get(asset).status_code == 200
 
 
+def test_the_editors_language_switch_opens_the_editor_in_that_language(service):
+    """The editor page links to /sparql?lang=en like every page; that link answered 400
+    ("missing 'query' parameter"). ``lang`` alone is still the bare GET; any other
+    parameter without a query is still refused."""
+    page = service.get("/sparql", headers=BROWSER)
+    assert 'href="/sparql?lang=en"' in page.text
+    english = service.get("/sparql", params={"lang": "en"}, headers=BROWSER)
+    assert english.status_code == 200 and '<html lang="en">' in english.text
+    assert editor_config(english.text)["query"] is None
+    swedish = service.get("/sparql", params={"lang": "sv"}, headers=BROWSER)
+    assert swedish.status_code == 200 and '<html lang="sv">' in swedish.text
+    described = service.get("/sparql", params={"lang": "en"}, headers={"Accept": "text/turtle"})
+    assert described.status_code == 200 and described.headers["content-type"].startswith("text/turtle")
+    assert service.get("/sparql", params={"lang": "en", "default-graph-uri": "urn:x"}).status_code == 400
+
+
 def test_a_query_link_opens_in_the_editor_for_browsers_and_as_data_for_scripts(service):
     page = service.get("/sparql", params={"query": BOARDS}, headers=BROWSER)
     assert editor_config(page.text)["query"] == BOARDS

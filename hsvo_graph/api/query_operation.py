@@ -93,7 +93,9 @@ async def query_params(request: Request, limit: int) -> QueryParams:
     if "update" in fields:
         raise ProtocolError("SPARQL Update is not accepted here: this is the read-only query endpoint")
     query = _single(fields, "query")
-    if query is None and fields:
+    # ``lang`` is every page's language switch (the editor's too: its "English" link is
+    # /sparql?lang=en), so it alone still asks for the description or the editor
+    if query is None and set(fields) - {"lang"}:
         raise ProtocolError(f"missing 'query' parameter (got {', '.join(sorted(fields))}); "
                             "only a GET without parameters describes the service")
     if query is not None and len(query.encode("utf-8")) > limit:
