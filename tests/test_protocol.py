@@ -255,15 +255,43 @@ def test_void_describes_a_dataset_whose_properties_and_classes_are_urns():
     from hsvo_graph.sparql.describe import namespace, statistics, void_description
 
     graph = ox.NamedNode("urn:hsvo:test:graph")
-    quads = [ox.Quad(ox.NamedNode("urn:hsvo:test:s"), ox.NamedNode("urn:hsvo:test:p"), ox.Literal("x"), graph),
-             ox.Quad(ox.NamedNode("urn:hsvo:test:s"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("urn:isbn:class"), graph)]
-    stats = statistics(quads)
+    data = ox.Store()
+    data.extend([ox.Quad(ox.NamedNode("urn:hsvo:test:s"), ox.NamedNode("urn:hsvo:test:p"), ox.Literal("x"), graph),
+                 ox.Quad(ox.NamedNode("urn:hsvo:test:s"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                         ox.NamedNode("urn:isbn:class"), graph)])
+    stats = statistics(data)
     assert stats.vocabularies == ["http://www.w3.org/1999/02/22-rdf-syntax-ns#", "urn:hsvo:test:", "urn:isbn:"]
     described = void_description(stats, "http://testserver", datetime(2026, 1, 1, tzinfo=timezone.utc))
     vocabularies = {t.object.value for t in described if t.predicate.value == VOID + "vocabulary"}
     assert vocabularies == set(stats.vocabularies)
     assert namespace("https://w3id.org/hsvo-graph/ontology#Activity") == "https://w3id.org/hsvo-graph/ontology#"
     assert namespace("http://example.org/a:b/c") == "http://example.org/a:b/"
+
+
+def test_void_statistics_count_the_union_of_all_graphs_as_the_quads_do():
+    """The store counts (SPARQL aggregates) equal a count of the quads themselves: a triple
+    in the default graph and in two named graphs once, blank nodes and literals as nodes,
+    instances only for IRIs typed with an IRI class."""
+    from hsvo_graph.sparql.describe import statistics
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    s, b = ox.NamedNode("https://w3id.org/hsvo-graph/id/body/x"), ox.BlankNode("b")
+    cls, p = ox.NamedNode("https://w3id.org/hsvo-graph/ontology#Board"), ox.NamedNode("http://example.org/p")
+    g1, g2 = ox.NamedNode("urn:g:1"), ox.NamedNode("urn:g:2")
+    quads = [ox.Quad(s, rdf_type, cls, g) for g in (g1, g2, ox.DefaultGraph())] + [
+        ox.Quad(b, rdf_type, cls, g1), ox.Quad(s, p, ox.Literal("ä", language="sv"), g1),
+        ox.Quad(s, p, ox.Literal("ä"), g2), ox.Quad(b, p, s, ox.DefaultGraph())]
+    data = ox.Store()
+    data.extend(quads)
+    stats = statistics(data)
+    union = {q.triple for q in quads}
+    assert stats.triples == len(union) == 5
+    assert stats.subjects == len({t.subject for t in union}) == 2
+    assert stats.objects == len({t.object for t in union}) == 4
+    assert stats.properties == {rdf_type.value: 2, p.value: 3}
+    assert stats.classes == {cls.value: 1}  # the blank node is not counted as an instance
+    assert stats.graphs == {"urn:g:1": 3, "urn:g:2": 2}
+    assert stats.examples == [s.value]
 
 
 # -- dumps and Graph Store Protocol reads -------------------------------------------

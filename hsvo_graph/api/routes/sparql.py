@@ -61,7 +61,7 @@ async def void(request: Request, executor: ExecutorDep) -> Response:
     snapshot = await executor.snapshot()
 
     def describe() -> bytes:
-        stats = snapshot.derived("statistics", lambda s: statistics(s.quads))
+        stats = snapshot.derived("statistics", lambda s: statistics(s.store))
         triples = void_description(stats, base_url(request), snapshot.modified)
         return serialize_rdf(triples, chosen.media_type, DESCRIPTION_PREFIXES)
 
