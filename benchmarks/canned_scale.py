@@ -58,11 +58,11 @@ def bound_sparql(reader: Reader, query: CannedQuery, arguments: dict[str, str]) 
     return bind_values(query.sparql, bind_arguments(reader, query, filled))
 
 
-def timed_get(client: httpx.Client, url: str, params: dict[str, str], accept: str) -> tuple[float, int, int]:
-    """Wall seconds, status and body length of one GET."""
+def timed_get(client: httpx.Client, url: str, params: dict[str, str], accept: str) -> tuple[float, int]:
+    """Wall seconds and status of one GET."""
     started = time.perf_counter()
     response = client.get(url, params=params, headers={"Accept": accept})
-    return time.perf_counter() - started, response.status_code, len(response.content)
+    return time.perf_counter() - started, response.status_code
 
 
 def main() -> None:
@@ -116,13 +116,13 @@ def measured(store: Path, dataset: Path, rounds: int, judged: bool) -> None:
             client.get(f"{hsvo_url}/q/{query_id}", params=arguments, headers={"Accept": "application/json"})
         for _ in range(rounds):
             for index, (query_id, arguments) in enumerate(asked):
-                seconds, status, _ = timed_get(client, f"{hsvo_url}/q/{query_id}", arguments,
+                seconds, status = timed_get(client, f"{hsvo_url}/q/{query_id}", arguments,
                                                "application/json")
                 hsvo_s[index].append(seconds)
                 statuses[index].add(status)
-                seconds, status, _ = timed_get(client, f"{hsvo_url}/sparql", {"query": texts[index]}, JSON)
+                seconds, status = timed_get(client, f"{hsvo_url}/sparql", {"query": texts[index]}, JSON)
                 sparql_s[index].append(seconds if status == 200 else float("nan"))
-                seconds, status, _ = timed_get(client, f"{memory_url}/query", {"query": texts[index]}, JSON)
+                seconds, status = timed_get(client, f"{memory_url}/query", {"query": texts[index]}, JSON)
                 oxigraph_s[index].append(seconds if status == 200 else float("nan"))
     print(f"{'question':54} {'/q JSON':>10} {'/sparql':>10} {'oxigraph':>10}  ratio  status")
     for index, (query_id, arguments) in enumerate(asked):
