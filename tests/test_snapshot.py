@@ -22,7 +22,7 @@ def snapshot() -> Snapshot:
                       ox.Literal("Äldrenämnden", language="sv"), GRAPH))
     store.add(ox.Quad(ox.NamedNode("https://w3id.org/hsvo-graph/id/x"), ox.NamedNode(HSVO + "year"),
                       ox.Literal("2025", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
-    return Snapshot("test", (GRAPH.value,), datetime.now(UTC), store)
+    return Snapshot("test", (GRAPH.value,), datetime.now(UTC), lambda: store)
 
 
 def test_callers_asking_at_once_share_one_computation():

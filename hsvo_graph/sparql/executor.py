@@ -691,15 +691,27 @@ class RemoteExecutor(Executor):
             request.query, solutions_format=_JSON, graph_format=_N_TRIPLES,
             default_graphs=request.default_graphs, named_graphs=request.named_graphs,
         )
-        if response.media_type == _JSON:
-            parsed = ox.parse_query_results(response.body, format=ox.QueryResultsFormat.JSON)
-            return encode(parsed, request.solutions_type, request.graph_type,
-                          request.max_rows, request.prefixes)
-        fmt = ox.RdfFormat.from_media_type(response.media_type)
-        if fmt is None:
-            raise StoreError(f"remote store answered with unexpected {response.media_type!r}")
-        triples = (q.triple for q in ox.parse(response.body, format=fmt))
-        return encode_graph(triples, request.graph_type, request.max_rows, request.prefixes)
+        try:
+            return _encoded(response.body, response.media_type, request)
+        except SyntaxError as exc:
+            problem = str(exc)
+        # oxigraph stopped by its own timeout ends a streamed answer early, with status 200;
+        # raised outside the handler, so that the parser's objects stay out of its context
+        raise StoreError(f"the store's answer is not valid {response.media_type} (cut off?): "
+                         f"{problem}")
+
+
+def _encoded(body: bytes, media_type: str, request: QueryRequest) -> Encoded:
+    """A remote store's answer, parsed while it is encoded (SyntaxError when it is not valid)."""
+    if media_type == _JSON:
+        parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        return encode(parsed, request.solutions_type, request.graph_type,
+                      request.max_rows, request.prefixes)
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    if fmt is None:
+        raise StoreError(f"remote store answered with unexpected {media_type!r}")
+    triples = (q.triple for q in ox.parse(body, format=fmt))
+    return encode_graph(triples, request.graph_type, request.max_rows, request.prefixes)
 
 
 def open_executor(store: TrackedStore, time_limit_s: float, workers: int,

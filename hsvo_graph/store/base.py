@@ -149,6 +149,26 @@ def table_from_json(body: bytes) -> Table:
     return Table(variables, bindings=bindings)
 
 
+def solution_rows(body: bytes) -> list[ox.QuerySolution]:
+    """Every solution of a store's SPARQL JSON answer; StoreError when it is not valid JSON
+    results: ``oxigraph serve``, stopped by its own timeout while it streams an answer, ends
+    it early and keeps its status 200 (a whole-dataset read at a million triples, cut off
+    at 375 MB, ended in a 500 of this service)."""
+    try:
+        return list(_solutions(body))
+    except SyntaxError as exc:
+        problem = str(exc)
+    # raised outside the handler: the parser's solutions (which must be dropped on the thread
+    # that made them) stay out of the error's context
+    raise StoreError(f"the store's answer is not valid SPARQL JSON results (cut off?): {problem}")
+
+
+def _solutions(body: bytes) -> ox.QuerySolutions:
+    solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
 def nquads_of(graphs: Mapping[str, Graph]) -> bytes:
     """N-Quads of rdflib graphs, each in the named graph of its key (for ``replace_graphs``)."""
     parts = []
@@ -252,9 +272,7 @@ class GraphStore(ABC):
 
     def quads(self) -> list[ox.Quad]:
         """Every quad of the dataset (the snapshot's source), in the store's order."""
-        response = self.query(_ALL_QUADS)
-        rows = ox.parse_query_results(response.body, format=ox.QueryResultsFormat.JSON)
-        assert isinstance(rows, ox.QuerySolutions)
+        rows = solution_rows(self.query(_ALL_QUADS).body)
         return [ox.Quad(s, p, o, g or ox.DefaultGraph()) for g, s, p, o in rows]
 
     def triple_count(self, graph: str | None = None) -> int:
@@ -262,6 +280,13 @@ class GraphStore(ABC):
         where = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         table = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
         return int(table.rows[0]["n"])
+
+    def graph_sizes(self) -> dict[str, int]:
+        """The number of triples in each non-empty named graph: one aggregate the store
+        answers by itself (0.8 s for 1.6 M quads on ``oxigraph serve``), where reading the
+        quads takes half a minute."""
+        table = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {str(row["g"]): int(row["n"]) for row in table.rows}
 
     def replace_graphs(
         self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False

@@ -20,6 +20,7 @@ import logging
 import re
 import secrets
 import time
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from hsvo_graph.store.base import (
     QuerySyntaxError,
     StoreError,
     quads_in_graphs,
+    solution_rows,
 )
 from hsvo_graph.store.chunks import update_chunks
 
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
+_N_QUADS = "application/n-quads"
 _SOLUTION_TYPES = frozenset({_JSON, "application/sparql-results+xml", "text/csv",
                              "text/tab-separated-values"})
 #: Blank nodes become IRIs under this prefix where a store refuses them in updates
@@ -265,10 +268,30 @@ class RemoteStore(GraphStore):
 
     def quads(self) -> list[ox.Quad]:
         if not self.dialect.name_graphs:
-            return super().quads()
+            return self._dataset_by_gsp() or super().quads()
         # every triple of a store like Virtuoso is in a named graph: no default graph to add
         return [ox.Quad(s, p, o, g) for g, s, p, o in self._paged(
             "?g ?s ?p ?o", "GRAPH ?g { ?s ?p ?o }")]
+
+    def _dataset_by_gsp(self) -> list[ox.Quad] | None:
+        """Every quad in one Graph Store Protocol GET of the store's address, as N-Quads:
+        ``oxigraph serve`` answers so, 1.6 M quads in 22 s, where the same read as SPARQL
+        JSON results ran past the server's own timeout and was cut off. None when the store
+        does not answer so, or when what it sends is not what its graphs hold (a store
+        that sends its default graph only): then the quads are read with SPARQL."""
+        try:
+            response = self._client.get(self.gsp_url, headers={"Accept": _N_QUADS})
+        except httpx.HTTPError:
+            return None
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if response.status_code != 200 or media_type != _N_QUADS:
+            return None
+        try:
+            quads = list(ox.parse(response.content, format=ox.RdfFormat.N_QUADS))
+        except SyntaxError:
+            return None
+        held = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
+        return quads if held == self.graph_sizes() else None
 
     def close(self) -> None:
         self._client.close()
@@ -295,10 +318,7 @@ class RemoteStore(GraphStore):
             text = f"SELECT {variables} WHERE {{ {where} }}"
             if cap:
                 text += f" ORDER BY STR(?s) LIMIT {cap}"
-            solutions = ox.parse_query_results(self.query(text).body,
-                                               format=ox.QueryResultsFormat.JSON)
-            assert isinstance(solutions, ox.QuerySolutions)
-            raw = [tuple(row) for row in solutions]
+            raw = [tuple(row) for row in solution_rows(self.query(text).body)]
             rows = [tuple(_unskolemised(term) for term in row) for row in raw]
             if not cap or len(rows) < cap:
                 yield from rows

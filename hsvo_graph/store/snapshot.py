@@ -3,14 +3,18 @@ whole-dataset answers and the VoID statistics, so all of them describe the same 
 
 Embedded store: the current generation, opened read-only. It is frozen, so it *is* a
 consistent state, and it costs nothing to hold: the quads stay in RocksDB, not in Python.
-Remote store (other clients may write to it): every quad read in one SPARQL request into an
-in-memory pyoxigraph store, re-read on every call, with its ``modified`` time kept as long as
-the content's digest does not change.
+Remote store (other clients may write to it): the state is named by the size of each named
+graph (one aggregate the store answers by itself) and by this service's own writes; its quads
+are copied into an in-memory pyoxigraph store only when something needs them (a dump, the
+VoID statistics), once per state. Reading every quad on every call made the catalog page,
+which needs no more than the time of the state, take 35 s at a million triples, and fail
+when the store's own timeout cut the answer off. A write by another client that leaves
+every graph's size as it was is seen at this service's next write or restart.
 """
 
-import dataclasses
 import hashlib
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +22,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from hsvo_graph.store.base import StoreError
 from hsvo_graph.store.embedded import EmbeddedStore
 from hsvo_graph.store.tracking import TrackedStore
 
@@ -58,17 +63,22 @@ class Derived:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One state of the dataset: a read-only pyoxigraph store holding it, its non-empty named
-    graphs, a name for the state (the generation directory, or a digest of a remote store's
-    quads), and when this state was written or first seen."""
+    """One state of the dataset: its non-empty named graphs, a name for the state (the
+    generation directory, or a digest of a remote store's graph sizes), when this state was
+    written or first seen, and how to open a read-only pyoxigraph store holding it."""
 
     state: str
     graphs: tuple[str, ...]
     modified: datetime
-    store: ox.Store = field(repr=False, compare=False)
+    opened: Callable[[], ox.Store] = field(repr=False, compare=False)
     #: keeps the generation's lease (so its files stay) while the snapshot is in use
     holder: Any = field(default=None, repr=False, compare=False)
     _derived: Derived = field(default_factory=Derived, repr=False, compare=False)
+
+    @property
+    def store(self) -> ox.Store:
+        """The store holding this state, opened when first asked for (once)."""
+        return self._derived.get("store", self.opened)
 
     def derived(self, key: str, compute: Callable[["Snapshot"], T]) -> T:
         """A value computed from this state once (a dump, statistics) and then reused, also
@@ -104,20 +114,30 @@ class Snapshots:
         if cached is not None and cached.state == state:
             return cached
         if generation is None:
-            return Snapshot(state, (), self.store.modified, ox.Store())
-        return Snapshot(state, _graphs(generation.store), self.store.modified,
-                        generation.store, generation)
+            return Snapshot(state, (), self.store.modified, ox.Store)
+        opened = generation.store
+        return Snapshot(state, _graphs(opened), self.store.modified, lambda: opened, generation)
 
     def _remote(self) -> Snapshot:
         cached = self._current
-        with self.store.frozen():
+        with self.store.frozen() as writes:
+            sizes = self.store.graph_sizes()
+        digest = hashlib.sha256(repr((writes, sorted(sizes.items()))).encode()).hexdigest()
+        if cached is not None and cached.state == digest:
+            return cached  # the same state: its time, its copy and what was derived from it
+        return Snapshot(digest, tuple(sorted(sizes)), datetime.now(UTC).replace(microsecond=0),
+                        lambda: self._copy(writes, sizes))
+
+    def _copy(self, writes: int, sizes: dict[str, int]) -> ox.Store:
+        """Every quad of the remote store in an in-memory store, provided it still holds the
+        state the snapshot names (its graphs' sizes, this service's writes): one state's
+        name (the ETag) is never given to another state's content. StoreError (503) when a
+        write came between: the request is answered "ask again"."""
+        with self.store.frozen() as now:
             quads = self.store.quads()  # the store's own way: paged, its system graphs left out
+        held = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
+        if now != writes or held != sizes:
+            raise StoreError("the store changed while it was being read; ask again", status=503)
         copy = ox.Store()
         copy.extend(quads)
-        lines = copy.dump(format=ox.RdfFormat.N_QUADS)
-        assert lines is not None  # without an output file, dump returns the bytes
-        digest = hashlib.sha256(b"".join(sorted(lines.splitlines(keepends=True)))).hexdigest()
-        if cached is not None and cached.state == digest:
-            # same content: keep its time and everything already derived from it
-            return dataclasses.replace(cached, store=copy, _derived=cached._derived)
-        return Snapshot(digest, _graphs(copy), datetime.now(UTC).replace(microsecond=0), copy)
+        return copy
