@@ -134,6 +134,12 @@ class Settings:
     # max_result_rows are cut there and flagged (X-HSVO-Truncated).
     query_time_limit_s: float = _env("query_time_limit_s", float, 5.0)
     max_result_rows: int = _env("max_result_rows", int, 10_000)
+    # The service's own read of what plans are checked against (the validation context,
+    # hsvo_graph.validation.context): no public query, but the projection of every named
+    # graph, read once per state of the store and kept. It runs through the same executor,
+    # within this limit instead: at a million triples it takes about 25 s, and under the
+    # public limit no plan could be checked or imported at all (503 every time).
+    context_time_limit_s: float = _env("context_time_limit_s", float, 120.0)
     max_query_bytes: int = _env("max_query_bytes", int, 64 * 1024)
     max_upload_bytes: int = _env("max_upload_bytes", int, 32 * 1024 * 1024)
     # Embedded store: worker processes that answer queries (each opens the current store

@@ -239,3 +239,24 @@ def test_a_runaway_canned_question_is_answered_503_at_the_limit(settings, store,
     said = "tidsgränsen på 1 s och avbröts" if accept == "text/html" else "time limit of 1 s"
     assert said in stopped.text
     assert elapsed <= 1.0 * 1.1 + 0.5
+
+
+EXAMPLE_PLAN = Path(__file__).parent.parent / "data" / "templates" / "examples" / "aktivitetslista-uppsala-2025.csv"
+
+
+@pytest.mark.parametrize("context_limit_s, expected", [(120.0, 200), (0.02, 503)])
+def test_the_validation_context_is_read_within_its_own_limit(
+        settings: Settings, store: EmbeddedStore, context_limit_s: float, expected: int):
+    """The context (every graph's projection, read once per state) is the service's own read:
+    under a public limit it cannot meet, a plan is still checked; its own limit still holds."""
+    tight = settings.model_copy(update={"query_time_limit_s": 0.02,
+                                        "context_time_limit_s": context_limit_s})
+    with TestClient(create_app(tight, store)) as client:
+        settled(client.app)
+        assert client.post("/sparql", data={"query": RUNAWAY}).status_code == 503
+        answer = client.post("/validate", files={"file": (EXAMPLE_PLAN.name, EXAMPLE_PLAN.read_bytes())})
+        assert answer.status_code == expected, answer.text
+        if expected == 200:  # checked against the context: a report with its counts
+            assert answer.json()["usable"] is True and answer.json()["counts"]["warning"] > 0
+        else:
+            assert "time limit" in answer.text

@@ -49,8 +49,10 @@ ExecutorDep = Annotated[Executor, Depends(get_executor)]
 
 class PlanContexts:
     """The context plans are checked against, read through the executor (uncapped: a
-    context missing triples would report violations that are not there) and kept until the
-    store changes (the tracked store counts writes). Safe to call from many threads."""
+    context missing triples would report violations that are not there; within the
+    context's own time limit, not the public one) and kept until the store changes (the
+    tracked store counts writes). Safe to call from many threads: one reads, the others
+    wait for it."""
 
     def __init__(self, store: TrackedStore, executor: Executor, settings: Settings) -> None:
         self.store, self.executor, self.settings = store, executor, settings
@@ -62,7 +64,7 @@ class PlanContexts:
             generation = self.store.generation
             if self._cached is not None and self._cached[0] == generation:
                 return self._cached[1]
-            reader = self.executor.reader(capped=False)
+            reader = self.executor.reader(capped=False, budget_s=self.settings.context_time_limit_s)
             context = context_from_reader(reader, self.store.description, self.settings)
             self._cached = (generation, context)
             return context

@@ -99,11 +99,12 @@ class Executor(ABC):
         """Like ``run``, blocking the calling thread, within ``budget_s`` seconds (waiting
         for a worker included)."""
 
-    def reader(self, *, capped: bool = True) -> ExecutorReader:
-        """A reader whose queries share one deadline: the time limit from now. ``capped``:
-        answers are cut at the row cap (pages); uncapped readers are for the service's own
-        whole reads (the validation context), still under the time limit."""
-        return ExecutorReader(self, time.monotonic() + self.time_limit_s,
+    def reader(self, *, capped: bool = True, budget_s: float | None = None) -> ExecutorReader:
+        """A reader whose queries share one deadline: ``budget_s`` from now, the time limit
+        unless given. ``capped``: answers are cut at the row cap (pages); uncapped readers
+        are for the service's own whole reads (the validation context, with a budget of its
+        own)."""
+        return ExecutorReader(self, time.monotonic() + (budget_s or self.time_limit_s),
                               self.max_rows if capped else None)
 
     @abstractmethod
