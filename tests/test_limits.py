@@ -260,3 +260,34 @@ def test_the_validation_context_is_read_within_its_own_limit(
             assert answer.json()["usable"] is True and answer.json()["counts"]["warning"] > 0
         else:
             assert "time limit" in answer.text
+
+
+def test_a_remote_read_waits_for_the_store_as_long_as_its_budget():
+    """The HTTP call of a remote query waits just past the request's budget: the public
+    limit for a query, the validation context's own (longer) one for the service's read."""
+    from hsvo_graph.sparql.executor import RemoteExecutor
+    from hsvo_graph.sparql.worker import QueryRequest
+    from hsvo_graph.store.tracking import TrackedStore
+
+    waited: list[float] = []
+    answer = b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","value":"0"}}]}}'
+
+    def store(request: httpx.Request) -> httpx.Response:
+        waited.append(request.extensions["timeout"]["read"])
+        return httpx.Response(200, content=answer,
+                              headers={"content-type": "application/sparql-results+json"})
+
+    inner = RemoteStore("http://store.invalid/query", "http://store.invalid/update",
+                        "http://store.invalid/store")
+    inner._client = httpx.Client(transport=httpx.MockTransport(store))
+    executor = RemoteExecutor(TrackedStore(inner), time_limit_s=2.0)
+    executor._remote._client = httpx.Client(transport=httpx.MockTransport(store))
+    try:
+        request = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                               "application/sparql-results+json", "text/turtle", None)
+        waited.clear()
+        executor.run_blocking(request, 2.0)
+        executor.run_blocking(request, 120.0)
+        assert waited == [3.0, 121.0]
+    finally:
+        executor.close()

@@ -185,14 +185,18 @@ class RemoteStore(GraphStore):
 
     # -- HTTP ---------------------------------------------------------------------
 
-    def _post(self, url: str, form: dict[str, str | list[str]], accept: str) -> httpx.Response:
-        """One form-encoded POST; transport failures and 5xx become StoreError with the
-        status the service should answer, 4xx QuerySyntaxError with the store's message."""
+    def _post(self, url: str, form: dict[str, str | list[str]], accept: str,
+              timeout_s: float | None = None) -> httpx.Response:
+        """One form-encoded POST (within ``timeout_s``, the client's timeout unless given);
+        transport failures and 5xx become StoreError with the status the service should
+        answer, 4xx QuerySyntaxError with the store's message."""
+        timeout = self.timeout_s if timeout_s is None else timeout_s
         try:
-            response = self._client.post(url, data=form, headers={"Accept": accept})
+            response = self._client.post(url, data=form, headers={"Accept": accept},
+                                         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
         except httpx.TimeoutException as exc:
             log.warning("SPARQL store %s timed out: %s", url, exc)
-            raise StoreError(f"the SPARQL store did not answer within {self.timeout_s:g} s",
+            raise StoreError(f"the SPARQL store did not answer within {timeout:g} s",
                              status=504) from exc
         except httpx.HTTPError as exc:
             log.warning("SPARQL store %s unreachable: %s", url, exc)
@@ -217,7 +221,10 @@ class RemoteStore(GraphStore):
         graph_format: str = _N_TRIPLES,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        timeout_s: float | None = None,
     ) -> QueryResponse:
+        """``timeout_s``: how long to wait for the answer, the client's timeout unless given
+        (the executor passes what is left of a request's budget)."""
         if nesting_depth(sparql) > MAX_NESTING:
             raise QuerySyntaxError(f"the query nests brackets more than {MAX_NESTING} deep; "
                                    "the store cannot evaluate it")
@@ -233,7 +240,7 @@ class RemoteStore(GraphStore):
         if named_graphs is not None:
             form["named-graph-uri"] = list(named_graphs)
         accept = graph_format if kind == "graph" else solutions_format
-        response = self._post(self.query_url, form, accept)
+        response = self._post(self.query_url, form, accept, timeout_s)
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         body = response.content
         if kind == "graph" and media_type in _SOLUTION_TYPES:
