@@ -104,7 +104,8 @@ class Executor(ABC):
         unless given. ``capped``: answers are cut at the row cap (pages); uncapped readers
         are for the service's own whole reads (the validation context, with a budget of its
         own)."""
-        return ExecutorReader(self, time.monotonic() + (budget_s or self.time_limit_s),
+        budget = self.time_limit_s if budget_s is None else budget_s
+        return ExecutorReader(self, time.monotonic() + budget,
                               self.max_rows if capped else None)
 
     @abstractmethod

@@ -34,9 +34,9 @@ class Derived:
 
     Callers asking for the same value at the same time wait for the first one's result
     instead of computing it again: six requests at once for the TriG dump of a million
-    triples each built their own (125 s each, the service at 4.5 GB and every other request
-    starved), where one build takes 12 s. A computation that fails stores nothing; the next
-    caller tries again.
+    triples each built their own (over two minutes each, the service at 4.5 GB and every
+    other request starved), where one build takes 13 s. A computation that fails stores
+    nothing; the next caller tries again.
     """
 
     def __init__(self) -> None:
