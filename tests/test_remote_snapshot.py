@@ -3,6 +3,8 @@ from the graphs' sizes without reading the quads, the quads are copied once per 
 only when needed, a write by this service or another client is a new state, and an answer
 the store cut off is the store's failure (a 502), not the service's (a 500)."""
 
+import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -122,3 +124,34 @@ def test_a_graph_store_answer_that_is_not_what_the_graphs_hold_is_not_used(
     monkeypatch.setattr(store, "graph_sizes", lambda: {f"{EX}partial": 2})  # the store says more
     assert store._dataset_by_gsp() is None
     assert ox.NamedNode(f"{EX}f") in {q.subject for q in store.quads()}  # read with SPARQL
+
+
+def test_callers_waiting_on_a_check_take_its_answer(oxigraph: str, monkeypatch: pytest.MonkeyPatch):
+    store = TrackedStore(remote(oxigraph))
+    checks: list[int] = []
+    sizes = store.graph_sizes
+
+    def slow_sizes() -> dict[str, int]:
+        checks.append(1)
+        time.sleep(0.3)  # every other caller arrives meanwhile
+        return sizes()
+
+    monkeypatch.setattr(store, "graph_sizes", slow_sizes)
+    snapshots = Snapshots(store)
+    started = threading.Barrier(8)
+    seen: list[str] = []
+
+    def ask() -> None:
+        started.wait()
+        seen.append(snapshots.current().state)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 8 and len(set(seen)) == 1
+    assert len(checks) <= 2  # the first caller's check, and at most one begun after the rest asked
+    before = len(checks)
+    snapshots.current()
+    assert len(checks) == before + 1  # a caller who asks after a check has ended checks again

@@ -14,6 +14,7 @@ every graph's size as it was is seen at this service's next write or restart.
 
 import hashlib
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,15 +97,26 @@ class Snapshots:
     def __init__(self, store: TrackedStore) -> None:
         self.store = store
         self._current: Snapshot | None = None
+        self._checked_at = -1.0  # when the check that made ``_current`` began
         self._lock = threading.Lock()
 
     def current(self) -> Snapshot:
-        """The snapshot of the store as it is now (blocking: call it in a worker thread)."""
+        """The snapshot of the store as it is now (blocking: call it in a worker thread).
+
+        Callers that waited while another checked the store take that check's answer if it
+        began after they asked: it is as fresh as their own would be. Twenty requests at once
+        for the catalogue of a remote store of a million triples cost one aggregate of the
+        graph sizes (0.8 s), not twenty in a row."""
+        asked = time.monotonic()
         with self._lock:
+            if self._current is not None and self._checked_at >= asked:
+                return self._current
+            began = time.monotonic()
             if isinstance(self.store.inner, EmbeddedStore):
                 self._current = self._generation(self.store.inner)
             else:
                 self._current = self._remote()
+            self._checked_at = began
             return self._current
 
     def _generation(self, store: EmbeddedStore) -> Snapshot:
