@@ -68,6 +68,8 @@ def test_health_answers_503_while_the_backend_is_down_and_recovers(tmp_path, set
     try:
         down = client.get("/health")
         assert down.status_code == 503 and "127.0.0.1" not in down.text
+        for path in ("/catalog", "/sparql?query=ASK%7B%7D"):  # the store's status, not 502
+            assert client.get(path).status_code == 503, path
         with running_oxigraph(tmp_path / "db", port=port):
             assert client.get("/health").status_code == 200
     finally:

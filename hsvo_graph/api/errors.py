@@ -42,7 +42,7 @@ def _status_and_headers(exc: Exception) -> tuple[int, dict[str, str]]:
     if isinstance(exc, (QuerySyntaxError, ParameterError, RequestValidationError)):
         return 400, {}
     if isinstance(exc, StoreError):
-        return 502, {}
+        return exc.status, {}  # 502 failed, 503 unreachable or changing, 504 too slow
     return 500, {}
 
 

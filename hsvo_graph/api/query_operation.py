@@ -153,7 +153,7 @@ async def execute(executor: Executor, request: QueryRequest) -> Encoded:
     except ServiceBusy as exc:
         raise ProtocolError(str(exc), 503, {"Retry-After": "2"}) from exc
     except StoreError as exc:
-        raise ProtocolError(str(exc), 502) from exc
+        raise ProtocolError(str(exc), exc.status) from exc
 
 
 async def answer(executor: Executor, params: QueryParams, accept: str | None,

@@ -23,7 +23,7 @@ from hsvo_graph.web.display import ResultTable, result_table, value_text
 from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
 from hsvo_graph.web.i18n import Translator, localise
 from hsvo_graph.sparql.reader import Bindings, ExecutorReader, LoopReader, Reader, WouldBlock
-from hsvo_graph.store import QuerySyntaxError, StoreError, Table
+from hsvo_graph.store import QuerySyntaxError, Table
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.api.deps import CatalogDep, ReaderDep, StoreDep
 from hsvo_graph.web.forms import Field, form_fields
@@ -88,7 +88,7 @@ def _arguments(request: Request) -> dict[str, list[str]]:
 def _run(reader: Reader, query: CannedQuery, arguments: dict[str, list[str]]) -> Table:
     try:
         return run_canned(reader, query, arguments)
-    except (QuerySyntaxError, StoreError) as exc:
+    except QuerySyntaxError as exc:  # a canned query the store refuses: the service's fault
         raise HTTPException(502, str(exc)) from exc
 
 
@@ -136,7 +136,7 @@ async def _select(reader: ExecutorReader, query: CannedQuery, bound: Bindings) -
     """``_run`` on the event loop, with the arguments bound."""
     try:
         return await reader.select_async(query.sparql, bound)
-    except (QuerySyntaxError, StoreError) as exc:
+    except QuerySyntaxError as exc:  # a canned query the store refuses: the service's fault
         raise HTTPException(502, str(exc)) from exc
 
 
