@@ -116,6 +116,7 @@ def _plan_data(plan_graph: Graph, focus: set[Node], context: Context) -> tuple[G
     data.tops.append(added)
     store = ox.Store()
     store.extend([quad for s, quad in context.ox_triples if s not in focus])
+    store.extend(context.around(plan_graph, focus))
     store.extend([to_ox_quad(s, p, o) for top in data.tops for s, p, o in top])
     return data, store
 

@@ -14,13 +14,13 @@ the store and querying each graph, and never gets the context of an earlier cont
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, Graph
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
 from hsvo_graph.config import Settings
@@ -28,6 +28,7 @@ from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from hsvo_graph.store import EmbeddedStore, GraphStore
 from hsvo_graph.store.base import nquads_of
 from hsvo_graph.validation import cache
+from hsvo_graph.validation.bulk import Bulk, BulkUnion, Subjects, split
 from hsvo_graph.validation.names import Registers
 from hsvo_graph.validation.cache import turtle_directory_cached, turtle_directory_ntriples
 from hsvo_graph.validation.terms import from_ox, to_ox_quad
@@ -139,18 +140,27 @@ def _ontology_part(ontology_dir: Path) -> Part:
 
 @dataclass
 class Context:
-    """The context triples by named-graph IRI, and where they came from."""
+    """The context triples by named-graph IRI, and where they came from; in a large
+    context, the activities and outcomes in ``bulk`` (bulk.py) but those of the ``hidden``
+    graphs."""
 
     parts: dict[str, Part]
     description: str
+    bulk: Bulk = field(default_factory=Bulk)
+    hidden: frozenset[str] = frozenset()
 
     @cached_property
-    def graph(self) -> Graph:
+    def core(self) -> Graph:
         """Every part in one rdflib graph, built in one pass into rdflib's context-free
         store (twice as fast to fill and faster to read than its default)."""
         merged = Graph(store="SimpleMemory")
         merged.addN((s, p, o, merged) for part in self.parts.values() for s, p, o in part.triples)
         return merged
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The whole context as one rdflib graph: the parts, and the bulk looked up with them."""
+        return BulkUnion(self.core, self.bulk, self.hidden, self.ancestors) if self.bulk else self.core
 
     # What every plan checked in this context needs, computed once (the service keeps the
     # context until the store changes): the names cells are resolved against, the nodes the
@@ -159,21 +169,23 @@ class Context:
 
     @cached_property
     def names(self) -> Registers:
-        return Registers.of(self.graph)
+        return Registers.of(self.core)  # bodies, areas, principals: never in the bulk
 
     @cached_property
-    def subjects(self) -> frozenset[Node]:
-        """The merged graph's subjects, taken from the parts (rdflib's triple iteration
-        costs several times more)."""
-        return frozenset(t[0] for part in self.parts.values() for t in part.triples)
+    def subjects(self) -> frozenset[Node] | Subjects:
+        """The whole context's subjects (for ``in``), taken from the parts (rdflib's triple
+        iteration costs several times more) and the bulk."""
+        core = frozenset(t[0] for part in self.parts.values() for t in part.triples)
+        return Subjects(core, self.bulk, self.hidden) if self.bulk else core
 
     @cached_property
     def ancestors(self) -> dict[Node, frozenset[Node]]:
-        return superclasses(self.graph)
+        return superclasses(self.core)
 
     @cached_property
     def superclass_types(self) -> Graph:
-        return superclass_types(self.graph, self.ancestors)
+        """The parts' superclass types (the bulk adds its own as it is read)."""
+        return superclass_types(self.core, self.ancestors)
 
     @cached_property
     def ox_triples(self) -> list[tuple[Node, ox.Quad]]:
@@ -182,15 +194,26 @@ class Context:
         return [(t[0], q) for part in (*self.parts.values(), added)
                 for t, q in zip(part.triples, part.quads, strict=True)]
 
+    def around(self, plan: Graph, leave_out: set[Node]) -> list[ox.Quad]:
+        """The bulk's statements about what ``plan`` names (none about ``leave_out``), with
+        superclass types, for the shapes' SPARQL: the rest of the bulk is never asked."""
+        if not self.bulk:
+            return []
+        named = {n for s, _, o in plan for n in (s, o) if isinstance(n, URIRef)}
+        return self.bulk.around(named, self.hidden, leave_out, self.ancestors)
+
     def without(self, graph: str) -> "Context":
         """The context without one named graph: the earlier version of a re-imported plan."""
         if graph not in self.parts:
             return self
-        return Context({k: v for k, v in self.parts.items() if k != graph}, self.description)
+        return Context({k: v for k, v in self.parts.items() if k != graph}, self.description,
+                       self.bulk, self.hidden | {graph})
 
     def with_graph(self, iri: str, graph: Graph) -> "Context":
-        """The context with one more named graph (a plan put back before the next)."""
-        return Context({**self.parts, iri: Part.of(graph)}, self.description)
+        """The context with one more named graph (a plan put back before the next), which
+        replaces any earlier content of that graph."""
+        return Context({**self.parts, iri: Part.of(graph)}, self.description, self.bulk,
+                       self.hidden | {iri})
 
 
 def superclasses(graph: Graph) -> dict[Node, frozenset[Node]]:
@@ -221,21 +244,25 @@ def context_from_reader(reader: "Reader", description: str, settings: Settings) 
     ``reader`` must not cut answers at a row cap: a context missing triples would report
     violations that are not there."""
     names = [str(row["g"]) for row in reader.select(_GRAPHS).rows]
-    return _context(_read_parts(reader, names), description, settings)
+    return _context(*_read_parts(reader, names), description, settings)
 
 
 def context_from_store(store: GraphStore, settings: Settings) -> Context:
     """The context of a store read directly (the CLI, which runs no executor)."""
-    return _context(_stored_parts(store)[1], store.description, settings)
+    _, parts, bulk = _stored_parts(store)
+    return _context(parts, bulk, store.description, settings)
 
 
 def context_if_stored(store: GraphStore, settings: Settings) -> Context | None:
     """``context_from_store``, or None when the store holds no named graph (empty)."""
-    names, parts = _stored_parts(store)
-    return _context(parts, store.description, settings) if names else None
+    names, parts, bulk = _stored_parts(store)
+    return _context(parts, bulk, store.description, settings) if names else None
 
 
-def _stored_parts(store: GraphStore) -> tuple[list[str], dict[str, Part]]:
+Stored = tuple[list[str], dict[str, Part], Bulk]
+
+
+def _stored_parts(store: GraphStore) -> Stored:
     """The store's named graphs and their context parts, from the cache while the store's
     content is the one they were kept for. The graphs are listed by the store itself, much
     faster than any query over every quad."""
@@ -247,37 +274,42 @@ def _stored_parts(store: GraphStore) -> tuple[list[str], dict[str, Part]]:
     from hsvo_graph.sparql.reader import StoreReader
 
     names = store.graph_names()
-    parts = _read_parts(StoreReader(store), names)
+    parts, bulk = _read_parts(StoreReader(store), names)
     if key is not None:
-        cache.keep(key, _encoded(names, parts), kept=8)
-    return names, parts
+        cache.keep(key, _encoded(names, parts, bulk), kept=8)
+    return names, parts, bulk
 
 
-def _read_parts(reader: "Reader", names: Iterable[str]) -> dict[str, Part]:
-    """The context triples of each named graph but the ontology and the inferred triples."""
+def _read_parts(reader: "Reader", names: Iterable[str]) -> tuple[dict[str, Part], Bulk]:
+    """The context triples of each named graph but the ontology and the inferred triples,
+    and the bulk (bulk.py): a large context's activities and outcomes stay in a pyoxigraph
+    store; the rest is parsed into parts."""
+    texts, bulk = split({iri: reader.construct(_projection(iri)) for iri in names
+                         if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))})
     terms: dict[object, Node] = {}
-    return {iri: Part.parse(reader.construct(_projection(iri)), terms)
-            for iri in names if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))}
+    return {iri: Part.parse(text, terms) for iri, text in texts.items()}, bulk
 
 
-def _context(parts: dict[str, Part], description: str, settings: Settings) -> Context:
+def _context(parts: dict[str, Part], bulk: Bulk, description: str, settings: Settings) -> Context:
     return Context({str(ONTOLOGY_GRAPH): _ontology_part(settings.ontology_dir), **parts},
-                   description)
+                   description, bulk)
 
 
 def _cache_name(version: str) -> str:
     """The cache entry of a store content's context: the version of the content, and what
     is read of it (the projection), hashed; one family, so only the newest few are kept."""
-    key = hashlib.sha256(f"{cache.FORMAT}\0{_projection('')}\0{version}".encode())
+    key = hashlib.sha256(f"{cache.FORMAT}\0{_projection('')}\0bulk\0{version}".encode())
     return f"context-{key.hexdigest()}.nq"
 
 
-def _encoded(names: list[str], parts: dict[str, Part]) -> bytes:
-    """The parts as N-Triples, one after the other, after a header line naming the store's
-    graphs, each part's graph and length, and a SHA-256 of both."""
+def _encoded(names: list[str], parts: dict[str, Part], bulk: Bulk) -> bytes:
+    """The parts as N-Triples, one after the other, then the bulk as N-Quads, after a
+    header line naming the store's graphs, each part's graph and length (the bulk's last,
+    under the empty name), and a SHA-256 of both."""
     chunks = [ox.serialize(part.quads, format=ox.RdfFormat.N_QUADS) or b"" for part in parts.values()]
+    chunks.append(bulk.nquads())
     body = b"".join(chunks)
-    spans = [[iri, len(chunk)] for iri, chunk in zip(parts, chunks)]
+    spans = [[iri, len(chunk)] for iri, chunk in zip([*parts, ""], chunks)]
     header = {"graphs": names, "parts": spans, "sha256": _digest(names, spans, body)}
     return json.dumps(header).encode() + b"\n" + body
 
@@ -287,7 +319,7 @@ def _digest(names: object, spans: object, body: bytes) -> str:
     return hashlib.sha256(json.dumps([names, spans]).encode() + b"\n" + body).hexdigest()
 
 
-def _cached_parts(name: str) -> tuple[list[str], dict[str, Part]] | None:
+def _cached_parts(name: str) -> Stored | None:
     """The graphs and parts kept under ``name``; None when there are none, or when the
     entry is damaged (read from the store instead, and kept again)."""
     entry = cache.read(name)
@@ -301,13 +333,15 @@ def _cached_parts(name: str) -> tuple[list[str], dict[str, Part]] | None:
         if _digest(meta["graphs"], meta["parts"], body) != meta["sha256"]:
             return None
         start = 0
-        for iri, length in meta["parts"]:
+        *spans, (_, bulk_length) = meta["parts"]
+        for iri, length in spans:
             parts[str(iri)] = Part.parse(body[start : start + length], terms)
             start += length
+        bulk = Bulk.from_nquads(body[start : start + bulk_length])
         names = [str(iri) for iri in meta["graphs"]]
     except (ValueError, KeyError, TypeError, SyntaxError):
         return None
-    return names, parts
+    return names, parts, bulk
 
 
 def context_from_sources(settings: Settings) -> Context:
