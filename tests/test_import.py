@@ -20,6 +20,8 @@ from hsvo_graph.validation.plans import PlanMeta, read_plan
 from hsvo_graph.validation.context import context_from_store
 from hsvo_graph.store import EmbeddedStore, GraphStore, RemoteStore, StoreError
 
+from .test_inference import DISCONNECTED, ON_BLANK_NODES
+
 PLAN_2026 = (
     "Prioriterat område;Lokalt fokusområde;Aktivitet;Uppföljning;Ansvar\n"
     "Nära vård;Samsjuklighet;Införa gemensam samsjuklighetsmottagning;Mottagningen är öppen;"
@@ -71,6 +73,28 @@ def test_import_adds_one_graph_and_recomputes_inferences() -> None:
     )
 
 
+def iri_inferences(store: GraphStore) -> set[tuple[str, str, str]]:
+    rows = store.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} "
+                        "FILTER (!isBlank(?s) && !isBlank(?o)) }")
+    return {(str(r["s"]), str(r["p"]), str(r["o"])) for r in rows.rows}
+
+
+def test_an_import_infers_what_a_load_of_the_same_content_infers(tmp_path: Path) -> None:
+    """The importer reasons in its own store (no rdflib): what it infers is what ``hsvo
+    load`` infers from the seed with the plan's graph beside it, and it makes no copies of
+    other graphs' blank nodes."""
+    store, settings = seeded()
+    on_blank_nodes = int(store.select(ON_BLANK_NODES).rows[0]["n"])
+    assert run_import(store, settings).imported
+    assert int(store.select(ON_BLANK_NODES).rows[0]["n"]) == on_blank_nodes > 0
+    plan = tmp_path / "plan.nt"
+    plan.write_bytes(store.read_graph(TARGET))
+    loaded = EmbeddedStore(None)
+    load(loaded, settings, extra=[plan])
+    assert iri_inferences(store) == iri_inferences(loaded)
+    assert int(store.select(DISCONNECTED).rows[0]["n"]) == 0
+
+
 def test_reimport_replaces_the_graph_instead_of_adding_a_copy() -> None:
     store, settings = seeded()
     first = run_import(store, settings)
@@ -97,10 +121,10 @@ class FailingStore(EmbeddedStore):
 
     failing = False
 
-    def replace_graphs(self, quads, graphs, *, drop_others=False) -> None:  # type: ignore[no-untyped-def]
+    def replace_graphs(self, quads, graphs, **options) -> None:  # type: ignore[no-untyped-def]
         if self.failing:
             raise StoreError("simulated failure during the write")
-        super().replace_graphs(quads, graphs, drop_others=drop_others)
+        super().replace_graphs(quads, graphs, **options)
 
 
 def test_a_failing_store_leaves_the_graph_as_it_was() -> None:
@@ -161,6 +185,7 @@ def test_a_crash_half_way_leaves_old_or_new_never_a_mix(moment: str, tmp_path: P
 @pytest.mark.remote
 def test_import_on_the_remote_store(remote_store: RemoteStore, remote_settings: Settings) -> None:
     before = snapshot(remote_store)
+    on_blank_nodes = int(remote_store.select(ON_BLANK_NODES).rows[0]["n"])
     try:
         result = run_import(remote_store, remote_settings)
         assert result.imported
@@ -168,6 +193,9 @@ def test_import_on_the_remote_store(remote_store: RemoteStore, remote_settings: 
         assert set(once) - set(before) == {TARGET}
         assert run_import(remote_store, remote_settings).replaced
         assert snapshot(remote_store) == once
+        # what is inferred about the seed's blank nodes stays on them, across both writes
+        assert int(remote_store.select(ON_BLANK_NODES).rows[0]["n"]) == on_blank_nodes > 0
+        assert int(remote_store.select(DISCONNECTED).rows[0]["n"]) == 0
         broken = RemoteStore(
             remote_settings.remote_query_url,
             remote_settings.remote_update_url + "-nowhere",

@@ -13,7 +13,7 @@ from hsvo_graph.config import Settings
 from hsvo_graph.sparql.executor import Executor
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.store.tracking import TrackedStore
-from hsvo_graph.validation.context import Context, context_from_reader
+from hsvo_graph.validation.context import Context, context_from_reader, context_updated
 
 
 async def get_store(request: Request) -> TrackedStore:
@@ -51,8 +51,9 @@ class PlanContexts:
     """The context plans are checked against, read through the executor (uncapped: a
     context missing triples would report violations that are not there; within the
     context's own time limit, not the public one) and kept until the store changes (the
-    tracked store counts writes). Safe to call from many threads: one reads, the others
-    wait for it."""
+    tracked store counts writes). After writes that replaced known graphs (an import, a
+    Graph Store Protocol write), only those are read again. Safe to call from many threads:
+    one reads, the others wait for it."""
 
     def __init__(self, store: TrackedStore, executor: Executor, settings: Settings) -> None:
         self.store, self.executor, self.settings = store, executor, settings
@@ -61,11 +62,17 @@ class PlanContexts:
 
     def __call__(self) -> Context:
         with self._lock:
-            generation = self.store.generation
-            if self._cached is not None and self._cached[0] == generation:
-                return self._cached[1]
+            cached = self._cached
+            generation, changed = (self.store.generation, None) if cached is None \
+                else self.store.changed_since(cached[0])
+            if cached is not None and cached[0] == generation:
+                return cached[1]
             reader = self.executor.reader(capped=False, budget_s=self.settings.context_time_limit_s)
-            context = context_from_reader(reader, self.store.description, self.settings)
+            context = None
+            if cached is not None and changed is not None:  # only these graphs were replaced
+                context = context_updated(cached[1], reader, changed)
+            if context is None:
+                context = context_from_reader(reader, self.store.description, self.settings)
             self._cached = (generation, context)
             return context
 

@@ -22,14 +22,11 @@ Left out, as before: OWL-RL bookkeeping (``x a owl:Thing``, ``x owl:sameAs x``, 
 (restrictions, unions), property chains and ``owl:sameAs`` reasoning — the ontology uses none.
 """
 
+import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import reasonable
-
-if TYPE_CHECKING:
-    from rdflib import Graph
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -166,22 +163,24 @@ def infer_into(store: ox.Store, graph: str) -> None:
         return
     found = store.query(rules, use_default_graph_as_union=True)
     assert isinstance(found, ox.QueryTriples)
-    body = found.serialize(format=ox.RdfFormat.N_TRIPLES)
-    if body:
-        store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+    named, blank = _blank_node_lines(found.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+    if named:
+        store.bulk_load(named, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+    # A load gives every blank node of its input a new identity: the types inferred for the
+    # store's own blank nodes (a cell's items …) are added as terms, so they stay on them.
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, target)
+                 for t in ox.parse(blank, ox.RdfFormat.N_TRIPLES))
 
 
-def infer(graphs: Iterable["Graph"]) -> "Graph":
-    """The triples entailed by the union of rdflib ``graphs`` that are not already asserted
-    (for callers that work with rdflib graphs, such as the plan importer)."""
-    from rdflib import Graph
+_BLANK_OBJECT = re.compile(rb' _:[^\s"<>]+ \.\s*$')
 
-    scratch = ox.Store()
-    union = ox.NamedNode("urn:hsvo:union")
-    for graph in graphs:
-        scratch.load(graph.serialize(format="nt", encoding="utf-8"),
-                     format=ox.RdfFormat.N_TRIPLES, to_graph=union)
-    infer_into(scratch, "urn:hsvo:inferred")
-    dumped = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode("urn:hsvo:inferred"))
-    assert dumped is not None  # without an output file, dump returns the bytes
-    return Graph().parse(data=dumped.decode("utf-8"), format="nt")
+
+def _blank_node_lines(ntriples: bytes) -> tuple[bytes, bytes]:
+    """N-Triples split into the lines without a blank node and those with one (as subject,
+    or as object: a line ending in a literal ends in a quote, a language tag or an IRI)."""
+    named: list[bytes] = []
+    blank: list[bytes] = []
+    for line in ntriples.splitlines(keepends=True):
+        has_blank = b"_:" in line and (line.startswith(b"_:") or _BLANK_OBJECT.search(line) is not None)
+        (blank if has_blank else named).append(line)
+    return b"".join(named), b"".join(blank)

@@ -19,6 +19,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
+from hsvo_graph.namespaces import BASE
+
+#: Blank nodes become IRIs under this prefix where a store refuses them in updates
+#: (RFC 7511 well-known "genid" IRIs), and blank nodes again when read back; graphs a write
+#: needs for a moment are named under it too.
+GENID = f"{BASE}.well-known/genid/"
+
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 
@@ -289,23 +296,50 @@ class GraphStore(ABC):
         return {str(row["g"]): int(row["n"]) for row in table.rows}
 
     def replace_graphs(
-        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False,
+        keep_blank: Collection[str] = (),
     ) -> None:
         """Put the N-Quads ``quads`` in place of the named ``graphs``, all or nothing.
 
         Every quad must be in one of ``graphs``; a listed graph with no quads ends up empty.
-        ``drop_others`` also removes every graph not listed (a full rebuild). This default
-        sends one update request, which is one transaction on Oxigraph and Fuseki: readers
-        see the old graphs or the new ones, never a mix, and a failure leaves the old ones.
+        ``drop_others`` also removes every graph not listed (a full rebuild). ``keep_blank``
+        names listed graphs whose statements about blank nodes that other graphs still have
+        after the write stay as they are (``kept_blank_statements``). This default sends one
+        update request, which is one transaction on Oxigraph and Fuseki: readers see the old
+        graphs or the new ones, never a mix, and a failure leaves the old ones.
         """
         content = quads_by_graph(quads, graphs)
-        ops = ["DROP SILENT ALL"] if drop_others else [
+        kept = [kept_blank_statements(iri, f"{GENID}kept-{n}") for n, iri in enumerate(keep_blank)]
+        ops = [before for before, _ in kept]
+        ops += ["DROP SILENT ALL"] if drop_others else [
             f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in graphs
         ]
         blocks = "\n".join(
             f"GRAPH {ox.NamedNode(iri)} {{\n{_ntriples(triples)}}}" for iri, triples in content.items()
         )
-        self.update(" ;\n".join(ops) + f" ;\nINSERT DATA {{\n{blocks}\n}}")
+        ops += [f"INSERT DATA {{\n{blocks}\n}}", *(after for _, after in kept)]
+        self.update(" ;\n".join(ops))
+
+
+def kept_blank_statements(graph: str, holding: str) -> tuple[str, str]:
+    """Update operations that keep, across a write replacing ``graph``, its statements
+    about blank nodes that other graphs still have after the write: the first (before the
+    write) copies them to the ``holding`` graph, the second (after it) puts back those whose
+    blank nodes occur outside ``graph`` and drops ``holding``. A write cannot name a blank
+    node already in the store, so what it says about one (the inferred graph's types of a
+    cell's items) would otherwise be lost, or said of a disconnected copy."""
+    target, held = ox.NamedNode(graph), ox.NamedNode(holding)
+
+    def described(term: str, n: int) -> str:
+        return (f"(!isBlank({term}) || EXISTS {{ GRAPH ?g{n} {{ {{ {term} ?a{n} ?b{n} }} UNION "
+                f"{{ ?b{n} ?a{n} {term} }} }} FILTER (?g{n} NOT IN ({target}, {held})) }})")
+
+    before = (f"INSERT {{ GRAPH {held} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {target} {{ ?s ?p ?o "
+              f"FILTER (isBlank(?s) || isBlank(?o)) }} }}")
+    after = (f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {held} {{ ?s ?p ?o }} "
+             f"FILTER ({described('?s', 1)} && {described('?o', 2)}) }} ;\n"
+             f"DROP SILENT GRAPH {held}")
+    return before, after
 
 
 def _ntriples(triples: list[ox.Triple]) -> str:

@@ -12,7 +12,7 @@ import tempfile
 import threading
 import weakref
 from contextlib import AbstractContextManager
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -112,17 +112,20 @@ class EmbeddedStore(GraphStore):
         self._write(lambda store: store.update(sparql_update), copy_current=True)
 
     def replace_graphs(
-        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False,
+        keep_blank: Collection[str] = (),
     ) -> None:
         """Bulk-load ``quads`` into a copy of the current generation with ``graphs`` removed,
         or with ``drop_others`` into an empty one (a full load: checked after loading, with no
         pass over the quads in Python, then compacted), then publish it. All or nothing: a failure discards
-        the copy."""
+        the copy. ``keep_blank``: as ``GraphStore.replace_graphs`` says, the statements kept
+        as terms (a load would give their blank nodes new identities)."""
         names = set(graphs)
         if not drop_others:
             check_graphs(quads, names)
 
         def fill(store: ox.Store) -> None:
+            kept = [q for iri in keep_blank for q in _about_blank_nodes(store, ox.NamedNode(iri))]
             if not drop_others:
                 for name in names:
                     node = ox.NamedNode(name)
@@ -139,6 +142,7 @@ class EmbeddedStore(GraphStore):
                 # compact the bulk-loaded files once, as `oxigraph optimize` would: reads of the
                 # generation get several times faster, for ~10 % more load time
                 store.optimize()
+            store.extend([q for q in kept if _still_described(store, q, set(keep_blank))])
 
         self._write(fill, copy_current=not drop_others)
 
@@ -180,3 +184,19 @@ def check_graphs(quads: bytes | Path, graphs: Collection[str]) -> None:
 def _source(quads: bytes | Path) -> dict[str, Any]:
     """pyoxigraph's keyword for reading N-Quads from bytes or from a file."""
     return {"path": str(quads)} if isinstance(quads, Path) else {"input": quads}
+
+
+def _about_blank_nodes(store: ox.Store, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The statements of ``graph`` with a blank node as subject or object."""
+    return [q for q in store.quads_for_pattern(None, None, None, graph)
+            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
+
+
+def _still_described(store: ox.Store, quad: ox.Quad, kept_in: set[str]) -> bool:
+    """Whether every blank node of ``quad`` occurs in a graph outside ``kept_in``."""
+    def outside(quads: Iterator[ox.Quad]) -> bool:
+        return any(getattr(q.graph_name, "value", None) not in kept_in for q in quads)
+
+    return all(outside(store.quads_for_pattern(node, None, None, None))
+               or outside(store.quads_for_pattern(None, None, node, None))
+               for node in (quad.subject, quad.object) if isinstance(node, ox.BlankNode))

@@ -31,11 +31,13 @@ import pyoxigraph as ox
 
 from hsvo_graph.namespaces import BASE
 from hsvo_graph.store.base import (
+    GENID,
     GraphStore,
     QueryKind,
     QueryResponse,
     QuerySyntaxError,
     StoreError,
+    kept_blank_statements,
     quads_in_graphs,
     solution_rows,
 )
@@ -48,9 +50,6 @@ _N_TRIPLES = "application/n-triples"
 _N_QUADS = "application/n-quads"
 _SOLUTION_TYPES = frozenset({_JSON, "application/sparql-results+xml", "text/csv",
                              "text/tab-separated-values"})
-#: Blank nodes become IRIs under this prefix where a store refuses them in updates
-#: (RFC 7511 well-known "genid" IRIs), and blank nodes again when read back.
-GENID = f"{BASE}.well-known/genid/"
 #: Deeper bracket nesting than this is refused before it reaches the store: 10,000 nested
 #: parentheses overflow the stack of `oxigraph serve`, and no real query comes near 100.
 MAX_NESTING = 200
@@ -341,9 +340,12 @@ class RemoteStore(GraphStore):
             after = last
 
     def replace_graphs(
-        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False,
+        keep_blank: Collection[str] = (),
     ) -> None:
-        """Put the N-Quads ``quads`` in place of ``graphs``, all or nothing.
+        """Put the N-Quads ``quads`` in place of ``graphs``, all or nothing; ``keep_blank``
+        as ``GraphStore.replace_graphs`` says (nothing to do where blank nodes are
+        skolemised: they are IRIs, which a write names like any other).
 
         The new content is written to fresh staging graphs in updates of at most
         ``Dialect.chunk_triples`` triples (Virtuoso refuses larger ones), and then one final
@@ -374,13 +376,15 @@ class RemoteStore(GraphStore):
             for chunk in chunks:
                 self.update(self._insert_data(chunk, staging))
             keep = set(graphs)
+            kept = [] if self.dialect.skolemise else [
+                kept_blank_statements(iri, f"{GENID}kept-{run}-{n}") for n, iri in enumerate(keep_blank)]
             drops = [g for g in self.graph_names() if g not in keep] if drop_others else []
-            ops = [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in drops]
+            ops = [before for before, _ in kept] + [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in drops]
             for iri, part in content.items():
                 target = ox.NamedNode(iri)
                 ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if part
                            else f"DROP SILENT GRAPH {target}")
-            self.update(" ;\n".join(ops))
+            self.update(" ;\n".join(ops + [after for _, after in kept]))
         except (StoreError, QuerySyntaxError):
             self._drop_quietly(staging.values())
             raise

@@ -6,6 +6,7 @@ comparing one integer tells a cache whether the store changed. ``frozen()`` hold
 back while a reader copies the store, so the copy is one consistent state.
 """
 
+import collections
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -29,6 +30,8 @@ class TrackedStore(GraphStore):
         self.changes = changes
         self.description = inner.description
         self.generation = 0
+        # (generation, the graphs its write replaced; None: unknown, e.g. a SPARQL Update)
+        self._writes: collections.deque[tuple[int, frozenset[str] | None]] = collections.deque(maxlen=64)
         self.modified = datetime.now(UTC).replace(microsecond=0)
         self._lock = threading.Lock()
         self.triples = inner.triple_count()
@@ -48,13 +51,16 @@ class TrackedStore(GraphStore):
         )
 
     def update(self, sparql_update: str) -> None:
-        self._counted(lambda: self.inner.update(sparql_update))
+        self._counted(lambda: self.inner.update(sparql_update), None)
 
     def replace_graphs(
-        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False
+        self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False,
+        keep_blank: Collection[str] = (),
     ) -> None:
         # the inner store's own way (a remote store stages and switches)
-        self._counted(lambda: self.inner.replace_graphs(quads, graphs, drop_others=drop_others))
+        self._counted(lambda: self.inner.replace_graphs(quads, graphs, drop_others=drop_others,
+                                                        keep_blank=keep_blank),
+                      None if drop_others else frozenset(graphs))
         if self.changes is not None:
             self.changes.record(graphs, full=drop_others)
 
@@ -66,7 +72,7 @@ class TrackedStore(GraphStore):
         and the replacement (a Graph Store Protocol POST reads a graph and writes it back
         longer). Counted like every write, but not in the change log: like a SPARQL Update,
         a Graph Store Protocol write is no load or import."""
-        self._counted(lambda: self.inner.replace_graphs(content(self), graphs))
+        self._counted(lambda: self.inner.replace_graphs(content(self), graphs), frozenset(graphs))
 
     def quads(self) -> list[ox.Quad]:
         return self.inner.quads()
@@ -74,16 +80,29 @@ class TrackedStore(GraphStore):
     def version(self) -> str | None:
         return self.inner.version()
 
-    def _counted(self, write: Callable[[], None]) -> None:
+    def _counted(self, write: Callable[[], None], graphs: frozenset[str] | None) -> None:
         """Run one write of the inner store and move the counters, even when it fails (a
-        remote store may have changed partly)."""
+        remote store may have changed partly); note the ``graphs`` it could change (None:
+        any)."""
         with self._lock:
             try:
                 write()
             finally:
                 self.generation += 1
+                self._writes.append((self.generation, graphs))
                 self.modified = datetime.now(UTC).replace(microsecond=0)
                 self.triples = self.inner.triple_count()
+
+    def changed_since(self, generation: int) -> tuple[int, frozenset[str] | None]:
+        """The generation now, and the graphs this service's writes since ``generation``
+        replaced (None when one of them could change any graph, or is no longer noted): a
+        cache of one generation's reading can read those graphs again instead of all."""
+        with self._lock:
+            later = [graphs for number, graphs in self._writes if number > generation]
+            known = [graphs for graphs in later if graphs is not None]
+            if len(known) != self.generation - generation:  # one could change any graph
+                return self.generation, None
+            return self.generation, frozenset().union(*known)
 
     @contextmanager
     def frozen(self) -> Iterator[int]:

@@ -12,8 +12,9 @@ graph) stay in an in-memory pyoxigraph store, each in its named graph, and are r
 pattern when a plan asks for them:
 
 - ``BulkUnion`` is the rdflib graph a plan is read and checked in: the core graph and the
-  store, looked up together (with the superclass types of the store's typed nodes), so name
-  lookups, labels and the shapes see one graph, as before;
+  store, looked up together, so name lookups, labels and the shapes see one graph, as
+  before (and a second one adds the superclass types of the store's typed nodes to the
+  parts' own, as the checks need them);
 - ``Bulk.around`` the store's quads about a plan's nodes, for the shapes' SPARQL, which runs
   on a pyoxigraph store built per plan (check.py).
 
@@ -67,23 +68,33 @@ class Bulk:
             store.load(data, ox.RdfFormat.N_QUADS)
         return cls(store)
 
-    def triples(self, pattern: _TriplePatternType, hidden: frozenset[str],
-                ancestors: Ancestors) -> Iterator[_TripleType]:
-        """The statements matching ``pattern`` outside the ``hidden`` graphs, each once,
-        with the superclass types (rdfs9) of the typed nodes."""
+    def stated(self, pattern: _TriplePatternType, hidden: frozenset[str]) -> Iterator[_TripleType]:
+        """The statements matching ``pattern`` outside the ``hidden`` graphs, each once."""
         s, p, o = pattern
         if (s is not None and not isinstance(s, URIRef)) or isinstance(o, BNode):
             return  # the store's subjects are IRIs; blank nodes are the core's or a plan's own
-        typed = p is None or p == RDF.type
-        objects = [o]
-        if typed and o is not None:  # a class asked for: its subclasses' instances are its own
-            objects += [c for c, above in ancestors.items() if o in above]
         seen: set[_TripleType] = set()
-        for each in objects:
-            for quad in self._visible(_ox(s), _ox(p), _ox(each), hidden):
-                stated = (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
-                for triple in _with_superclass_types(stated, ancestors) if typed else (stated,):
-                    if (o is None or triple[2] == o) and triple not in seen:
+        for quad in self._visible(_ox(s), _ox(p), _ox(o), hidden):
+            triple = (from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object))
+            if triple not in seen:
+                seen.add(triple)
+                yield triple
+
+    def superclass_types(self, pattern: _TriplePatternType, hidden: frozenset[str],
+                         ancestors: Ancestors) -> Iterator[_TripleType]:
+        """The types matching ``pattern`` that the superclasses of its nodes' classes give
+        them (RDFS rule rdfs9) and that no statement gives, as ``context.superclass_types``
+        has them for the parts."""
+        s, p, o = pattern
+        if p not in (None, RDF.type) or isinstance(o, BNode):
+            return
+        classes = [c for c, above in ancestors.items() if o is None or o in above]
+        seen: set[_TripleType] = set()
+        for cls in classes:
+            for node, _, _ in self.stated((s, RDF.type, cls), hidden):
+                for superclass in ancestors[cls] if o is None else (o,):
+                    triple = (node, RDF.type, superclass)
+                    if triple not in seen and next(self.stated(triple, hidden), None) is None:
                         seen.add(triple)
                         yield triple
 
@@ -127,14 +138,6 @@ def _graph(quad: ox.Quad) -> str:
     return str(getattr(quad.graph_name, "value", ""))
 
 
-def _with_superclass_types(triple: _TripleType, ancestors: Ancestors) -> Iterator[_TripleType]:
-    """The triple, and if it types its subject, the types the class's superclasses give it."""
-    yield triple
-    if triple[1] == RDF.type:
-        for superclass in ancestors.get(triple[2], ()):
-            yield triple[0], RDF.type, superclass
-
-
 def split(projections: dict[str, bytes]) -> tuple[dict[str, bytes], Bulk]:
     """Each graph's context triples as N-Triples, and the bulk. Below ``BULK_FROM``
     activity and outcome triples the projections stay as they are (blank-node labels
@@ -156,21 +159,26 @@ def split(projections: dict[str, bytes]) -> tuple[dict[str, bytes], Bulk]:
 
 
 class BulkUnion(Graph):
-    """A read-only rdflib view: the ``core`` graph and the ``bulk`` statements outside the
-    ``hidden`` graphs, as one graph."""
+    """A read-only rdflib view: the rdflib graph ``below`` and, from the ``bulk`` outside
+    the ``hidden`` graphs, its statements or (``superclass_types``) the types its nodes
+    get from their classes' superclasses, as one graph."""
 
-    def __init__(self, core: Graph, bulk: Bulk, hidden: frozenset[str], ancestors: Ancestors) -> None:
+    def __init__(self, below: Graph, bulk: Bulk, hidden: frozenset[str], ancestors: Ancestors,
+                 *, superclass_types: bool = False) -> None:
         super().__init__()
-        self.core, self.bulk, self.hidden, self.ancestors = core, bulk, hidden, ancestors
+        self.below, self.bulk, self.hidden, self.ancestors = below, bulk, hidden, ancestors
+        self.superclass_types = superclass_types
 
     def triples(self, triple: _TriplePatternType) -> Iterator[_TripleType]:  # type: ignore[override]
         if isinstance(triple[1], PropertyPath):  # rdflib evaluates paths through triples() again
             yield from super().triples(triple)
             return
-        yield from self.core.triples(triple)
-        for found in self.bulk.triples(triple, self.hidden, self.ancestors):
-            if found not in self.core:
-                yield found
+        yield from self.below.triples(triple)
+        found = self.bulk.superclass_types(triple, self.hidden, self.ancestors) \
+            if self.superclass_types else self.bulk.stated(triple, self.hidden)
+        for each in found:
+            if each not in self.below:
+                yield each
 
 
 class Subjects:

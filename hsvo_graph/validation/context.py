@@ -13,7 +13,7 @@ the store and querying each graph, and never gets the context of an earlier cont
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -183,14 +183,21 @@ class Context:
         return superclasses(self.core)
 
     @cached_property
-    def superclass_types(self) -> Graph:
-        """The parts' superclass types (the bulk adds its own as it is read)."""
+    def core_superclass_types(self) -> Graph:
         return superclass_types(self.core, self.ancestors)
+
+    @cached_property
+    def superclass_types(self) -> Graph:
+        """The types rdfs9 gives the context's typed nodes (the bulk's are read with them)."""
+        if not self.bulk:
+            return self.core_superclass_types
+        return BulkUnion(self.core_superclass_types, self.bulk, self.hidden, self.ancestors,
+                         superclass_types=True)
 
     @cached_property
     def ox_triples(self) -> list[tuple[Node, ox.Quad]]:
         """Every triple (superclass types too) as a pyoxigraph quad, with its subject."""
-        added = Part.of(self.superclass_types)
+        added = Part.of(self.core_superclass_types)  # the bulk's: Context.around
         return [(t[0], q) for part in (*self.parts.values(), added)
                 for t, q in zip(part.triples, part.quads, strict=True)]
 
@@ -201,6 +208,12 @@ class Context:
             return []
         named = {n for s, _, o in plan for n in (s, o) if isinstance(n, URIRef)}
         return self.bulk.around(named, self.hidden, leave_out, self.ancestors)
+
+    def replaced(self, parts: dict[str, Part], graphs: Collection[str]) -> "Context":
+        """The context after writes that changed only ``graphs``: their ``parts`` as they
+        are now (a graph without one is gone), everything else as it was."""
+        kept = {k: v for k, v in self.parts.items() if k not in graphs}
+        return Context({**kept, **parts}, self.description, self.bulk, self.hidden | set(graphs))
 
     def without(self, graph: str) -> "Context":
         """The context without one named graph: the earlier version of a re-imported plan."""
@@ -245,6 +258,19 @@ def context_from_reader(reader: "Reader", description: str, settings: Settings) 
     violations that are not there."""
     names = [str(row["g"]) for row in reader.select(_GRAPHS).rows]
     return _context(*_read_parts(reader, names), description, settings)
+
+
+def context_updated(context: Context, reader: "Reader", changed: Collection[str]) -> Context | None:
+    """``context`` after writes that replaced only the ``changed`` graphs (an import: its
+    plan's graph and the inferred one): those are read again, the rest is kept. At 1 M
+    triples that is a fraction of a second where reading every graph takes 20. None when a
+    changed graph is itself large (its activities belong in a bulk of their own): then
+    read everything."""
+    read = [iri for iri in changed if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))]
+    parts, bulk = _read_parts(reader, read)
+    if bulk:
+        return None
+    return context.replaced({iri: part for iri, part in parts.items() if part.triples}, read)
 
 
 def context_from_store(store: GraphStore, settings: Settings) -> Context:
