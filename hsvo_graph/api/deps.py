@@ -14,6 +14,7 @@ from hsvo_graph.sparql.executor import Executor
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.context import Context, context_from_reader, context_updated
+from hsvo_graph.validation.memory import release_freed_memory
 
 
 async def get_store(request: Request) -> TrackedStore:
@@ -73,6 +74,7 @@ class PlanContexts:
                 context = context_updated(cached[1], reader, changed)
             if context is None:
                 context = context_from_reader(reader, self.store.description, self.settings)
+                release_freed_memory()  # the projections' text and the scratch store
             self._cached = (generation, context)
             return context
 

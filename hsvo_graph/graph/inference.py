@@ -163,7 +163,7 @@ def infer_into(store: ox.Store, graph: str) -> None:
         return
     found = store.query(rules, use_default_graph_as_union=True)
     assert isinstance(found, ox.QueryTriples)
-    named, blank = _blank_node_lines(found.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
+    named, blank = blank_node_lines(found.serialize(format=ox.RdfFormat.N_TRIPLES) or b"")
     if named:
         store.bulk_load(named, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
     # A load gives every blank node of its input a new identity: the types inferred for the
@@ -175,7 +175,7 @@ def infer_into(store: ox.Store, graph: str) -> None:
 _BLANK_OBJECT = re.compile(rb' _:[^\s"<>]+ \.\s*$')
 
 
-def _blank_node_lines(ntriples: bytes) -> tuple[bytes, bytes]:
+def blank_node_lines(ntriples: bytes) -> tuple[bytes, bytes]:
     """N-Triples split into the lines without a blank node and those with one (as subject,
     or as object: a line ending in a literal ends in a quote, a language tag or an IRI)."""
     named: list[bytes] = []
