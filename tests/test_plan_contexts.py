@@ -115,3 +115,17 @@ def test_the_store_says_which_graphs_changed(tmp_path: Path) -> None:
     store.update("INSERT DATA { <http://x/s> <http://x/p> 1 }")
     assert store.changed_since(1) == (3, None)
     assert store.changed_since(3) == (3, frozenset())
+
+
+def test_a_plan_checked_again_reuses_the_context_without_its_graph(setup) -> None:  # type: ignore[no-untyped-def]
+    """Re-checking an imported plan leaves its own graph out of the context: that context is
+    kept for the next check of the same plan (its merged graph is built once)."""
+    store, settings, contexts = setup
+    contexts()
+    import_managed(store, settings, Upload(PLAN_2026, "plan.csv", META_2026), contexts, "test")
+    context = contexts()
+    first = context.without(TARGET)
+    assert TARGET not in first.parts and first.core is context.without(TARGET).core
+    for other in [iri for iri in context.parts if iri != TARGET][:4]:  # four other graphs asked
+        context.without(other)
+    assert context.without(TARGET) is not first  # the oldest was let go

@@ -82,6 +82,7 @@ CONTEXT_PROPERTIES = (
     "hsvo:decidedBy",
     "hsvo:decisionDate",
 )
+_KEPT_WITHOUT = 4  # contexts without one graph kept per context (Context.without)
 _PREFIXES = "".join(
     f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rdf", "rdfs", "skos", "dct", "hsvo", "prov")
 )
@@ -148,6 +149,7 @@ class Context:
     description: str
     bulk: Bulk = field(default_factory=Bulk)
     hidden: frozenset[str] = frozenset()
+    _without: dict[str, "Context"] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def core(self) -> Graph:
@@ -216,11 +218,19 @@ class Context:
         return Context({**kept, **parts}, self.description, self.bulk, self.hidden | set(graphs))
 
     def without(self, graph: str) -> "Context":
-        """The context without one named graph: the earlier version of a re-imported plan."""
+        """The context without one named graph: the earlier version of a re-imported plan.
+        Kept for the next check of the same plan (its merged graph costs a second at 1 M
+        triples), the last few graphs asked."""
         if graph not in self.parts:
             return self
-        return Context({k: v for k, v in self.parts.items() if k != graph}, self.description,
-                       self.bulk, self.hidden | {graph})
+        found = self._without.pop(graph, None)
+        if found is None:
+            found = Context({k: v for k, v in self.parts.items() if k != graph}, self.description,
+                            self.bulk, self.hidden | {graph})
+        self._without[graph] = found  # the newest last; a lost update only costs a rebuild
+        while len(self._without) > _KEPT_WITHOUT:
+            self._without.pop(next(iter(self._without)), None)
+        return found
 
     def with_graph(self, iri: str, graph: Graph) -> "Context":
         """The context with one more named graph (a plan put back before the next), which
