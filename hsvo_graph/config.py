@@ -121,6 +121,7 @@ class Settings:
     remote_update_url: str = _env("remote_update_url", str, "http://127.0.0.1:7878/update")
     remote_gsp_url: str = _env("remote_gsp_url", str, "http://127.0.0.1:7878/store")
     remote_timeout_s: float = _env("remote_timeout_s", float, 30.0)
+    remote_write_timeout_s: float = _env("remote_write_timeout_s", float, 600.0)
 
     host: str = _env("host", str, "127.0.0.1")
     port: int = _env("port", int, 8000)

@@ -9,13 +9,14 @@ the session's Virtuoso, and read it back: the same dataset, up to blank-node lab
 
 import dataclasses
 import random
+import urllib.parse
 from collections.abc import Callable, Iterator
 
 import httpx
 import pyoxigraph as ox
 import pytest
 
-from hsvo_graph.store import RemoteStore, StoreError
+from hsvo_graph.store import RemoteStore, StoreError, WriteUnconfirmed
 from hsvo_graph.store.chunks import update_chunks
 from hsvo_graph.store.remote import GENERIC, GENID, VIRTUOSO
 
@@ -328,3 +329,60 @@ def test_a_quad_outside_the_graphs_is_refused_before_anything_is_written(
     with pytest.raises(ValueError, match="graph/other"):
         small_updates.replace_graphs(payload.encode(), [G1, G2])
     assert sizes == []
+
+
+def _store_answering(update: Callable[[str], httpx.Response], sent: list[tuple[str, float]]) -> RemoteStore:
+    """A remote store whose update endpoint answers with ``update``; every update's text
+    and read timeout are noted in ``sent``. Queries list no graphs."""
+    empty = b'{"head":{"vars":["g"]},"results":{"bindings":[]}}'
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        form = dict(urllib.parse.parse_qsl(request.content.decode()))
+        if "update" not in form:
+            return httpx.Response(200, content=empty, headers={"content-type": "application/sparql-results+json"})
+        sent.append((form["update"], request.extensions["timeout"]["read"]))
+        return update(form["update"])
+
+    store = RemoteStore("http://store.invalid/query", "http://store.invalid/update",
+                        "http://store.invalid/store", timeout_s=30, dialect=GENERIC, write_timeout_s=600)
+    store._client = httpx.Client(transport=httpx.MockTransport(answer))
+    return store
+
+
+QUADS = b'<http://x/s> <http://x/p> "o" <http://x/g> .\n'
+
+
+def test_a_write_is_waited_for_longer_than_a_read() -> None:
+    sent: list[tuple[str, float]] = []
+    _store_answering(lambda update: httpx.Response(204), sent).replace_graphs(QUADS, ["http://x/g"])
+    assert [timeout for _, timeout in sent] == [600, 600]  # staging, then the switch
+
+
+def test_a_switch_not_confirmed_in_time_is_not_called_a_failure() -> None:
+    """The switch was sent whole: the store may still apply it, so the service must not
+    say that nothing changed, and the staging graphs it moves must stay."""
+    sent: list[tuple[str, float]] = []
+
+    def slow_switch(update: str) -> httpx.Response:
+        if "MOVE" in update:
+            raise httpx.ReadTimeout("no answer", request=httpx.Request("POST", "http://store.invalid"))
+        return httpx.Response(204)
+
+    with pytest.raises(WriteUnconfirmed, match="may still be applied"):
+        _store_answering(slow_switch, sent).replace_graphs(QUADS, ["http://x/g"])
+    assert not any("DROP" in update and "staging" in update for update, _ in sent)
+
+
+def test_a_staging_write_not_confirmed_in_time_changes_nothing() -> None:
+    sent: list[tuple[str, float]] = []
+
+    def slow_staging(update: str) -> httpx.Response:
+        if "INSERT DATA" in update:
+            raise httpx.ReadTimeout("no answer", request=httpx.Request("POST", "http://store.invalid"))
+        return httpx.Response(204)
+
+    with pytest.raises(StoreError, match="nothing was changed") as caught:
+        _store_answering(slow_staging, sent).replace_graphs(QUADS, ["http://x/g"])
+    assert not isinstance(caught.value, WriteUnconfirmed)
+    assert any("DROP" in update and "staging" in update for update, _ in sent)  # cleaned up
+    assert not any("MOVE" in update for update, _ in sent)

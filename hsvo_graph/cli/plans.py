@@ -22,7 +22,7 @@ from hsvo_graph.validation.context import Context, context_from_sources, context
 from hsvo_graph.validation.meta import meta_beside, meta_from_mapping, parse_meta
 from hsvo_graph.validation.model import Report
 from hsvo_graph.validation.report import as_data, error_data, error_text, to_json, to_text, to_turtle
-from hsvo_graph.store import GraphStore, StoreError, open_store, open_untracked
+from hsvo_graph.store import GraphStore, StoreError, WriteUnconfirmed, open_store, open_untracked
 from hsvo_graph.validation.check import validate_plan
 
 if TYPE_CHECKING:  # imports and plan management are imported by `hsvo import`, not `hsvo validate`
@@ -260,6 +260,9 @@ def _import(
     except PlanError as error:
         _unusable(error, fmt)
         ctx.exit(EXIT_UNUSABLE)
+    except WriteUnconfirmed as error:
+        click.echo(f"{WriteUnconfirmed.SV} / {error}", err=True)
+        ctx.exit(EXIT_STORE)
     except StoreError as error:
         click.echo(
             f"Lagret misslyckades; inget importerades / the store failed; nothing was "

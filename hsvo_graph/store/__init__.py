@@ -7,7 +7,9 @@ the commands that work on the embedded store should not pay for at start-up.
 from typing import TYPE_CHECKING, Any
 
 from hsvo_graph.config import Settings
-from hsvo_graph.store.base import GraphStore, QueryResponse, QuerySyntaxError, StoreError, Table
+from hsvo_graph.store.base import (
+    GraphStore, QueryResponse, QuerySyntaxError, StoreError, Table, WriteUnconfirmed,
+)
 from hsvo_graph.store.embedded import EmbeddedStore
 from hsvo_graph.store.changes import ChangeLog
 from hsvo_graph.store.tracking import TrackedStore
@@ -24,6 +26,7 @@ __all__ = [
     "StoreError",
     "Table",
     "TrackedStore",
+    "WriteUnconfirmed",
     "open_store",
     "open_untracked",
 ]
@@ -55,6 +58,7 @@ def open_untracked(settings: Settings) -> GraphStore:
             settings.remote_update_url,
             settings.remote_gsp_url,
             settings.remote_timeout_s,
+            write_timeout_s=settings.remote_write_timeout_s,
         )
     return EmbeddedStore(settings.store_path)
 

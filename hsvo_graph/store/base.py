@@ -51,6 +51,17 @@ class StoreError(RuntimeError):
         self.status = status
 
 
+class WriteUnconfirmed(StoreError):
+    """The store was sent a whole write but did not confirm it in time: it may still be
+    applied, so a caller must not say that nothing changed."""
+
+    SV = "lagret bekräftade inte skrivningen i tid; den kan ändå ha genomförts: se efter innan du försöker igen"
+    EN = "the store did not confirm the write in time; it may still be applied: look before trying again"
+
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(f"{self.EN} (waited {waited_s:g} s)", status=504)
+
+
 class QuerySyntaxError(ValueError):
     """The store rejected a query or update as malformed; the message is the parser's."""
 

@@ -37,6 +37,7 @@ from hsvo_graph.store.base import (
     QueryResponse,
     QuerySyntaxError,
     StoreError,
+    WriteUnconfirmed,
     kept_blank_statements,
     quads_in_graphs,
     solution_rows,
@@ -161,12 +162,16 @@ class RemoteStore(GraphStore):
 
     def __init__(
         self, query_url: str, update_url: str, gsp_url: str, timeout_s: float = 30.0,
-        dialect: Dialect | None = None,
+        dialect: Dialect | None = None, write_timeout_s: float = 600.0,
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
         self.timeout_s = timeout_s
+        # A store finishes a write it was sent whether or not the client waits, so an
+        # update is waited for longer than a read (replacing the inferred graph of 1 M
+        # triples took `oxigraph serve` over 30 s), and a timeout means "unconfirmed".
+        self.write_timeout_s = write_timeout_s
         self._client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)))
         self._dialect = dialect
         self._graphs: tuple[float, list[str]] | None = None
@@ -251,8 +256,15 @@ class RemoteStore(GraphStore):
         return QueryResponse(kind, media_type, body)
 
     def update(self, sparql_update: str) -> None:
+        """One update request; WriteUnconfirmed when the store does not answer within
+        ``write_timeout_s`` (it may still apply it)."""
         self._graphs = None
-        self._post(self.update_url, {"update": sparql_update}, "*/*")
+        try:
+            self._post(self.update_url, {"update": sparql_update}, "*/*", self.write_timeout_s)
+        except StoreError as exc:
+            if exc.status == 504:
+                raise WriteUnconfirmed(self.write_timeout_s) from exc
+            raise
 
     def graph_names(self) -> list[str]:
         """The store's graphs but its internal and staging ones (cached for a second:
@@ -375,6 +387,13 @@ class RemoteStore(GraphStore):
         try:
             for chunk in chunks:
                 self.update(self._insert_data(chunk, staging))
+        except (StoreError, QuerySyntaxError) as exc:
+            self._drop_quietly(staging.values())
+            if isinstance(exc, WriteUnconfirmed):  # only staging graphs could have changed
+                raise StoreError("the SPARQL store did not take the new content in time; "
+                                 "nothing was changed", status=504) from exc
+            raise
+        try:
             keep = set(graphs)
             kept = [] if self.dialect.skolemise else [
                 kept_blank_statements(iri, f"{GENID}kept-{run}-{n}") for n, iri in enumerate(keep_blank)]
@@ -385,6 +404,8 @@ class RemoteStore(GraphStore):
                 ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if part
                            else f"DROP SILENT GRAPH {target}")
             self.update(" ;\n".join(ops + [after for _, after in kept]))
+        except WriteUnconfirmed:
+            raise  # the switch may still be applied: its staging graphs must stay for it
         except (StoreError, QuerySyntaxError):
             self._drop_quietly(staging.values())
             raise

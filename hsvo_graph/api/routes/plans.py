@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.api.auth import AdminDep
 from hsvo_graph.api.deps import SettingsDep, StoreDep
-from hsvo_graph.store import StoreError
+from hsvo_graph.store import StoreError, WriteUnconfirmed
 from hsvo_graph.validation.managed import remove_managed
 from hsvo_graph.validation.registry import Entry, PlanRegistry, token_fingerprint
 
@@ -74,6 +74,8 @@ async def remove_plan(
         removed = await run_in_threadpool(remove_managed, store, settings, key, actor)
     except KeyError as error:  # removed by someone else meanwhile
         raise HTTPException(404, f"no imported plan {key!r} in force") from error
+    except WriteUnconfirmed as error:
+        raise HTTPException(504, str(error)) from error
     except StoreError as error:
         raise HTTPException(502, f"the store failed; nothing was removed: {error}") from error
     return removed.as_dict()

@@ -24,7 +24,7 @@ from hsvo_graph.api.auth import AdminDep, require_admin
 from hsvo_graph.api.deps import PlanContextsDep, SettingsDep, StoreDep
 from hsvo_graph.api.rendering import language, render
 from hsvo_graph.config import Settings
-from hsvo_graph.store import StoreError
+from hsvo_graph.store import StoreError, WriteUnconfirmed
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.check import validate_plan
 from hsvo_graph.validation.managed import Change, Upload, hold, held, import_managed
@@ -232,6 +232,8 @@ async def import_(
         )
     except PlanError as error:
         return JSONResponse(error_data(error), status_code=400)
+    except WriteUnconfirmed as error:  # sent whole, not confirmed: it may have landed
+        return JSONResponse({"usable": True, "imported": None, "error": str(error)}, status_code=504)
     except StoreError as error:
         return JSONResponse(
             {"usable": True, "imported": False, "error": str(error)}, status_code=502
@@ -270,6 +272,9 @@ async def import_from_page(
         return _page(request, settings, 400, error=problem)
     except PlanError as error:
         return _page(request, settings, 400, error=error_data(error)["error"])
+    except WriteUnconfirmed:
+        problem = {"where": "store", "message": {"sv": WriteUnconfirmed.SV, "en": WriteUnconfirmed.EN}}
+        return _page(request, settings, 504, error=problem)
     except StoreError:
         problem = {"where": "store", "message": {"sv": "lagret misslyckades; inget importerades",
                                                  "en": "the store failed; nothing was imported"}}
