@@ -182,6 +182,30 @@ def test_a_crash_half_way_leaves_old_or_new_never_a_mix(moment: str, tmp_path: P
         assert after[str(INFERRED_GRAPH)] > before[str(INFERRED_GRAPH)]
 
 
+@pytest.mark.parametrize("moment", ["before", "after"])
+def test_a_plan_accepted_before_a_crash_is_never_lost(moment: str, tmp_path: Path) -> None:
+    """Killed as its write starts or right after it, an accepted plan is in the registry of
+    imported plans, so ``hsvo load`` (which rebuilds the store from the sources and the
+    registry) has it in the store either way: it is never silently gone."""
+    from hsvo_graph.validation.managed import reapply_plans
+    from hsvo_graph.validation.registry import PlanRegistry
+
+    path, plans = tmp_path / "store", tmp_path / "plans"
+    seeded(path)[0].close()
+    plan = tmp_path / "plan.csv"
+    plan.write_bytes(PLAN_2026)
+    subprocess.run([sys.executable, "-c", _CRASH, moment, str(path), str(plan)],
+                   capture_output=True, env={**os.environ, "HSVO_PLANS_DIR": str(plans)}, timeout=120)
+    [entry] = PlanRegistry(plans).current_plans()
+    assert entry.graph == TARGET
+    store = EmbeddedStore(path)
+    settings = Settings(store="embedded", store_path=path, plans_dir=plans)
+    load(store, settings)
+    assert [r.applied for r in reapply_plans(store, settings)] == [True]
+    assert TARGET in store.graph_names()
+    store.close()
+
+
 @pytest.mark.remote
 def test_import_on_the_remote_store(remote_store: RemoteStore, remote_settings: Settings) -> None:
     before = snapshot(remote_store)

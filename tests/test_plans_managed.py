@@ -220,3 +220,39 @@ def test_an_rdf_plan_with_a_non_ascii_name_is_kept_under_a_safe_key(tmp_path: Pa
         [entry] = client.get("/admin/plans", headers={"Authorization": "Bearer hemligt"}).json()
         assert entry["key"].startswith("plan-lista-h_st-2026-") and entry["key"].isascii()
         assert entry["graph"].endswith("plan-lista-höst-2026")
+
+
+def test_a_write_that_fails_leaves_no_trace_in_the_registry(tmp_path: Path) -> None:
+    """The registry keeps a plan before its write (test_import: a crash never loses it);
+    when the write fails instead, that version is taken back, file and report too, and so is
+    a removal whose write fails."""
+    from hsvo_graph.store import StoreError
+    from hsvo_graph.validation.managed import Upload, import_managed, remove_managed
+    from hsvo_graph.validation.context import context_from_store
+    from hsvo_graph.validation.plans import PlanMeta
+
+    from .test_import import FailingStore, load
+
+    settings = Settings(store="embedded", store_path=None, plans_dir=tmp_path / "plans")
+    store = FailingStore(None)
+    load(store, settings)
+    upload = Upload(PLAN_2026, "plan.csv", PlanMeta(municipality="Uppsala", year=2026))
+    context_of = lambda: context_from_store(store, settings)  # noqa: E731
+    registry = PlanRegistry(settings.plans_dir)
+    store.failing = True
+    try:
+        import_managed(store, settings, upload, context_of, "test")
+    except StoreError:
+        pass
+    else:
+        raise AssertionError("the failing write was not reported")
+    assert registry.current_plans() == [] and not list(settings.plans_dir.rglob("*.csv"))
+    store.failing = False
+    entry = import_managed(store, settings, upload, context_of, "test").entry
+    assert entry is not None and registry.current_plans() == [entry]
+    store.failing = True
+    try:
+        remove_managed(store, settings, entry.key, "test")
+    except StoreError:
+        pass
+    assert registry.current_plans() == [entry] and len(registry.history(entry.key)) == 1

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import HSVO
-from hsvo_graph.store import GraphStore
+from hsvo_graph.store import GraphStore, WriteUnconfirmed
 from hsvo_graph.validation.check import validate_plan
 from hsvo_graph.validation.context import Context, context_from_store
 from hsvo_graph.validation.importing import ImportResult, import_plan, rewrite
@@ -115,11 +115,21 @@ def import_managed(
         if change.confirm is not None and confirm != change.confirm:
             change.needs_confirmation = True
             return change
-        change.result = import_plan(store, plan, context, upload.strict, change.report)
-        if change.result.imported:
-            change.entry = registry.record(
-                plan, change.report, upload.data, upload.name, upload.meta, actor, change.diff
-            )
+        # Kept before the write: a process killed after the write (whose generation is
+        # published) must not leave a plan in the store that the registry does not know,
+        # and so that the next `hsvo load` drops. Killed before it, the plan is kept and the
+        # next load puts it in; a write that fails takes it back.
+        entry = registry.record(
+            plan, change.report, upload.data, upload.name, upload.meta, actor, change.diff
+        )
+        try:
+            change.result = import_plan(store, plan, context, upload.strict, change.report)
+        except WriteUnconfirmed:
+            raise  # it may be in the store: kept, and the next load makes sure
+        except BaseException:
+            registry.withdraw(entry)
+            raise
+        change.entry = entry
         return change
 
 
@@ -132,8 +142,15 @@ def remove_managed(store: GraphStore, settings: Settings, key: str, actor: str) 
         entry = registry.current(key)
         if entry is None:
             raise KeyError(key)
-        rewrite(store, {}, [entry.graph])
-        return registry.record_removal(entry, actor)
+        removal = registry.record_removal(entry, actor)  # first: as for an import
+        try:
+            rewrite(store, {}, [entry.graph])
+        except WriteUnconfirmed:
+            raise
+        except BaseException:
+            registry.withdraw(removal)
+            raise
+        return removal
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,24 @@ class PlanRegistry:
         self._append(entry)
         return entry
 
+    def withdraw(self, entry: Entry) -> None:
+        """Take back the version ``record`` (or ``record_removal``) kept for a change whose
+        write then failed (the store is as it was): its history line, file and report."""
+        path = self._folder(entry.key) / "history.jsonl"
+        lines = path.read_text("utf-8").splitlines() if path.is_file() else []
+        if not lines or Entry.from_dict(json.loads(lines[-1])).version != entry.version:
+            return
+        if lines[:-1]:
+            kept = path.with_name("history.jsonl.tmp")
+            kept.write_text("".join(line + "\n" for line in lines[:-1]), encoding="utf-8")
+            kept.replace(path)
+        else:
+            path.unlink()
+        if entry.file:  # a removal keeps no file
+            original = self._folder(entry.key) / entry.file
+            original.with_name(f"{entry.version:03d}-report.json").unlink(missing_ok=True)
+            original.unlink(missing_ok=True)
+
     def record_removal(self, entry: Entry, actor: str) -> Entry:
         """Note that a plan was taken out of the graph; its files stay for export."""
         removed = Entry(
