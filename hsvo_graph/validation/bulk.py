@@ -88,15 +88,19 @@ class Bulk:
         s, p, o = pattern
         if p not in (None, RDF.type) or isinstance(o, BNode):
             return
-        classes = [c for c, above in ancestors.items() if o is None or o in above]
+        if o is None:  # the nodes' own classes, then what is above them
+            given = ((node, ancestors.get(cls, frozenset()))
+                     for node, _, cls in self.stated((s, RDF.type, None), hidden))
+        else:  # the instances of the classes below ``o``
+            given = ((node, frozenset({o})) for cls, above in ancestors.items() if o in above
+                     for node, _, _ in self.stated((s, RDF.type, cls), hidden))
         seen: set[_TripleType] = set()
-        for cls in classes:
-            for node, _, _ in self.stated((s, RDF.type, cls), hidden):
-                for superclass in ancestors[cls] if o is None else (o,):
-                    triple = (node, RDF.type, superclass)
-                    if triple not in seen and next(self.stated(triple, hidden), None) is None:
-                        seen.add(triple)
-                        yield triple
+        for node, superclasses in given:
+            for superclass in superclasses:
+                triple = (node, RDF.type, superclass)
+                if triple not in seen and next(self.stated(triple, hidden), None) is None:
+                    seen.add(triple)
+                    yield triple
 
     def _visible(self, s: Any, p: Any, o: Any, hidden: frozenset[str]) -> Iterator[ox.Quad]:
         """The store's quads matching the pattern, but those of the ``hidden`` graphs."""
@@ -152,7 +156,7 @@ def split(projections: dict[str, bytes]) -> tuple[dict[str, bytes], Bulk]:
         return projections, Bulk()
     texts = {}
     for iri in projections:
-        core = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o MINUS {{ ?s {_KINDS} }} }} }}"
+        core = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(iri)} {{ ?s ?p ?o MINUS {{ ?s {_KINDS} }} }} }}"
         texts[iri] = cast(ox.QueryTriples, scratch.query(core)).serialize(format=ox.RdfFormat.N_TRIPLES) or b""
     scratch.update(_DROP_CORE)
     return texts, Bulk(scratch)

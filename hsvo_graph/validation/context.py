@@ -13,6 +13,7 @@ the store and querying each graph, and never gets the context of an earlier cont
 
 import hashlib
 import json
+import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -150,6 +151,7 @@ class Context:
     bulk: Bulk = field(default_factory=Bulk)
     hidden: frozenset[str] = frozenset()
     _without: dict[str, "Context"] = field(default_factory=dict, repr=False, compare=False)
+    _without_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @cached_property
     def core(self) -> Graph:
@@ -223,13 +225,14 @@ class Context:
         triples), the last few graphs asked."""
         if graph not in self.parts:
             return self
-        found = self._without.pop(graph, None)
-        if found is None:
-            found = Context({k: v for k, v in self.parts.items() if k != graph}, self.description,
-                            self.bulk, self.hidden | {graph})
-        self._without[graph] = found  # the newest last; a lost update only costs a rebuild
-        while len(self._without) > _KEPT_WITHOUT:
-            self._without.pop(next(iter(self._without)), None)
+        with self._without_lock:  # checks run in many threads at once
+            found = self._without.pop(graph, None)
+            if found is None:
+                found = Context({k: v for k, v in self.parts.items() if k != graph},
+                                self.description, self.bulk, self.hidden | {graph})
+            self._without[graph] = found  # the newest last
+            while len(self._without) > _KEPT_WITHOUT:
+                self._without.pop(next(iter(self._without)))
         return found
 
     def with_graph(self, iri: str, graph: Graph) -> "Context":
