@@ -185,8 +185,9 @@ def test_a_crash_half_way_leaves_old_or_new_never_a_mix(moment: str, tmp_path: P
 @pytest.mark.parametrize("moment", ["before", "after"])
 def test_a_plan_accepted_before_a_crash_is_never_lost(moment: str, tmp_path: Path) -> None:
     """Killed as its write starts or right after it, an accepted plan is in the registry of
-    imported plans, so ``hsvo load`` (which rebuilds the store from the sources and the
-    registry) has it in the store either way: it is never silently gone."""
+    imported plans: the service starting again puts it in the store if it is not there, and
+    so does ``hsvo load`` (which rebuilds the store from the sources and the registry). It is
+    never silently gone."""
     from hsvo_graph.validation.managed import reapply_plans
     from hsvo_graph.validation.registry import PlanRegistry
 
@@ -198,9 +199,15 @@ def test_a_plan_accepted_before_a_crash_is_never_lost(moment: str, tmp_path: Pat
                    capture_output=True, env={**os.environ, "HSVO_PLANS_DIR": str(plans)}, timeout=120)
     [entry] = PlanRegistry(plans).current_plans()
     assert entry.graph == TARGET
-    store = EmbeddedStore(path)
     settings = Settings(store="embedded", store_path=path, plans_dir=plans)
-    load(store, settings)
+    store = EmbeddedStore(path)
+    assert (TARGET in store.graph_names()) == (moment == "after")
+    store.close()
+    with TestClient(create_app(settings)) as client:  # the service starting again completes it
+        assert client.get("/health").status_code == 200
+    store = EmbeddedStore(path)
+    assert TARGET in store.graph_names()
+    load(store, settings)  # and so does a rebuild
     assert [r.applied for r in reapply_plans(store, settings)] == [True]
     assert TARGET in store.graph_names()
     store.close()

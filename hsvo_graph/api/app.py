@@ -15,7 +15,7 @@ from hsvo_graph.config import Settings, get_settings
 from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, open_store, track
-from hsvo_graph.validation.managed import reapply_plans
+from hsvo_graph.validation.managed import reapply_plans, restore_missing_plans
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
@@ -66,9 +66,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         if own and settings.store == "embedded" and not app.state.store.graph_names():
             report = load(app.state.store, settings)
             log.info("seeded empty store with %d triples", report.total)
-            for outcome in reapply_plans(app.state.store, settings):
-                log.info("plan %s re-applied: %s %s", outcome.entry.key, outcome.applied,
-                         outcome.reason)
+            outcomes = reapply_plans(app.state.store, settings)
+        elif own and settings.store == "embedded":  # an import killed before its write landed
+            outcomes = restore_missing_plans(app.state.store, settings)
+        else:
+            outcomes = []
+        for outcome in outcomes:
+            log.info("plan %s re-applied: %s %s", outcome.entry.key, outcome.applied,
+                     outcome.reason)
         if isinstance(app.state.store.inner, RemoteStore):
             app.state.store.inner.check_union_default_graph()
         app.state.executor = open_executor(

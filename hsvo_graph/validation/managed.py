@@ -168,12 +168,28 @@ def reapply_plans(store: GraphStore, settings: Settings) -> list[Reapplied]:
     first imported, each validated against the rebuilt graph (and the plans before it);
     one write with the inferred graph recomputed. A plan that no longer conforms (the seed
     changed under it) is left out and said so; it stays in the registry."""
+    return _put_back(store, settings, lambda entries: entries)
+
+
+def restore_missing_plans(store: GraphStore, settings: Settings) -> list[Reapplied]:
+    """Put back the plans in force whose graph the store lacks, as ``reapply_plans`` does:
+    an import killed before its write landed is already in the registry (``import_managed``
+    keeps it first), so the service starting again completes it, as the next ``hsvo load``
+    would. Usually there is none, and this is a look at the store's graph names."""
+    present = set(store.graph_names())
+    return _put_back(store, settings, lambda entries: [e for e in entries if e.graph not in present])
+
+
+def _put_back(store: GraphStore, settings: Settings,
+              chosen: Callable[[list[Entry]], list[Entry]]) -> list[Reapplied]:
+    """The ``chosen`` plans in force, validated one after the other against the store and
+    the plans before them, written in one go."""
     registry = PlanRegistry(settings.plans_dir)
-    entries = registry.current_plans()
-    if not entries:
-        return []
     outcomes: list[Reapplied] = []
     with import_lock(settings.plans_dir):
+        entries = chosen(registry.current_plans())
+        if not entries:
+            return []
         context = context_from_store(store, settings)
         graphs: dict[str, Graph] = {}
         for entry in entries:
