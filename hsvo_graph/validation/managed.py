@@ -117,15 +117,16 @@ def import_managed(
             return change
         # Kept before the write: a process killed after the write (whose generation is
         # published) must not leave a plan in the store that the registry does not know,
-        # and so that the next `hsvo load` drops. Killed before it, the plan is kept and the
-        # next load puts it in; a write that fails takes it back.
+        # and so that the next `hsvo load` drops. Killed before it, the plan is kept, and the
+        # service starting again (or the next load) puts it in; a write that fails takes it
+        # back.
         entry = registry.record(
             plan, change.report, upload.data, upload.name, upload.meta, actor, change.diff
         )
         try:
             change.result = import_plan(store, plan, context, upload.strict, change.report)
         except WriteUnconfirmed:
-            raise  # it may be in the store: kept, and the next load makes sure
+            raise  # it may be in the store: kept, and the next start or load makes sure
         except BaseException:
             registry.withdraw(entry)
             raise
@@ -185,6 +186,8 @@ def _put_back(store: GraphStore, settings: Settings,
     """The ``chosen`` plans in force, validated one after the other against the store and
     the plans before them, written in one go."""
     registry = PlanRegistry(settings.plans_dir)
+    if not chosen(registry.current_plans()):  # the usual answer, without waiting for the lock
+        return []
     outcomes: list[Reapplied] = []
     with import_lock(settings.plans_dir):
         entries = chosen(registry.current_plans())
