@@ -64,10 +64,12 @@ class PlanContexts:
     def __call__(self) -> Context:
         with self._lock:
             cached = self._cached
-            generation, changed = (self.store.generation, None) if cached is None \
-                else self.store.changed_since(cached[0])
-            if cached is not None and cached[0] == generation:
-                return cached[1]
+            if cached is None:
+                generation, changed = self.store.generation, None
+            else:
+                generation, changed = self.store.changed_since(cached[0])
+                if cached[0] == generation:
+                    return cached[1]
             reader = self.executor.reader(capped=False, budget_s=self.settings.context_time_limit_s)
             context = None
             if cached is not None and changed is not None:  # only these graphs were replaced

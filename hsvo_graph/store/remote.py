@@ -29,7 +29,6 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
-from hsvo_graph.namespaces import BASE
 from hsvo_graph.store.base import (
     GENID,
     GraphStore,
