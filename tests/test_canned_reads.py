@@ -2,6 +2,8 @@
 the event loop (no thread hop), kept dataset-wide readings (form options, glossary, latest
 year) are dropped by a write, and the next page shows the write."""
 
+import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from hsvo_graph.api.app import create_app
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import HSVO, ID
 from hsvo_graph.store import EmbeddedStore
+from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import result_table
 
 HTML = {"Accept": "text/html"}
@@ -234,7 +237,7 @@ def test_a_drop_downs_groups_and_choices_are_worked_out_as_the_template_did() ->
                Choice("ÄLN", "Äldrenämnden", "Nämnd"), Choice("vs", "Vård", "samråd"),
                Choice("2024", "2024"), Choice("AU", "Arbetsutskott", "Arbetsutskott"),
                Choice("Vs", "Vård i samverkan", "samråd")]
-    offer = Offered.of(options)
+    offer = Offered.of(options, collation_key("sv"))
     jinja = jinja2.Environment().from_string(
         '{% for g, os in options | groupby("group") %}{{ g }}:{% for o in os %}{{ o.value }},'
         '{% endfor %};{% endfor %}')
@@ -270,7 +273,8 @@ def test_a_forms_options_are_the_html_the_template_loops_wrote() -> None:
         '"chip"><input type="checkbox" name="{{ f.name }}" value="{{ o.value }}"{% if o.value in'
         ' f.chosen %} checked{% endif %}> {{ o.text }}</label>{% endfor %}')
     offer = Offered.of([Choice('a"b', "<script>x</script>", "nämnd & <råd>"), Choice("2025", "2025"),
-                        Choice("ÄLN", "Äldre'nämnden", "nämnd & <råd>"), Choice("x&y", "X & Y", "åtgärd")])
+                        Choice("ÄLN", "Äldre'nämnden", "nämnd & <råd>"), Choice("x&y", "X & Y", "åtgärd")],
+                       collation_key("sv"))
     for submitted in ([], ['A"B', "äln"], ["<new>"]):
         options, groups, chosen = selected(offer, submitted)
         field = Field('n"ame', "Label", "body", False, True, None, options, groups, chosen)
@@ -278,3 +282,42 @@ def test_a_forms_options_are_the_html_the_template_loops_wrote() -> None:
         assert written == loops.render(f=field)
         assert "<script>" not in written and "<new>" not in written
     assert written.count(" selected") == 1 and 'value="&lt;new&gt;" selected' in written
+
+
+def body_options(page: str) -> list[str]:
+    """The texts of the body drop-down's options, in the order the page lists them."""
+    select = re.search(r'<select[^>]*name="body".*?</select>', page, re.S)
+    assert select, "the page has no body drop-down"
+    return [html.unescape(text) for text in re.findall(r"<option[^>]*>([^<]*)</option>", select.group(0))]
+
+
+def test_names_are_listed_in_the_page_languages_order(service) -> None:
+    """Swedish puts å ä ö after z, in that order (code points put Ä before Å, and "Hälso-"
+    before "Håbo", and lower case after every capital); English puts them beside a and o.
+    The body drop-down follows the page's language."""
+    names = {"HÄL": "Hälso- och sjukvårdsnämnden", "HÅB": "Håbo kommunstyrelse",
+             "ÅNG": "Ångbåtsnämnden", "ÄLV": "Älvkarleby socialnämnd", "ÖST": "Östhammars nämnd",
+             "ZN": "Zonnämnden", "äld": "äldrerådet"}
+    for n, (abbreviation, label) in enumerate(names.items(), start=10):
+        service.app.state.store.update(involved(n, abbreviation, label))
+    swedish = [t for t in body_options(service.get("/q/activities_by_body_and_area", headers=HTML).text)
+               if t.split(" – ")[0] in names]
+    assert swedish == ["HÅB – Håbo kommunstyrelse", "HÄL – Hälso- och sjukvårdsnämnden",
+                       "ZN – Zonnämnden", "ÅNG – Ångbåtsnämnden", "äld – äldrerådet",
+                       "ÄLV – Älvkarleby socialnämnd", "ÖST – Östhammars nämnd"]
+    english = [t for t in body_options(service.get("/q/activities_by_body_and_area", params={"lang": "en"},
+                                                   headers=HTML).text) if t.split(" – ")[0] in names]
+    assert english == ["äld – äldrerådet", "ÄLV – Älvkarleby socialnämnd", "ÅNG – Ångbåtsnämnden",
+                       "HÅB – Håbo kommunstyrelse", "HÄL – Hälso- och sjukvårdsnämnden",
+                       "ÖST – Östhammars nämnd", "ZN – Zonnämnden"]
+
+
+def test_a_drop_downs_groups_follow_the_page_language() -> None:
+    from hsvo_graph.web.choices import Choice, Offered
+
+    options = [Choice("1", "ett", "övrigt"), Choice("2", "två", "ärenden"), Choice("3", "tre", "åtgärder"),
+               Choice("4", "fyra", "Zon"), Choice("5", "fem", "arbete")]
+    assert [g for g, _ in Offered.of(options, collation_key("sv")).groups] == [
+        "arbete", "Zon", "åtgärder", "ärenden", "övrigt"]
+    assert [g for g, _ in Offered.of(options, collation_key("en")).groups] == [
+        "arbete", "ärenden", "åtgärder", "övrigt", "Zon"]

@@ -5,7 +5,7 @@ or a name for a body, a label for an area, a year, a document's local name), so 
 picked from the list and one typed by hand go through the same normalisation and binding.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -14,12 +14,16 @@ from rdflib import Literal
 from hsvo_graph.canned.folding import normalise_text
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
+from hsvo_graph.web.collation import collation_key
 
 # Each query (queries/choices_<type>.rq) yields ?value ?text ?group (?group may be
 # unbound) in display order; ?lang is bound to the page language so group names and
 # labels come in that language if they exist. Types are read from the data graphs, not graph:inferred, so each entity is
 # grouped under the class its source gives it rather than every super-class.
 _TYPES = ("body", "area", "year", "document")
+# Options shown by name, put in the page language's order (the queries' ORDER BY compares
+# code points); years keep the query's order, the newest first.
+_NAMED = ("body", "area", "document")
 
 
 @dataclass(frozen=True)
@@ -41,21 +45,24 @@ class Offered:
     groups: list[tuple[str, list[Choice]]]
     #: the options' values by the form a submitted value is matched in (``normalise_text``)
     matched: dict[str, list[str]]
+    #: the page language's sort key, which orders the groups
+    order: Callable[[str], bytes]
 
     @classmethod
-    def of(cls, options: list[Choice]) -> "Offered":
+    def of(cls, options: list[Choice], order: Callable[[str], bytes]) -> "Offered":
         matched: dict[str, list[str]] = {}
         for choice in options:
             matched.setdefault(normalise_text(choice.value), []).append(choice.value)
-        return cls(options, grouped(options), matched)
+        return cls(options, grouped(options, order), matched, order)
 
 
-def grouped(options: Sequence[Choice]) -> list[tuple[str, list[Choice]]]:
+def grouped(options: Sequence[Choice], order: Callable[[str], bytes]) -> list[tuple[str, list[Choice]]]:
     """The options under their groups as a drop-down shows them (Jinja's ``groupby`` did
-    this in the template): groups in alphabetical order, whatever the case, each named as
-    its first option names it; within a group the options' own order."""
-    def key(choice: Choice) -> str:
-        return choice.group.lower()
+    this in the template): groups in the order of the page language (``order``), whatever
+    the case, each named as its first option names it; within a group the options' own
+    order."""
+    def key(choice: Choice) -> bytes:
+        return order(choice.group.lower())
     return [(members[0].group, members)
             for members in (list(group) for _, group in groupby(sorted(options, key=key), key))]
 
@@ -66,7 +73,7 @@ def offered(reader: Reader, parameter_type: str, lang: str) -> Offered:
     if parameter_type not in _TYPES:
         return _NOTHING
     return reader.remembered(("choices", parameter_type, lang),
-                             lambda r: Offered.of(_read_choices(r, parameter_type, lang)))
+                             lambda r: Offered.of(_read_choices(r, parameter_type, lang), collation_key(lang)))
 
 
 def _read_choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice]:
@@ -79,6 +86,9 @@ def _read_choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice
             continue
         seen.add(normalise_text(value))
         options.append(Choice(value, str(row["text"]), str(row.get("group", "") or "")))
+    if parameter_type in _NAMED:
+        key = collation_key(lang)
+        options.sort(key=lambda choice: key(choice.text))
     return options
 
 
@@ -95,7 +105,7 @@ def selected(offer: Offered, submitted: list[str]) -> tuple[list[Choice], list[t
     if not extra:
         return offer.options, offer.groups, chosen
     options = offer.options + extra
-    return options, grouped(options), chosen | {choice.value for choice in extra}
+    return options, grouped(options, offer.order), chosen | {choice.value for choice in extra}
 
 
-_NOTHING = Offered([], [], {})
+_NOTHING = Offered([], [], {}, str.encode)

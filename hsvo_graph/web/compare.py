@@ -14,6 +14,7 @@ from rdflib import URIRef
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
+from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import fetch_labels, local_path
 from hsvo_graph.web.followup import read_activities, slug
 
@@ -88,12 +89,13 @@ def compare(reader: Reader, arguments: Mapping[str, str], lang: str) -> Comparis
             for item, (broader, _) in section.items():
                 iris.update(i for i in (item, broader) if i)
     labels = fetch_labels(reader, [*iris, *plan_iris, *(str(s) for s in SECTIONS)], lang)
+    order = collation_key(lang)
 
     def items(plan: str, other: str, section: str) -> list[Item]:
         mine, theirs = contents.get(plan, {}).get(section, {}), contents.get(other, {}).get(section, {})
         listed = [Item(labels.get(i, i), local_path(i), code, labels.get(b, "") if b else "", i in theirs)
                   for i, (b, code) in mine.items()]
-        return sorted(listed, key=lambda item: (item.code or "~", item.name.lower()))
+        return sorted(listed, key=lambda item: (item.code or "~", order(item.name)))
 
     rows = [Row(labels.get(str(s), str(s)), items(left, right, str(s)), items(right, left, str(s)))
             for s in SECTIONS]
@@ -108,9 +110,9 @@ def compare(reader: Reader, arguments: Mapping[str, str], lang: str) -> Comparis
     for a in activities:
         if a.year in counts:
             counts[a.year][area_labels.get(a.area or "", "–")] += 1
-    names = sorted(set(counts[year_left]) | set(counts[year_right]), key=str.lower)
+    names = sorted(set(counts[year_left]) | set(counts[year_right]), key=order)
     return Comparison(
-        plans=sorted(((slug(p), labels.get(p, slug(p))) for p in plan_iris), key=lambda p: p[1]),
+        plans=sorted(((slug(p), labels.get(p, slug(p))) for p in plan_iris), key=lambda p: order(p[1])),
         left=slug(left), right=slug(right), rows=rows, years=years,
         year_left=year_left, year_right=year_right,
         year_rows=[YearRow(n, counts[year_left][n], counts[year_right][n]) for n in names],

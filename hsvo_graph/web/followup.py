@@ -7,13 +7,14 @@ each table is a different view of the same rows and the numbers always add up.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
+from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import STATUS_STYLES, fetch_labels, local_path
 
 NOT_REPORTED = "none"
@@ -85,6 +86,12 @@ class Dashboard:
     activities: list[Activity]
     labels: dict[str, str]
     drilled: bool
+    #: the page language's sort key
+    order: Callable[[str], bytes]
+
+    def body_names(self, activity: Activity) -> list[str]:
+        """The names of the bodies responsible for ``activity``, in the page language's order."""
+        return sorted((self.labels.get(b, b) for b in activity.bodies), key=self.order)
 
 
 def read_activities(reader: Reader) -> list[Activity]:
@@ -112,9 +119,10 @@ def _url(filters: Mapping[str, str]) -> str:
 
 def _counts(
     activities: list[Activity], dimension: str | None, chosen: Mapping[str, str],
-    labels: Mapping[str, str], iris: Mapping[str, str],
+    labels: Mapping[str, str], iris: Mapping[str, str], order: Callable[[str], bytes],
 ) -> list[CountRow]:
-    """Activities counted per (group, year) and status; ``dimension`` None: per year only."""
+    """Activities counted per (group, year) and status; ``dimension`` None: per year only;
+    the groups in the page language's ``order``."""
     counts: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
     for activity in activities:
         groups = activity.key(dimension) if dimension else {""}
@@ -136,7 +144,7 @@ def _counts(
             total=sum(by_status.values()),
             total_link=_url({k: v for k, v in base.items() if k != "status"}),
         ))
-    return sorted(rows, key=lambda r: (r.name.lower(), r.year)) if dimension else sorted(
+    return sorted(rows, key=lambda r: (order(r.name), r.year)) if dimension else sorted(
         rows, key=lambda r: r.year)
 
 
@@ -164,18 +172,20 @@ def dashboard(reader: Reader, arguments: Mapping[str, str], lang: str) -> Dashbo
         style = STATUS_STYLES.get(status)
         label = labels.get(status, "") if status != NOT_REPORTED else ""
         statuses.append((slug(status), label, style[0] if style else None, style[1] if style else None))
+    order = collation_key(lang)
     plans = sorted({(slug(a.plan), labels.get(a.plan, slug(a.plan))) for a in everything if a.plan},
-                   key=lambda p: p[1])
+                   key=lambda p: order(p[1]))
     return Dashboard(
         statuses=statuses,
         plans=plans,
         years=sorted({a.year for a in everything}, reverse=True),
         chosen=chosen,
-        trend=_counts(in_plan, None, plan_filter, labels, iris),
-        by_area=_counts(in_context, "area", context, labels, iris),
-        by_body=_counts(in_context, "body", context, labels, iris),
+        trend=_counts(in_plan, None, plan_filter, labels, iris, order),
+        by_area=_counts(in_context, "area", context, labels, iris, order),
+        by_body=_counts(in_context, "body", context, labels, iris, order),
         activities=[a for a in everything if matches(a)],
         labels={**labels, **{slug(i): labels.get(i, slug(i)) for i in [*iris.values(), *STATUSES]}},
         drilled=bool(set(chosen) - {"plan"}),
+        order=order,
     )
 

@@ -11,6 +11,7 @@ from rdflib import Literal
 
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
+from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import local_path
 from hsvo_graph.web.i18n import ABBREVIATIONS, localise
 
@@ -37,7 +38,8 @@ def _read_glossary(reader: Reader, lang: str) -> list[Entry]:
                for row in table.rows]
     known = {e.abbreviation for e in entries}
     entries += [Entry(a, localise(texts, lang)) for a, texts in ABBREVIATIONS.items() if a not in known]
-    return sorted(entries, key=lambda e: (e.abbreviation.lower(), e.meaning))
+    order = collation_key(lang)
+    return sorted(entries, key=lambda e: (order(e.abbreviation), order(e.meaning)))
 
 
 def glossary_titles(reader: Reader, lang: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.term import Node
 
+from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.i18n import LANGUAGES
 
 # Sections of the page: which rdf:type puts a term there, and its heading per language.
@@ -100,6 +101,7 @@ def build(graph: Graph, lang: str) -> OntologyDoc:
             return None  # an anonymous class expression: not linked
         return TermRef(str(node), label(node), _anchor(str(node)) if node in documented else None)
 
+    order = collation_key(lang)
     sections = []
     for kind, heading in SECTIONS:
         terms = []
@@ -107,13 +109,13 @@ def build(graph: Graph, lang: str) -> OntologyDoc:
             facts = []
             for predicate, name in _FACTS:
                 refs = sorted((r for r in map(ref, graph.objects(subject, predicate)) if r),
-                              key=lambda r: r.label)
+                              key=lambda r: order(r.label))
                 if refs:
                     facts.append((name[lang], refs))
             terms.append(Term(str(subject), _anchor(str(subject)), label(subject),
                               _text(graph, subject, (SKOS.definition, RDFS.comment), lang), facts))
         if terms:
-            sections.append((heading[lang], sorted(terms, key=lambda t: t.label.casefold())))
+            sections.append((heading[lang], sorted(terms, key=lambda t: order(t.label))))
     return OntologyDoc(
         iri=str(ontology),
         title=_text(graph, ontology, (DCTERMS.title, RDFS.label), lang) or str(ontology),

@@ -67,7 +67,7 @@ async def heatmap(request: Request, reader: ReaderDep, year: str | None = None,
                   format: str | None = None) -> Response:
     """Värmekarta: antal aktiviteter per organ och område ett år. / Heatmap of activities."""
     t = Translator(language(request))
-    model = await run_in_threadpool(heatmap_data, reader, _year(year))
+    model = await run_in_threadpool(heatmap_data, reader, _year(year), t.lang)
     title = f"{t('heatmap_title')} {model.year or ''}".strip()
     capped = t("heatmap_capped").format(
         bodies=len(model.bodies), areas=len(model.areas), all_bodies=t.number(model.all_bodies),

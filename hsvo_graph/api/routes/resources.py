@@ -13,6 +13,7 @@ from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
+from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import Cell, cell, compact, fetch_labels, iris_in
 from hsvo_graph.namespaces import ID, PREFIXES
 from hsvo_graph.web.resources import Description, describe
@@ -80,8 +81,10 @@ def _facts(
             continue
         grouped[p].append(o)
 
-    def order(p: URIRef) -> tuple[int, str]:
-        return (_FIRST.index(p) if p in _FIRST else len(_FIRST), labels.get(str(p), str(p)).lower())
+    by_name = collation_key(lang)
+
+    def order(p: URIRef) -> tuple[int, bytes]:
+        return (_FIRST.index(p) if p in _FIRST else len(_FIRST), by_name(labels.get(str(p), str(p))))
 
     facts = []
     for p in sorted(grouped, key=order):

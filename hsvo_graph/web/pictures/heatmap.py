@@ -8,6 +8,7 @@ from rdflib import XSD, Literal
 
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
+from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.pictures import activity_years
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
@@ -54,8 +55,9 @@ class Heatmap:
         return self.totals.get(body, 0)
 
 
-def heatmap_data(reader: Reader, year: int | None) -> Heatmap:
-    """The counts for ``year`` (the latest year with activities when None)."""
+def heatmap_data(reader: Reader, year: int | None, lang: str) -> Heatmap:
+    """The counts for ``year`` (the latest year with activities when None), the bodies and
+    areas named in the order of the page language ``lang``."""
     years = activity_years(reader)
     chosen = year if year is not None else (years[0] if years else None)
     model = Heatmap(chosen, years)
@@ -74,9 +76,10 @@ def heatmap_data(reader: Reader, year: int | None) -> Heatmap:
         model.totals[body] = model.totals.get(body, 0) + n
         area_totals[area] = area_totals.get(area, 0) + n
     model.all_bodies, model.all_areas = len(bodies), len(areas)
-    model.bodies = sorted(bodies.values(), key=lambda b: (-model.totals[b[0]], b[1].lower()))[:MAX_BODIES]
-    busiest = sorted(areas.values(), key=lambda a: (-area_totals[a[0]], a[1].lower()))[:MAX_AREAS]
-    model.areas = sorted(busiest, key=lambda a: a[1].lower())
+    order = collation_key(lang)
+    model.bodies = sorted(bodies.values(), key=lambda b: (-model.totals[b[0]], order(b[1])))[:MAX_BODIES]
+    busiest = sorted(areas.values(), key=lambda a: (-area_totals[a[0]], order(a[1])))[:MAX_AREAS]
+    model.areas = sorted(busiest, key=lambda a: order(a[1]))
     return model
 
 

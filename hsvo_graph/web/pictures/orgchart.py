@@ -16,6 +16,7 @@ from rdflib import Literal
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
+from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import local_path
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
@@ -115,7 +116,8 @@ def orgchart_data(reader: Reader, lang: str, year: int | None) -> OrgChart:
                                str(row["target"])))
             relation_names[str(row["relation"])] = str(row["relationName"])
     cells: dict[tuple[str, str], list[OrgBody]] = defaultdict(list)
-    for body in sorted(bodies.values(), key=lambda b: (b.kind.lower(), b.name.lower())):
+    order = collation_key(lang)
+    for body in sorted(bodies.values(), key=lambda b: (order(b.kind), order(b.name))):
         body.grants.sort()
         body.withholds.sort()
         body.links.sort()
