@@ -321,3 +321,52 @@ def test_a_drop_downs_groups_follow_the_page_language() -> None:
         "arbete", "Zon", "åtgärder", "ärenden", "övrigt"]
     assert [g for g, _ in Offered.of(options, collation_key("en")).groups] == [
         "arbete", "ärenden", "åtgärder", "övrigt", "Zon"]
+
+
+def many_bodies(count: int) -> str:
+    """``count`` boards, each responsible for an activity of 2024 (as a country-wide graph
+    has two thousand)."""
+    statements = "\n".join(
+        f"""<{ID}activity/many-{n}> a hsvo:Activity ; rdfs:label "Uppdrag för nämnd {n}"@sv ;
+      hsvo:year 2024 ; hsvo:responsibleBody <{ID}body/many-{n}> .
+  <{ID}body/many-{n}> a hsvo:Board, hsvo:Body ; rdfs:label "Nämnd nummer {n}"@sv ;
+      hsvo:abbreviation "NN{n}" ."""
+        for n in range(count))
+    return PREFIXES + f"INSERT DATA {{ GRAPH <urn:test:many> {{ {statements} }} }}"
+
+
+def test_a_long_list_of_bodies_is_a_box_that_suggests_them(service) -> None:
+    """From ``SEARCH_FROM`` options on, a body is typed with the options as suggestions
+    (``<datalist>``) instead of picked from a drop-down or ticked among check boxes; what
+    was typed stays in the box, the bodies already chosen stay ticked above it, and the
+    typed value is matched as any other (case and spacing do not matter)."""
+    from hsvo_graph.web.forms import SEARCH_FROM
+
+    service.app.state.store.update(many_bodies(SEARCH_FROM))
+    page = service.get("/q/bodies_and_mandates", params={"body": "  nn7 "}, headers=HTML)
+    assert page.status_code == 200
+    assert '<select id="p-body"' not in page.text
+    assert re.search(r'<input id="p-body" name="body" type="search" list="p-body-list" value="  nn7 "', page.text)
+    suggestions = re.search(r'<datalist id="p-body-list">(.*?)</datalist>', page.text, re.S)
+    assert suggestions and suggestions.group(1).count("<option") >= SEARCH_FROM
+    assert '<option value="NN7">NN7 – Nämnd nummer 7</option>' in suggestions.group(1)
+    assert "välj bland förslagen" in page.text
+
+    several = service.get("/q/body_involvement_by_year", params={"body": ["NN3", "nn5"], "lang": "en"},
+                          headers=HTML)
+    assert several.status_code == 200
+    form = re.search(r'<form class="query".*?</form>', several.text, re.S).group(0)
+    ticked = re.findall(r'<input type="checkbox" name="body" value="([^"]*)" checked>', form)
+    assert ticked == ["NN3", "NN5"] and form.count('type="checkbox" name="body"') == 2
+    assert '<input id="p-body" name="body" type="search" list="p-body-list" value=""' in form
+    assert "pick from the suggestions" in form
+    rows = service.get("/q/body_involvement_by_year", params={"body": ["NN3", " nn5"]}, headers=JSON).json()["rows"]
+    assert sorted(row["title"] for row in rows) == ["Uppdrag för nämnd 3", "Uppdrag för nämnd 5"]
+
+
+def test_a_short_list_stays_a_drop_down(service) -> None:
+    from hsvo_graph.web.forms import SEARCH_FROM
+
+    service.app.state.store.update(many_bodies(SEARCH_FROM - 2))  # with the fixture's board: one short
+    page = service.get("/q/bodies_and_mandates", headers=HTML)
+    assert '<select id="p-body" name="body"' in page.text and "<datalist" not in page.text

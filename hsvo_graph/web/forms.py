@@ -12,6 +12,11 @@ from hsvo_graph.web.choices import Choice, Offered, offered, selected
 from hsvo_graph.web.i18n import capfirst, localise
 from hsvo_graph.sparql.reader import Reader
 
+#: From this many options a drop-down becomes a text box that suggests them as one types
+#: (``<datalist>``): scrolling through the two thousand bodies of a country-wide graph, or
+#: ticking one of two thousand check boxes, is no way to find one.
+SEARCH_FROM = 150
+
 
 @dataclass(frozen=True)
 class Field:
@@ -33,6 +38,11 @@ class Field:
     def control_id(self) -> str:
         return f"p-{self.name}"
 
+    @property
+    def searchable(self) -> bool:
+        """Whether the options are too many to list: typed, with suggestions."""
+        return len(self.options) >= SEARCH_FROM
+
     # The options are written here rather than by the template's loops: a form with the
     # sixty bodies and sixty-four areas of the graph cost the template three lookups and
     # three escapes per option on every page; here the escaped texts of an option are kept.
@@ -51,16 +61,25 @@ class Field:
                 parts.append("</optgroup>")
         return Markup("".join(parts))
 
-    def chips_html(self) -> Markup:
-        """The options as check boxes (a parameter that takes several values)."""
+    def chips_html(self, only_chosen: bool = False) -> Markup:
+        """The options as check boxes (a parameter that takes several values); with
+        ``only_chosen``, the chosen ones only (beside the box that adds one more)."""
         name = escape(self.name)
         parts = []
         for choice in self.options:
+            if only_chosen and choice.value not in self.chosen:
+                continue
             value, text = _escaped(choice)
             checked = " checked" if choice.value in self.chosen else ""
             parts.append(f'<label class="chip"><input type="checkbox" name="{name}" '
                          f'value="{value}"{checked}> {text}</label>')
         return Markup("".join(parts))
+
+    def suggestions_html(self) -> Markup:
+        """The options as a ``<datalist>``'s suggestions: the value typed, the text shown
+        beside it."""
+        return Markup("".join(f'<option value="{value}">{text}</option>'
+                              for value, text in map(_escaped, self.options)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -91,6 +110,6 @@ def form_fields(
             options=options,
             groups=groups,
             chosen=chosen,
-            text=submitted[0] if submitted and not options else "",
+            text=submitted[0] if submitted and (not options or len(options) >= SEARCH_FROM) else "",
         ))
     return fields

@@ -113,6 +113,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "required": {"sv": "obligatorisk", "en": "required"},
     "choose": {"sv": "– välj –", "en": "– choose –"},
     "any": {"sv": "– alla –", "en": "– any –"},
+    "search_hint": {
+        "sv": "Skriv några bokstäver och välj bland förslagen ({count} att välja mellan).",
+        "en": "Type a few letters and pick from the suggestions ({count} to choose from).",
+    },
+    "search_hint_multiple": {
+        "sv": "Skriv några bokstäver och välj bland förslagen ({count} att välja mellan); de valda står ovanför, bocka av ett för att ta bort det.",
+        "en": "Type a few letters and pick from the suggestions ({count} to choose from); the chosen ones are listed above, untick one to remove it.",
+    },
     "multiple_hint": {
         "sv": "Välj ett eller flera.",
         "en": "Choose one or more.",
