@@ -1,12 +1,14 @@
 """The FastAPI application factory: one store, one query catalog, thin routes over them."""
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import cached_property
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hsvo_graph import __version__
@@ -19,6 +21,7 @@ from hsvo_graph.validation.managed import reapply_plans, restore_missing_plans
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
+from hsvo_graph.api.envelope import Envelope
 from hsvo_graph.api.query_lane import QueryLane, lane_handler
 from hsvo_graph.api.routes import (
     canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
@@ -37,7 +40,20 @@ class _Service(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         return QueryLane(super().build_middleware_stack(), PublicDataCORS(self).simple_headers())
 
+    #: the routes whose methods the envelope lists in ``Allow`` (set by ``create_app``:
+    #: FastAPI keeps the included routers' routes inside objects of its own)
+    method_routes: Sequence[BaseRoute] = ()
+
+    @cached_property
+    def _envelope(self) -> Envelope:
+        return Envelope(self._dispatch, self.method_routes)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Every request in the envelope (``api.envelope``: HEAD, OPTIONS, ``Allow``,
+        ``Vary``), around the lane and the stack."""
+        await self._envelope(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         """What the lane answers goes straight to it once the stack is built: FastAPI's own
         entry asks the OpenTelemetry providers and the environment on every request."""
         lane = self.middleware_stack
@@ -107,22 +123,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.catalog = catalog
     # canned questions first: FastAPI's router tries the included routers in turn, and
     # /q/… is the busiest path it serves (the query lane answers /sparql before it)
-    app.include_router(canned.build_router(catalog))
-    app.include_router(pages.router)
-    app.include_router(sparql.router)
-    app.include_router(sparql_docs.router)
-    app.include_router(graph_store.router)
-    app.include_router(dumps.router)
-    app.include_router(catalog_routes.router)
-    app.include_router(changes.router)
+    routers = [canned.build_router(catalog), pages.router, sparql.router, sparql_docs.router,
+               graph_store.router, dumps.router, catalog_routes.router, changes.router,
+               resources.router, pictures.router, ontology.router, validate.router, plans.router]
+    for router in routers:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # the last added runs first: CORS, then the router's own stack (the query lane is in
-    # front of them all: see _Service)
+    # front of them all, and the envelope around everything: see _Service)
     app.add_middleware(CancelOnDisconnect)
     app.add_middleware(PublicDataCORS)
-    app.include_router(resources.router)
-    app.include_router(pictures.router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(ontology.router)
-    app.include_router(validate.router)
-    app.include_router(plans.router)
+    app.method_routes = [*(route for router in routers for route in router.routes), *app.router.routes[-1:]]
     return app
