@@ -43,20 +43,30 @@ def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
     return sorted(methods | {"OPTIONS"})
 
 
+_PUBLIC_DATA_UNDER = tuple(p + "/" for p in PUBLIC_DATA_PATHS)
+
+
 def _vary_for(path: str) -> tuple[bytes, ...]:
     if path.startswith("/static/"):
         return ()
-    if any(path == p or path.startswith(p + "/") for p in PUBLIC_DATA_PATHS):
+    if path in PUBLIC_DATA_PATHS or path.startswith(_PUBLIC_DATA_UNDER):
         return _DATA_VARY
     return _PAGE_VARY
 
 
 def _with_vary(headers: list[tuple[bytes, bytes]], names: tuple[bytes, ...]) -> list[tuple[bytes, bytes]]:
-    """``headers`` with one ``Vary`` that names ``names`` besides what it named already."""
-    named = [part.strip() for name, value in headers if name.lower() == b"vary" for part in value.split(b",")]
-    known = {part.lower() for part in named}
-    joined = b", ".join([*named, *(n for n in names if n.lower() not in known)])
-    return [(name, value) for name, value in headers if name.lower() != b"vary"] + [(b"vary", joined)]
+    """``headers`` (ASGI's, lower-case names), changed in place, with a ``Vary`` that names
+    ``names`` besides what it named already; written for the common cases, none or one
+    ``Vary`` (this runs for every answer, cheap queries included)."""
+    for index, (name, value) in enumerate(headers):
+        if name == b"vary":
+            present = value.lower()
+            missing = [n for n in names if n.lower() not in present]
+            if missing:
+                headers[index] = (name, b", ".join([value, *missing]))
+            return headers
+    headers.append((b"vary", b", ".join(names)))
+    return headers
 
 
 def _empty_request(receive: Receive) -> Receive:
@@ -101,10 +111,10 @@ class Envelope:
                 headers = list(message.get("headers", ()))
                 if message["status"] == 405:
                     allow = ", ".join(allowed_methods(self.routes, scope)).encode()
-                    headers = [(n, v) for n, v in headers if n.lower() != b"allow"] + [(b"allow", allow)]
+                    headers = [(n, v) for n, v in headers if n != b"allow"] + [(b"allow", allow)]
                 if vary:
-                    headers = _with_vary(headers, vary)
-                message = {**message, "headers": headers}
+                    _with_vary(headers, vary)
+                message["headers"] = headers  # the message is the layer's to hand on
             elif method == "HEAD" and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
@@ -122,7 +132,7 @@ class Envelope:
             if message["type"] == "http.response.start":
                 refused = message["status"] == 405
                 if not refused and vary:
-                    message = {**message, "headers": _with_vary(list(message.get("headers", ())), vary)}
+                    message["headers"] = _with_vary(list(message.get("headers", ())), vary)
             if not refused:
                 await send(message)
 
