@@ -247,3 +247,69 @@ def test_goal_tree_of_a_big_year_draws_the_first_activities_and_says_so(client, 
 def test_goal_tree_of_the_seed_is_whole(client):
     page = client.get("/pictures/goal-tree?year=2024", headers=HTML).text
     assert "de första" not in page and page.count('href="/id/activity/') == 2 * 41
+
+
+# -- the page language ---------------------------------------------------------
+
+@pytest.mark.parametrize(("query", "cookie", "accept_language", "expected"), [
+    ("", None, "en-GB,en;q=0.9,sv;q=0.8", "en"),    # the browser's choice, region tags as their language
+    ("", None, "sv-FI,en;q=0.5", "sv"),
+    ("", None, "de-DE,de;q=0.9,en;q=0.7,sv;q=0.6", "en"),  # the best of the two by q-value
+    ("", None, "en;q=0,sv;q=0.2", "sv"),             # q=0 refuses
+    ("", None, "de,fr", "sv"),                       # neither: Swedish
+    ("", "en", "sv", "en"),                          # the cookie before the browser
+    ("?lang=sv", "en", "en", "sv"),                  # the parameter before both
+    ("?lang=en-GB", None, None, "en"),
+    ("?lang=de", None, "en-US", "en"),               # an unknown code keeps the negotiated language
+    ("?lang=de", "en", None, "en"),
+])
+def test_page_language_is_the_parameter_then_the_cookie_then_the_browsers(
+        client, query, cookie, accept_language, expected):
+    client.cookies.clear()
+    if cookie:
+        client.cookies.set("lang", cookie)
+    headers = {**HTML, **({"Accept-Language": accept_language} if accept_language else {})}
+    page = client.get(f"/{query}", headers=headers)
+    assert page.status_code == 200 and f'<html lang="{expected}">' in page.text
+    client.cookies.clear()
+
+
+def test_a_region_tag_is_remembered_as_its_language_and_an_unknown_one_not_at_all(client):
+    client.cookies.clear()
+    assert client.get("/?lang=en-GB", headers=HTML).cookies.get("lang") == "en"
+    client.cookies.clear()
+    assert "lang" not in client.get("/?lang=de", headers=HTML).cookies
+    client.cookies.clear()
+
+
+@pytest.mark.parametrize(("lang", "name"), [("sv", "Aktiviteter per organ och område 2025"),
+                                            ("en", "Activities per body and area 2025")])
+def test_picture_download_keeps_the_page_language_and_is_named_in_it(client, lang, name):
+    client.cookies.clear()
+    page = client.get("/pictures/heatmap", params={"year": "2025"},
+                      headers={**HTML, "Accept-Language": lang})
+    link = re.search(r'href="([^"]+)" download>', page.text).group(1).replace("&amp;", "&")
+    assert f"lang={lang}" in link and "format=svg" in link
+    client.cookies.set("lang", "en" if lang == "sv" else "sv")  # the link, not the cookie, decides
+    svg = client.get(link)
+    client.cookies.clear()
+    assert f"<title id=\"picture-title\">{name}</title>" in svg.text or f">{name}</title>" in svg.text
+    disposition = svg.headers["content-disposition"]
+    assert disposition.startswith("inline;") and "filename*=UTF-8''" in disposition
+    from urllib.parse import unquote
+    assert unquote(disposition.split("filename*=UTF-8''")[1]).startswith(f"{name} – ")
+
+
+@pytest.mark.parametrize("picture", ["/pictures/heatmap", "/pictures/organisation", "/pictures/goal-tree"])
+def test_a_picture_of_a_year_without_activities_says_so_and_offers_the_years(client, picture):
+    sv = client.get(picture, params={"year": "1999"}, headers=HTML)
+    assert sv.status_code == 400
+    assert "År: det finns inga aktiviteter år 1999; välj ett av åren 2025, 2024, 2019." in sv.text
+    assert "Organisationen 1999" not in sv.text and "1999</title>" not in sv.text
+    assert '<select id="p-year" name="year">' in sv.text  # the form to choose another
+    en = client.get(picture, params={"year": "1999", "lang": "en"}, headers=HTML)
+    assert "Year: there are no activities in 1999; choose one of the years 2025, 2024, 2019." in en.text
+    bad = client.get(picture, params={"year": "abc", "lang": "en"}, headers=HTML)
+    assert bad.status_code == 400 and "Year: give a year in four digits, such as 2025 (now: abc)." in bad.text
+    svg = client.get(picture, params={"year": "1999", "format": "svg"})
+    assert svg.status_code == 400 and "no activities in 1999" in svg.text

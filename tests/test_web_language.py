@@ -10,7 +10,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from rdflib import Literal
 
-from hsvo_graph.web.i18n import FOREIGN_WORDS
+from hsvo_graph.sparql.executor import QueryTimeout
+from hsvo_graph.web.i18n import FOREIGN_WORDS, MESSAGES
+from hsvo_graph.web.problems import problem
 
 HTML = {"Accept": "text/html"}
 PER_KIND = 6       # pages per kind of page (/id/activity/…, /q/…, …): every kind, boundedly
@@ -144,3 +146,50 @@ def test_a_page_that_goes_wrong_says_so_in_its_own_language(client, lang, path, 
     assert not [m for m in ENGLISH_MESSAGES if m in text.lower()]
     foreign = [w for w in FOREIGN_WORDS[lang] if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
     assert not foreign
+
+
+# Each status a page can end in has its own sentence, never "the request could not be understood".
+STATUSES = [
+    ("POST", "/ordlista", 405, {"sv": "Adressen finns, men går inte att använda på det sättet",
+                                "en": "The address exists, but cannot be used that way"}),
+    ("GET", "/pictures/heatmap?year=1999", 400, {"sv": "År: det finns inga aktiviteter år 1999",
+                                                 "en": "Year: there are no activities in 1999"}),
+    ("GET", "/uppfoljning?status=nonsense", 400, {"sv": "Status: det finns inget sådant värde",
+                                                  "en": "Status: there is no such value"}),
+]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(("method", "path", "status", "says"), STATUSES)
+def test_each_status_says_what_happened_in_the_page_language(client, lang, method, path, status, says):
+    client.cookies.clear()
+    response = client.request(method, path + ("&" if "?" in path else "?") + f"lang={lang}", headers=HTML)
+    assert response.status_code == status
+    parser = _Visible(lang)
+    parser.feed(response.text)
+    text = " ".join(" ".join(parser.text).split())
+    assert says[lang] in text
+    assert MESSAGES["problem_400"][lang] not in text
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 405, 409, 413, 415, 429, 503])
+def test_every_refusal_a_page_can_meet_has_a_sentence_of_its_own(status):
+    for lang in ("sv", "en"):
+        told = problem(RuntimeError("x"), status, lang, time_limit_s=30, busy=False).text
+        assert told and told != MESSAGES["problem_400"][lang] and told != MESSAGES["problem_500"][lang]
+    assert "många frågor" in problem(RuntimeError("x"), 503, "sv", time_limit_s=30, busy=True).text
+    timeout = problem(QueryTimeout("slow"), 503, "en", time_limit_s=30, busy=False).text
+    assert "time limit of 30 s" in timeout
+
+
+def test_an_admin_link_without_the_token_says_a_token_is_needed(store):
+    from fastapi.testclient import TestClient
+
+    from hsvo_graph.api.app import create_app
+    from hsvo_graph.config import Settings
+
+    settings = Settings(store="embedded", store_path=None, changes_log=None, admin_token="hemligt")
+    with TestClient(create_app(settings, store)) as guarded:
+        for lang, says in (("sv", "Det här kräver en giltig administratörsnyckel"), ("en", "This needs a valid admin token")):
+            page = guarded.get(f"/admin/plans/no-such-plan/export?lang={lang}", headers=HTML)
+            assert page.status_code == 401 and says in page.text

@@ -3,6 +3,8 @@ the glossary, the grouped start page and the favicon."""
 
 import re
 
+import pytest
+
 HTML = {"Accept": "text/html"}
 
 
@@ -107,3 +109,58 @@ def test_heatmap_has_a_colour_key(client):
     assert "Färgnyckel, antal aktiviteter" in svg and ">0 <" not in svg
     page = client.get("/pictures/heatmap", params={"year": "2025"}, headers=HTML).text
     assert 'class="heat-key"' in page
+
+
+# A value a page cannot use is named in the page's language with what was expected (400),
+# and the page is still shown, with its form, without that value.
+REFUSED = [
+    ("/uppfoljning?year=abc", 'id="f-year"', {"sv": "År: ange ett år med fyra siffror, till exempel 2025 (nu: abc).",
+                                             "en": "Year: give a year in four digits, such as 2025 (now: abc)."}),
+    ("/uppfoljning?year=1999", 'id="f-year"', {"sv": "År: det finns inga aktiviteter år 1999; välj ett av åren 2025, 2024, 2019.",
+                                              "en": "Year: there are no activities in 1999; choose one of the years 2025, 2024, 2019."}),
+    ("/uppfoljning?status=nonsense", 'id="f-year"', {"sv": "Status: det finns inget sådant värde (nu: nonsense)",
+                                                    "en": "Status: there is no such value (now: nonsense)"}),
+    ("/uppfoljning?plan=nonsense", 'id="f-year"', {"sv": "Plan: det finns inget sådant värde (nu: nonsense)",
+                                                  "en": "Plan: there is no such value (now: nonsense)"}),
+    ("/uppfoljning?area=nonsense", 'id="f-year"', {"sv": "Område: det finns inget sådant värde (nu: nonsense)",
+                                                  "en": "Area: there is no such value (now: nonsense)"}),
+    ("/uppfoljning?body=nonsense", 'id="f-year"', {"sv": "Organ: det finns inget sådant värde (nu: nonsense)",
+                                                  "en": "Body: there is no such value (now: nonsense)"}),
+    ("/jamfor?a=nonsense", 'id="c-a"', {"sv": "Plan till vänster: det finns inget sådant värde (nu: nonsense)",
+                                       "en": "Plan on the left: there is no such value (now: nonsense)"}),
+    ("/jamfor?b=nonsense", 'id="c-b"', {"sv": "Plan till höger: det finns inget sådant värde (nu: nonsense)",
+                                       "en": "Plan on the right: there is no such value (now: nonsense)"}),
+    ("/jamfor?from=abc", 'id="y-from"', {"sv": "Från år: ange ett år med fyra siffror", "en": "From year: give a year in four digits"}),
+    ("/jamfor?to=1999", 'id="y-to"', {"sv": "Till år: det finns inga aktiviteter år 1999",
+                                     "en": "To year: there are no activities in 1999"}),
+    ("/organ/uppsala-aln?year=abc", 'id="p-year"', {"sv": "År: ange ett år med fyra siffror", "en": "Year: give a year in four digits"}),
+    ("/organ/uppsala-aln?year=1999", 'id="p-year"', {"sv": "År: det finns inga aktiviteter år 1999",
+                                                    "en": "Year: there are no activities in 1999"}),
+]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize(("path", "form", "says"), REFUSED)
+def test_a_value_a_page_cannot_use_is_named_and_the_page_still_shown(client, lang, path, form, says):
+    page = client.get(f"{path}&lang={lang}", headers=HTML)
+    assert page.status_code == 400
+    assert f'<p class="error" role="alert">{says[lang]}' in page.text.replace("&#39;", "'")
+    assert form in page.text and "<table" in page.text  # the page itself, usable
+
+
+def test_the_values_a_page_has_are_still_taken(client):
+    for path in ("/uppfoljning?year=2024&status=Stopped&body=uppsala-aln&plan=samverkansplan-hsvo-uppsala-2024-2026",
+                 "/uppfoljning?status=none", "/jamfor?a=samverkansplan-hsvo-uppsala-2024-2026&from=2019&to=2025",
+                 "/organ/uppsala-aln?year=2024", "/organ/uppsala-aln?year="):
+        page = client.get(path, headers=HTML)
+        assert page.status_code == 200 and 'class="error"' not in page.text, path
+
+
+def test_a_body_profile_of_one_year_shows_that_years_involvement(client):
+    every = client.get("/organ/uppsala-aln", headers=HTML).text
+    one = client.get("/organ/uppsala-aln", params={"year": "2024"}, headers=HTML).text
+    involvement = one.split('id="body_involvement_by_year"')[1].split("</table>")[0]
+    assert ">2024<" in involvement and ">2025<" not in involvement
+    assert ">2025<" in every.split('id="body_involvement_by_year"')[1].split("</table>")[0]
+    assert 'href="/q/body_involvement_by_year?body=%C3%84LN&amp;year=2024"' in one
+    assert '<option value="2024" selected>2024</option>' in one

@@ -52,9 +52,10 @@ def _best(accept: str, offered: tuple[str, ...], default: str) -> str | None:
     return name if q > 0 else None
 
 
-def attachment(name: str) -> str:
+def attachment(name: str, disposition: str = "attachment") -> str:
     """A Content-Disposition header for a download called ``name`` (any Unicode): an ASCII
-    fallback for old clients and ``filename*`` in UTF-8 (RFC 6266) for the rest."""
+    fallback for old clients and ``filename*`` in UTF-8 (RFC 6266) for the rest;
+    ``disposition`` "inline" for a file a browser may show itself (a picture)."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", folded).strip("_") or "download"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -7,6 +7,7 @@ itself.
 """
 
 import functools
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote_plus
@@ -17,14 +18,19 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from hsvo_graph import __version__
+from hsvo_graph.canned.catalog import ParameterError
 from hsvo_graph.store.tracking import TrackedStore
-from hsvo_graph.web.i18n import COOKIE, LANGUAGES, Translator, capfirst, localise, pick_language
+from hsvo_graph.web.i18n import (COOKIE, LANGUAGES, Translator, capfirst, language_code, localise,
+                                 pick_language)
+from hsvo_graph.web.problems import parameter_problem
 from hsvo_graph.web.translated import environments
 
 
 def language(request: Request) -> str:
-    """The page language: ``?lang=``, else the cookie, else Swedish."""
-    return pick_language(request.query_params.get("lang"), request.cookies.get(COOKIE))
+    """The page language: ``?lang=``, else the cookie, else the browser's
+    ``Accept-Language``, else Swedish (``web.i18n.pick_language``)."""
+    return pick_language(request.query_params.get("lang"), request.cookies.get(COOKIE),
+                         request.headers.get("accept-language"))
 
 
 def url_with(request: Request, **changes: str | None) -> str:
@@ -75,6 +81,15 @@ for _templates in TEMPLATES.values():
     _templates.env.filters["escaped_once"] = escaped_once
 
 
+def render_checked(request: Request, template: str, context: dict[str, Any],
+                   problems: Sequence[ParameterError]) -> HTMLResponse:
+    """A page shown without the values it could not use (``problems``), which it names at its
+    top in its language and answers with 400: the reader sees what was wrong and can go on."""
+    lang = language(request)
+    return render(request, template, {**context, "problems": [parameter_problem(p, lang) for p in problems]},
+                  status_code=400 if problems else 200)
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
@@ -85,6 +100,6 @@ def render(
     page = TEMPLATES[lang].get_template(template).render(
         {**context, **page_context(request, lang), "request": request})
     response = HTMLResponse(page, status_code=status_code)
-    if request.query_params.get("lang", "").strip().lower() in LANGUAGES:
+    if language_code(request.query_params.get("lang")) is not None:
         response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
     return response

@@ -17,6 +17,7 @@ from hsvo_graph.sparql.text import load_rq
 from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import fetch_labels, local_path
 from hsvo_graph.web.followup import read_activities, slug
+from hsvo_graph.web.page_values import Problems, filter_field, one_of, year_among
 
 # Sections of a plan, in the order a plan reads.
 SECTIONS = (HSVO.Vision, HSVO.FocusArea, HSVO.PriorityArea, HSVO.LocalFocusArea, HSVO.SubGoal, HSVO.Body)
@@ -63,6 +64,8 @@ class Comparison:
     year_left: int | None
     year_right: int | None
     year_rows: list[YearRow]
+    #: the values it could not use (the defaults shown instead)
+    problems: Problems
 
 
 def _plan_contents(reader: Reader, plan: str) -> dict[str, dict[str, tuple[str | None, str]]]:
@@ -77,11 +80,15 @@ def _plan_contents(reader: Reader, plan: str) -> dict[str, dict[str, tuple[str |
 
 def compare(reader: Reader, arguments: Mapping[str, str], lang: str) -> Comparison:
     """Plans ``a`` and ``b`` (document slugs; default the first two plans) and years
-    ``from`` and ``to`` (default the two latest list years) side by side."""
+    ``from`` and ``to`` (default the two latest list years) side by side; a value the graph
+    does not have gets the default and is kept in ``problems``."""
+    problems = Problems()
     plan_iris = [str(row["plan"]) for row in reader.select(load_rq("hsvo_graph.web", "plans")).rows]
     by_slug = {slug(p): p for p in plan_iris}
-    left = by_slug.get(arguments.get("a", ""), plan_iris[0] if plan_iris else "")
-    right = by_slug.get(arguments.get("b", ""), next((p for p in plan_iris if p != left), left))
+    asked = {side: problems.check(one_of, filter_field(side, f"compare_plan_{side}"), arguments.get(side), by_slug)
+             for side in ("a", "b")}
+    left = by_slug[asked["a"]] if asked["a"] else plan_iris[0] if plan_iris else ""
+    right = by_slug[asked["b"]] if asked["b"] else next((p for p in plan_iris if p != left), left)
     contents = {p: _plan_contents(reader, p) for p in {left, right} if p}
     iris: set[str] = set()
     for sections in contents.values():
@@ -103,8 +110,8 @@ def compare(reader: Reader, arguments: Mapping[str, str], lang: str) -> Comparis
 
     activities = read_activities(reader)
     years = sorted({a.year for a in activities}, reverse=True)
-    year_right = _year(arguments.get("to"), years, 0)
-    year_left = _year(arguments.get("from"), years, 1)
+    year_right = _year(arguments, "to", years, 0, problems)
+    year_left = _year(arguments, "from", years, 1, problems)
     area_labels = fetch_labels(reader, {a.area for a in activities if a.area}, lang)
     counts: dict[int | None, Counter[str]] = {year_left: Counter(), year_right: Counter()}
     for a in activities:
@@ -116,11 +123,16 @@ def compare(reader: Reader, arguments: Mapping[str, str], lang: str) -> Comparis
         left=slug(left), right=slug(right), rows=rows, years=years,
         year_left=year_left, year_right=year_right,
         year_rows=[YearRow(n, counts[year_left][n], counts[year_right][n]) for n in names],
+        problems=problems,
     )
 
 
-def _year(value: str | None, years: list[int], position: int) -> int | None:
-    """The year asked for if the graph has it, else the ``position``-th latest."""
-    if value and value.isdigit() and int(value) in years:
-        return int(value)
+
+def _year(arguments: Mapping[str, str], name: str, years: list[int], position: int,
+          problems: Problems) -> int | None:
+    """The year asked for in ``name`` if the graph has activities then (a year it has not
+    is kept in ``problems``), else the ``position``-th latest."""
+    asked = problems.check(year_among, filter_field(name, f"compare_year_{name}"), arguments.get(name), years)
+    if asked is not None:
+        return asked
     return years[position] if len(years) > position else (years[0] if years else None)

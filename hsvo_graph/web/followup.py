@@ -16,6 +16,7 @@ from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
 from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import STATUS_STYLES, fetch_labels, local_path
+from hsvo_graph.web.page_values import Problems, filter_field, one_of, year_among
 
 NOT_REPORTED = "none"
 # Column order: what is going on first, what was never reported last.
@@ -88,6 +89,8 @@ class Dashboard:
     drilled: bool
     #: the page language's sort key
     order: Callable[[str], bytes]
+    #: the filters it could not use (left out)
+    problems: Problems
 
     def body_names(self, activity: Activity) -> list[str]:
         """The names of the bodies responsible for ``activity``, in the page language's order."""
@@ -148,11 +151,30 @@ def _counts(
         rows, key=lambda r: r.year)
 
 
+def _checked(arguments: Mapping[str, str], everything: list[Activity], problems: Problems) -> dict[str, str]:
+    """The filters in ``arguments`` that name something the dashboard has (a year with
+    activities, a plan, area or body of an activity, a status); the others in ``problems``."""
+    chosen = {}
+    for dimension in FILTERS:
+        parameter = filter_field(dimension, f"filter_{dimension}")
+        if dimension == "year":
+            year = problems.check(year_among, parameter, arguments.get("year"), {a.year for a in everything})
+            value = str(year) if year is not None else None
+        else:
+            offered = {slug(s) for s in STATUSES} if dimension == "status" else set().union(
+                *(a.key(dimension) for a in everything))
+            value = problems.check(one_of, parameter, arguments.get(dimension), offered)
+        if value is not None:
+            chosen[dimension] = value
+    return chosen
+
+
 def dashboard(reader: Reader, arguments: Mapping[str, str], lang: str) -> Dashboard:
     """The dashboard for the filters in ``arguments`` (plan, year, area, body, status as
-    slugs; unknown values simply match nothing)."""
+    slugs); a value it does not have is left out and kept in ``problems``."""
     everything = read_activities(reader)
-    chosen = {k: arguments[k] for k in FILTERS if arguments.get(k)}
+    problems = Problems()
+    chosen = _checked(arguments, everything, problems)
     iris: dict[str, str] = {}
     for activity in everything:
         for iri in (activity.plan, activity.area, *activity.bodies):
@@ -187,5 +209,6 @@ def dashboard(reader: Reader, arguments: Mapping[str, str], lang: str) -> Dashbo
         labels={**labels, **{slug(i): labels.get(i, slug(i)) for i in [*iris.values(), *STATUSES]}},
         drilled=bool(set(chosen) - {"plan"}),
         order=order,
+        problems=problems,
     )
 

@@ -1,9 +1,12 @@
 """The two languages of the web pages: which one a request gets, and the words for each.
 
-Swedish is the default (the users are Swedish strategists); ``?lang=en`` switches to
-English and a cookie keeps the choice for the following pages.
+Swedish is the default (the users are Swedish strategists); a browser that prefers English
+(``Accept-Language``) gets English, ``?lang=en`` switches to English and a cookie keeps the
+choice for the following pages.
 """
 
+import functools
+import re
 from collections.abc import Mapping
 
 LANGUAGES = ("sv", "en")
@@ -27,10 +30,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error_back": {"sv": "Till startsidan", "en": "To the start page"},
     "error_details": {"sv": "Tekniskt meddelande (på engelska)", "en": "Technical message"},
     "problem_400": {"sv": "Frågan kunde inte förstås.", "en": "The request could not be understood."},
+    "problem_401": {"sv": "Det här kräver en giltig administratörsnyckel (token).",
+                    "en": "This needs a valid admin token."},
     "problem_403": {"sv": "Det är inte tillåtet här.", "en": "That is not allowed here."},
     "problem_404": {"sv": "Det finns ingen sådan sida, fråga eller post i grafen.",
                     "en": "There is no such page, question or entry in the graph."},
+    "problem_405": {"sv": "Adressen finns, men går inte att använda på det sättet (till exempel att "
+                          "skicka ett formulär till en sida som bara kan visas).",
+                    "en": "The address exists, but cannot be used that way (for example, sending a "
+                          "form to a page that can only be shown)."},
+    "problem_409": {"sv": "Det krockar med något som redan finns eller pågår. Läs in sidan igen och försök på nytt.",
+                    "en": "That clashes with something that already exists or is under way. Reload the "
+                          "page and try again."},
     "problem_413": {"sv": "Det som skickades är för stort.", "en": "What was sent is too large."},
+    "problem_415": {"sv": "Filen eller innehållet har ett format som inte tas emot här.",
+                    "en": "The file or content is in a format that is not accepted here."},
+    "problem_429": {"sv": "För många förfrågningar på kort tid. Vänta en stund och försök igen.",
+                    "en": "Too many requests in a short time. Wait a while and try again."},
+    "problem_503": {"sv": "Tjänsten kan inte svara just nu (databasen går inte att nå eller data byts ut). "
+                          "Försök igen om en stund.",
+                    "en": "The service cannot answer right now (the database cannot be reached or the "
+                          "data is being replaced). Try again in a while."},
     "problem_502": {"sv": "Databasen svarade inte som väntat. Försök igen om en stund.",
                     "en": "The database did not answer as expected. Try again in a while."},
     "problem_500": {"sv": "Något gick fel i tjänsten.", "en": "Something went wrong in the service."},
@@ -53,6 +73,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "param_empty": {"sv": "{label}: värdet är tomt.", "en": "{label}: the value is empty."},
     "param_unknown": {"sv": "Frågan har inga fält som heter {names}.",
                       "en": "The question has no fields named {names}."},
+    "param_year_without_data": {
+        "sv": "{label}: det finns inga aktiviteter år {value}; välj ett av åren {years}.",
+        "en": "{label}: there are no activities in {value}; choose one of the years {years}.",
+    },
+    "param_no_such_value": {
+        "sv": "{label}: det finns inget sådant värde (nu: {value}); välj bland dem som sidan erbjuder.",
+        "en": "{label}: there is no such value (now: {value}); choose from those the page offers.",
+    },
+    "param_too_long": {"sv": "{label}: skriv högst {limit} tecken (nu {length}).",
+                       "en": "{label}: write at most {limit} characters (now {length})."},
     "intro": {
         "sv": "En kunskapsgraf över samverkan inom hälsa, stöd, vård och omsorg (HSVO) mellan "
               "Region Uppsala och kommunerna i Uppsala län: organ och deras mandat, styrdokument, "
@@ -126,6 +156,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Choose one or more.",
     },
     "downloaded": {"sv": "Hämtad", "en": "Downloaded"},
+    "about_sheet": {"sv": "Om frågan", "en": "About the question"},
+    "link_column": {"sv": "{heading} (länk)", "en": "{heading} (link)"},
+    "outcome_of": {"sv": "utfall för {name}", "en": "outcome of {name}"},
     "searched_for": {"sv": "Du sökte efter", "en": "You searched for"},
     "try_instead": {"sv": "Prova i stället", "en": "Try instead"},
     "without": {"sv": "utan villkoret", "en": "without the condition"},
@@ -447,6 +480,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "unchanged": {"sv": "oförändrad", "en": "unchanged"},
     "saknar uppföljning": {"sv": "saknar uppföljning", "en": "no follow-up indicator"},
     "stoppad eller avskriven": {"sv": "stoppad eller avskriven", "en": "stopped or written off"},
+    "fortsätter": {"sv": "fortsätter", "en": "continues"},
+    "fortsätter med ny formulering": {"sv": "fortsätter med ny formulering", "en": "continues, reworded"},
+    "utgår": {"sv": "utgår", "en": "ends"},
+    "ny": {"sv": "ny", "en": "new"},
+    "true": {"sv": "ja", "en": "yes"},
+    "false": {"sv": "nej", "en": "no"},
 }
 
 # Words that must not appear on a page in the other language (checked by a crawl of
@@ -460,16 +499,46 @@ FOREIGN_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("Ladda ner", "Skriv ut", "Visa svaret", "Inga träffar", "Källor", "Uppgifter",
            "Hänvisas till av", "tripler", "obligatorisk", "har befogenheten", "föredraget namn",
            "Håll ned Ctrl", "Ordlista", "Jämför", "pågår", "genomförd",
-           "stoppad", "ej rapporterad", "Hoppa till innehållet"),
+           "stoppad", "ej rapporterad", "Hoppa till innehållet",
+           "fortsätter", "utgår", "beslutande", "rådgivande", "delaktig", "ansvarig"),
 }
 
 
-def pick_language(query_lang: str | None, cookie_lang: str | None) -> str:
-    """``?lang=`` wins, then the cookie, then Swedish; unknown codes are ignored."""
+def pick_language(query_lang: str | None, cookie_lang: str | None, accept_language: str | None = None) -> str:
+    """``?lang=`` wins, then the cookie, then the browser's ``Accept-Language``, then Swedish.
+    A region tag counts as its language (``en-GB`` is English); an unknown code (``de``) is
+    ignored, so the language the next source gives stays."""
     for candidate in (query_lang, cookie_lang):
-        if candidate and candidate.strip().lower() in LANGUAGES:
-            return candidate.strip().lower()
-    return DEFAULT_LANGUAGE
+        if (code := language_code(candidate)) is not None:
+            return code
+    return accepted_language(accept_language or "")
+
+
+def language_code(tag: str | None) -> str | None:
+    """The page language a language tag names (``en``, ``EN-gb``, ``sv_FI``), or None."""
+    primary = (tag or "").strip().lower().replace("_", "-").split("-", 1)[0]
+    return primary if primary in LANGUAGES else None
+
+
+@functools.lru_cache(maxsize=256)
+def accepted_language(header: str) -> str:
+    """The page language an ``Accept-Language`` header prefers: the one of highest q-value
+    (the first listed on a tie; ``q=0`` refuses), Swedish when it names neither. Kept per
+    header: browsers send the same few on every request."""
+    best, best_q = DEFAULT_LANGUAGE, 0.0
+    for item in header.split(","):
+        tag, _, params = item.partition(";")
+        code = language_code(tag)
+        if code is None:
+            continue
+        match = re.search(r"q\s*=\s*([0-9.]+)", params)
+        try:
+            q = float(match.group(1)) if match else 1.0
+        except ValueError:
+            continue
+        if q > best_q:
+            best, best_q = code, q
+    return best
 
 
 def capfirst(text: str) -> str:
@@ -513,6 +582,8 @@ _DCT = "http://purl.org/dc/terms/"
 _PROV = "http://www.w3.org/ns/prov#"
 _ORG = "http://www.w3.org/ns/org#"
 _OWL = "http://www.w3.org/2002/07/owl#"
+_FOAF = "http://xmlns.com/foaf/0.1/"
+_CV = "http://data.europa.eu/m8g/"
 
 # Names of the reused vocabularies' terms, which are not loaded into the graph (the
 # project's own terms carry their labels in ontology/hsvo.ttl).
@@ -553,6 +624,11 @@ TERM_LABELS: dict[str, dict[str, str]] = {
     _PROV + "wasDerivedFrom": {"sv": "härlett från", "en": "derived from"},
     _SKOS + "scopeNote": {"sv": "användning", "en": "scope note"},
     _SKOS + "definition": {"sv": "definition", "en": "definition"},
+    _SKOS + "editorialNote": {"sv": "redaktionell anmärkning", "en": "editorial note"},
+    _DCT + "relation": {"sv": "relaterad till", "en": "related to"},
+    _DCT + "references": {"sv": "hänvisar till", "en": "references"},
+    _FOAF + "Document": {"sv": "dokument", "en": "document"},
+    _CV + "PublicOrganisation": {"sv": "offentlig organisation", "en": "public organisation"},
     _SKOS + "exactMatch": {"sv": "motsvarar exakt", "en": "exact match"},
     _SKOS + "closeMatch": {"sv": "motsvarar nära", "en": "close match"},
     _PROV + "hadPrimarySource": {"sv": "källa", "en": "primary source"},

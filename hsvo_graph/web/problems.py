@@ -10,11 +10,14 @@ English), so that a Swedish page is Swedish throughout.
 from dataclasses import dataclass
 
 from hsvo_graph.canned.catalog import ParameterError
+from hsvo_graph.sparql.executor import QueryTimeout
 from hsvo_graph.web.i18n import Translator, localise
 
-# statuses with their own sentence; the rest fall back to their class (4xx, 5xx)
-_STATUS_KEYS = {400: "problem_400", 403: "problem_403", 404: "problem_404", 413: "problem_413",
-                414: "problem_413", 502: "problem_502"}
+# statuses with their own sentence (what happened and what to do); any other falls back to
+# its class (4xx, 5xx)
+_STATUS_KEYS = {400: "problem_400", 401: "problem_401", 403: "problem_403", 404: "problem_404",
+                405: "problem_405", 409: "problem_409", 413: "problem_413", 414: "problem_413",
+                415: "problem_415", 429: "problem_429", 502: "problem_502", 503: "problem_503"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,9 @@ def problem(error: Exception, status: int, lang: str, *, time_limit_s: float, bu
     t = Translator(lang)
     if isinstance(error, ParameterError):
         return Problem(parameter_problem(error, lang))
-    if status == 503:
-        return Problem(t("problem_busy") if busy else t("problem_timeout").format(limit=f"{time_limit_s:g}"))
+    if status == 503 and busy:
+        return Problem(t("problem_busy"))
+    if isinstance(error, QueryTimeout) or isinstance(error.__cause__, QueryTimeout):  # the endpoint wraps it
+        return Problem(t("problem_timeout").format(limit=f"{time_limit_s:g}"))
     key = _STATUS_KEYS.get(status, "problem_400" if status < 500 else "problem_500")
     return Problem(t(key), str(error) or None)

@@ -18,6 +18,7 @@ from hsvo_graph.sparql.text import load_rq
 from hsvo_graph.web.display import Cell, ResultTable, cell, fetch_labels, result_table
 from hsvo_graph.web.glossary import glossary_titles
 from hsvo_graph.web.i18n import Translator, localise
+from hsvo_graph.web.page_values import Problems, filter_field, year_among
 from hsvo_graph.web.pictures import activity_years
 
 # The profile's sections, in reading order: (canned query id, heading key).
@@ -27,6 +28,8 @@ SECTIONS = (
     ("body_involvement_by_year", "profile_involvement"),
     ("documents_and_decisions", "profile_documents"),
 )
+
+YEAR = filter_field("year", "year")
 
 
 @dataclass(frozen=True)
@@ -50,12 +53,16 @@ class Profile:
     comment: str | None
     sections: list[Section]
     questions: list[tuple[str, str]]  # (question, url) for every question about a body
+    years: list[int]  # the years with activities, latest first
+    year: int | None  # the one shown (None: every year)
+    problems: Problems  # the values it could not use
 
 
 def body_profile(
-    reader: Reader, catalog: dict[str, CannedQuery], slug: str, lang: str
+    reader: Reader, catalog: dict[str, CannedQuery], slug: str, lang: str, year: str | None = None
 ) -> Profile | None:
-    """The profile of ``/id/body/<slug>`` (None when the graph has no such body)."""
+    """The profile of ``/id/body/<slug>`` (None when the graph has no such body), for every
+    year or for ``year`` (a year without activities: every year, the problem kept)."""
     iri = URIRef(f"{ID}body/{slug}")
     head = reader.select(load_rq("hsvo_graph.web", "body_profile"),
                          {"body": [iri], "lang": [Literal(lang)]})
@@ -69,7 +76,11 @@ def body_profile(
         ("profile_kind", "kind"), ("profile_level", "level"), ("profile_tier", "tier"),
         ("profile_principal", "principal"), ("profile_from", "from"), ("profile_until", "until"),
     ) if row.get(v) is not None]
-    arguments = {"body": [key], "year": [str(y) for y in activity_years(reader)]}
+    years = activity_years(reader)
+    problems = Problems()
+    chosen = problems.check(year_among, YEAR, year, years)
+    arguments = {"body": [key], "year": [str(y) for y in ([chosen] if chosen is not None else years)]}
+    asked = {"body": key, **({"year": str(chosen)} if chosen is not None else {})}
     abbreviations = glossary_titles(reader, lang)
     sections = []
     for query_id, heading in SECTIONS:
@@ -85,9 +96,9 @@ def body_profile(
         headings = {v: t.column(v, query.columns) for v in table.variables}
         shown = result_table(reader, table.rows, table.variables, headings=headings,
                              links=query.links, lang=lang, abbreviations=abbreviations)
-        sections.append(Section(query_id, t(heading),
-                                f"/q/{query_id}?{urlencode({'body': key})}", shown))
+        sections.append(Section(query_id, t(heading), f"/q/{query_id}?{urlencode(asked)}", shown))
     questions = [(localise(q.question, lang), f"/q/{q.id}?{urlencode({'body': key})}")
                  for q in catalog.values() if any(p.name == "body" for p in q.parameters)]
     return Profile(str(iri), str(row["name"]), str(row["abbreviation"]) if row.get("abbreviation") else None,
-                   facts, str(row["comment"]) if row.get("comment") else None, sections, questions)
+                   facts, str(row["comment"]) if row.get("comment") else None, sections, questions,
+                   years, chosen, problems)

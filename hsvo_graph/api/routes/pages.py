@@ -15,7 +15,7 @@ from hsvo_graph import __version__
 from hsvo_graph.namespaces import PREFIXES
 from hsvo_graph.store import StoreError
 from hsvo_graph.api.deps import CatalogDep, ExecutorDep, ReaderDep, StoreDep
-from hsvo_graph.api.rendering import data_version, language, render
+from hsvo_graph.api.rendering import data_version, language, render, render_checked
 from hsvo_graph.web.followup import FILTERS, dashboard
 from hsvo_graph.web.compare import compare
 from hsvo_graph.web.glossary import glossary
@@ -89,18 +89,20 @@ async def follow_up(request: Request, reader: ReaderDep, store: StoreDep) -> HTM
     """The follow-up dashboard (``?plan= &year= &area= &body= &status=`` drill down)."""
     arguments = {k: request.query_params.get(k, "").strip() for k in FILTERS}
     dash = await run_in_threadpool(dashboard, reader, arguments, language(request))
-    return render(request, "followup.html", {"dash": dash, **printed(request, store)})
+    return render_checked(request, "followup.html", {"dash": dash, **printed(request, store)}, dash.problems)
 
 
 @router.get("/organ/{slug}", response_class=HTMLResponse, include_in_schema=False)
 async def body_page(slug: str, request: Request, reader: ReaderDep, store: StoreDep,
                     catalog: CatalogDep) -> HTMLResponse:
-    """A body's profile: the questions about one body answered for it, on one page."""
-    profile = await run_in_threadpool(body_profile, reader, catalog, slug, language(request))
+    """A body's profile: the questions about one body answered for it, on one page
+    (``?year=``: one year's)."""
+    profile = await run_in_threadpool(body_profile, reader, catalog, slug, language(request),
+                                      request.query_params.get("year"))
     if profile is None:
         raise HTTPException(404, f"no body /id/body/{slug}")
-    return render(request, "profile.html", {"profile": profile, "data_url": f"/id/body/{slug}",
-                                            **printed(request, store)})
+    return render_checked(request, "profile.html", {"profile": profile, "data_url": f"/id/body/{slug}",
+                                                    **printed(request, store)}, profile.problems)
 
 
 @router.get("/jamfor", response_class=HTMLResponse, include_in_schema=False)
@@ -108,7 +110,7 @@ async def comparison(request: Request, reader: ReaderDep, store: StoreDep) -> HT
     """Two plans (``?a= &b=``) and two years (``?from= &to=``) side by side."""
     arguments = {k: request.query_params.get(k, "").strip() for k in ("a", "b", "from", "to")}
     result = await run_in_threadpool(compare, reader, arguments, language(request))
-    return render(request, "compare.html", {"cmp": result, **printed(request, store)})
+    return render_checked(request, "compare.html", {"cmp": result, **printed(request, store)}, result.problems)
 
 
 @router.get("/ordlista", response_class=HTMLResponse, include_in_schema=False)

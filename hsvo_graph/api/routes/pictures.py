@@ -2,6 +2,7 @@
 an HTML page (the SVG inline, with the same facts as text below it) or as the bare SVG
 (``format=svg`` or ``Accept: image/svg+xml``)."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -11,33 +12,45 @@ from hsvo_graph.canned.catalog import run_canned
 from hsvo_graph.web.display import fetch_labels
 from hsvo_graph.web.i18n import Translator
 from hsvo_graph.namespaces import HSVO
+from hsvo_graph.web.page_values import Problems, filter_field, year_among
 from hsvo_graph.web.pictures import activity_years
 from hsvo_graph.web.pictures.goaltree import MAX_ACTIVITIES, draw_goal_tree, goal_tree
 from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, legend, shade
 from hsvo_graph.web.pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
 from hsvo_graph.sparql.reader import Reader, Table
 from hsvo_graph.api.deps import CatalogDep, ReaderDep
-from hsvo_graph.api.negotiation import negotiate
-from hsvo_graph.api.rendering import language, render, url_with
+from hsvo_graph.api.negotiation import attachment, negotiate
+from hsvo_graph.api.rendering import language, render_checked, url_with
 
 router = APIRouter(tags=["Pictures"])
 
 
-def _year(value: str | None) -> int | None:
-    if value is None or not value.strip():
-        return None
-    if not value.strip().isdigit() or len(value.strip()) != 4:
-        raise HTTPException(400, f"year: expected a year such as 2025, got {value!r}")
-    return int(value)
+YEAR = filter_field("year", "year")
+
+
+async def _year(reader: Reader, year: str | None, problems: Problems) -> tuple[list[int], int | None]:
+    """The years with activities (latest first) and the one to draw: ``year`` if the graph
+    has activities that year, else the latest, the refused year kept in ``problems`` (a year
+    before the data would show an empty heatmap, and an organisation chart of the bodies
+    with no known dates under a year they may not have existed in)."""
+    years = await run_in_threadpool(activity_years, reader)
+    chosen = problems.check(year_among, YEAR, year, years)
+    return years, chosen if chosen is not None else (years[0] if years else None)
 
 
 def _answer(request: Request, svg: str, template: str, context: dict[str, Any],
-            format: str | None, name: str) -> Response:
+            format: str | None, title: str, problems: Problems) -> Response:
+    """The picture as SVG (named by its title in the page language) or as its page; a year
+    it could not draw is a 400, on the page beside the latest year's picture."""
     if negotiate(format, request.headers.get("accept"), ["html", "svg"], "svg") == "svg":
+        if problems:
+            raise problems[0]
+        name = f"{title} – {datetime.now(UTC):%Y-%m-%d}.svg"
         return Response(svg, media_type="image/svg+xml; charset=utf-8",
-                        headers={"Content-Disposition": f'inline; filename="{name}.svg"'})
-    return render(request, template, {**context, "svg": svg,
-                                      "svg_url": url_with(request, format="svg", lang=None)})
+                        headers={"Content-Disposition": attachment(name, "inline")})
+    return render_checked(request, template, {
+        **context, "svg": svg, "svg_url": url_with(request, format="svg", lang=language(request))},
+        problems)
 
 
 def _level_names(t: Translator) -> dict[str, str]:
@@ -51,15 +64,15 @@ async def organisation(request: Request, reader: ReaderDep, year: str | None = N
     """Organisationsschema: organen ett år per nivå och skikt, med mandat. / Organisation
     chart of one year (the latest activity year by default: the current bodies)."""
     t = Translator(language(request))
-    years = await run_in_threadpool(activity_years, reader)
-    chosen = _year(year) or (years[0] if years else None)
+    problems = Problems()
+    years, chosen = await _year(reader, year, problems)
     chart = await run_in_threadpool(orgchart_data, reader, t.lang, chosen)
     names = _level_names(t)
     title = f"{t('orgchart_title')} {chosen or ''}".strip()
     svg = draw_orgchart(chart, names, t("withholds"), title, t("orgchart_description"))
     return _answer(request, svg, "picture_orgchart.html",
                    {"chart": chart, "names": names, "years": years, "year": chosen, "title": title},
-                   format, f"organisation-{chosen}")
+                   format, title, problems)
 
 
 @router.get("/pictures/heatmap", summary="Activities per body and area (SVG or HTML page)")
@@ -67,7 +80,9 @@ async def heatmap(request: Request, reader: ReaderDep, year: str | None = None,
                   format: str | None = None) -> Response:
     """Värmekarta: antal aktiviteter per organ och område ett år. / Heatmap of activities."""
     t = Translator(language(request))
-    model = await run_in_threadpool(heatmap_data, reader, _year(year), t.lang)
+    problems = Problems()
+    _, chosen = await _year(reader, year, problems)
+    model = await run_in_threadpool(heatmap_data, reader, chosen, t.lang)
     title = f"{t('heatmap_title')} {model.year or ''}".strip()
     capped = t("heatmap_capped").format(
         bodies=len(model.bodies), areas=len(model.areas), all_bodies=t.number(model.all_bodies),
@@ -76,17 +91,12 @@ async def heatmap(request: Request, reader: ReaderDep, year: str | None = None,
     return _answer(request, svg, "picture_heatmap.html",
                    {"model": model, "cell_link": cell_link, "shade": shade, "title": title,
                     "key": legend(model.peak), "capped": capped},
-                   format, f"heatmap-{model.year}")
+                   format, title, problems)
 
 
-def _goal_rows(
-    reader: Reader, catalog: CatalogDep, year: int | None
-) -> tuple[list[int], int | None, Table]:
-    """The years there are, the one shown (the latest by default) and the goal_tree answer."""
-    years = activity_years(reader)
-    chosen = year if year is not None else (years[0] if years else None)
-    arguments = {"year": [str(chosen)]} if chosen is not None else {}
-    return years, chosen, run_canned(reader, catalog["goal_tree"], arguments)
+def _goal_rows(reader: Reader, catalog: CatalogDep, year: int | None) -> Table:
+    """The goal_tree answer for ``year``."""
+    return run_canned(reader, catalog["goal_tree"], {"year": [str(year)]} if year is not None else {})
 
 
 @router.get("/pictures/goal-tree", summary="Goal tree of one year (SVG or HTML page)")
@@ -96,7 +106,9 @@ async def goal_tree_picture(request: Request, reader: ReaderDep, catalog: Catalo
     if "goal_tree" not in catalog:
         raise HTTPException(404, "the goal tree needs the canned query queries/goal_tree.rq")
     t = Translator(language(request))
-    years, chosen, table = await run_in_threadpool(_goal_rows, reader, catalog, _year(year))
+    problems = Problems()
+    years, chosen = await _year(reader, year, problems)
+    table = await run_in_threadpool(_goal_rows, reader, catalog, chosen)
     statuses = [str(s) for s in (HSVO.Completed, HSVO.Ongoing, HSVO.NotStarted, HSVO.Stopped)]
     labels = await run_in_threadpool(fetch_labels, reader, statuses, t.lang)
     rows = table.rows  # one per activity
@@ -112,5 +124,5 @@ async def goal_tree_picture(request: Request, reader: ReaderDep, catalog: Catalo
     svg = draw_goal_tree(root, headings, title, f"{t('goaltree_description')} {capped}".strip())
     return _answer(request, svg, "picture_goaltree.html",
                    {"root": root, "years": years, "year": chosen, "title": title, "capped": capped},
-                   format, f"goal-tree-{chosen}")
+                   format, title, problems)
 
