@@ -90,7 +90,7 @@ def test_xlsx_export_is_a_real_workbook_with_swedish_intact(client):
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("Aktivitet", "Titel")
+    assert rows[0][:2] == ("Aktivitet (länk)", "Titel")  # the IRIs the titles link to, headed as links
     assert [row[1] for row in rows[1:]] == ALN_NARA_VARD_2025
     assert rows[1][2] == 2025 and isinstance(rows[1][2], int)  # numbers stay numbers
     assert sheet.cell(row=2, column=1).hyperlink.target.startswith("https://w3id.org/hsvo-graph/id/activity/")

@@ -19,7 +19,7 @@ def test_swedish_csv_has_semicolons_a_bom_and_swedish_headings(client):
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     header = body[1:].splitlines()[0]
-    assert header.split(";")[:3] == ["Aktivitet", "Titel", "År"]
+    assert header.split(";")[:3] == ["Aktivitet (länk)", "Titel", "År"]
 
 
 def test_english_csv_has_commas_and_english_headings(client):

@@ -11,8 +11,9 @@ query text; a body's name is bound as the IRIs of the bodies that bear it
 
 Header keys: ``title`` (required), ``id``, ``question``, ``description``, ``tags``,
 ``parameters`` (``name``, ``type``, ``required``, ``multiple``, ``fold``, ``default``, ``label``,
-``example``), ``columns`` (variable → heading) and ``links`` (text column → the IRI column
-its cells link to).
+``example``), ``columns`` (variable → heading), ``links`` (text column → the IRI column
+its cells link to) and ``order`` (a language → result variables that trade places on its
+pages and downloads: ``{en: [summaryEn, summary]}`` puts the English summary first).
 """
 
 import re
@@ -35,6 +36,9 @@ from hsvo_graph.sparql.text import load_rq
 # for programs that already hold an IRI.
 LATEST = "latest"
 PARAMETER_TYPES = ("body", "area", "year", "document", "text", "iri")
+# The longest value a parameter takes: a name, a year or a few words of search are far
+# shorter, and a value that is not is refused before it is normalised, bound or echoed.
+MAX_VALUE_LENGTH = 500
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _HEADER = "#+"
 
@@ -45,9 +49,10 @@ class CatalogError(ValueError):
 
 class ParameterError(ValueError):
     """An argument is missing, unknown or malformed; the message says what was expected, in
-    English for programs. ``code`` (missing, one_value, year, iri, empty, unknown), the
+    English for programs. ``code`` (missing, one_value, year, iri, empty, unknown, too_long), the
     ``parameter`` and ``details`` let a page say the same in its own language, naming the
-    field by its label (``web.problems``)."""
+    field by its label (``web.problems``); ``too_long`` is a value over
+    ``MAX_VALUE_LENGTH`` characters."""
 
     def __init__(self, message: str, code: str, parameter: "Parameter | None" = None,
                  **details: str) -> None:
@@ -83,9 +88,18 @@ class CannedQuery:
     question: dict[str, str] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    order: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
+
+    def ordered(self, variables: Sequence[str], lang: str) -> list[str]:
+        """``variables`` in the order a page in ``lang`` shows them: the ones ``order`` lists
+        for ``lang`` fill the places they hold together, in the order listed (the English
+        page leads with the English summary, the Swedish page with the Swedish one)."""
+        listed = [v for v in self.order.get(lang, ()) if v in variables]
+        places = iter(listed)
+        return [next(places) if v in listed else v for v in variables]
 
 
 def _localised(value: Any, key: str, where: str) -> dict[str, str]:
@@ -133,6 +147,12 @@ def _links(value: Any, where: str) -> dict[str, str]:
     return {str(text): target for text, target in value.items()}
 
 
+def _order(value: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        raise CatalogError(f"{where}: 'order' must map a language to a list of result variables")
+    return {str(lang): tuple(str(v) for v in names) for lang, names in value.items()}
+
+
 def parse_canned_query(path: Path) -> CannedQuery:
     """Read one ``.rq`` file: the ``#+`` header lines are YAML, the rest is SPARQL."""
     text = path.read_text(encoding="utf-8")
@@ -163,6 +183,7 @@ def parse_canned_query(path: Path) -> CannedQuery:
         question=_localised(meta["question"], "question", str(path)) if "question" in meta else title,
         columns=_columns(meta.get("columns") or {}, str(path)),
         links=_links(meta.get("links") or {}, str(path)),
+        order=_order(meta.get("order") or {}, str(path)),
     )
 
 
@@ -179,6 +200,10 @@ def load_catalog(queries_dir: Path) -> dict[str, CannedQuery]:
 
 def to_term(parameter: Parameter, value: str) -> Identifier:
     """One argument as the RDF term its parameter type asks for."""
+    if len(value) > MAX_VALUE_LENGTH:
+        raise ParameterError(f"{parameter.name}: at most {MAX_VALUE_LENGTH} characters, got {len(value)}",
+                             "too_long", parameter=parameter, limit=str(MAX_VALUE_LENGTH),
+                             length=str(len(value)))
     if parameter.type == "year":
         text = value.strip()
         if not re.fullmatch(r"\d{4}", text):

@@ -6,6 +6,11 @@ formula by Excel and LibreOffice when a CSV file is opened, and ``=HYPERLINK(…
 followed: in CSV such a cell is written with a single quote in front (the program shows the
 text as written and runs nothing); in XLSX it is stored as a string cell, never a formula.
 Plain numbers ("-1", "+2.5") cannot run anything and are left alone.
+
+XLSX is XML 1.0, which cannot hold most control characters (a vertical tab, as Word pastes
+a manual line break; NUL; ESC), lone surrogates, U+FFFE or U+FFFF: openpyxl and lxml refuse
+them. Every string written to a sheet has each such character replaced by U+FFFD (�), so
+that no value, typed or stored, can make an export fail.
 """
 
 import re
@@ -16,6 +21,9 @@ if TYPE_CHECKING:  # openpyxl is imported by whoever writes a sheet, not by ever
     from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 cannot hold (its Char production: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD,
+# U+10000–U+10FFFF)
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?")
 
 
@@ -29,10 +37,16 @@ def csv_cell(text: str) -> str:
     return "'" + text if formula_like(text) else text
 
 
+def xml_safe(text: str) -> str:
+    """The text with every character XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def append_row(sheet: "Worksheet", values: Sequence[Any]) -> None:
-    """Append a row to an XLSX sheet with every formula-like string stored as a string
-    (openpyxl would otherwise write any text that starts with ``=`` as a live formula)."""
-    sheet.append(list(values))
+    """Append a row to an XLSX sheet with every string stored as a text cell, made XML-safe
+    (openpyxl would otherwise write any text that starts with ``=`` as a live formula, and
+    refuse a control character with an exception)."""
+    sheet.append([xml_safe(v) if isinstance(v, str) else v for v in values])
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and formula_like(cell.value):
+        if isinstance(cell.value, str):
             cell.data_type = "s"

@@ -5,6 +5,7 @@ import csv
 import functools
 import io
 import json
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -17,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.term import Identifier
 
-from hsvo_graph.canned.cells import append_row, csv_cell
+from hsvo_graph.canned.cells import append_row, csv_cell, xml_safe
 from hsvo_graph.sparql.reader import Table, term_from_json
 
 
@@ -139,19 +140,41 @@ def _xlsx_value(term: Identifier | None) -> Any:
     return str(term)
 
 
+# Excel refuses a sheet name longer than 31 characters, or with one of these in it.
+_SHEET_NAME_LENGTH = 31
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(title: str) -> str:
+    """``title`` as a sheet name Excel accepts: none of ``[]:*?/\\``, no apostrophe at either
+    end, and at most 31 characters: a longer title is cut at the last word boundary that
+    leaves room for an ellipsis ("Namnbyten av organ och roller…"), not in mid-word."""
+    name = _NOT_IN_SHEET_NAMES.sub("-", xml_safe(title)).strip("' ") or "-"
+    if len(name) <= _SHEET_NAME_LENGTH:
+        return name
+    cut = name[:_SHEET_NAME_LENGTH - 1]
+    if " " in cut:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:–-'") + "…"
+
+
 def to_xlsx(
     table: Table,
     headings: Sequence[str] | None = None,
     *,
     sheet: str = "Svar",
     about: Sequence[tuple[str, str]] = (),
+    about_sheet: str = "Om frågan",
 ) -> bytes:
     """An XLSX workbook: one sheet with the results (bold header row, frozen, IRIs as
-    hyperlinks) and, when ``about`` is given, a second sheet saying what was asked."""
+    hyperlinks) and, when ``about`` is given, a second sheet (``about_sheet``) saying what
+    was asked. Every string, in either sheet, is a text cell with only characters XML can
+    hold (``cells.append_row``): a question's values are user input, and neither a formula
+    nor a control character in them may reach the file as such."""
     book = Workbook()
     results = book.active
-    results.title = sheet[:31]
-    results.append(list(headings or table.variables))
+    results.title = sheet_name(sheet)
+    append_row(results, list(headings or table.variables))
     for cell in results[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
@@ -168,9 +191,9 @@ def to_xlsx(
                       + [len(str(row.get(variable, ""))) for row in table.rows])
         results.column_dimensions[get_column_letter(column)].width = min(max(longest, 6) + 2, 80)
     if about:
-        info = book.create_sheet("Om frågan")
+        info = book.create_sheet(sheet_name(about_sheet))
         for key, value in about:
-            info.append([key, value])
+            append_row(info, [key, value])
         for cell in info["A"]:
             cell.font = Font(bold=True)
         info.column_dimensions["A"].width = 22

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from markupsafe import Markup, escape
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 from rdflib.term import Identifier
 
-from hsvo_graph.web.i18n import TERM_LABELS, VALUE_LABELS, localise
+from hsvo_graph.web.i18n import MESSAGES, TERM_LABELS, VALUE_LABELS, localise
 from hsvo_graph.namespaces import BASE, HSVO, ID, PREFIXES
 from hsvo_graph.sparql.reader import Reader
 from hsvo_graph.sparql.text import load_rq
@@ -82,9 +82,15 @@ def compact(iri: str) -> str:
     return f"{prefix}:{iri[len(best):]}"
 
 
+# labels.rq's rank of an outcome's name: its activity's label (an outcome has none of its own)
+_OUTCOME_RANK = 4
+
+
 def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, str]:
     """The best label of each IRI in ``lang``: rdfs:label, then skos:prefLabel, then
-    dct:title; a label in the page language before Swedish before untagged."""
+    dct:title; a label in the page language before Swedish before untagged. An activity's
+    outcome, which has no label, is named after its activity ("utfall för …"), not shown as
+    its IRI."""
     wanted = sorted({i for i in iris if i})
     labels = {i: localise(TERM_LABELS[i], lang) for i in wanted if i in TERM_LABELS}
     ask = [URIRef(i) for i in wanted if i not in labels]
@@ -100,14 +106,18 @@ def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, st
         subject = str(row["s"])
         if subject not in best or key < best[subject]:
             best[subject] = key
-    labels.update({s: text for s, (_, _, text) in best.items()})
+    outcome = localise(MESSAGES["outcome_of"], lang)
+    labels.update({s: outcome.format(name=text) if rank == _OUTCOME_RANK else text
+                   for s, (_, rank, text) in best.items()})
     return labels
 
 
 def value_text(term: Literal, lang: str | None) -> str:
-    """A literal as shown: the value codes some queries return (``granted``) in words of
-    the page language, any other text as it is."""
+    """A literal as shown: the value codes some queries return (``granted``) and booleans
+    (ja/nej, yes/no) in words of the page language, any other text as it is."""
     text = str(term)
+    if term.datatype == XSD.boolean:  # "1" and "0" too, as Virtuoso may write them
+        text = "true" if term.toPython() is True else "false"
     if lang and not term.language and text in VALUE_LABELS:
         return localise(VALUE_LABELS[text], lang)
     return text

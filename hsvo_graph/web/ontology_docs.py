@@ -16,7 +16,7 @@ from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.term import Node
 
 from hsvo_graph.web.collation import collation_key
-from hsvo_graph.web.i18n import LANGUAGES
+from hsvo_graph.web.i18n import LANGUAGES, TERM_LABELS, localise
 
 # Sections of the page: which rdf:type puts a term there, and its heading per language.
 SECTIONS: tuple[tuple[URIRef, dict[str, str]], ...] = (
@@ -94,7 +94,11 @@ def build(graph: Graph, lang: str) -> OntologyDoc:
                   if isinstance(s, URIRef)}
 
     def label(node: Node) -> str:
-        return _text(graph, node, (SKOS.prefLabel, RDFS.label), lang) or _anchor(str(node))
+        """The term's label in the graph; a reused vocabulary's term (org:Role), which has
+        none there, by its name in TERM_LABELS; the local name only as a last resort."""
+        iri = str(node)
+        known = localise(TERM_LABELS[iri], lang) if iri in TERM_LABELS else None
+        return _text(graph, node, (SKOS.prefLabel, RDFS.label), lang) or known or _anchor(iri)
 
     def ref(node: Node) -> TermRef | None:
         if not isinstance(node, URIRef):

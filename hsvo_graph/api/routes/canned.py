@@ -12,14 +12,14 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.canned.catalog import (
     CannedQuery, ParameterError, bind_arguments, run_canned, with_defaults,
 )
-from hsvo_graph.web.display import ResultTable, result_table, value_text
+from hsvo_graph.web.display import Cell, ResultTable, result_table
 from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
 from hsvo_graph.web.i18n import Translator, localise
 from hsvo_graph.sparql.reader import Bindings, ExecutorReader, LoopReader, Reader, WouldBlock
@@ -34,6 +34,11 @@ from hsvo_graph.api.rendering import data_version, language, render, url_with
 
 FORMATS = ["json", "html", "csv", "xlsx"]
 _RESERVED = {"format", "lang"}
+# What newsletters, social media and mail filters add to a shared link (Google Analytics'
+# utm_*, Facebook, Google Ads, Microsoft Ads, Mailchimp): not arguments, so ignored rather
+# than refused as unknown parameters. Any other unknown name (a typo) is still refused.
+_TRACKING = frozenset({"fbclid", "gclid", "msclkid", "mc_cid", "mc_eid"})
+_TRACKING_PREFIX = "utm_"
 _SCHEMA_TYPES = {"year": {"type": "integer", "minimum": 1000, "maximum": 9999}}
 
 
@@ -81,8 +86,15 @@ def openapi_operation(query: CannedQuery) -> dict[str, Any]:
     }
 
 
-def _arguments(request: Request) -> dict[str, list[str]]:
-    return {k: request.query_params.getlist(k) for k in request.query_params if k not in _RESERVED}
+def _ignored(name: str, query: CannedQuery) -> bool:
+    """Whether a query-string name is not an argument of ``query``: ``format``, ``lang`` and
+    a link tracker's name (unless the query declares a parameter of that name)."""
+    return name in _RESERVED or (
+        (name in _TRACKING or name.startswith(_TRACKING_PREFIX)) and query.parameter(name) is None)
+
+
+def _arguments(request: Request, query: CannedQuery) -> dict[str, list[str]]:
+    return {k: request.query_params.getlist(k) for k in request.query_params if not _ignored(k, query)}
 
 
 def _run(reader: Reader, query: CannedQuery, arguments: dict[str, list[str]]) -> Table:
@@ -189,15 +201,68 @@ def file_name(query: CannedQuery, arguments: dict[str, list[str]], lang: str, ex
     return f"{name[:180]}.{extension}"
 
 
-def for_people(table: Table, lang: str) -> Table:
-    """The table with value codes (``granted``) in words of ``lang``, as the page shows them."""
-    def shown(term: Identifier) -> Identifier:
-        if isinstance(term, Literal) and (text := value_text(term, lang)) != str(term):
-            return Literal(text)
-        return term
+def for_people(reader: Reader, query: CannedQuery, table: Table, t: Translator) -> tuple[Table, list[str]]:
+    """The answer as its page shows it, for a download in the page's language, with its
+    headings: each column the page shows has the page's text (labels, statuses, value codes
+    and booleans in words of the language; numbers and dates stay typed, so that a
+    spreadsheet sorts and sums them). The IRIs the page links to are kept as columns of
+    their own, headed as links ("Aktivitet (länk)"): a column the page hides behind its
+    links where it is, and the IRIs of a column that shows entities by name just after it."""
+    shown = _display(reader, query, table, t)
+    position = {variable: i for i, variable in enumerate(shown.columns)}
+    variables, headings = [], []
+    for variable in query.ordered(table.variables, t.lang):
+        if variable not in position:
+            variables.append(variable)
+            headings.append(_link_heading(query, variable, t))
+            continue
+        variables.append(variable)
+        headings.append(shown.headings[position[variable]])
+        if any(isinstance(row.get(variable), URIRef) and cells[position[variable]].href
+               for row, cells in zip(table.rows, shown.rows, strict=True)):
+            variables.append(_iris_of(variable))
+            headings.append(t("link_column").format(heading=shown.headings[position[variable]]))
+    rows = []
+    for row, cells in zip(table.rows, shown.rows, strict=True):
+        values = {v: _as_shown(term, cells[position[v]]) if v in position else term
+                  for v, term in row.items()}
+        rows.append({**values, **{_iris_of(v): term for v, term in row.items() if v in position}})
+    return Table(variables, rows, truncated=table.truncated), headings
 
-    rows = [{v: shown(term) for v, term in row.items()} for row in table.rows]
-    return Table(table.variables, rows, truncated=table.truncated)
+
+def _iris_of(variable: str) -> str:
+    """The export's name for the IRIs of a column shown by name (no SPARQL variable has a
+    space in its name: it cannot be another column's)."""
+    return f"{variable} (IRI)"
+
+
+def _as_shown(term: Identifier, shown: Cell) -> Identifier:
+    """A value as its cell shows it: the term itself where the page shows its text as it is
+    (a number, a date, a title), else the page's text."""
+    if isinstance(term, Literal) and shown.text == str(term):
+        return term
+    return Literal(shown.text)
+
+
+def _link_heading(query: CannedQuery, variable: str, t: Translator) -> str:
+    """The heading of a column of IRIs that a text column links to: its own heading, or the
+    text column's, said to be links."""
+    heading = t.column(variable, query.columns)
+    if heading == variable:
+        text_column = next(text for text, target in query.links.items() if target == variable)
+        heading = t.column(text_column, query.columns)
+    return t("link_column").format(heading=heading)
+
+
+def _download(reader: Reader, query: CannedQuery, table: Table, t: Translator, fmt: str,
+              about: list[tuple[str, str]]) -> str | bytes:
+    """The CSV or XLSX file of an answer for people in ``t``'s language: Swedish CSV as
+    Swedish Excel opens it (``;`` and a byte-order mark)."""
+    shown, headings = for_people(reader, query, table, t)
+    if fmt == "csv":
+        return to_csv(shown, headings, delimiter=";" if t.lang == "sv" else ",", bom=True)
+    return to_xlsx(shown, headings, sheet=localise(query.title, t.lang), about=about,
+                   about_sheet=t("about_sheet"))
 
 
 async def answer(request: Request, reader: Reader, query: CannedQuery, store: TrackedStore) -> Response:
@@ -211,7 +276,7 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
     if fmt == "html":
         return await _page(request, reader, query, store)
     try:
-        arguments, table = await _answer_reads(reader, query, _arguments(request))
+        arguments, table = await _answer_reads(reader, query, _arguments(request, query))
     except ParameterError as exc:
         raise HTTPException(400, str(exc)) from exc
     if fmt == "json":
@@ -220,21 +285,14 @@ async def answer(request: Request, reader: Reader, query: CannedQuery, store: Tr
     lang = language(request)
     t = Translator(lang)
     for_a_person = "lang" in request.query_params
-    if fmt == "csv":
-        if not for_a_person:
-            return Response(to_csv(table), media_type="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": attachment(f"{query.id}.csv")})
-        text = to_csv(for_people(table, lang), [t.column(v, query.columns) for v in table.variables],
-                      delimiter=";" if lang == "sv" else ",", bom=True)
-        return Response(text, media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": attachment(file_name(query, arguments, lang, "csv"))})
-    body = await run_in_threadpool(
-        to_xlsx, for_people(table, lang), [t.column(v, query.columns) for v in table.variables],
-        sheet=localise(query.title, lang),
-        about=_about(query, arguments, lang, str(request.url), data_version(store)),
-    )
-    return Response(body, media_type=MEDIA_TYPES["xlsx"],
-                    headers={"Content-Disposition": attachment(file_name(query, arguments, lang, "xlsx"))})
+    if fmt == "csv" and not for_a_person:
+        return Response(to_csv(table), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": attachment(f"{query.id}.csv")})
+    about = _about(query, arguments, lang, str(request.url), data_version(store)) if fmt == "xlsx" else []
+    body = await run_in_threadpool(_download, reader, query, table, t, fmt, about)
+    media_type = "text/csv; charset=utf-8" if fmt == "csv" else MEDIA_TYPES["xlsx"]
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": attachment(file_name(query, arguments, lang, fmt))})
 
 
 async def _page(request: Request, reader: Reader, query: CannedQuery, store: TrackedStore) -> Response:
@@ -243,7 +301,7 @@ async def _page(request: Request, reader: Reader, query: CannedQuery, store: Tra
     left out."""
     lang = language(request)
     t = Translator(lang)
-    given = _arguments(request)
+    given = _arguments(request, query)
     asked = any(v.strip() for values in given.values() for v in values) or not any(
         p.required for p in query.parameters)
     arguments, results, error, fields = await _page_reads(reader, query, given, asked, t)
@@ -320,7 +378,7 @@ def _shown(reader: Reader, query: CannedQuery, table: Table | None, arguments: d
 
 def _display(reader: Reader, query: CannedQuery, table: Table, t: Translator) -> ResultTable:
     headings = {v: t.column(v, query.columns) for v in table.variables}
-    return result_table(reader, table.rows, table.variables, headings=headings,
+    return result_table(reader, table.rows, query.ordered(table.variables, t.lang), headings=headings,
                         links=query.links, lang=t.lang, abbreviations=glossary_titles(reader, t.lang))
 
 
