@@ -175,6 +175,10 @@ def test_tables_sort_and_filter_in_the_page(page):
     assert header.get_attribute("aria-sort") == "descending" and first() != ascending
     page.get_by_label("Filtrera tabellen").fill("äldre")
     assert page.locator("#glossary tbody tr:visible").count() == 1 and first() == "ÄLN"
+    # as the server matches: case, runs of white space and NFD (a + U+0308) do not matter
+    for typed in ("  ÄLDRE ", "a\u0308ldre", "Äldre\u00a0 nämnden"):
+        page.get_by_label("Filtrera tabellen").fill(typed)
+        assert page.locator("#glossary tbody tr:visible").count() == 1 and first() == "ÄLN", typed
 
 
 def test_tables_work_without_the_script(browser, live_url):

@@ -6,6 +6,23 @@
   "use strict";
   var words = document.documentElement.dataset;
 
+  // Text as the server matches what people type (hsvo_graph/canned/folding.py): NFC, white
+  // space (tabs, no-break spaces, runs) as one space, lower case; so that "nära  VÅRD" or a
+  // decomposed "a" + U+0308 finds what the server-side questions find.
+  function normalised(text) {
+    return text.normalize("NFC").replace(/\s+/g, " ").trim().toLocaleLowerCase();
+  }
+
+  // What the filter matches in an element, its cells' texts apart (kept: it does not change)
+  function searchable(element) {
+    if (element.searchText === undefined) {
+      var parts = element.cells ? Array.prototype.map.call(element.cells, function (cell) { return cell.textContent; })
+                                : [element.textContent];
+      element.searchText = normalised(parts.join(" "));
+    }
+    return element.searchText;
+  }
+
   function cellValue(row, index) {
     var cell = row.children[index];
     var text = cell ? cell.textContent.trim() : "";
@@ -47,9 +64,9 @@
     wrap.parentNode.insertBefore(box, wrap);
     var input = box.querySelector("input"), count = box.querySelector("span");
     input.addEventListener("input", function () {
-      var wanted = input.value.trim().toLocaleLowerCase(), shown = 0;
+      var wanted = normalised(input.value), shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var match = !wanted || row.textContent.toLocaleLowerCase().indexOf(wanted) !== -1;
+        var match = !wanted || searchable(row).indexOf(wanted) !== -1;
         row.hidden = !match;
         if (match) { shown += 1; }
       });
@@ -62,9 +79,9 @@
     var none = document.getElementById("question-none");
     input.closest("[hidden]") && input.closest("[hidden]").removeAttribute("hidden");
     input.addEventListener("input", function () {
-      var wanted = input.value.trim().toLocaleLowerCase(), shown = 0;
+      var wanted = normalised(input.value), shown = 0;
       Array.prototype.forEach.call(items, function (item) {
-        var match = !wanted || item.textContent.toLocaleLowerCase().indexOf(wanted) !== -1;
+        var match = !wanted || searchable(item).indexOf(wanted) !== -1;
         item.hidden = !match;
         if (match) { shown += 1; }
       });
