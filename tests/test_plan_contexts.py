@@ -107,14 +107,87 @@ def test_a_sparql_update_makes_everything_be_read_again(setup) -> None:  # type:
 
 def test_the_store_says_which_graphs_changed(tmp_path: Path) -> None:
     store = TrackedStore(EmbeddedStore(None))
-    assert store.changed_since(0) == (0, frozenset())
+    assert store.changed_since(0, None) == (0, frozenset())
     store.replace_graphs(b'<http://x/s> <http://x/p> "a" <http://x/g1> .\n', ["http://x/g1"])
     store.replace_graphs(b'<http://x/s> <http://x/p> "b" <http://x/g2> .\n', ["http://x/g2"])
-    assert store.changed_since(0) == (2, frozenset({"http://x/g1", "http://x/g2"}))
-    assert store.changed_since(1) == (2, frozenset({"http://x/g2"}))
+    assert store.changed_since(0, None) == (2, frozenset({"http://x/g1", "http://x/g2"}))
+    assert store.changed_since(1, None) == (2, frozenset({"http://x/g2"}))
     store.update("INSERT DATA { <http://x/s> <http://x/p> 1 }")
-    assert store.changed_since(1) == (3, None)
-    assert store.changed_since(3) == (3, frozenset())
+    assert store.changed_since(1, None) == (3, None)
+    assert store.changed_since(3, None) == (3, frozenset())
+
+
+def test_the_store_says_when_another_process_wrote(tmp_path: Path) -> None:
+    """On a store with versions the graphs are named only while this process's writes are
+    all that happened: another's write (a second store object on the same directory, as
+    `hsvo import` beside a running service) breaks the chain of versions."""
+    store = TrackedStore(EmbeddedStore(tmp_path / "store"))
+    store.replace_graphs(b'<http://x/s> <http://x/p> "a" <http://x/g1> .\n', ["http://x/g1"])
+    version = store.version()
+    store.replace_graphs(b'<http://x/s> <http://x/p> "b" <http://x/g2> .\n', ["http://x/g2"])
+    assert store.changed_since(1, version) == (2, frozenset({"http://x/g2"}))
+    other = EmbeddedStore(tmp_path / "store")
+    other.replace_graphs(b'<http://x/s> <http://x/p> "c" <http://x/g3> .\n', ["http://x/g3"])
+    assert store.changed_since(1, version) == (2, None)
+    assert store.changed_since(2, store.version()) == (2, frozenset())  # read after it: nothing new
+    store.replace_graphs(b'<http://x/s> <http://x/p> "d" <http://x/g4> .\n', ["http://x/g4"])
+    assert store.changed_since(1, version) == (3, None)  # this process's write came after the other's
+    other.close()
+    store.close()
+
+
+@pytest.fixture
+def on_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A seeded store in a directory behind the service's contexts, and the same directory
+    opened again, as another process (``hsvo import``, ``hsvo load``) opens it."""
+    settings = Settings(store="embedded", store_path=tmp_path / "store", plans_dir=tmp_path / "plans")
+    store = TrackedStore(EmbeddedStore(tmp_path / "store"))
+    load(store, settings)
+    other = TrackedStore(EmbeddedStore(tmp_path / "store"))
+    CountingReader.projections = []
+    yield store, other, settings, PlanContexts(store, DirectExecutor(store), settings)  # type: ignore[arg-type]
+    other.close()
+    store.close()
+
+
+def test_a_plan_imported_by_another_process_is_in_the_next_context(on_disk) -> None:  # type: ignore[no-untyped-def]
+    """The audit's case: `hsvo import` beside a running service, then a plan that re-dates
+    the imported activity checked by the service: it must be refused, as the CLI refuses
+    it, so no plan rewrites what another document says."""
+    store, other, settings, contexts = on_disk
+    before = contexts()
+    assert TARGET not in before.parts and findings(before) == []
+    theirs = PlanContexts(other, DirectExecutor(other), settings)  # type: ignore[arg-type]
+    change = import_managed(other, settings, Upload(PLAN_2026, "plan.csv", META_2026), theirs, "cli")
+    assert change.result is not None and change.result.imported
+    after = contexts()
+    assert TARGET in after.parts
+    assert any(rule.endswith("Plan-ownEntitiesOnly") and value == "1999" for rule, _, value in findings(after))
+    assert contexts() is after  # kept again until the next write
+
+
+def test_an_own_write_after_another_processes_reads_everything_again(on_disk) -> None:  # type: ignore[no-untyped-def]
+    store, other, settings, contexts = on_disk
+    contexts()
+    read_first = len(CountingReader.projections)
+    other.update('INSERT DATA { GRAPH <https://w3id.org/hsvo-graph/graph/bodies> { '
+                 '<https://w3id.org/hsvo-graph/id/body/x> <http://www.w3.org/2000/01/rdf-schema#label> "X"@sv } }')
+    change = import_managed(store, settings, Upload(PLAN_2026, "plan.csv", META_2026), contexts, "test")
+    assert change.result is not None and change.result.imported
+    after = contexts()
+    assert len(CountingReader.projections) >= 2 * read_first  # all of it, not the plan's graph alone
+    fresh = context_from_reader(StoreReader(store), store.description, settings)
+    assert triples(after) == triples(fresh)
+
+
+def test_on_disk_an_own_import_alone_still_reads_only_its_graph(on_disk) -> None:  # type: ignore[no-untyped-def]
+    store, _, settings, contexts = on_disk
+    contexts()
+    read_first = len(CountingReader.projections)
+    import_managed(store, settings, Upload(PLAN_2026, "plan.csv", META_2026), contexts, "test")
+    contexts()
+    assert len(CountingReader.projections) == read_first + 1
+    assert f"<{TARGET}>" in CountingReader.projections[-1]
 
 
 def test_a_plan_checked_again_reuses_the_context_without_its_graph(setup) -> None:  # type: ignore[no-untyped-def]

@@ -51,33 +51,36 @@ ExecutorDep = Annotated[Executor, Depends(get_executor)]
 class PlanContexts:
     """The context plans are checked against, read through the executor (uncapped: a
     context missing triples would report violations that are not there; within the
-    context's own time limit, not the public one) and kept until the store changes (the
-    tracked store counts writes). After writes that replaced known graphs (an import, a
-    Graph Store Protocol write), only those are read again. Safe to call from many threads:
-    one reads, the others wait for it."""
+    context's own time limit, not the public one) and kept until the store changes: the
+    tracked store counts this service's writes, and the store's version (``version``)
+    shows any process's (``hsvo import`` or ``hsvo load`` beside a running service). After
+    writes of this service alone that replaced known graphs (an import, a Graph Store
+    Protocol write), only those are read again. Safe to call from many threads: one reads,
+    the others wait for it."""
 
     def __init__(self, store: TrackedStore, executor: Executor, settings: Settings) -> None:
         self.store, self.executor, self.settings = store, executor, settings
         self._lock = threading.Lock()
-        self._cached: tuple[int, Context] | None = None
+        self._cached: tuple[int, str | None, Context] | None = None
 
     def __call__(self) -> Context:
         with self._lock:
             cached = self._cached
+            version = self.store.version()
             if cached is None:
                 generation, changed = self.store.generation, None
             else:
-                generation, changed = self.store.changed_since(cached[0])
-                if cached[0] == generation:
-                    return cached[1]
+                if cached[0] == self.store.generation and cached[1] == version:
+                    return cached[2]
+                generation, changed = self.store.changed_since(cached[0], cached[1])
             reader = self.executor.reader(capped=False, budget_s=self.settings.context_time_limit_s)
             context = None
             if cached is not None and changed is not None:  # only these graphs were replaced
-                context = context_updated(cached[1], reader, changed)
+                context = context_updated(cached[2], reader, changed)
             if context is None:
                 context = context_from_reader(reader, self.store.description, self.settings)
                 release_freed_memory()  # the projections' text and the scratch store
-            self._cached = (generation, context)
+            self._cached = (generation, version, context)
             return context
 
 

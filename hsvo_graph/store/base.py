@@ -265,6 +265,13 @@ class GraphStore(ABC):
         store) or does not outlive the process."""
         return None
 
+    def written_versions(self) -> tuple[str | None, str | None] | None:
+        """The ``version`` the last write of this process started from and the one it
+        made, as the write itself saw them (no other process's write can fall in between):
+        a cache of one version can tell that only its own process's writes came after it.
+        None when the store cannot tell."""
+        return None
+
     def scratch(self) -> AbstractContextManager[Path]:
         """A directory for the files a write prepares, removed afterwards. Here a temporary
         one; a store with a directory of its own keeps it there, so that what a killed

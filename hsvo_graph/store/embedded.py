@@ -149,6 +149,9 @@ class EmbeddedStore(GraphStore):
     def version(self) -> str | None:
         return self.generations.version() if self.path is not None else None
 
+    def written_versions(self) -> tuple[str | None, str | None] | None:
+        return self.generations.published if self.path is not None else None
+
     def graph_names(self) -> list[str]:
         current = self.current()
         return sorted(g.value for g in _store(current).named_graphs() if isinstance(g, ox.NamedNode))

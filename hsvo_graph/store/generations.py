@@ -158,6 +158,9 @@ class Generations:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        #: the versions (``version``) this object's last write started from and published,
+        #: read under the write lock: no other process can have written in between
+        self.published: tuple[str | None, str | None] | None = None
         root.mkdir(parents=True, exist_ok=True)
         if (root / "CURRENT").exists() and not (root / _POINTER).exists():
             raise OSError(f"{root} holds a store in the old single-directory layout; move it "
@@ -192,6 +195,7 @@ class Generations:
         no RocksDB thread ever writes a published directory.
         """
         with self._write_lock():
+            before = self.version()
             building = self.root / f"tmp-{uuid.uuid4().hex}"
             try:
                 result = _fill_new(building, fill, open_current(self.root) if copy_current else None)
@@ -199,6 +203,7 @@ class Generations:
             except BaseException:
                 shutil.rmtree(building, ignore_errors=True)
                 raise
+            self.published = (before, self.version())
         self.collect()
         return result
 

@@ -20,6 +20,9 @@ from hsvo_graph.store.base import GraphStore, QueryResponse
 from hsvo_graph.store.changes import ChangeLog
 
 
+_Write = tuple[int, frozenset[str] | None, tuple[str | None, str | None] | None]
+
+
 class TrackedStore(GraphStore):
     """Delegates to ``inner`` and keeps ``generation``, ``modified`` and the number of
     ``triples`` up to date: counted once per write, so /health and the start page answer
@@ -30,8 +33,9 @@ class TrackedStore(GraphStore):
         self.changes = changes
         self.description = inner.description
         self.generation = 0
-        # (generation, the graphs its write replaced; None: unknown, e.g. a SPARQL Update)
-        self._writes: collections.deque[tuple[int, frozenset[str] | None]] = collections.deque(maxlen=64)
+        # (generation, the graphs its write replaced (None: unknown, e.g. a SPARQL Update),
+        # the store's versions before and after it as the write saw them)
+        self._writes: collections.deque[_Write] = collections.deque(maxlen=64)
         self.modified = datetime.now(UTC).replace(microsecond=0)
         self._lock = threading.Lock()
         self.triples = inner.triple_count()
@@ -89,19 +93,32 @@ class TrackedStore(GraphStore):
                 write()
             finally:
                 self.generation += 1
-                self._writes.append((self.generation, graphs))
+                self._writes.append((self.generation, graphs, self.inner.written_versions()))
                 self.modified = datetime.now(UTC).replace(microsecond=0)
                 self.triples = self.inner.triple_count()
 
-    def changed_since(self, generation: int) -> tuple[int, frozenset[str] | None]:
+    def changed_since(self, generation: int, version: str | None) -> tuple[int, frozenset[str] | None]:
         """The generation now, and the graphs this service's writes since ``generation``
-        replaced (None when one of them could change any graph, or is no longer noted): a
-        cache of one generation's reading can read those graphs again instead of all."""
+        replaced, the store being at ``version`` then: a cache of that reading can read
+        those graphs again instead of all. None when one of the writes could change any
+        graph or is no longer noted, or when another process wrote to the store meanwhile
+        (the versions each write started from and made do not lead from ``version`` to the
+        store's version now; a store without versions cannot tell, and only this service's
+        writes are seen)."""
         with self._lock:
-            later = [graphs for number, graphs in self._writes if number > generation]
-            known = [graphs for graphs in later if graphs is not None]
+            later = [(graphs, versions) for number, graphs, versions in self._writes if number > generation]
+            known = [graphs for graphs, _ in later if graphs is not None]
             if len(known) != self.generation - generation:  # one could change any graph
                 return self.generation, None
+            now = self.inner.version()
+            if now is not None:  # a store with versions: other processes' writes show
+                reached = version
+                for _, versions in later:
+                    if versions is None or versions[0] != reached:
+                        return self.generation, None
+                    reached = versions[1]
+                if reached != now:
+                    return self.generation, None
             return self.generation, frozenset().union(*known)
 
     @contextmanager
