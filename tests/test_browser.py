@@ -7,6 +7,7 @@ a free 127.0.0.1 port.
 
 import io
 import os
+import re
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +20,8 @@ from hsvo_graph.config import PROJECT_ROOT
 from .expected import ALN_NARA_VARD_2025
 
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+# A Swedish strategist's browser: pages follow Accept-Language, and Chromium's own is en-US.
+SWEDISH = "sv-SE"
 QUESTION = "Vilka aktiviteter har ett organ inom ett fokusområde?"
 AXE = PROJECT_ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 # One page of every kind (the language comes from ?lang= on the start page, then the cookie).
@@ -60,7 +63,7 @@ def axe_source() -> str:
 
 @pytest.fixture
 def page(browser, live_url):
-    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900},
+    context = browser.new_context(base_url=live_url, locale=SWEDISH, viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
     page = context.new_page()
     yield page
@@ -137,8 +140,34 @@ def test_print_view_shows_the_answer_and_what_was_asked_without_the_page_furnitu
         assert part in context
 
 
+# How many lines an element's text takes (a jump of half a letter's height starts a line).
+_LINES = """e => { const range = document.createRange(); range.selectNodeContents(e);
+  const half = parseFloat(getComputedStyle(e).fontSize) / 2;
+  const tops = Array.from(range.getClientRects()).map(r => r.top).sort((a, b) => a - b);
+  return tops.filter((top, i) => i === 0 || top - tops[i - 1] > half).length; }"""
+
+
+def test_a_printed_answer_keeps_words_whole_and_many_rows_on_a_page(page):
+    """SCN's 56 rows took 9 pages when status markers broke letter by letter ("ong/oin/g"),
+    years and words broke mid-word and the sort arrows were printed."""
+    page.goto("/q/body_involvement_by_year?body=SCN&lang=en")
+    page.wait_for_selector("table#results th button.sort")
+    page.emulate_media(media="print")
+    statuses = page.eval_on_selector_all("table#results td .status", f"els => els.map({_LINES})")
+    years = page.eval_on_selector_all("table#results td", f"els => els.filter(e => /^\\d{{4}}$/.test("
+                                      f"e.textContent.trim())).map({_LINES})")
+    assert statuses and set(statuses) == {1} and years and set(years) == {1}
+    roles = page.eval_on_selector_all("table#results td", f"els => els.filter(e => e.textContent.trim() === "
+                                      f"'participating body').map({_LINES})")
+    assert roles and max(roles) <= 2  # two words: at most a line each, never "participati/ng"
+    arrows = page.eval_on_selector_all("th button.sort", "els => els.map(e => getComputedStyle(e, '::after').content)")
+    assert arrows and set(arrows) == {"none"}
+    assert page.locator("table#results tbody tr").count() > 50
+    assert len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="A4"))) <= 6
+
+
 def test_phone_width_has_no_sideways_scrolling(browser, live_url):
-    context = browser.new_context(base_url=live_url, viewport={"width": 390, "height": 844})
+    context = browser.new_context(base_url=live_url, locale=SWEDISH, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto("/q/activities_by_body_and_area?body=ÄLN&area=nära+vård&year=2025")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -148,7 +177,7 @@ def test_phone_width_has_no_sideways_scrolling(browser, live_url):
 
 @pytest.mark.parametrize(("lang", "width"), [("sv", 1280), ("en", 1280), ("sv", 390), ("en", 390)])
 def test_every_page_type_has_no_critical_or_serious_axe_findings(browser, live_url, axe_source, lang, width):
-    context = browser.new_context(base_url=live_url, viewport={"width": width, "height": 900})
+    context = browser.new_context(base_url=live_url, locale=SWEDISH, viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(f"/?lang={lang}")
     findings = []
@@ -182,7 +211,7 @@ def test_tables_sort_and_filter_in_the_page(page):
 
 
 def test_tables_work_without_the_script(browser, live_url):
-    context = browser.new_context(base_url=live_url, java_script_enabled=False)
+    context = browser.new_context(base_url=live_url, locale=SWEDISH, java_script_enabled=False)
     page = context.new_page()
     page.goto("/ordlista")
     assert page.locator("#glossary tbody tr").count() > 20
@@ -237,7 +266,7 @@ def test_wide_tables_fit_a_desktop_page(page):
 
 
 def test_the_organisation_chart_scales_down_on_a_phone(browser, live_url):
-    context = browser.new_context(base_url=live_url, viewport={"width": 390, "height": 844})
+    context = browser.new_context(base_url=live_url, locale=SWEDISH, viewport={"width": 390, "height": 844})
     page = context.new_page()
     for path in ("/pictures/organisation", "/uppfoljning", "/jamfor", "/organ/samrad-hsvo-uppsala", "/"):
         page.goto(path)
@@ -275,7 +304,7 @@ def test_screenshots(browser, live_url):
         "phone-query": ("/q/activities_by_body_and_area?body=ÄLN&area=nära+vård&year=2025", 390),
     }
     for name, (path, width) in shots.items():
-        context = browser.new_context(base_url=live_url, viewport={"width": width, "height": 900})
+        context = browser.new_context(base_url=live_url, locale=SWEDISH, viewport={"width": width, "height": 900})
         page = context.new_page()
         page.goto(path)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=width < 600)
