@@ -164,3 +164,18 @@ def test_a_body_profile_of_one_year_shows_that_years_involvement(client):
     assert ">2025<" in every.split('id="body_involvement_by_year"')[1].split("</table>")[0]
     assert 'href="/q/body_involvement_by_year?body=%C3%84LN&amp;year=2024"' in one
     assert '<option value="2024" selected>2024</option>' in one
+
+
+def test_an_empty_answer_offers_only_the_wider_questions_that_answer(client):
+    """ÄLN and area "zzz" in 2024: the area is the problem, and without the year (the latest
+    list) it is as empty, so nothing is offered; ÄLN under nära vård in 2019 is empty, and
+    without the year it has the latest list's activities, so that is offered."""
+    def offered(**params: str) -> list[tuple[str, str]]:
+        page = client.get("/q/activities_by_body_and_area", params=params, headers=HTML).text
+        assert "Inga träffar." in page
+        return re.findall(r'<li><a href="([^"]+)">[^<]*– utan villkoret ([^<]+)</a>', page)
+
+    assert offered(body="ÄLN", area="zzz", year="2024") == []
+    [(url, label)] = offered(body="ÄLN", area="nära vård", year="2019")
+    assert label == "år" and "year=" not in url
+    assert client.get(url.replace("&amp;", "&"), headers=HTML).text.count('href="/id/activity/') > 0

@@ -17,7 +17,7 @@ from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.canned.catalog import (
-    CannedQuery, ParameterError, bind_arguments, run_canned, with_defaults,
+    CannedQuery, Parameter, ParameterError, bind_arguments, run_canned, with_defaults,
 )
 from hsvo_graph.web.display import Cell, ResultTable, result_table
 from hsvo_graph.canned.tables import to_csv, to_json, to_xlsx
@@ -308,13 +308,30 @@ async def _page(request: Request, reader: Reader, query: CannedQuery, store: Tra
     exports = {f: url_with(request, format=f, lang=lang) for f in ("csv", "xlsx")}
     exports["json"] = url_with(request, format="json", lang=None)  # for programs: no language
     filled = [p for p in query.parameters if any(v.strip() for v in request.query_params.getlist(p.name))]
-    wider = [(localise(p.label, lang), url_with(request, **{p.name: None})) for p in filled if not p.required]
+    wider = await _wider(request, reader, query, given, filled) if results is not None and not results.rows else []
     return render(request, "query.html", {
         "query": query, "fields": fields, "results": results, "error": error,
         "exports": exports, "asked": asked, "searched": _asked_values(query, arguments, lang),
         "wider": wider, "data_version": data_version(store),
         "page_url": str(request.url), "today": datetime.now(UTC).strftime("%Y-%m-%d"),
     }, status_code=400 if error else 200)
+
+
+async def _wider(request: Request, reader: Reader, query: CannedQuery, given: dict[str, list[str]],
+                 filled: list[Parameter]) -> list[tuple[str, str]]:
+    """For an empty answer: the same question with one optional value left out, offered only
+    where that answer has rows (leaving out the year cannot help when the area matches
+    nothing, and the year left out is the latest list, not every year)."""
+    offered = []
+    for parameter in (p for p in filled if not p.required):
+        fewer = {name: values for name, values in given.items() if name != parameter.name}
+        try:
+            _, table = await run_in_threadpool(_defaults_and_run, reader, query, fewer)
+        except ParameterError:
+            continue
+        if table.rows:
+            offered.append((localise(parameter.label, language(request)), url_with(request, **{parameter.name: None})))
+    return offered
 
 
 _SHOWN_ON_LOOP_ROWS = 200  # a longer answer is turned into cells in a thread
