@@ -19,6 +19,8 @@ from hsvo_graph.validation.importing import import_plan
 from hsvo_graph.validation.plans import PlanMeta, read_plan
 from hsvo_graph.validation.context import context_from_store
 from hsvo_graph.store import EmbeddedStore, GraphStore, RemoteStore, StoreError
+from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.validation.managed import Upload, import_managed
 
 from .test_inference import DISCONNECTED, ON_BLANK_NODES
 
@@ -144,7 +146,7 @@ _CRASH = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
     from hsvo_graph.store.embedded import EmbeddedStore
-    moment, path, plan = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    moment, path, command = sys.argv[1], Path(sys.argv[2]), sys.argv[3:]
     real_write = EmbeddedStore.replace_graphs
     def crashing_write(self, *args, **kwargs):
         if moment == "after":
@@ -152,9 +154,9 @@ _CRASH = textwrap.dedent("""
         os.kill(os.getpid(), signal.SIGKILL)
     EmbeddedStore.replace_graphs = crashing_write
     from hsvo_graph.cli.main import main
-    main(["--store-path", str(path), "import", "--municipality", "Uppsala", "--year", "2026",
-          str(plan)])
+    main(["--store-path", str(path), *command])
 """)
+_IMPORT_2026 = ["import", "--municipality", "Uppsala", "--year", "2026"]
 
 
 @pytest.mark.parametrize("moment", ["before", "after"])
@@ -166,7 +168,7 @@ def test_a_crash_half_way_leaves_old_or_new_never_a_mix(moment: str, tmp_path: P
     plan = tmp_path / "plan.csv"
     plan.write_bytes(PLAN_2026)
     process = subprocess.run(
-        [sys.executable, "-c", _CRASH, moment, str(path), str(plan)],
+        [sys.executable, "-c", _CRASH, moment, str(path), *_IMPORT_2026, str(plan)],
         capture_output=True,
         env={**os.environ, "HSVO_PLANS_DIR": str(tmp_path / "plans")},
         timeout=120,
@@ -195,7 +197,7 @@ def test_a_plan_accepted_before_a_crash_is_never_lost(moment: str, tmp_path: Pat
     seeded(path)[0].close()
     plan = tmp_path / "plan.csv"
     plan.write_bytes(PLAN_2026)
-    subprocess.run([sys.executable, "-c", _CRASH, moment, str(path), str(plan)],
+    subprocess.run([sys.executable, "-c", _CRASH, moment, str(path), *_IMPORT_2026, str(plan)],
                    capture_output=True, env={**os.environ, "HSVO_PLANS_DIR": str(plans)}, timeout=120)
     [entry] = PlanRegistry(plans).current_plans()
     assert entry.graph == TARGET
@@ -276,3 +278,64 @@ def test_http_validate_and_import() -> None:
 def test_http_import_is_off_without_a_token(client: TestClient) -> None:
     response = client.post("/import", files={"file": ("plan.csv", PLAN_2026, "text/csv")})
     assert response.status_code == 403
+
+
+REPLACEMENT_2026 = PLAN_2026.replace(b"Ta fram en gemensam bemanningsplan", b"Ta fram en ny bemanningsplan")
+
+
+@pytest.mark.parametrize("change", ["replace", "remove"])
+def test_a_replacement_or_removal_killed_before_its_write_is_completed_at_start(
+        change: str, tmp_path: Path) -> None:
+    """The registry keeps a replacement or a removal before the store's write: killed in
+    between, the history says the new version (or that the plan is gone) while the store
+    still holds the old one. The service starting again finishes the change, so the
+    registry, the admin API and every query agree again."""
+    from hsvo_graph.validation.registry import PlanRegistry
+
+    path, plans = tmp_path / "store", tmp_path / "plans"
+    settings = Settings(store="embedded", store_path=path, plans_dir=plans)
+    store = TrackedStore(seeded(path)[0])
+    first = import_managed(store, settings, Upload(PLAN_2026, "plan.csv", META_2026),
+                           lambda: context_from_store(store, settings), "test")
+    assert first.imported
+    store.close()
+    if change == "replace":
+        (tmp_path / "plan.csv").write_bytes(REPLACEMENT_2026)
+        command = [*_IMPORT_2026, "--yes", str(tmp_path / "plan.csv")]
+    else:
+        command = ["plans", "remove", "plan-aktivitetslista-hsvo-uppsala-2026"]
+    killed = subprocess.run([sys.executable, "-c", _CRASH, "before", str(path), *command], capture_output=True,
+                            env={**os.environ, "HSVO_PLANS_DIR": str(plans)}, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    registry = PlanRegistry(plans)
+    assert registry.pending() == ["plan-aktivitetslista-hsvo-uppsala-2026"]
+    store = EmbeddedStore(path)
+    assert TARGET in store.graph_names()  # the old version, still
+    store.close()
+    with TestClient(create_app(settings)) as client:  # the service starting again finishes it
+        titles = client.get("/q/body_involvement_by_year", params={"body": "ÄLN", "year": "2026"},
+                            headers={"Accept": "application/json"}).json()["rows"]
+    store = EmbeddedStore(path)
+    names = store.graph_names()
+    store.close()
+    shown = {row["title"] for row in titles}
+    if change == "replace":
+        assert TARGET in names and "Ta fram en ny bemanningsplan" in shown
+        assert "Ta fram en gemensam bemanningsplan" not in shown
+    else:
+        assert TARGET not in names and registry.current("plan-aktivitetslista-hsvo-uppsala-2026") is None
+        assert not {"Ta fram en ny bemanningsplan", "Ta fram en gemensam bemanningsplan"} & shown
+    assert registry.pending() == []
+
+
+def test_a_change_that_landed_leaves_nothing_pending(tmp_path: Path) -> None:
+    from hsvo_graph.validation.managed import remove_managed
+    from hsvo_graph.validation.registry import PlanRegistry
+
+    settings = Settings(store="embedded", store_path=None, plans_dir=tmp_path / "plans")
+    store = TrackedStore(seeded()[0])
+    import_managed(store, settings, Upload(PLAN_2026, "plan.csv", META_2026),
+                   lambda: context_from_store(store, settings), "test")
+    assert PlanRegistry(settings.plans_dir).pending() == []
+    remove_managed(store, settings, "plan-aktivitetslista-hsvo-uppsala-2026", "test")
+    assert PlanRegistry(settings.plans_dir).pending() == []

@@ -17,7 +17,7 @@ from hsvo_graph.config import Settings, get_settings
 from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, open_store, track
-from hsvo_graph.validation.managed import reapply_plans, restore_missing_plans
+from hsvo_graph.validation.managed import complete_interrupted_changes, reapply_plans
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
@@ -83,8 +83,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             report = load(app.state.store, settings)
             log.info("seeded empty store with %d triples", report.total)
             outcomes = reapply_plans(app.state.store, settings)
-        elif own and settings.store == "embedded":  # an import killed before its write landed
-            outcomes = restore_missing_plans(app.state.store, settings)
+        elif own and settings.store == "embedded":  # a change killed before its write landed
+            outcomes = complete_interrupted_changes(app.state.store, settings)
         else:
             outcomes = []
         for outcome in outcomes:

@@ -130,6 +130,7 @@ def import_managed(
         except BaseException:
             registry.withdraw(entry)
             raise
+        registry.landed(entry.key)
         change.entry = entry
         return change
 
@@ -151,6 +152,7 @@ def remove_managed(store: GraphStore, settings: Settings, key: str, actor: str) 
         except BaseException:
             registry.withdraw(removal)
             raise
+        registry.landed(key)
         return removal
 
 
@@ -169,29 +171,46 @@ def reapply_plans(store: GraphStore, settings: Settings) -> list[Reapplied]:
     first imported, each validated against the rebuilt graph (and the plans before it);
     one write with the inferred graph recomputed. A plan that no longer conforms (the seed
     changed under it) is left out and said so; it stays in the registry."""
-    return _put_back(store, settings, lambda entries: entries)
+    return _put_back(store, settings, lambda entries: entries, everything=True)
 
 
-def restore_missing_plans(store: GraphStore, settings: Settings) -> list[Reapplied]:
-    """Put back the plans in force whose graph the store lacks, as ``reapply_plans`` does:
-    an import killed before its write landed is already in the registry (``import_managed``
-    keeps it first), so the service starting again completes it, as the next ``hsvo load``
-    would. Usually there is none, and this is a look at the store's graph names."""
+def complete_interrupted_changes(store: GraphStore, settings: Settings) -> list[Reapplied]:
+    """Finish the imports, replacements and removals that a killed process recorded but
+    may not have written (``PlanRegistry.pending``), and put back any plan in force whose
+    graph the store lacks, as ``reapply_plans`` does: the registry keeps a change before
+    the write (``import_managed``, ``remove_managed``), so the service starting again
+    completes it, as the next ``hsvo load`` would. A plan in force that was pending is
+    written again (its replacement may not have landed: the store could still hold the
+    version before); a removed one's graph is dropped. Usually there is nothing to do, and
+    this is a look at the store's graph names and the plans directory."""
     present = set(store.graph_names())
-    return _put_back(store, settings, lambda entries: [e for e in entries if e.graph not in present])
+    registry = PlanRegistry(settings.plans_dir)
+
+    def chosen(entries: list[Entry]) -> list[Entry]:
+        pending = set(registry.pending())
+        return [e for e in entries if e.graph not in present or e.key in pending]
+    return _put_back(store, settings, chosen)
 
 
 def _put_back(store: GraphStore, settings: Settings,
-              chosen: Callable[[list[Entry]], list[Entry]]) -> list[Reapplied]:
+              chosen: Callable[[list[Entry]], list[Entry]], everything: bool = False) -> list[Reapplied]:
     """The ``chosen`` plans in force, validated one after the other against the store and
-    the plans before them, written in one go."""
+    the plans before them, written in one go, with the graphs of pending removals dropped
+    (``everything``: a rebuilt store, which holds no removed plan, and is all the registry
+    says once the plans are back)."""
     registry = PlanRegistry(settings.plans_dir)
-    if not chosen(registry.current_plans()):  # the usual answer, without waiting for the lock
+    if not chosen(registry.current_plans()) and not registry.pending():  # the usual answer, without the lock
         return []
     outcomes: list[Reapplied] = []
     with import_lock(settings.plans_dir):
+        pending = registry.pending()
         entries = chosen(registry.current_plans())
-        if not entries:
+        present = set(store.graph_names())
+        removed = [graph for key in pending if registry.current(key) is None
+                   for graph in {e.graph for e in registry.history(key)} if graph in present]
+        if not entries and not removed:
+            for key in pending:
+                registry.landed(key)
             return []
         context = context_from_store(store, settings)
         graphs: dict[str, Graph] = {}
@@ -212,8 +231,12 @@ def _put_back(store: GraphStore, settings: Settings,
             graphs[str(plan.info.graph)] = plan.graph
             context = context.with_graph(str(plan.info.graph), plan.graph)
             outcomes.append(Reapplied(entry, True, len(plan.graph)))
-        if graphs:
-            rewrite(store, graphs)
+        if graphs or removed:
+            rewrite(store, graphs, removed)
+        left_out = set() if everything else {o.entry.key for o in outcomes if not o.applied}
+        for key in (registry.pending() if everything else pending):
+            if key not in left_out:  # one that no longer conforms stays pending, and is said so
+                registry.landed(key)
     return outcomes
 
 

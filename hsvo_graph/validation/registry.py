@@ -21,6 +21,7 @@ from hsvo_graph.validation.report import to_json
 
 Action = Literal["imported", "replaced", "removed"]
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_PENDING = "pending"  # beside history.jsonl: see PlanRegistry.pending
 
 
 def token_fingerprint(token: str) -> str:
@@ -155,9 +156,27 @@ class PlanRegistry:
         self._append(entry)
         return entry
 
+    def pending(self) -> list[str]:
+        """The plans whose last recorded change may not have reached the store: noted
+        before the history line (``record``, ``record_removal``) and cleared once the
+        store's write is done (``landed``) or taken back (``withdraw``). A process killed in
+        between leaves it, and the next start completes the change."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(p.parent.name for p in self.directory.glob(f"*/{_PENDING}"))
+
+    def landed(self, key: str) -> None:
+        """The store holds what the history of ``key`` says (see ``pending``)."""
+        (self._folder(key) / _PENDING).unlink(missing_ok=True)
+
     def withdraw(self, entry: Entry) -> None:
         """Take back the version ``record`` (or ``record_removal``) kept for a change whose
         write then failed (the store is as it was): its history line, file and report."""
+        self._withdrawn(entry)
+        self.landed(entry.key)
+
+    def _withdrawn(self, entry: Entry) -> None:
+        """``entry``'s history line, file and report removed, if it is the last line."""
         path = self._folder(entry.key) / "history.jsonl"
         lines = path.read_text("utf-8").splitlines() if path.is_file() else []
         if not lines or Entry.from_dict(json.loads(lines[-1])).version != entry.version:
@@ -190,8 +209,11 @@ class PlanRegistry:
         return removed
 
     def _append(self, entry: Entry) -> None:
+        """The history line of a change about to be written to the store, with its
+        ``pending`` note first."""
         path = self._folder(entry.key) / "history.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
+        (path.parent / _PENDING).write_text(f"{entry.version}\n", encoding="ascii")
         with path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(entry.as_dict(), ensure_ascii=False) + "\n")
 
