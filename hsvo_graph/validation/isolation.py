@@ -6,12 +6,20 @@ Queries read the union of all graphs, so a plan that says "ÄLN is also called H
 2024 activity is from 1999" would seem to rewrite the seed. Any statement about an entity
 that another graph describes is therefore a located violation, unless that graph already
 says the same (a plan may restate a list the seed holds) or it is the one link a follow-up
-hangs on an existing activity (its outcome). Statements that change what existing entities
-mean through inference (owl:sameAs, rdfs:subClassOf …) are refused in either direction.
+hangs on an existing activity (its outcome).
+
+A plan is data, not ontology: every statement the reasoner reads as a rule is refused,
+whatever it is about. A rule about the plan's own new property reaches existing entities
+through the plan's own statements: ``ex:p owl:inverseOf org:unitOf`` with ``act:x ex:p bd:vs``
+made Vårdstyrelsen "a unit of" an activity, ``ex:p rdfs:range hsvo:Municipality`` made it a
+municipality (and ``ex:p a owl:SymmetricProperty`` would turn a link around). So any
+predicate of the RDFS or OWL vocabularies other than the annotations below, and any
+``rdf:type`` naming an RDFS or OWL class (``owl:TransitiveProperty``, ``rdfs:Class`` …) or
+``rdf:Property``, is a violation.
 """
 
-from rdflib import OWL, RDFS, Literal
-from rdflib.term import Node
+from rdflib import OWL, RDF, RDFS, Literal
+from rdflib.term import Node, URIRef
 
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.validation import names
@@ -20,20 +28,17 @@ from hsvo_graph.validation.model import SHAPES, Finding, Plan, Text
 
 # The only property a plan may state with an existing entity as subject.
 LINKS_FROM_EXISTING = frozenset({HSVO.hasOutcome})
-# Properties that would change existing entities through the reasoner.
-SCHEMA_PROPERTIES = frozenset(
-    {
-        OWL.sameAs,
-        OWL.equivalentClass,
-        OWL.equivalentProperty,
-        OWL.inverseOf,
-        RDFS.subClassOf,
-        RDFS.subPropertyOf,
-        RDFS.domain,
-        RDFS.range,
-    }
-)
+# What a plan may say in the RDFS and OWL vocabularies: names and notes, no rules.
+ANNOTATIONS = frozenset({RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy})
+_SCHEMA_NAMESPACES = (str(RDFS), str(OWL))
 RULE = str(SHAPES["Plan-ownEntitiesOnly"])
+
+
+def is_schema(p: Node, o: Node) -> bool:
+    """Whether the statement ``(_, p, o)`` is one the reasoner reads as a rule."""
+    if p == RDF.type:
+        return isinstance(o, URIRef) and (o == RDF.Property or str(o).startswith(_SCHEMA_NAMESPACES))
+    return str(p).startswith(_SCHEMA_NAMESPACES) and p not in ANNOTATIONS
 
 
 def isolation_findings(plan: Plan, context: Context) -> list[Finding]:
@@ -43,31 +48,37 @@ def isolation_findings(plan: Plan, context: Context) -> list[Finding]:
     known, existing = context.graph, context.subjects
     findings = []
     for s, p, o in sorted(plan.graph):
-        schema = p in SCHEMA_PROPERTIES and (s in existing or o in existing)
+        schema = is_schema(p, o)
         about_existing = (
             s in existing and p not in LINKS_FROM_EXISTING and (s, p, o) not in known
         )
         if schema or about_existing:
-            findings.append(_finding(plan, context, s, p, o))
+            findings.append(_finding(plan, context, s, p, o, schema))
     return findings
 
 
-def _finding(plan: Plan, context: Context, s: Node, p: Node, o: Node) -> Finding:
+def _finding(plan: Plan, context: Context, s: Node, p: Node, o: Node, schema: bool) -> Finding:
     shown = names.label(context.graph, s) or names.label(plan.graph, s) or str(s)
     prop = str(p).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
     value = str(o) if isinstance(o, Literal) else (
         names.label(context.graph, o) or str(o).rsplit("/", 1)[-1]
     )
     location = plan.locations.get(s)
+    message = Text(
+        f"Planen innehåller en regel för slutsatser om ”{shown}” ({prop}: {value}); en plan "
+        "beskriver sina aktiviteter, mål och dokument, inte vad begrepp betyder",
+        f'The plan holds a rule for inferences about "{shown}" ({prop}: {value}); a plan '
+        "describes its activities, goals and document, not what terms mean",
+    ) if schema else Text(
+        f"Planen säger något nytt om ”{shown}”, som redan finns i grafen ({prop}: "
+        f"{value}); en plan får bara beskriva sina egna aktiviteter, mål och dokument",
+        f'The plan states something new about "{shown}", which already exists in the graph '
+        f"({prop}: {value}); a plan may only describe its own activities, goals and document",
+    )
     return Finding(
         severity="violation",
         rule=RULE,
-        message=Text(
-            f"Planen säger något nytt om ”{shown}”, som redan finns i grafen ({prop}: "
-            f"{value}); en plan får bara beskriva sina egna aktiviteter, mål och dokument",
-            f'The plan states something new about "{shown}", which already exists in the graph '
-            f"({prop}: {value}); a plan may only describe its own activities, goals and document",
-        ),
+        message=message,
         expected=Text(
             "Påståenden om planens egna entiteter; befintliga nås bara genom länkar som "
             "ansvarigt organ, fokusområde och lista.",
