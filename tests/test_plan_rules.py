@@ -50,3 +50,16 @@ def test_names_and_notes_stay_allowed(context: Context) -> None:
     notes = ('act:uppsala-2026-01 rdfs:comment "En kommentar"@sv ; '
              'rdfs:seeAlso <https://example.org/mer> .\n')
     assert findings(notes, context) == []
+
+
+def test_a_new_body_may_not_take_an_existing_bodys_names(context: Context) -> None:
+    """The audit's impostor: a body of the plan's own called "Äldrenämnden", "ÄLN" and "VS";
+    after its import every list naming ÄLN or VS failed. Each borrowed name is a violation
+    that says whose name it is; a new body with a name of its own is fine."""
+    impostor = ('bd:evil-aln a hsvo:Board ; rdfs:label "Äldrenämnden"@sv ; '
+                'skos:altLabel " äln "@sv, "vs"@sv, "Nämnden för nya saker"@sv .\n')
+    found = findings(impostor, context)
+    assert sorted(value for _, value, _ in found) == [" äln ", "vs", "Äldrenämnden"]
+    assert all(focus.endswith("/body/evil-aln") and "already names" in message for focus, _, message in found)
+    assert any("Vårdstyrelsen" in message or "VS" in message for _, value, message in found if value == "vs")
+    assert findings('bd:ny-namnd a hsvo:Board ; rdfs:label "Nämnden för nya saker"@sv .\n', context) == []

@@ -16,9 +16,13 @@ municipality (and ``ex:p a owl:SymmetricProperty`` would turn a link around). So
 predicate of the RDFS or OWL vocabularies other than the annotations below, and any
 ``rdf:type`` naming an RDFS or OWL class (``owl:TransitiveProperty``, ``rdfs:Class`` …) or
 ``rdf:Property``, is a violation.
+
+Nor may a body the plan introduces take a name (abbreviation, label, alternative label) that
+an existing body has: names are how every plan's cells find their bodies, and a body
+called "ÄLN" and "VS" made every later list that names them fail as ambiguous.
 """
 
-from rdflib import OWL, RDF, RDFS, Literal
+from rdflib import OWL, RDF, RDFS, SKOS, Literal
 from rdflib.term import Node, URIRef
 
 from hsvo_graph.namespaces import HSVO
@@ -32,6 +36,8 @@ LINKS_FROM_EXISTING = frozenset({HSVO.hasOutcome})
 ANNOTATIONS = frozenset({RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy})
 _SCHEMA_NAMESPACES = (str(RDFS), str(OWL))
 RULE = str(SHAPES["Plan-ownEntitiesOnly"])
+# The properties that name a body (as names.bodies reads them).
+_BODY_NAMES = (HSVO.abbreviation, RDFS.label, SKOS.prefLabel, SKOS.altLabel)
 
 
 def is_schema(p: Node, o: Node) -> bool:
@@ -54,6 +60,40 @@ def isolation_findings(plan: Plan, context: Context) -> list[Finding]:
         )
         if schema or about_existing:
             findings.append(_finding(plan, context, s, p, o, schema))
+    return findings + _names_taken(plan, context)
+
+
+def _names_taken(plan: Plan, context: Context) -> list[Finding]:
+    """One violation per name of a new body that already names an existing body."""
+    kinds = set(context.graph.transitive_subjects(RDFS.subClassOf, HSVO.Body))
+    new = {s for kind in kinds for s in plan.graph.subjects(RDF.type, kind)
+           if isinstance(s, URIRef) and s not in context.subjects}
+    known = context.names.bodies
+    findings = []
+    for body in sorted(new):
+        shown = names.label(plan.graph, body) or str(body)
+        for name in sorted({str(o) for p in _BODY_NAMES for o in plan.graph.objects(body, p)}):
+            holders = sorted(known.lookup(name))
+            if not holders:
+                continue
+            holder = known.display(holders[0])
+            location = plan.locations.get(body)
+            findings.append(Finding(
+                severity="violation",
+                rule=RULE,
+                message=Text(
+                    f"Organet ”{shown}” som planen inför heter ”{name}”, som redan är namnet på "
+                    f"{holder}; ett namn får bara leda till ett organ",
+                    f'The body "{shown}" that the plan introduces is called "{name}", which '
+                    f"already names {holder}; a name may lead to one body only",
+                ),
+                expected=Text("Ett namn som inget befintligt organ har.",
+                              "A name that no existing body has."),
+                focus=str(body),
+                row=location.row if location else None,
+                subject=shown,
+                value=name,
+            ))
     return findings
 
 
