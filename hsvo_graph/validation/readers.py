@@ -349,18 +349,65 @@ def _clean(column: str, text: str) -> str:
     return " ".join(text.split())
 
 
+def _syntax_message(exc: Exception) -> str:
+    """rdflib's Turtle error as text: its own message quotes the input as a ``bytes`` repr,
+    which shows "genomförd" as ``genomf\\xc3\\xb6rd``; the place is quoted decoded instead."""
+    why, at, source = (getattr(exc, attr, None) for attr in ("_why", "_i", "_str"))
+    if isinstance(exc, SyntaxError) and isinstance(source, bytes) and isinstance(at, int):
+        text = source.decode("utf-8", errors="replace")
+        near = " ".join(f"{text[max(0, at - 60):at]}^{text[at:at + 60]}".split())
+        return f"line {getattr(exc, 'lines', 0) + 1}: {why} at ^ in: {near}"
+    return " ".join(str(exc).split())
+
+
+def _jsonld(text: str, name: str) -> Graph:
+    """JSON-LD read by pyoxigraph, whose parser has no document loader: a ``@context`` (or
+    ``@import``, or a scoped context) naming a URL or a file is refused without anything
+    being fetched or opened. rdflib's parser would fetch it, which let an unauthenticated
+    upload make the service open local files and call internal hosts. Named graphs are
+    merged, as for TriG."""
+    import pyoxigraph as ox
+
+    try:
+        quads = list(ox.parse(text.encode(), format=ox.RdfFormat.JSON_LD))
+    except SyntaxError as exc:
+        message = " ".join(str(exc.msg).split())
+        if "remote context" in message:  # the parser's words for a context it will not load
+            raise PlanError(
+                name,
+                Text(
+                    "ogiltig RDF (json-ld): @context får inte hänvisa till ett annat dokument "
+                    "(en URL eller fil); skriv kontexten i filen",
+                    "invalid RDF (json-ld): @context may not refer to another document (a URL "
+                    "or file); write the context in the file",
+                ),
+            ) from exc
+        where = f"{name}:{exc.lineno}" if exc.lineno else name
+        raise PlanError(
+            where, Text(f"ogiltig RDF (json-ld): {message}", f"invalid RDF (json-ld): {message}")
+        ) from exc
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    graph = Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph
+
+
 def _rdf(text: str, name: str, rdf_format: str) -> Graph:
     graph = Graph()
     try:
-        if rdf_format == "trig":
+        if rdf_format == "json-ld":
+            graph = _jsonld(text, name)
+        elif rdf_format == "trig":
             dataset = Dataset()
             dataset.parse(data=text, format="trig")
             for s, p, o, _ in dataset.quads():
                 graph.add((s, p, o))
         else:
             graph.parse(data=text, format=rdf_format)
+    except PlanError:
+        raise
     except Exception as exc:  # rdflib raises several unrelated types for bad syntax
-        message = " ".join(str(exc).split())
+        message = _syntax_message(exc)
         match = _LINE.search(message)
         where = f"{name}:{match.group(1)}" if match else name
         raise PlanError(
