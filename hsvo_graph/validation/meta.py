@@ -6,6 +6,7 @@ Keys may be written in English or Swedish (``kommun``, ``år``, ``datum`` …).
 """
 
 import datetime
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -53,9 +54,25 @@ _KINDS: dict[str, Kind] = {
 }
 
 
+class _NoReferences(yaml.YAMLError):
+    """An anchor or alias in a header file: a few hundred bytes of aliases expand to
+    gigabytes (a "billion laughs"), and no key of a header file needs one."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__("anchors and aliases are not allowed")
+        self.problem_mark = mark
+
+
 class _TextLoader(yaml.SafeLoader):
     """YAML that keeps dates as written: a wrong date ("2025-13-01") is then reported by the
-    shapes, with the value quoted, instead of breaking the reading of the file."""
+    shapes, with the value quoted, instead of breaking the reading of the file. Anchors and
+    aliases are refused before anything is composed, so nothing is ever expanded."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _NoReferences(event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _TextLoader.yaml_implicit_resolvers = {
@@ -89,7 +106,28 @@ class PlanMeta:
         return replace(self, **changes)
 
 
-def meta_from_mapping(values: dict[str, Any], where: str) -> PlanMeta:
+_SCALARS = (str, int, float, bool, datetime.date)
+_QUOTED = 60  # characters of a written value quoted in a message; a value may be 64 kB
+
+
+def quoted(value: object) -> str:
+    """A value the user wrote, quoted in a message at bounded length."""
+    text = str(value)
+    return repr(text if len(text) <= _QUOTED else text[:_QUOTED] + "…")
+
+
+def parse_year(text: str) -> int | None:
+    """A year written as four ASCII digits from 1000 to 9999 ("2026"), else None.
+
+    ``str.isdigit`` and ``int`` also take superscript (²⁰²⁶), full-width (２０２６) or
+    Arabic-Indic digits, and "0999" would be the year 999; none of these is a year a plan
+    means, so each is refused with what is expected instead of being read one way or another.
+    """
+    text = text.strip()
+    return int(text) if re.fullmatch(r"[1-9][0-9]{3}", text) else None
+
+
+def meta_from_mapping(values: dict[Any, Any], where: str) -> PlanMeta:
     """Check and convert the keys and values of a header file or form."""
     result: dict[str, Any] = {}
     for key, value in values.items():
@@ -98,36 +136,44 @@ def meta_from_mapping(values: dict[str, Any], where: str) -> PlanMeta:
             raise PlanError(
                 where,
                 Text(
-                    f"okänd nyckel {key!r}; kända nycklar: {', '.join(sorted(set(_KEYS)))}",
-                    f"unknown key {key!r}; known keys: {', '.join(sorted(set(_KEYS)))}",
+                    f"okänd nyckel {quoted(key)}; kända nycklar: {', '.join(sorted(set(_KEYS)))}",
+                    f"unknown key {quoted(key)}; known keys: {', '.join(sorted(set(_KEYS)))}",
                 ),
             )
         if value is None or str(value).strip() == "":
             continue
+        if not isinstance(value, _SCALARS):  # a list or table where one value belongs
+            raise PlanError(
+                where,
+                Text(
+                    f"{key}: väntade ett värde (en text, ett tal eller ett datum), inte en lista eller tabell",
+                    f"{key}: expected one value (text, a number or a date), not a list or table",
+                ),
+            )
         result[name] = _convert(name, value, where)
     return PlanMeta(**result)
 
 
 def _convert(name: str, value: Any, where: str) -> Any:
     if name == "year":
-        text = str(value).strip()
-        if not text.isdigit() or len(text) != 4:
+        year = parse_year(str(value)) if not isinstance(value, bool) else None
+        if year is None:
             raise PlanError(
                 where,
                 Text(
-                    f"år: väntade ett årtal som 2025, fick {value!r}",
-                    f"year: expected a year such as 2025, got {value!r}",
+                    f"år: väntade ett årtal med fyra siffror 0–9, som 2025, fick {quoted(value)}",
+                    f"year: expected a year in four digits 0-9, such as 2025, got {quoted(value)}",
                 ),
             )
-        return int(text)
+        return year
     if name == "kind":
         kind = _KINDS.get(" ".join(str(value).split()).casefold())
         if kind is None:
             raise PlanError(
                 where,
                 Text(
-                    f"typ: väntade aktivitetslista eller samverkansberättelse, fick {value!r}",
-                    f"kind: expected activity-list or follow-up, got {value!r}",
+                    f"typ: väntade aktivitetslista eller samverkansberättelse, fick {quoted(value)}",
+                    f"kind: expected activity-list or follow-up, got {quoted(value)}",
                 ),
             )
         return kind
@@ -146,6 +192,14 @@ def parse_meta(text: str, name: str) -> PlanMeta:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark is not None else name
+        if isinstance(exc, _NoReferences):
+            raise PlanError(
+                where,
+                Text(
+                    "ankare och alias (& och *) är inte tillåtna; skriv ut varje värde",
+                    "anchors and aliases (& and *) are not allowed; write each value out",
+                ),
+            ) from exc
         problem = getattr(exc, "problem", None) or str(exc)
         raise PlanError(
             where, Text(f"ogiltig YAML: {problem}", f"invalid YAML: {problem}")

@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from hsvo_graph.namespaces import GRAPH, HSVO, ID
 from hsvo_graph.validation import names
-from hsvo_graph.validation.meta import PlanMeta
+from hsvo_graph.validation.meta import PlanMeta, parse_year
 from hsvo_graph.validation.model import (
     SHAPES, Finding, Location, Plan, PlanError, PlanInfo, Text,
 )
@@ -92,9 +92,9 @@ def lead_text(cell: str) -> str:
 
 def year_literal(text: str) -> Literal:
     """A four-digit year as an integer; anything else ("-1", "99999999999999999999", "nästa
-    år") stays text, so that the shapes report it as not a year instead of comparing it."""
-    text = text.strip()
-    return Literal(int(text)) if re.fullmatch(r"\d{4}", text) else Literal(text)
+    år", "²⁰²⁶", "0999") stays text, so that the shapes report it as not a year instead of comparing it."""
+    year = parse_year(text)
+    return Literal(year) if year is not None else Literal(text.strip())
 
 
 class SheetPlan:
@@ -143,12 +143,12 @@ class SheetPlan:
         if self.meta.year:
             return self.meta.year
         in_rows = {cells.get("År", "").strip() for _, cells in self.sheet.rows} - {""}
-        if len(in_rows) == 1 and (only := next(iter(in_rows))).isdigit() and len(only) == 4:
+        if len(in_rows) == 1 and (only := parse_year(next(iter(in_rows)))) is not None:
             self._note(
                 f"År saknas i metadata; antar {only} (ur kolumnen År)",
                 f"No year in the metadata; assuming {only} (from the År column)",
             )
-            return int(only)
+            return only
         if len(self.sheet.heading_years) == 1:
             year = next(iter(self.sheet.heading_years))
             self._note(
