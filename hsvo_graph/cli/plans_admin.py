@@ -9,6 +9,7 @@ import click
 from hsvo_graph.cli.plans import CLI_ACTOR, EXIT_STORE
 from hsvo_graph.config import Settings
 from hsvo_graph.store import StoreError, open_store
+from hsvo_graph.validation.filenames import export_name
 from hsvo_graph.validation.managed import remove_managed
 from hsvo_graph.validation.registry import Entry, PlanRegistry
 
@@ -107,12 +108,25 @@ def remove_command(ctx: click.Context, key: str) -> None:
 @plans_group.command("export")
 @click.argument("key")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here (default: the original file name in the current directory).")
+              help="Write here (default: the original file name, cleaned, in the current "
+                   "directory).")
+@click.option("--force", is_flag=True, help="Overwrite a file that is already there.")
 @click.pass_context
-def export_command(ctx: click.Context, key: str, output: Path | None) -> None:
-    """Write the plan's original file as it was imported (the version in force)."""
+def export_command(ctx: click.Context, key: str, output: Path | None, force: bool) -> None:
+    """Write the plan's original file as it was imported (the version in force).
+
+    Without --output the name is the uploaded one cleaned as the HTTP export cleans it (its
+    last part, safe characters only), so a name an uploader chose ("../../x", "/etc/…")
+    never writes outside the current directory; an existing file is kept without --force."""
     registry = _registry(ctx)
     entry = _entry(registry, key)
-    target = output or Path(entry.name)
-    target.write_bytes(registry.original(entry))
+    target = output or Path(export_name(entry.name))
+    try:
+        with target.open("wb" if force else "xb") as out:
+            out.write(registry.original(entry))
+    except FileExistsError:
+        raise click.ClickException(
+            f"{target} finns redan; använd --force för att skriva över / {target} already "
+            "exists; use --force to overwrite it"
+        ) from None
     click.echo(f"{target} (v{entry.version}, sha256:{entry.sha256})")

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from hsvo_graph.api.auth import AdminDep
 from hsvo_graph.api.deps import SettingsDep, StoreDep
 from hsvo_graph.store import StoreError, WriteUnconfirmed
+from hsvo_graph.validation.filenames import export_name
 from hsvo_graph.validation.managed import remove_managed
 from hsvo_graph.validation.registry import Entry, PlanRegistry, token_fingerprint
 
@@ -49,7 +50,7 @@ async def show_plan(key: str, _: AdminDep, settings: SettingsDep) -> list[dict[s
 async def export_plan(key: str, _: AdminDep, settings: SettingsDep) -> Response:
     registry = PlanRegistry(settings.plans_dir)
     entry = _current(registry, key)
-    safe = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in entry.name)
+    safe = export_name(entry.name)
     return Response(
         registry.original(entry),
         media_type="application/octet-stream",
