@@ -83,6 +83,25 @@ _OPEN, _CLOSE = {"{": "}", "(": ")", "[": "]"}, {"}": "{", ")": "(", "]": "["}
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UNESCAPE_LOCAL = re.compile(r"\\(.)")
 MAX_DEPTH = 64  # deeper nesting is refused: no real query needs it, and parsers recurse
+# Longest chain of operators and pattern elements along one nesting path (see ``_chain_step``).
+# pyoxigraph recurses once per link of such a chain while it parses and evaluates a query, and
+# its worker dies of a stack overflow (8 MiB, the Linux default) somewhere between 2,600 links
+# (projected expressions, ``(1 AS ?v1) (1 AS ?v2) …``) and 11,000 (``|`` alternatives):
+# 6,900 ``*`` or ``+``, 9,300 ``!`` or ``&&``, 6,500 UNION or OPTIONAL, 8,100 triple patterns
+# or ``/`` path steps. 500 leaves a margin of four: the dearest chains the analysis lets
+# through (500 projected expressions or path steps) still run with a 2 MiB stack, and any
+# kind of chain at the bottom of MAX_DEPTH brackets does (tests/test_guard_depth.py).
+MAX_CHAIN = 500
+# Links of a chain in any bracket: binary and unary operators, property path operators.
+_CHAIN_OPERATORS = frozenset({"*", "/", "+", "-", "!", "|", "^", "&&", "||"})
+# ... inside a group or a blank node's brackets: one more triple pattern each ("," in
+# parentheses separates the arguments of a call or an IN list, which pyoxigraph keeps in a list)
+_CHAIN_SEPARATORS = frozenset({".", ";", ","})
+# ... and words that add one operator of the algebra over what came before: a group's
+# elements and an expression given a name (projection, BIND, GROUP BY; a link of the
+# pattern around its brackets)
+_CHAIN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "GRAPH", "SERVICE", "VALUES",
+                          "AS"})
 
 
 class AnalysisError(ValueError):
@@ -159,6 +178,13 @@ def _codepoint(match: re.Match[str]) -> str:
     return chr(value)
 
 
+def position(text: str, offset: int) -> str:
+    """Where ``offset`` is in ``text``, as people and pyoxigraph count: "line L, column C"
+    (both from 1, columns in characters)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return f"line {text.count(chr(10), 0, offset) + 1}, column {offset - line_start + 1}"
+
+
 def tokenize(text: str) -> list[Token]:
     """The significant tokens of ``text`` (whitespace and comments dropped).
 
@@ -170,8 +196,7 @@ def tokenize(text: str) -> list[Token]:
         tokens.pop()
     if tokens and tokens[-1].kind == "ERROR":
         at = tokens[-1].start
-        line = text.count("\n", 0, at) + 1
-        raise AnalysisError(f"unexpected {text[at]!r} at line {line}, offset {at}")
+        raise AnalysisError(f"unexpected {text[at]!r} at {position(text, at)}")
     return tokens
 
 
@@ -201,17 +226,50 @@ def _word(tokens: list[Token], i: int) -> str:
     return tokens[i].text.upper() if 0 <= i < len(tokens) and tokens[i].kind == "WORD" else ""
 
 
-def _flags_and_depth(tokens: list[Token]) -> tuple[bool, bool, int, list[int]]:
+def _chain_step(token: Token, before: Token | None, frame: str) -> bool:
+    """Whether ``token`` (after ``before``), read inside a bracket opened by ``frame`` (""
+    at the top level), adds one link to a chain that pyoxigraph parses and evaluates
+    recursively: an operator, a triple pattern or another element of a group, a named
+    expression, a group itself. A sign where an operand begins (``(-1``, ``, +2``) is not a
+    link: two signs cannot follow each other."""
+    if token.kind == "PUNCT":
+        if token.text in ("+", "-"):
+            return before is not None and (before.kind != "PUNCT" or before.text in ")]")
+        return (token.text in _CHAIN_OPERATORS or token.text == "{"
+                or (token.text in _CHAIN_SEPARATORS and frame != "("))
+    return token.kind == "WORD" and token.text.upper() in _CHAIN_WORDS
+
+
+def _flags_and_depth(text: str, tokens: list[Token]) -> tuple[bool, bool, int, list[int]]:
     """SERVICE and LOAD anywhere (conservatively, see the module docstring), the deepest
-    nesting, and the indices of the top-level tokens; AnalysisError on unbalanced brackets."""
+    nesting, and the indices of the top-level tokens; AnalysisError on unbalanced brackets,
+    nesting deeper than MAX_DEPTH, or a chain longer than MAX_CHAIN (counted along the
+    nesting path: a chain inside a bracket adds to the chains around it)."""
     service = load = False
     stack: list[str] = []
+    links = [0]  # per open bracket (and the top level), the chain links read in it
+    chain = 0  # their sum
+    # a VALUES block and an update's INSERT DATA / DELETE DATA block are data (lists that
+    # pyoxigraph reads in a loop, however long: 30,000 triples were fine): read from their
+    # "{" (at this many open brackets) to its "}" without counting links
+    data_next, data_from = False, 0
     depth = 0
     top: list[int] = []
     for i, token in enumerate(tokens):
         if not stack:
             top.append(i)
         kind = token.kind
+        if not data_from and _chain_step(token, tokens[i - 1] if i else None,
+                                         stack[-1] if stack else ""):
+            # a name given to an expression, "(… AS ?v)", extends the pattern around its
+            # brackets: a projection of many is one long chain, not many short ones
+            links[-2 if len(links) > 1 and token.text.upper() == "AS" else -1] += 1
+            chain += 1
+            if chain > MAX_CHAIN:
+                raise AnalysisError(
+                    f"the query chains more than {MAX_CHAIN} operators or pattern elements "
+                    f"(at {position(text, token.start)}), more than the engine can nest; "
+                    "write long lists of alternatives as VALUES or IN ( … )")
         if kind == "WORD" or kind == "PNAME":
             lead = _leading(token)
             if "SERVICE" in lead and (
@@ -222,24 +280,31 @@ def _flags_and_depth(tokens: list[Token]) -> tuple[bool, bool, int, list[int]]:
                 service = True
             if kind == "WORD" and "LOAD" in lead:
                 load = True
+            data_next = data_next or (kind == "WORD" and lead in ("VALUES", "DATA"))
         elif kind == "PUNCT" and token.text in _OPEN:
             stack.append(token.text)
+            links.append(0)
+            if data_next and token.text == "{":
+                data_next, data_from = False, data_from or len(stack)
             depth = max(depth, len(stack))
             if len(stack) > MAX_DEPTH:
-                raise AnalysisError(f"nesting deeper than {MAX_DEPTH} levels at offset "
-                                    f"{token.start}")
-        elif kind == "PUNCT" and token.text in _CLOSE and (
-                not stack or stack.pop() != _CLOSE[token.text]):
-            raise AnalysisError(f"unbalanced {token.text!r} at offset {token.start}")
+                raise AnalysisError(f"nesting deeper than {MAX_DEPTH} levels at "
+                                    f"{position(text, token.start)}")
+        elif kind == "PUNCT" and token.text in _CLOSE:
+            if not stack or stack.pop() != _CLOSE[token.text]:
+                raise AnalysisError(f"unbalanced {token.text!r} at {position(text, token.start)}")
+            chain -= links.pop()
+            if len(stack) < data_from:
+                data_from = 0
     if stack:
         raise AnalysisError(f"unclosed {stack[-1]!r} at the end of the text")
     return service, load, depth, top
 
 
-def _structure(tokens: list[Token]) -> Analysis:
-    """The light structural pass over the top-level tokens: prologues, the form or the
-    update operations (one after each ``;``), the dataset clause and USING/WITH."""
-    service, load, depth, top = _flags_and_depth(tokens)
+def _structure(text: str, tokens: list[Token]) -> Analysis:
+    """The light structural pass over the top-level tokens of ``text``: prologues, the form
+    or the update operations (one after each ``;``), the dataset clause and USING/WITH."""
+    service, load, depth, top = _flags_and_depth(text, tokens)
     prefixes: dict[str, str] = {}
     base: str | None = None
     form: Form | None = None
@@ -256,13 +321,14 @@ def _structure(tokens: list[Token]) -> Analysis:
         if at_start and word == "PREFIX":
             if not (_kind(tokens, i + 1, "PNAME") and tokens[i + 1].text.endswith(":")
                     and _kind(tokens, i + 2, "IRIREF")):
-                raise AnalysisError(f"PREFIX at offset {token.start} needs a prefix and an IRI")
+                raise AnalysisError(f"PREFIX at {position(text, token.start)} needs a prefix "
+                                    "and an IRI")
             prefixes[tokens[i + 1].text[:-1]] = tokens[i + 2].text[1:-1]
             k += 3
             continue
         if at_start and word == "BASE":
             if not _kind(tokens, i + 1, "IRIREF"):
-                raise AnalysisError(f"BASE at offset {token.start} needs an IRI")
+                raise AnalysisError(f"BASE at {position(text, token.start)} needs an IRI")
             base = urljoin(base or "", tokens[i + 1].text[1:-1])
             k += 2
             continue
@@ -274,13 +340,15 @@ def _structure(tokens: list[Token]) -> Analysis:
                 operations.append(operation)
             elif query_form is None:
                 raise AnalysisError(f"expected SELECT, ASK, CONSTRUCT, DESCRIBE or an update "
-                                    f"operation, not {token.text!r} at offset {token.start}")
+                                    f"operation, not {token.text!r} at "
+                                    f"{position(text, token.start)}")
             form = query_form or "UPDATE"
             at_start = False
         elif token.text == ";" and token.kind == "PUNCT":
             if form != "UPDATE":
-                raise AnalysisError(f"';' at offset {token.start} outside any group: a query "
-                                    "is one operation (updates go to the update endpoint)")
+                raise AnalysisError(f"';' at {position(text, token.start)} outside any group: "
+                                    "a query is one operation (updates go to the update "
+                                    "endpoint)")
             at_start = True
         elif form != "UPDATE" and word in ("FROM", "FROMNAMED"):
             named = word == "FROMNAMED" or (k + 1 < len(top) and _word(tokens, top[k + 1]) == "NAMED")
@@ -325,7 +393,7 @@ def _kind(tokens: list[Token], i: int, kind: str) -> bool:
 
 
 def _read(text: str) -> Analysis:
-    return _structure(tokenize(text))
+    return _structure(text, tokenize(text))
 
 
 def analyse(text: str) -> Analysis:

@@ -71,7 +71,16 @@ class ServiceBusy(RuntimeError):
 
 
 class WorkerLost(StoreError):
-    """A query worker died before it answered (its pipe broke or closed)."""
+    """A query worker died before it answered (its pipe broke or closed). The message is for
+    the client: the process id and the cause go to the log (``WorkerPool._run``)."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__("the query worker stopped unexpectedly while answering and has been "
+                         "replaced")
+        self.cause = cause
+
+
+_LOGGED_QUERY_CHARS = 200  # how much of a query that killed its worker the log shows
 
 
 class Executor(ABC):
@@ -251,7 +260,7 @@ class _Worker:
             self.requests.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
             reply: tuple[Any, ...] | None = await _receive(self.replies.fileno(), deadline)
         except (EOFError, OSError) as exc:
-            raise WorkerLost(f"query worker {self.pid} stopped unexpectedly: {exc}") from exc
+            raise WorkerLost(str(exc)) from exc
         return None if reply is _TIMED_OUT else reply
 
     async def open(self, lease: Lease | None, deadline: float) -> bool:
@@ -262,7 +271,8 @@ class _Worker:
         if reply is None:
             return False
         if reply[0] != "opened":
-            raise StoreError(f"query worker {self.pid} could not open {directory}: {reply}")
+            log.error("query worker %d could not open %s: %r", self.pid, directory, reply)
+            raise StoreError("a query worker could not open the current data")
         self.lease, self.opened = lease, True  # the old lease (if any) is released here
         return True
 
@@ -583,10 +593,13 @@ class WorkerPool(Executor):
                     f"all query workers were busy for {waited:.1f} s of the "
                     f"{self.time_limit_s:g} s time limit; try again shortly") from exc
             raise
-        except WorkerLost:
+        except WorkerLost as exc:
             self._retire(worker)
             if worker.image is None or not worker.image.exited() or time.monotonic() >= deadline:
-                raise  # a worker that died on its own may have been killed by this very query
+                # a worker that died on its own may have been killed by this very query
+                log.error("query worker %d stopped unexpectedly (%s) while answering %r",
+                          worker.pid, exc.cause, request.query[:_LOGGED_QUERY_CHARS])
+                raise
             # the image host died under its workers: the query never got its chance
             self._lose(worker.image)
             return await self._run(request, deadline - time.monotonic())
