@@ -23,7 +23,7 @@ from hsvo_graph.sparql.protocol import (
     prefers_html,
     query_dataset,
     query_kind,
-    with_base,
+    base_iri,
 )
 from hsvo_graph.sparql.recent import Recent
 from hsvo_graph.sparql.results import Encoded, serialize_rdf
@@ -128,9 +128,10 @@ async def prepare(executor: Executor, params: QueryParams, accept: str | None,
     dataset = query_dataset(analysis, params.default_graph_uris, params.named_graph_uris,
                             params.inference, graphs, params.endpoint or "")
     limited = with_row_limit(params.query, analysis, max_rows + 1)
-    text = params.query if limited is None else limited
     return QueryRequest(
-        query=with_base(text, params.endpoint) if params.endpoint else text,
+        query=params.query if limited is None else limited,
+        base_iri=base_iri(params.endpoint) if params.endpoint else None,
+        original=None if limited is None or limited == params.query else params.query,
         solutions_type=chosen.media_type if kind in ("solutions", "boolean") else SPARQL_JSON.media_type,
         graph_type=chosen.media_type if kind == "graph" else TURTLE.media_type,
         max_rows=max_rows,

@@ -41,6 +41,7 @@ from hsvo_graph.sparql.reader import DatasetMemo, ExecutorReader
 from hsvo_graph.sparql.results import Encoded, encode, encode_graph
 from hsvo_graph.sparql.images import ForkedWorker, ImageError, ImageHost
 from hsvo_graph.sparql.inline import InlineAnswers
+from hsvo_graph.sparql.protocol import with_base
 from hsvo_graph.store.generations import GenerationGone, Lease, lease_current
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
 from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, StoreError
@@ -704,8 +705,10 @@ class RemoteExecutor(Executor):
         # a query's own FROM arrives here as graph lists (hsvo_graph.sparql.protocol.query_dataset);
         # the HTTP call waits just past the budget (the time limit, or the validation
         # context's own), then the request has been answered already
+        text = request.query if request.base_iri is None else with_base(request.query,
+                                                                          request.base_iri)
         response = self._remote.query(
-            request.query, solutions_format=_JSON, graph_format=_N_TRIPLES,
+            text, solutions_format=_JSON, graph_format=_N_TRIPLES,
             default_graphs=request.default_graphs, named_graphs=request.named_graphs,
             timeout_s=math.ceil(budget_s) + 1,
         )

@@ -54,7 +54,7 @@ def request_key(request: QueryRequest) -> RequestKey:
     """Everything a request's answer depends on, hashable (QueryRequest holds a dict)."""
     return (request.query, request.solutions_type, request.graph_type, request.max_rows,
             request.union_default, request.default_graphs, request.named_graphs,
-            tuple(request.prefixes.items()), request.row_limited)
+            tuple(request.prefixes.items()), request.row_limited, request.base_iri)
 
 
 def could_reach_network(query: str) -> bool:

@@ -116,18 +116,22 @@ def query_kind(analysis: Analysis) -> Kind:
     return FORMS.get(analysis.form, "solutions")
 
 
-def with_base(query: str, endpoint: str) -> str:
-    """``query`` with relative IRIs resolved against the public endpoint URL, in both store
-    modes: a ``BASE`` in front (on the same line, so error positions keep their line), which
-    a BASE of the query's own, relative or not, refines as the grammar says.
-
-    ``endpoint`` comes from the request's Host header, so it is checked as an IRIREF first.
-    """
+def base_iri(endpoint: str) -> str:
+    """``endpoint``, the public URL relative IRIs in a query resolve against (a BASE of the
+    query's own, relative or not, refines it as the grammar says), checked as an IRIREF: it
+    comes from the request's Host header. The embedded store takes it as pyoxigraph's
+    ``base_iri``, so the engine's error positions are those of the text as sent."""
     try:
         check_iri(endpoint)
     except BindingError as exc:
         raise ProtocolError(f"this request's URL cannot be a base IRI: {exc}") from exc
-    return f"BASE <{endpoint}> {query}"
+    return endpoint
+
+
+def with_base(query: str, endpoint: str) -> str:
+    """``query`` with ``BASE <endpoint>`` in front, for a store that takes only standard
+    SPARQL text (the remote store)."""
+    return f"BASE <{base_iri(endpoint)}> {query}"
 
 
 @dataclass(frozen=True)

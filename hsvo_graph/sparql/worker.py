@@ -24,6 +24,7 @@ import ctypes
 import ctypes.util
 import fcntl
 import os
+import re
 import socket
 import sys
 import time
@@ -33,6 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from hsvo_graph.sparql.analysis import AnalysisError, tokenize
 from hsvo_graph.sparql.results import Encoded, encode
 
 
@@ -82,6 +84,11 @@ class QueryRequest:
     # the query text itself stops after max_rows + 1 solutions (analysis.with_row_limit),
     # so pyoxigraph's serialiser may write the answer
     row_limited: bool = False
+    # what relative IRIs resolve against (pyoxigraph's base_iri, not text put in front)
+    base_iri: str | None = None
+    # the text as the client sent it, when ``query`` adds a row limit to it: a syntax error
+    # is reported from this one, in the client's lines and columns
+    original: str | None = None
 
 
 def dataset_options(request: QueryRequest) -> dict[str, Any]:
@@ -97,10 +104,64 @@ def dataset_options(request: QueryRequest) -> dict[str, Any]:
 
 
 def execute(store: ox.Store, request: QueryRequest) -> Encoded:
-    """Run one request; SyntaxError carries the parser's message."""
-    result = store.query(request.query, **dataset_options(request))
+    """Run one request; SyntaxError carries the parser's message (``concise``), placed in
+    the text the client sent."""
+    try:
+        result = store.query(request.query, base_iri=request.base_iri,
+                             **dataset_options(request))
+    except SyntaxError as exc:
+        text = request.original or request.query
+        raise SyntaxError(concise(_client_error(request, str(exc)), text)) from None
     return encode(result, request.solutions_type, request.graph_type, request.max_rows,
                   request.prefixes, request.row_limited)
+
+
+def _client_error(request: QueryRequest, message: str) -> str:
+    """The parser's message for the client's own text, when the row limit changed it: a
+    LIMIT added at the end moves an error there (pyoxigraph reports the furthest point it
+    read), and onto a line the client never wrote. Parsed on an empty store, so that a text
+    that does parse (which no added LIMIT should make of a broken one) costs nothing."""
+    if request.original is not None:
+        try:
+            ox.Store().query(request.original, base_iri=request.base_iri)
+        except SyntaxError as exc:
+            return str(exc)
+    return message
+
+
+_ENGINE_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+# a character class in pyoxigraph's list of what it expected: ['A' ..= 'Z' | …], often
+# 500 bytes of code point ranges that say less than "a name"
+_CHARACTER_CLASS = re.compile(r"\[(?:'(?:[^'\\]|\\.)*'|[^\]'])*\],?\s*")
+
+
+def concise(message: str, text: str) -> str:
+    """pyoxigraph's syntax error about ``text`` in the guard's words: "at line L, column C",
+    what was expected without its character classes, and an undeclared prefix named."""
+    position = _ENGINE_POSITION.match(message)
+    if position is None:
+        return message
+    where = f"at line {position.group(1)}, column {position.group(2)}"
+    rest = message[position.end():]
+    if "Prefix not found" in rest:
+        prefix = _prefix_ending(text, int(position.group(1)), int(position.group(2)))
+        return f"{where}: undeclared prefix {prefix} (declare it with PREFIX {prefix} <IRI>)"
+    expected = _CHARACTER_CLASS.sub("", rest).strip().rstrip(",")
+    if expected.endswith("one of") or expected == "expected":
+        expected = "unexpected text"
+    return f"{where}: {expected}"
+
+
+def _prefix_ending(text: str, line: int, column: int) -> str:
+    """The prefix ("p:") of the prefixed name that ends where pyoxigraph stopped (at
+    ``line``, ``column``: just after the name); "name:" when no token ends there."""
+    lines = text.split("\n")
+    end = sum(len(ln) + 1 for ln in lines[:line - 1]) + column - 1
+    try:
+        names = [t.text for t in tokenize(text) if t.kind == "PNAME" and t.start + len(t.text) == end]
+    except AnalysisError:
+        names = []
+    return names[0].partition(":")[0] + ":" if names else "name:"
 
 
 def open_generation(directory: str | None) -> ox.Store:
