@@ -32,6 +32,7 @@ from hsvo_graph.store import QuerySyntaxError, StoreError
 from hsvo_graph.api.editor import render_editor
 from hsvo_graph.api.transport import (
     base_url,
+    check_plain_utf8,
     decode,
     form_fields,
     media_type_of,
@@ -72,11 +73,10 @@ def _flag(value: str | None, name: str) -> bool:
 async def query_params(request: Request, limit: int) -> QueryParams:
     """Read the parameters the SPARQL 1.1 Protocol defines for a query operation; a query
     longer than ``limit`` bytes is refused (414 or 413)."""
-    fields: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        fields.setdefault(key, []).append(value)
+    fields = form_fields(request.scope["query_string"], "the URL's query string")
     if request.method == "POST":
         content_type = media_type_of(request)
+        check_plain_utf8(request)
         body = await read_body(request, limit)
         if content_type == "application/sparql-query":
             if "query" in fields:
@@ -93,6 +93,8 @@ async def query_params(request: Request, limit: int) -> QueryParams:
     if "update" in fields:
         raise ProtocolError("SPARQL Update is not accepted here: this is the read-only query endpoint")
     query = _single(fields, "query")
+    if query is not None:
+        query = query.removeprefix("\ufeff")  # a byte order mark, as editors save .rq files
     # ``lang`` is every page's language switch (the editor's too: its "English" link is
     # /sparql?lang=en), so it alone still asks for the description or the editor
     if query is None and set(fields) - {"lang"}:
@@ -106,7 +108,8 @@ async def query_params(request: Request, limit: int) -> QueryParams:
         default_graph_uris=fields.get("default-graph-uri", []),
         named_graph_uris=fields.get("named-graph-uri", []),
         inference=_flag(_single(fields, "inference"), "inference"),
-        formats=fields.get("format", []),
+        # output= and results= are Fuseki's and Virtuoso's spellings (SPARQLWrapper sends them)
+        formats=[*fields.get("format", []), *fields.get("output", []), *fields.get("results", [])],
         endpoint=base_url(request) + "/sparql",
     )
 

@@ -3,6 +3,7 @@ bounded request bodies, form fields, plain-text errors, and conditional GET.
 """
 
 import hashlib
+import re
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs
@@ -16,6 +17,20 @@ from hsvo_graph.sparql.protocol import ProtocolError
 def media_type_of(request: Request) -> str:
     """The request's Content-Type without parameters, lower-cased ('' when absent)."""
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def check_plain_utf8(request: Request) -> None:
+    """Refuse (415) a body this service cannot read as it is: one with a content coding
+    (gzip, …: RFC 9110 says 415) or declared in a charset other than UTF-8."""
+    coding = request.headers.get("content-encoding", "").strip().lower()
+    if coding not in ("", "identity"):
+        raise ProtocolError(f"content coding {coding!r} is not supported: send the body "
+                            "uncompressed", 415)
+    for param in request.headers.get("content-type", "").split(";")[1:]:
+        name, _, value = param.partition("=")
+        charset = value.strip().strip('"').lower()
+        if name.strip().lower() == "charset" and charset not in ("utf-8", "utf8"):
+            raise ProtocolError(f"charset {charset!r}: only UTF-8 is accepted", 415)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -41,12 +56,22 @@ def decode(body: bytes, what: str) -> str:
         raise ProtocolError(f"{what} is not valid UTF-8 (byte {exc.start})") from exc
 
 
-def form_fields(body: bytes) -> dict[str, list[str]]:
-    """Fields of an ``application/x-www-form-urlencoded`` body, every value kept."""
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def form_fields(body: bytes, what: str = "form body") -> dict[str, list[str]]:
+    """Fields of an ``application/x-www-form-urlencoded`` body (or a URL's query string),
+    every value kept; a 400 for text that is not UTF-8 once decoded, and for a ``%`` that
+    does not start a percent-escape (both would silently change the query otherwise)."""
+    text = decode(body, what)
+    bad = _BAD_ESCAPE.search(text)
+    if bad is not None:
+        raise ProtocolError(f"{what}: {text[bad.start():bad.start() + 3]!r} at character "
+                            f"{bad.start() + 1} is not a percent-escape (% and two hex digits)")
     try:
-        return parse_qs(decode(body, "form body"), keep_blank_values=True, errors="strict")
+        return parse_qs(text, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError as exc:
-        raise ProtocolError(f"form body: a percent-encoded value is not UTF-8 ({exc.reason})") from exc
+        raise ProtocolError(f"{what}: a percent-encoded value is not UTF-8 ({exc.reason})") from exc
 
 
 def plain_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -2,13 +2,22 @@
 protocol and the page negotiation so both rank media types the same way."""
 
 
+_ANY = [("*/*", 1.0)]
+
+
 def accept_ranges(accept: str) -> list[tuple[str, float]]:
-    """The media ranges of an Accept header with their q-values (malformed q counts as 0)."""
+    """The media ranges of an Accept header with their q-values. A malformed header (a
+    range that is not ``type/subtype``, a q that is not a number from 0 to 1) is ignored,
+    as RFC 9110 allows: it counts as ``*/*``, so the client gets the default format instead
+    of a 406 it cannot make sense of."""
     ranges = []
     for part in accept.split(","):
         pieces = [p.strip() for p in part.split(";")]
         if not pieces[0]:
             continue
+        kind, slash, sub = pieces[0].partition("/")
+        if not (kind and slash and sub) or any(c.isspace() for c in pieces[0]):
+            return _ANY
         q = 1.0
         for param in pieces[1:]:
             name, _, value = param.partition("=")
@@ -16,7 +25,9 @@ def accept_ranges(accept: str) -> list[tuple[str, float]]:
                 try:
                     q = float(value)
                 except ValueError:
-                    q = 0.0
+                    return _ANY
+                if not 0 <= q <= 1:
+                    return _ANY
         ranges.append((pieces[0].lower(), q))
     return ranges
 

@@ -7,6 +7,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, HTTPException, Request, Response
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import SKOS
@@ -153,7 +155,8 @@ async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
     `format=jsonld`."""
     fmt = negotiate(format, request.headers.get("accept"), ["ttl", "jsonld", "html"], "ttl")
     if kind not in KINDS or not _SLUG.match(slug):
-        raise HTTPException(404, f"no entity /id/{kind}/{slug}: expected /id/{{{'|'.join(KINDS)}}}/<slug>")
+        raise HTTPException(404, f"no entity /id/{quote(kind)}/{quote(slug)}: expected "
+                                 f"/id/{{{'|'.join(KINDS)}}}/<slug>")  # quoted: no raw NUL or tag
     iri = f"{ID}{kind}/{slug}"
     description = await run_in_threadpool(describe, reader, iri)
     if description is None:
