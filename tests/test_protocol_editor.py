@@ -13,7 +13,8 @@ from hsvo_graph.canned.catalog import load_catalog
 
 @pytest.fixture
 def page(browser, live_url) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
+    # a Swedish browser: pages follow Accept-Language when no language was chosen
+    context = browser.new_context(base_url=live_url, locale="sv-SE", viewport={"width": 1280, "height": 900})
     yield context.new_page()
     context.close()
 
