@@ -106,16 +106,7 @@ def read_plan_file(data: bytes, name: str) -> Sheet | Graph:
                 f"unknown file format {suffix or '(no extension)'}; use {', '.join(SUPPORTED)}",
             ),
         )
-    if len(data) > MAX_BYTES:
-        raise PlanError(
-            name,
-            Text(
-                f"filen är {len(data) / 1e6:.1f} MB; en plan får vara högst "
-                f"{MAX_BYTES / 1e6:.0f} MB",
-                f"the file is {len(data) / 1e6:.1f} MB; a plan may be at most "
-                f"{MAX_BYTES / 1e6:.0f} MB",
-            ),
-        )
+    check_size(name, len(data))
     if not data.strip():
         raise PlanError(name, Text("filen är tom", "the file is empty"))
     if suffix == ".csv":
@@ -127,6 +118,20 @@ def read_plan_file(data: bytes, name: str) -> Sheet | Graph:
     graph = _rdf(decode(data, name), name, RDF_FORMATS[suffix])
     check_graph(graph, name)
     return graph
+
+
+def check_size(name: str, size: int) -> None:
+    """Refuse a plan over ``MAX_BYTES``, saying its real size (an upload's whole size, not
+    the part that was read)."""
+    if size > MAX_BYTES:
+        raise PlanError(
+            name,
+            Text(
+                f"filen är {size / 1e6:.1f} MB; en plan får vara högst {MAX_BYTES / 1e6:.0f} MB",
+                f"the file is {size / 1e6:.1f} MB; a plan may be at most "
+                f"{MAX_BYTES / 1e6:.0f} MB",
+            ),
+        )
 
 
 _BINARY_MAGIC = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")

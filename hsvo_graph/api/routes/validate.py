@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from hsvo_graph.api.auth import AdminDep, require_admin
+from hsvo_graph.api.forms import MAX_META, read_form, status_of
 from hsvo_graph.api.deps import PlanContextsDep, SettingsDep, StoreDep
 from hsvo_graph.api.rendering import language, render
 from hsvo_graph.config import Settings
@@ -28,11 +29,11 @@ from hsvo_graph.store import StoreError, WriteUnconfirmed
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.check import validate_plan
 from hsvo_graph.validation.managed import Change, Upload, hold, held, import_managed
-from hsvo_graph.validation.meta import PlanMeta, meta_from_mapping, parse_meta
+from hsvo_graph.validation.meta import PlanMeta, meta_from_mapping, parse_meta, quoted
 from hsvo_graph.validation.model import PlanError, Report, Text
 from hsvo_graph.validation.plans import read_plan
 from hsvo_graph.validation.headings import MAX_BYTES
-from hsvo_graph.validation.readers import SUPPORTED, Sheet, read_plan_file
+from hsvo_graph.validation.readers import SUPPORTED, Sheet, check_size, read_plan_file
 from hsvo_graph.validation.registry import PlanRegistry, token_fingerprint
 from hsvo_graph.validation.report import as_data, error_data, to_xlsx
 
@@ -58,6 +59,24 @@ META_FIELDS = (
 )
 
 
+REPORT_FORMATS = ("json", "html", "xlsx")
+
+
+def _format(form: FormData) -> str:
+    """The report's format; one that is not offered is refused, not answered as JSON."""
+    fmt = str(form.get("format") or "json").lower()
+    if fmt not in REPORT_FORMATS:
+        shown = quoted(fmt)
+        raise PlanError(
+            "format",
+            Text(
+                f"okänt format {shown}; välj {', '.join(REPORT_FORMATS)}",
+                f"unknown format {shown}; choose {', '.join(REPORT_FORMATS)}",
+            ),
+        )
+    return fmt
+
+
 def _flag(form: FormData, name: str) -> bool:
     """A checkbox or flag field: on for 1, true, on or yes."""
     return str(form.get(name, "")).lower() in ("1", "true", "on", "yes")
@@ -70,11 +89,21 @@ async def _read_upload(form: FormData) -> Upload:
         raise PlanError(
             "file", Text("ingen fil skickades (fältet file)", "no file was sent (the field file)")
         )
+    check_size(upload.filename, upload.size or 0)
     data = await upload.read(MAX_BYTES + 1)
+    check_size(upload.filename, len(data))
     meta = PlanMeta()
     meta_upload = form.get("meta")
     if isinstance(meta_upload, UploadFile) and meta_upload.filename:
-        text = (await meta_upload.read(64 * 1024)).decode("utf-8-sig", errors="replace")
+        if (meta_upload.size or 0) > MAX_META:
+            raise PlanError(
+                meta_upload.filename,
+                Text(
+                    f"metadatafilen är {meta_upload.size} byte; den får vara högst {MAX_META}",
+                    f"the metadata file is {meta_upload.size} bytes; it may be at most {MAX_META}",
+                ),
+            )
+        text = (await meta_upload.read(MAX_META)).decode("utf-8-sig", errors="replace")
         meta = parse_meta(text, meta_upload.filename)
     fields = {k: str(form.get(k)) for k in META_FIELDS if form.get(k) not in (None, "")}
     meta = meta.merged(meta_from_mapping(fields, "form"))
@@ -156,14 +185,14 @@ async def validate(
     """
     fmt = "json"
     try:
-        form = await request.form()
-        fmt = str(form.get("format") or "json").lower()
+        form = await read_form(request)
+        fmt = _format(form)
         upload = await _read_upload(form)
         report, sheet = await run_in_threadpool(_check, contexts, upload, fmt == "xlsx")
     except PlanError as error:
         if fmt == "html":
-            return _page(request, settings, 400, error=error_data(error)["error"])
-        return JSONResponse(error_data(error), status_code=400)
+            return _page(request, settings, status_of(error), error=error_data(error)["error"])
+        return JSONResponse(error_data(error), status_code=status_of(error))
     if fmt == "xlsx":
         name = upload.name.rsplit(".", 1)[0] + "-rapport.xlsx"
         return Response(
@@ -223,7 +252,7 @@ async def import_(
     imported), 400 unusable file, 502 the store failed (nothing imported).
     """
     try:
-        form = await request.form()
+        form = await read_form(request)
         upload = await _read_upload(form)
         preview = _flag(form, "preview")
         confirm = str(form.get("confirm") or "") or None
@@ -231,7 +260,7 @@ async def import_(
             _run_import, store, settings, contexts, upload, preview=preview, confirm=confirm
         )
     except PlanError as error:
-        return JSONResponse(error_data(error), status_code=400)
+        return JSONResponse(error_data(error), status_code=status_of(error))
     except WriteUnconfirmed as error:  # sent whole, not confirmed: it may have landed
         return JSONResponse({"usable": True, "imported": None, "error": str(error)}, status_code=504)
     except StoreError as error:
@@ -249,7 +278,10 @@ async def import_from_page(
     """The page's import: the token is typed in the form. Without ``pending`` the upload is
     previewed (kept until confirmed, and the difference shown); with ``pending`` (and
     ``confirm`` for a replacement) the kept upload is imported."""
-    form = await request.form()
+    try:
+        form = await read_form(request)
+    except PlanError as error:
+        return _page(request, settings, status_of(error), error=error_data(error)["error"])
     token = str(form.get("token") or "")
     try:
         require_admin(settings, f"Bearer {token}")
@@ -271,7 +303,7 @@ async def import_from_page(
                                                    "file again"}}
         return _page(request, settings, 400, error=problem)
     except PlanError as error:
-        return _page(request, settings, 400, error=error_data(error)["error"])
+        return _page(request, settings, status_of(error), error=error_data(error)["error"])
     except WriteUnconfirmed:
         problem = {"where": "store", "message": {"sv": WriteUnconfirmed.SV, "en": WriteUnconfirmed.EN}}
         return _page(request, settings, 504, error=problem)
