@@ -19,6 +19,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from hsvo_graph.cli.http_protocol import HsvoHttpToolsProtocol
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -97,7 +99,7 @@ def serving(app: FastAPI) -> Iterator[str]:
     """``app`` under uvicorn in a thread on a free port (lifespan included); its base URL."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                          loop="uvloop", http="httptools"))  # as hsvo serve
+                                          loop="uvloop", http=HsvoHttpToolsProtocol))  # as hsvo serve
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

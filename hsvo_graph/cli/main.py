@@ -301,13 +301,15 @@ def serve_command(settings: Settings, host: str | None, port: int | None,
     import uvicorn
 
     from hsvo_graph.api.app import create_app
+    from hsvo_graph.cli.http_protocol import HsvoHttpToolsProtocol
 
     app = create_app(settings)
     click.echo(f"hsvo-graph on http://{host or settings.host}:{port or settings.port}/", err=True)
     # uvloop and httptools: the event loop and HTTP parser in C, a fixed cost per request
-    # several times smaller than asyncio's default loop with the pure-Python h11
+    # several times smaller than asyncio's default loop with the pure-Python h11 (uvicorn's
+    # httptools protocol, with a 414 for a URL too long to parse)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info",
-                loop="uvloop", http="httptools", access_log=access_log)
+                loop="uvloop", http=HsvoHttpToolsProtocol, access_log=access_log)
 
 
 if __name__ == "__main__":  # pragma: no cover
