@@ -4,7 +4,9 @@ and Turtle or JSON-LD for programs, with labels, links, sources and named graphs
 import json
 import re
 
-from rdflib import Graph, Literal, URIRef
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from hsvo_graph.namespaces import HSVO
@@ -76,3 +78,48 @@ def test_every_link_on_an_entity_page_resolves(client):
     page = client.get(ACTIVITY, headers=HTML)
     for path in sorted(set(re.findall(r'href="(/id/[^"]+)"', page.text))):
         assert client.get(path).status_code == 200, path
+
+
+GRAPH_FORMATS = [  # (Accept, format=, Content-Type, rdflib parser): as /sparql offers a graph
+    ("application/ld+json", "jsonld", "application/ld+json", "json-ld"),
+    ("application/json", "json", "application/ld+json", "json-ld"),
+    ("application/n-triples", "nt", "application/n-triples", "nt"),
+    ("text/plain", "ntriples", "application/n-triples", "nt"),
+    ("application/rdf+xml", "rdfxml", "application/rdf+xml", "xml"),
+    ("application/trig", "trig", "application/trig", "trig"),
+    ("application/n-quads", "nq", "application/n-quads", "nquads"),
+    ("text/turtle", "turtle", "text/turtle", "turtle"),
+]
+
+
+@pytest.mark.parametrize(("accept", "name", "media_type", "parser"), GRAPH_FORMATS)
+def test_every_rdf_format_of_sparql_by_accept_and_by_format(client, accept, name, media_type, parser):
+    for response in (client.get(ACTIVITY, headers={"Accept": accept}),
+                     client.get(ACTIVITY, params={"format": name})):
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == f"{media_type}; charset=utf-8"
+        assert "Accept" in response.headers["vary"].split(", ")
+        graph = (Dataset() if parser in ("trig", "nquads") else Graph()).parse(
+            data=response.text, format=parser)
+        assert (ACTIVITY_IRI, RDFS.label, Literal(TITLE, lang="sv")) in graph
+        assert (ACTIVITY_IRI, HSVO.year, Literal(2025)) in graph
+
+
+def test_the_same_statements_in_every_format(client):
+    turtle = Graph().parse(data=client.get(ACTIVITY).text, format="turtle")
+    for _, name, _, parser in GRAPH_FORMATS:
+        if parser in ("trig", "nquads"):
+            continue
+        other = Graph().parse(data=client.get(ACTIVITY, params={"format": name}).text, format=parser)
+        assert isomorphic(other, turtle), name
+
+
+def test_html_by_format_and_for_browsers_only(client):
+    assert client.get(ACTIVITY, params={"format": "html"}).headers["content-type"].startswith("text/html")
+    assert client.get(ACTIVITY, headers={"Accept": "*/*"}).headers["content-type"].startswith("text/turtle")
+
+
+def test_formats_an_entity_cannot_be_written_in(client):
+    assert client.get(ACTIVITY, params={"format": "yaml"}).status_code == 400
+    assert client.get(ACTIVITY, params={"format": "csv"}).status_code == 406  # a results format
+    assert client.get(ACTIVITY, headers={"Accept": "text/csv"}).status_code == 406

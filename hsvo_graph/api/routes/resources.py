@@ -1,6 +1,6 @@
 """Dereferenceable entity pages: ``/id/{kind}/{slug}`` serves the data IRI with the same
-path (``https://w3id.org/hsvo-graph/id/{kind}/{slug}``) as HTML for browsers and as Turtle
-or JSON-LD for programs."""
+path (``https://w3id.org/hsvo-graph/id/{kind}/{slug}``) as HTML for browsers and, for
+programs, in every RDF format ``/sparql`` writes a graph in, negotiated the same way."""
 
 import json
 import re
@@ -15,12 +15,15 @@ from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
+from hsvo_graph.formats import JSON_LD, RDF_FORMATS, Format
+from hsvo_graph.sparql.protocol import ProtocolError, negotiate, prefers_html
+from hsvo_graph.sparql.results import serialize_rdf
+from hsvo_graph.validation.terms import to_ox_quad
 from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import Cell, cell, compact, fetch_labels, iris_in
 from hsvo_graph.namespaces import ID, PREFIXES
 from hsvo_graph.web.resources import Description, describe
 from hsvo_graph.api.deps import ReaderDep
-from hsvo_graph.api.negotiation import MEDIA_TYPES, negotiate
 from hsvo_graph.api.rendering import language, render, url_with
 
 router = APIRouter(tags=["Entities"])
@@ -145,15 +148,45 @@ def _labels_for(reader: ReaderDep, description: Description, lang: str) -> dict[
     return fetch_labels(reader, iris_in(terms), lang)
 
 
+def _chosen(format: str | None, accept: str | None) -> Format | None:
+    """The RDF format to answer in, as ``/sparql`` chooses one for a graph (``format=``
+    names and aliases such as ``json`` and ``nt``, then Accept with its aliases such as
+    ``application/json``); None for the HTML page (``format=html``, or a browser)."""
+    if format is not None and format.strip().lower() == "html":
+        return None
+    if format is None and prefers_html(accept, RDF_FORMATS):
+        return None
+    try:
+        return negotiate(RDF_FORMATS, accept, [] if format is None else [format])
+    except ProtocolError as exc:
+        raise HTTPException(exc.status, f"{exc} (or html)") from exc
+
+
+def _rdf(description: Description, fmt: Format) -> Response:
+    """The entity's statements in ``fmt``: written by pyoxigraph as ``/sparql`` writes a
+    graph, except JSON-LD, which rdflib compacts with the service's prefixes as its
+    context (short keys a reader can use, where pyoxigraph writes full IRIs)."""
+    graph = description.to_graph()
+    if fmt == JSON_LD:
+        body = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+        text = json.dumps(json.loads(body), ensure_ascii=False, indent=2).encode("utf-8")
+    else:
+        triples = [to_ox_quad(s, p, o).triple for s, p, o in graph]
+        text = serialize_rdf(triples, fmt.media_type, PREFIXES)
+    return Response(text, headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
+
+
 @router.get("/id/{kind}/{slug}", summary="An entity (body, document, goal, activity)",
             response_class=Response,
-            responses={200: {"content": {MEDIA_TYPES[f]: {} for f in ("ttl", "jsonld", "html")}}})
+            responses={200: {"content": {m: {} for m in
+                                         (*(f.media_type for f in RDF_FORMATS), "text/html")}}})
 async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
                  format: str | None = None) -> Response:
     """Allt grafen säger om en entitet. / Everything the graph says about an entity:
-    HTML for browsers, Turtle by default, JSON-LD with `Accept: application/ld+json` or
-    `format=jsonld`."""
-    fmt = negotiate(format, request.headers.get("accept"), ["ttl", "jsonld", "html"], "ttl")
+    HTML for browsers, Turtle by default, and the other RDF formats of `/sparql` by Accept
+    (`application/ld+json` or `application/json`, `application/n-triples`,
+    `application/rdf+xml`, …) or `format=` (`jsonld`, `nt`, `rdfxml`, `trig`, `nq`, `html`)."""
+    fmt = _chosen(format, request.headers.get("accept"))
     if kind not in KINDS or not _SLUG.match(slug):
         raise HTTPException(404, f"no entity /id/{quote(kind)}/{quote(slug)}: expected "
                                  f"/id/{{{'|'.join(KINDS)}}}/<slug>")  # quoted: no raw NUL or tag
@@ -161,13 +194,8 @@ async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
     description = await run_in_threadpool(describe, reader, iri)
     if description is None:
         raise HTTPException(404, f"the graph says nothing about <{iri}>")
-    if fmt == "ttl":
-        body = description.to_graph().serialize(format="turtle")
-        return Response(body, media_type="text/turtle; charset=utf-8")
-    if fmt == "jsonld":
-        body = description.to_graph().serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
-        return Response(json.dumps(json.loads(body), ensure_ascii=False, indent=2),
-                        media_type="application/ld+json; charset=utf-8")
+    if fmt is not None:
+        return _rdf(description, fmt)
     lang = language(request)
     labels = await run_in_threadpool(_labels_for, reader, description, lang)
     page = entity_page(description, labels, lang)
