@@ -14,7 +14,6 @@ import io
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
 
 from hsvo_graph.validation.model import PlanError, Text
 from hsvo_graph.validation.headings import MAX_BYTES, MAX_ROWS, RawTable, is_heading_row
@@ -49,25 +48,29 @@ def _unreadable(name: str, kind: str, error: BaseException) -> PlanError:
 
 def _check_archive(data: bytes, name: str, kind: str) -> None:
     """A zip (XLSX, ODS, DOCX) that is corrupt, or that unpacks to far more than a plan
-    (a zip bomb), is refused before any XML in it is parsed."""
+    (a zip bomb), is refused before any XML in it is parsed. One part over 5 × MAX_BYTES
+    (a sheet of 2000 rows is a few MB) is refused too: openpyxl reads a whole sheet to find
+    its size before a row is read, which took 13 s for a 93 MB sheet."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(entry.file_size for entry in archive.infolist())
+            sizes = [entry.file_size for entry in archive.infolist()]
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _unreadable(name, kind, error) from error
-    if total > 20 * MAX_BYTES:
+    if sum(sizes) > 20 * MAX_BYTES or max(sizes, default=0) > 5 * MAX_BYTES:
         raise PlanError(name, Text("kalkylbladet är för stort", "the spreadsheet is too large"))
 
 
-def _sheet_note(chosen: str, names: Sequence[str]) -> Text:
-    """Which sheet was read, and which were not (so a plan on the second sheet is noticed)."""
+def sheet_note(chosen: str, names: Sequence[str], hidden: Sequence[str] = ()) -> Text:
+    """Which sheet was read, and which were not (so a plan on the second sheet, or on a
+    hidden one, is noticed)."""
     others = [n for n in names if n != chosen]
-    if not others:
-        return Text(f"Läste bladet ”{chosen}”", f'Read the sheet "{chosen}"')
-    return Text(
-        f"Läste bladet ”{chosen}” (ignorerade {', '.join(others)})",
-        f'Read the sheet "{chosen}" (ignored {", ".join(others)})',
-    )
+    sv, en = f"Läste bladet ”{chosen}”", f'Read the sheet "{chosen}"'
+    if others:
+        sv, en = sv + f" (ignorerade {', '.join(others)})", en + f" (ignored {', '.join(others)})"
+    if hidden:
+        sv += f"; dolda blad lästes inte: {', '.join(hidden)}"
+        en += f"; hidden sheets were not read: {', '.join(hidden)}"
+    return Text(sv, en)
 
 
 def _pick(sheets: Sequence[tuple[str, Rows]]) -> tuple[str, Rows]:
@@ -77,54 +80,17 @@ def _pick(sheets: Sequence[tuple[str, Rows]]) -> tuple[str, Rows]:
 
 def read_xlsx(data: bytes, name: str) -> RawTable:
     """Every row that is really there, whatever size the file states (a stale stated size
-    used to drop rows), and formulas without a saved value refused by cell."""
-    import openpyxl  # only needed for spreadsheets; keeps the CLI quick to start
+    used to drop rows), read in one pass within the limits (``xlsx.read_sheets``)."""
+    from hsvo_graph.validation.xlsx import read_sheets  # openpyxl: only for spreadsheets
 
     _check_archive(data, name, "XLSX")
     try:
-        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        sheets = []
-        for sheet, written in zip(values.worksheets, formulas.worksheets, strict=True):
-            sheet.reset_dimensions()
-            written.reset_dimensions()
-            rows: Rows = []
-            for number, (cells, texts) in enumerate(
-                zip(sheet.iter_rows(), written.iter_rows(), strict=False), 1
-            ):
-                rows.append((number, [_value(name, sheet.title, c, t) for c, t in
-                                      zip(cells, texts, strict=False)]))
-                if len(rows) > MAX_ROWS + 10:
-                    break
-            sheets.append((sheet.title, rows))
-        values.close()
-        formulas.close()
+        table, _ = read_sheets(data, name, _cell_text)
     except PlanError:
         raise
     except Exception as error:  # zipfile, openpyxl, lxml and expat raise many unrelated types
         raise _unreadable(name, "XLSX", error) from error
-    if not sheets:
-        raise PlanError(name, Text("arbetsboken har inga blad", "the workbook has no sheets"))
-    chosen, rows = _pick(sheets)
-    return RawTable(rows, [_sheet_note(chosen, [n for n, _ in sheets])], f"blad/sheet {chosen}")
-
-
-def _value(name: str, sheet: str, cell: Any, written: Any) -> str:
-    """A cell's saved value; a formula without one (never opened in Excel) is refused by
-    its cell, since reading it as empty would report a missing title instead."""
-    value, text = getattr(cell, "value", None), getattr(written, "value", None)
-    if value is None and isinstance(text, str) and text.startswith("="):
-        where = f"{name}, blad/sheet {sheet}, {getattr(cell, 'coordinate', '')}"
-        raise PlanError(
-            where,
-            Text(
-                f"cellen har formeln {text[:60]} men inget sparat värde; öppna filen i Excel "
-                "och spara den igen, eller skriv in värdet",
-                f"the cell has the formula {text[:60]} but no saved value; open the file in "
-                "Excel and save it again, or type the value",
-            ),
-        )
-    return _cell_text(value)
+    return table
 
 
 def read_calamine(data: bytes, name: str) -> RawTable:
@@ -146,7 +112,7 @@ def read_calamine(data: bytes, name: str) -> RawTable:
     if not sheets:
         raise PlanError(name, Text("arbetsboken har inga blad", "the workbook has no sheets"))
     chosen, rows = _pick(sheets)
-    return RawTable(rows, [_sheet_note(chosen, [n for n, _ in sheets])], f"blad/sheet {chosen}")
+    return RawTable(rows, [sheet_note(chosen, [n for n, _ in sheets])], f"blad/sheet {chosen}")
 
 
 def read_docx(data: bytes, name: str) -> RawTable:

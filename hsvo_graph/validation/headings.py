@@ -11,6 +11,7 @@ from hsvo_graph.validation.model import Text
 
 MAX_BYTES = 5_000_000  # an activity list is a few tens of kB; this stops runaway uploads
 MAX_ROWS = 2_000
+MAX_COLUMNS = 64  # the plan's eight columns and room for a plan owner's own (Kommentar …)
 
 COLUMNS = (
     "Prioriterat område",
@@ -48,6 +49,9 @@ class RawTable:
     rows: list[tuple[int, list[str]]]
     notes: list[Text] = field(default_factory=list)
     place: str = ""  # the sheet or table, to locate a row ("blad/sheet Aktiviteter")
+    # (row, column index) of formulas without a saved value: "E2: =CONCATENATE(…)"; refused
+    # only in a plan column, where reading it as empty would report a missing value instead
+    unsaved: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def canonical_column(heading: str) -> tuple[str | None, int | None]:

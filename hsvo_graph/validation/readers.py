@@ -189,9 +189,13 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _delimiter(text: str) -> str:
-    """``;`` (Swedish Excel) or ``,``, whichever the heading line uses more (outside quotes)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    unquoted = re.sub(r'"[^"]*"', "", first)
+    """``;`` (Swedish Excel) or ``,``, whichever the heading row uses more (outside quotes).
+    The heading row is the first of the top ten lines that names Aktivitet, as ``heading_at``
+    finds it, so a title line above it ("Aktivitetslista 2026 HSVO Uppsala") does not decide."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:10]
+    heading = next((line for line in lines if re.search(r"(?i)\baktivitet(er)?\b", line)),
+                   lines[0] if lines else "")
+    unquoted = re.sub(r'"[^"]*"', "", heading)
     return max((";", ",", "\t"), key=unquoted.count)
 
 
@@ -264,6 +268,9 @@ def _sheet(name: str, table: RawTable) -> Sheet:
                     f"only {len(headings)}; does a cell hold a delimiter without quotes?",
                 ),
             )
+        for i, col in positions.items():
+            if (number, i) in table.unsaved:
+                raise _unsaved_formula(where, col, table.unsaved[(number, i)])
         mapped = {col: cells[i] for i, col in positions.items() if i < len(cells)}
         for column, text in mapped.items():
             check_cell(text, f"{_row(where, number)}, {column}")
@@ -287,6 +294,21 @@ def _sheet(name: str, table: RawTable) -> Sheet:
             ),
         )
     return sheet
+
+
+def _unsaved_formula(where: str, column: str, formula: str) -> PlanError:
+    """A formula without a saved value (never opened in Excel) in a plan column: reading it
+    as empty would report a missing title instead."""
+    cell, text = formula.split(": ", 1)
+    return PlanError(
+        f"{where}, {cell}",
+        Text(
+            f"cellen i kolumnen {column} har formeln {text} men inget sparat värde; öppna "
+            "filen i Excel och spara den igen, eller skriv in värdet",
+            f"the cell in the column {column} has the formula {text} but no saved value; open "
+            "the file in Excel and save it again, or type the value",
+        ),
+    )
 
 
 def _row(name: str, row: int) -> str:
