@@ -5,15 +5,37 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from hsvo_graph.namespaces import GRAPH, HSVO
 from hsvo_graph.validation import names
+from hsvo_graph.validation.headings import MAX_ROWS
 from hsvo_graph.validation.meta import PlanMeta
 from hsvo_graph.validation.model import Location, Plan, PlanError, PlanInfo, Text
 
 DOCUMENT_CLASSES = (HSVO.ActivityList, HSVO.FollowUpReport)
 
 
+MAX_TRIPLES = 25 * MAX_ROWS  # a 2000-row table makes about 22 000
+
+
+def _check_size(graph: Graph, name: str) -> None:
+    """Refuse an RDF plan larger than the largest table a plan may be (MAX_ROWS rows): the
+    checks cost time by activity, and 5000 activities in 1.3 MB of Turtle took minutes."""
+    activities = sum(1 for cls in (HSVO.Activity, HSVO.Outcome)
+                     for _ in graph.subjects(RDF.type, cls))
+    if len(graph) > MAX_TRIPLES or activities > MAX_ROWS:
+        raise PlanError(
+            name,
+            Text(
+                f"planen har {len(graph)} tripler och {activities} aktiviteter eller utfall; "
+                f"högst {MAX_TRIPLES} tripler och {MAX_ROWS} aktiviteter är tillåtna",
+                f"the plan has {len(graph)} triples and {activities} activities or outcomes; "
+                f"at most {MAX_TRIPLES} triples and {MAX_ROWS} activities are allowed",
+            ),
+        )
+
+
 def rdf_plan(graph: Graph, name: str, meta: PlanMeta) -> Plan:
     """The plan in ``graph``: its one activity list or follow-up report gives the graph IRI
     (``graph:plan-<document>``); without exactly one, the metadata or the file name does."""
+    _check_size(graph, name)
     documents = sorted(
         {
             s
