@@ -8,7 +8,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 PUBLIC_DATA_PATHS = ("/sparql", "/store", "/dumps", "/.well-known/void")
-EXPOSED_HEADERS = ["X-HSVO-Truncated", "X-HSVO-Row-Limit", "ETag", "Last-Modified", "Link"]
+EXPOSED_HEADERS = ["X-HSVO-Truncated", "X-HSVO-Row-Limit", "X-HSVO-Byte-Limit", "ETag", "Last-Modified", "Link"]
 
 
 class PublicDataCORS:

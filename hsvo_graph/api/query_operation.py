@@ -26,7 +26,7 @@ from hsvo_graph.sparql.protocol import (
     base_iri,
 )
 from hsvo_graph.sparql.recent import Recent
-from hsvo_graph.sparql.results import Encoded, serialize_rdf
+from hsvo_graph.sparql.results import MAX_VALUE_BYTES, Encoded, serialize_rdf
 from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store import QuerySyntaxError, StoreError
 from hsvo_graph.api.editor import render_editor
@@ -167,11 +167,13 @@ async def answer(executor: Executor, params: QueryParams, accept: str | None,
 
 
 def respond(encoded: Encoded, max_rows: int) -> Response:
-    """The HTTP answer to one query; a cut result says so in X-HSVO-Truncated."""
+    """The HTTP answer to one query; a cut result says so in X-HSVO-Truncated, with the
+    two limits it may have reached (rows, and bytes of values)."""
     headers = [(b"vary", b"Accept"), (b"content-type", _content_type(encoded.media_type)),
                (b"content-length", b"%d" % len(encoded.body))]
     if encoded.truncated:
-        headers += [(b"x-hsvo-truncated", b"true"), (b"x-hsvo-row-limit", b"%d" % max_rows)]
+        headers += [(b"x-hsvo-truncated", b"true"), (b"x-hsvo-row-limit", b"%d" % max_rows),
+                    (b"x-hsvo-byte-limit", b"%d" % MAX_VALUE_BYTES)]
     return RawResponse(encoded.body, headers)
 
 

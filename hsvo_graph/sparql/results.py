@@ -7,20 +7,54 @@ so that a worker starts fast.
 Solutions are read lazily, so a capped answer to a huge SELECT costs only the rows sent.
 To serialise the first rows only, they are written as SPARQL JSON here and, for the other
 formats, converted by pyoxigraph's own parser and serialiser.
+
+Answers are cut by size as well as by rows (``MAX_VALUE_BYTES``): pyoxigraph's results
+parsers, which the conversion and the row count read answers back with, refuse a JSON value
+over 8 MiB and a TSV line over 16 MiB ("MemoryError: Reached the buffer maximal size of
+16777216"), so an answer holding one failed with a 502; and an answer of a few rows of a
+megabyte each could grow to tens of megabytes, held whole in the worker and the service.
 """
 
 import functools
+import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from hsvo_graph.formats import rdf_format, results_format
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 _JSON = "application/sparql-results+json"
+
+# An answer's values (IRIs, literals' text, blank node ids, in UTF-8) add up to at most this
+# many bytes: rows are kept while they fit, the rest cut and flagged as the row cap is. At
+# most 8 MiB: pyoxigraph's JSON results parser refuses one value larger than that.
+MAX_VALUE_BYTES = 8 * 2**20
+
+
+class AnswerTooLarge(Exception):
+    """The answer written by pyoxigraph's serialiser passed ``MAX_VALUE_BYTES``: the rows
+    must be taken one by one instead (``encode_solutions``)."""
+
+
+class _CappedBuffer(io.BytesIO):
+    """A file for pyoxigraph's serialiser that stops it, with AnswerTooLarge, as soon as
+    it would hold more than ``limit`` bytes (before the rest is even made)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data: "ReadableBuffer", /) -> int:
+        if self.tell() + memoryview(data).nbytes > self.limit:
+            raise AnswerTooLarge
+        return super().write(data)
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -57,12 +91,28 @@ def term_json(term: Any) -> dict[str, Any]:
     raise TypeError(f"cannot write {type(term).__name__} as a SPARQL JSON term")
 
 
+def _term_bytes(term: Any) -> int:
+    """The UTF-8 bytes of a term's value (of its three parts, for a quoted triple)."""
+    if term is None:
+        return 0
+    if isinstance(term, (ox.Triple, ox.Quad)):
+        return sum(_term_bytes(t) for t in (term.subject, term.predicate, term.object))
+    return len(term.value.encode("utf-8"))
+
+
 def _take(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
-    """The first ``max_rows`` items, and whether there were more."""
-    if max_rows is None:
-        return list(items), False
-    first = list(islice(items, max_rows + 1))
-    return first[:max_rows], len(first) > max_rows
+    """The first ``max_rows`` items (solutions or triples) whose values add up to no more
+    than ``MAX_VALUE_BYTES``, and whether there were more. Read one by one, so that a cut
+    answer costs the rows kept, not all of them."""
+    kept: list[Any] = []
+    size = 0
+    for item in items:
+        size += sum(_term_bytes(term) for term in item) if isinstance(item, ox.QuerySolution) \
+            else _term_bytes(item)
+        if len(kept) == max_rows or size > MAX_VALUE_BYTES:
+            return kept, True
+        kept.append(item)
+    return kept, False
 
 
 def encode_solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: int | None) -> Encoded:
@@ -108,21 +158,25 @@ def encode_limited(solutions: ox.QuerySolutions, media_type: str, max_rows: int 
     (``analysis.with_row_limit``), written by pyoxigraph's own serialiser: about twice as
     fast as building SPARQL JSON in Python. Only an answer that may hold more than
     ``max_rows`` solutions (``may_hold_more``) is read back to count them, and cut in
-    ``encode_solutions`` when it does."""
+    ``encode_solutions`` when it does. AnswerTooLarge when the answer passes
+    ``MAX_VALUE_BYTES`` (it is then no shorter than its values): the query must be run
+    again and its rows taken one by one."""
     native = media_type if media_type in _SOLUTION_MARKS else _JSON  # CSV cannot be read back
-    body = solutions.serialize(format=results_format(native))
-    assert body is not None  # without an output file, serialize returns the bytes
+    written = _CappedBuffer(MAX_VALUE_BYTES)
+    solutions.serialize(written, format=results_format(native))
+    body = written.getvalue()
     if max_rows is not None and may_hold_more(body, native, max_rows):
-        written = ox.parse_query_results(body, format=results_format(native))
-        assert isinstance(written, ox.QuerySolutions)
-        if len(list(islice(written, max_rows + 1))) > max_rows:
+        read = ox.parse_query_results(body, format=results_format(native))
+        assert isinstance(read, ox.QuerySolutions)
+        if len(list(islice(read, max_rows + 1))) > max_rows:
             again = ox.parse_query_results(body, format=results_format(native))
             assert isinstance(again, ox.QuerySolutions)
             return encode_solutions(again, media_type, max_rows)
     if native != media_type:
-        body = ox.parse_query_results(body, format=results_format(native)).serialize(
+        converted = ox.parse_query_results(body, format=results_format(native)).serialize(
             format=results_format(media_type))
-        assert body is not None
+        assert converted is not None  # without an output file, serialize returns the bytes
+        body = converted
     return Encoded("solutions", media_type, body)
 
 

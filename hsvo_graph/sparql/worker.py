@@ -35,7 +35,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from hsvo_graph.sparql.analysis import AnalysisError, tokenize
-from hsvo_graph.sparql.results import Encoded, encode
+from hsvo_graph.sparql.results import AnswerTooLarge, Encoded, encode
 
 
 def module_command(module: str, *arguments: str) -> list[str]:
@@ -105,15 +105,22 @@ def dataset_options(request: QueryRequest) -> dict[str, Any]:
 
 def execute(store: ox.Store, request: QueryRequest) -> Encoded:
     """Run one request; SyntaxError carries the parser's message (``concise``), placed in
-    the text the client sent."""
+    the text the client sent. An answer over ``results.MAX_VALUE_BYTES`` comes cut."""
     try:
         result = store.query(request.query, base_iri=request.base_iri,
                              **dataset_options(request))
     except SyntaxError as exc:
         text = request.original or request.query
         raise SyntaxError(concise(_client_error(request, str(exc)), text)) from None
-    return encode(result, request.solutions_type, request.graph_type, request.max_rows,
-                  request.prefixes, request.row_limited)
+    try:
+        return encode(result, request.solutions_type, request.graph_type, request.max_rows,
+                      request.prefixes, request.row_limited)
+    except AnswerTooLarge:
+        # pyoxigraph's serialiser passed the size cap: the query once more, its rows taken
+        # one by one up to the cap (rare, and slower only for such an answer)
+        again = store.query(request.query, base_iri=request.base_iri, **dataset_options(request))
+        return encode(again, request.solutions_type, request.graph_type, request.max_rows,
+                      request.prefixes)
 
 
 def _client_error(request: QueryRequest, message: str) -> str:
