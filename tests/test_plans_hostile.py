@@ -73,3 +73,27 @@ def test_unusable_files_say_what_they_are(context: Context, tmp_path: Path) -> N
     assert "not a CSV, XLSX or RDF file" in error("binary.csv", context).message.en
     assert error("no-plan.ttl", context).message.en.startswith("the file holds no plan")
     assert "'>'" in error("iri-with-gt.ttl", context).message.en
+
+
+_DOCUMENT_ONLY = b"""@prefix hsvo: <https://w3id.org/hsvo-graph/ontology#> .
+<%s> a hsvo:ActivityList ; hsvo:startYear 2026 ; hsvo:endYear 2026 .
+"""
+
+
+def test_a_plan_that_says_nothing_besides_its_document_is_refused(context: Context) -> None:
+    """The audit's empty plan: a document alone was imported as an empty, untitled list."""
+    document = b"https://w3id.org/hsvo-graph/id/document/tom"
+    with pytest.raises(PlanError) as caught:
+        read_plan(_DOCUMENT_ONLY % document, "tom.ttl", meta_beside(BROKEN / "x.ttl")[0], context)
+    assert "says nothing besides its document" in caught.value.message.en
+
+
+def test_a_plans_document_is_named_under_doc(context: Context) -> None:
+    """The plan's graph and registry key are named after the document's last part: a
+    document named elsewhere could take another plan's graph (an empty-diff replacement)."""
+    plan = (BROKEN / "seed-same-as.ttl").read_bytes().replace(
+        b"doc:aktivitetslista-hsvo-uppsala-2026 a",
+        b"<http://evil.example/x/aktivitetslista-hsvo-uppsala-2025> a")
+    with pytest.raises(PlanError) as caught:
+        read_plan(plan, "evil.ttl", meta_beside(BROKEN / "x.ttl")[0], context)
+    assert "is not named under https://w3id.org/hsvo-graph/id/document/" in caught.value.message.en

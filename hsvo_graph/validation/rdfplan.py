@@ -3,13 +3,18 @@ its document, name its graph after it, and remember labels to locate findings by
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from hsvo_graph.namespaces import GRAPH, HSVO
+from hsvo_graph.namespaces import GRAPH, HSVO, ID
 from hsvo_graph.validation import names
 from hsvo_graph.validation.headings import MAX_ROWS
 from hsvo_graph.validation.meta import PlanMeta
 from hsvo_graph.validation.model import Location, Plan, PlanError, PlanInfo, Text
 
 DOCUMENT_CLASSES = (HSVO.ActivityList, HSVO.FollowUpReport)
+ITEM_CLASSES = (HSVO.Activity, HSVO.Outcome)
+# Where a plan's document is named: its graph and its registry key are named after the last
+# part of that IRI, so a document named elsewhere (<http://other.example/x/aktivitetslista-
+# hsvo-uppsala-2025>) would take another plan's graph, shown as a replacement with no change.
+DOCUMENTS = str(ID["document/"])
 
 
 MAX_TRIPLES = 25 * MAX_ROWS  # a 2000-row table makes about 22 000
@@ -18,8 +23,7 @@ MAX_TRIPLES = 25 * MAX_ROWS  # a 2000-row table makes about 22 000
 def _check_size(graph: Graph, name: str) -> None:
     """Refuse an RDF plan larger than the largest table a plan may be (MAX_ROWS rows): the
     checks cost time by activity, and 5000 activities in 1.3 MB of Turtle took minutes."""
-    activities = sum(1 for cls in (HSVO.Activity, HSVO.Outcome)
-                     for _ in graph.subjects(RDF.type, cls))
+    activities = sum(1 for cls in ITEM_CLASSES for _ in graph.subjects(RDF.type, cls))
     if len(graph) > MAX_TRIPLES or activities > MAX_ROWS:
         raise PlanError(
             name,
@@ -28,6 +32,31 @@ def _check_size(graph: Graph, name: str) -> None:
                 f"högst {MAX_TRIPLES} tripler och {MAX_ROWS} aktiviteter är tillåtna",
                 f"the plan has {len(graph)} triples and {activities} activities or outcomes; "
                 f"at most {MAX_TRIPLES} triples and {MAX_ROWS} activities are allowed",
+            ),
+        )
+
+
+def _check_contents(graph: Graph, documents: list[URIRef], name: str) -> None:
+    """Refuse a plan whose documents are named outside ``DOCUMENTS``, or that says nothing
+    besides its document (``<doc> a hsvo:ActivityList`` alone was imported as an empty,
+    untitled list; what a plan says about others' entities is for the isolation check)."""
+    foreign = [str(d) for d in documents if not str(d).startswith(DOCUMENTS)]
+    if foreign:
+        raise PlanError(
+            name,
+            Text(
+                f"planens dokument <{foreign[0]}> är inte namngivet under {DOCUMENTS} (doc:); "
+                "planens graf namnges efter dokumentets namn",
+                f"the plan's document <{foreign[0]}> is not named under {DOCUMENTS} (doc:); "
+                "the plan's graph is named after the document's name",
+            ),
+        )
+    if set(graph.subjects()) <= set(documents):
+        raise PlanError(
+            name,
+            Text(
+                "planen säger inget utöver sitt dokument: inga aktiviteter eller utfall",
+                "the plan says nothing besides its document: no activities or outcomes",
             ),
         )
 
@@ -52,6 +81,7 @@ def rdf_plan(graph: Graph, name: str, meta: PlanMeta) -> Plan:
                 "the file holds no plan: no hsvo:ActivityList or hsvo:FollowUpReport",
             ),
         )
+    _check_contents(graph, documents, name)
     notes: list[Text] = []
     document = documents[0] if len(documents) == 1 else None
     if document is not None:
