@@ -66,3 +66,26 @@ def test_vary_names_what_an_answer_depends_on(client: TestClient) -> None:
     assert vary(client.get("/sparql", params=ASK, headers={"Origin": "https://example.org"})) == {"accept", "origin"}
     assert client.get("/sparql", params=ASK).headers.get_list("vary").__len__() == 1
     assert "vary" not in client.get("/static/css/site.css").headers
+
+
+def test_an_entitys_rdf_is_the_same_bytes_whichever_copy_answered() -> None:
+    """The blank nodes' labels and the statements' order are each answer's own (an answer
+    from the workers' in-memory copy and one from disk differ in both): the entity's RDF is
+    written with canonical labels, sorted, so HEAD's length and an ETag-minded cache agree
+    with GET's."""
+    from rdflib import BNode, Literal, URIRef
+
+    from hsvo_graph.api.routes.resources import _rdf
+    from hsvo_graph.formats import TURTLE
+    from hsvo_graph.web.resources import Description
+
+    iri, p, q = URIRef("https://w3id.org/hsvo-graph/id/body/x"), URIRef("urn:p"), URIRef("urn:q")
+
+    def described(label: str, reverse: bool) -> bytes:
+        node = BNode(label)
+        statements = [(p, node, "urn:g"), (q, Literal("ÄLN"), "urn:g")]
+        description = Description(iri, statements[::-1] if reverse else statements,
+                                  {node: [(q, Literal("källa"))]})
+        return _rdf(description, TURTLE).body
+
+    assert described("b0", False) == described("genid-0123456789abcdef0123456789abcdef", True)

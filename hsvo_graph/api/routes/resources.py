@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import SKOS
 from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
@@ -166,12 +167,14 @@ def _rdf(description: Description, fmt: Format) -> Response:
     """The entity's statements in ``fmt``: written by pyoxigraph as ``/sparql`` writes a
     graph, except JSON-LD, which rdflib compacts with the service's prefixes as its
     context (short keys a reader can use, where pyoxigraph writes full IRIs)."""
-    graph = description.to_graph()
+    # the same bytes for the same data, whichever copy of the store answered (the blank
+    # nodes' labels and the statements' order are each answer's own): canonical labels, sorted
+    graph = to_canonical_graph(description.to_graph())
     if fmt == JSON_LD:
         body = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
         text = json.dumps(json.loads(body), ensure_ascii=False, indent=2).encode("utf-8")
     else:
-        triples = [to_ox_quad(s, p, o).triple for s, p, o in graph]
+        triples = [to_ox_quad(s, p, o).triple for s, p, o in sorted(graph)]
         text = serialize_rdf(triples, fmt.media_type, PREFIXES)
     return Response(text, headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
 
