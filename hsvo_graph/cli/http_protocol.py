@@ -1,4 +1,5 @@
-"""uvicorn's httptools protocol, with a 414 for a request line too long to parse.
+"""uvicorn's httptools protocol, with a 414 for a request line too long to parse, and each
+response's head and body sent together.
 
 httptools (``parse_url``, llhttp's URL parser with 16-bit offsets) refuses a request target
 of more than 65,535 bytes, and uvicorn answers any parser error with its fixed "400 Invalid
@@ -10,13 +11,64 @@ reading the URL there instead of holding all of it. Everything else is uvicorn's
 The rest of such a request is read and dropped until the client closes (or a few seconds
 pass), not left unread: closing a socket with unread input sends a reset, which can destroy
 the 414 before the client reads it.
+
+uvicorn writes a response's status line and headers, then its body, in two writes: with
+uvloop each is a system call of its own (and a packet for the client to read); on a 1 M
+store the two were a fifth of the event loop's busy time per ``ASK {}``. ``JoinedWrites``
+holds a small write back until the next one (or the next turn of the loop), so a response
+goes out in one: ``ASK {}`` p50 at c=1 212–221 → 191–201 µs.
 """
+
+import asyncio
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 # the longest request target httptools.parse_url accepts (a larger one: HttpParserInvalidURLError)
 MAX_URL_BYTES = 65_535
 URL_TOO_LONG = "the URL is longer than 64 KiB (65,535 bytes): send the query with POST"
+
+
+# a write at least this long goes out at once (after what is held): joining copies it
+_HOLD_BELOW = 64 * 1024
+
+
+class JoinedWrites:
+    """A connection's transport whose small writes are held back until the next write or
+    the next turn of the loop, and then sent with it: a response's head and body in one
+    system call. Order is kept; closing sends what is held first."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held = b""
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._held:
+            data, self._held = self._held + bytes(data), b""
+            self._transport.write(data)
+        elif len(data) < _HOLD_BELOW:
+            self._held = bytes(data)
+            self._loop.call_soon(self._flush)
+        else:
+            self._transport.write(data)
+
+    def _flush(self) -> None:
+        if self._held:
+            data, self._held = self._held, b""
+            self._transport.write(data)
+
+    def write_eof(self) -> None:
+        self._flush()
+        self._transport.write_eof()
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        """Everything else is the transport's (reading, flow control, addresses …)."""
+        return getattr(self._transport, name)
 
 
 class UrlTooLong(Exception):
@@ -27,6 +79,9 @@ class HsvoHttpToolsProtocol(HttpToolsProtocol):
     """``uvicorn.run(..., http=HsvoHttpToolsProtocol)``: 414 instead of 400 for a long URL."""
 
     url_too_long = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(JoinedWrites(transport, self.loop))  # type: ignore[arg-type]
 
     def data_received(self, data: bytes) -> None:
         if not self.url_too_long:  # after the 414: the rest of the request, dropped
