@@ -198,6 +198,16 @@ def load_catalog(queries_dir: Path) -> dict[str, CannedQuery]:
     return catalog
 
 
+def year_of(parameter: Parameter, value: str) -> int:
+    """The year ``value`` writes in four digits (any script's, as people type them), else a
+    ParameterError naming ``parameter``."""
+    text = value.strip()
+    if not re.fullmatch(r"\d{4}", text):
+        raise ParameterError(f"{parameter.name}: expected a year such as 2025, got {value!r}",
+                             "year", parameter=parameter, value=value)
+    return int(text)
+
+
 def to_term(parameter: Parameter, value: str) -> Identifier:
     """One argument as the RDF term its parameter type asks for."""
     if len(value) > MAX_VALUE_LENGTH:
@@ -205,11 +215,7 @@ def to_term(parameter: Parameter, value: str) -> Identifier:
                              "too_long", parameter=parameter, limit=str(MAX_VALUE_LENGTH),
                              length=str(len(value)))
     if parameter.type == "year":
-        text = value.strip()
-        if not re.fullmatch(r"\d{4}", text):
-            raise ParameterError(f"{parameter.name}: expected a year such as 2025, got {value!r}",
-                                 "year", parameter=parameter, value=value)
-        return Literal(int(text), datatype=XSD.integer)
+        return Literal(year_of(parameter, value), datatype=XSD.integer)
     if parameter.type == "iri":
         try:
             return check_iri(value.strip())

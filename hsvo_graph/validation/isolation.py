@@ -65,7 +65,7 @@ def isolation_findings(plan: Plan, context: Context) -> list[Finding]:
 
 def _names_taken(plan: Plan, context: Context) -> list[Finding]:
     """One violation per name of a new body that already names an existing body."""
-    kinds = set(context.graph.transitive_subjects(RDFS.subClassOf, HSVO.Body))
+    kinds = {HSVO.Body} | {c for c, above in context.ancestors.items() if HSVO.Body in above}
     new = {s for kind in kinds for s in plan.graph.subjects(RDF.type, kind)
            if isinstance(s, URIRef) and s not in context.subjects}
     known = context.names.bodies

@@ -9,7 +9,7 @@ shown without that value, and which a program gets in English.
 from collections.abc import Callable, Collection
 from typing import TypeVar
 
-from hsvo_graph.canned.catalog import Parameter, ParameterError
+from hsvo_graph.canned.catalog import Parameter, ParameterError, year_of
 from hsvo_graph.web.i18n import MESSAGES
 
 T = TypeVar("T")
@@ -25,10 +25,7 @@ def year_among(parameter: Parameter, value: str | None, years: Collection[int]) 
     text = (value or "").strip()
     if not text:
         return None
-    if not (text.isdecimal() and len(text) == 4):
-        raise ParameterError(f"{parameter.name}: expected a year such as 2025, got {text!r}",
-                             "year", parameter, value=text)
-    year = int(text)
+    year = year_of(parameter, text)
     if year not in years:
         listed = ", ".join(str(y) for y in sorted(years, reverse=True))
         raise ParameterError(f"{parameter.name}: no activities in {year}; years with activities: {listed}",
