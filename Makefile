@@ -9,11 +9,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: serve test load install clean screenshots
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -c scripts/constraints.txt -e '.[test]'
 	@touch $(STAMP)
 
 install: $(STAMP)
