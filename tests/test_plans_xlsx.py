@@ -1,6 +1,6 @@
 """Spreadsheets as plan owners save them: a comma CSV with a title line above the heading
 row; merged cells filled with their top-left value, hidden
-sheets not read in place of the visible one, hidden rows named, a formula without a saved
+sheets not read in place of the visible one, hidden rows kept, a formula without a saved
 value refused only in a plan column; and a workbook far wider or larger than a plan is
 refused at once instead of being read cell by cell."""
 
@@ -47,7 +47,7 @@ def test_merged_cells_are_filled_with_their_top_left_value() -> None:
         ["Nära vård", "Nära vård", "C"]]
 
 
-def test_a_hidden_sheet_is_not_read_and_hidden_rows_are_named() -> None:
+def test_a_hidden_sheet_is_not_read_and_hidden_rows_are_kept() -> None:
     book = _plan()
     old = book.create_sheet("Gammal", 0)
     old.append(HEADING)
@@ -60,7 +60,8 @@ def test_a_hidden_sheet_is_not_read_and_hidden_rows_are_named() -> None:
     notes = " ".join(note.en for note in table.notes)
     assert 'Read the sheet "Aktivitetslista 2026"' in notes
     assert "hidden sheets were not read: Gammal" in notes
-    assert "Hidden rows are read like any other: 3" in notes
+    assert table.hidden_rows == [3] and table.hidden_tables == ["Gammal"]
+    assert 3 in _cells(table)  # read like the others (and warned of: test_plans_hidden.py)
 
 
 def test_an_unsaved_formula_is_refused_only_in_a_plan_column() -> None:

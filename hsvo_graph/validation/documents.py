@@ -16,7 +16,9 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 
 from hsvo_graph.validation.model import PlanError, Text
-from hsvo_graph.validation.headings import MAX_BYTES, MAX_ROWS, RawTable, is_heading_row
+from hsvo_graph.validation.headings import (
+    MAX_BYTES, MAX_COLUMNS, MAX_ROWS, RawTable, is_heading_row,
+)
 
 Rows = list[tuple[int, list[str]]]
 
@@ -95,24 +97,83 @@ def read_xlsx(data: bytes, name: str) -> RawTable:
 
 def read_calamine(data: bytes, name: str) -> RawTable:
     """An OpenDocument (.ods) or old Excel (.xls) workbook, read by python-calamine."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     kind = name.rsplit(".", 1)[-1].upper()
     if kind == "ODS":
         _check_archive(data, name, kind)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [
+        shown = {m.name: m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata}
+        every = [
             (sheet, [(n, [_cell_text(v) for v in row]) for n, row in
                      enumerate(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), 1)])
             for sheet in book.sheet_names
         ]
     except Exception as error:  # calamine raises its own error types and ValueError
         raise _unreadable(name, kind, error) from error
+    # as in an XLSX workbook, only visible sheets are read: a hidden one is not what the
+    # plan owner sees (calamine reads them all)
+    sheets = [(n, rows) for n, rows in every if shown.get(n, True)]
+    hidden = [n for n, _ in every if not shown.get(n, True)]
     if not sheets:
-        raise PlanError(name, Text("arbetsboken har inga blad", "the workbook has no sheets"))
+        raise PlanError(name, Text("arbetsboken har inga synliga blad",
+                                   "the workbook has no visible sheets"))
     chosen, rows = _pick(sheets)
-    return RawTable(rows, [sheet_note(chosen, [n for n, _ in sheets])], f"blad/sheet {chosen}")
+    table = RawTable(rows, [sheet_note(chosen, [n for n, _ in sheets], hidden)],
+                     f"blad/sheet {chosen}",
+                     hidden_tables=[n for n, r in every if n in hidden and is_heading_row(r)])
+    if kind == "ODS":
+        try:
+            table.hidden_rows, table.hidden_columns = _ods_hidden(data, chosen)
+        except Exception as error:  # the same content calamine read; a parser's own errors
+            raise _unreadable(name, kind, error) from error
+    return table
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def _ods_hidden(data: bytes, sheet: str) -> tuple[list[int], list[int]]:
+    """The hidden (collapsed or filtered) rows and columns of one sheet of an ODS file, by
+    number from 1, as they count in ``table:number-rows-repeated`` and
+    ``table:number-columns-repeated`` (calamine does not say which are hidden)."""
+    from xml.etree.ElementTree import iterparse
+
+    rows: list[int] = []
+    columns: list[int] = []
+    row = column = 0
+    inside = False
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as xml:
+        for event, element in iterparse(xml, events=("start", "end")):
+            tag = element.tag
+            if event == "end":
+                if tag == _TABLE + "table" and inside:
+                    break
+                if tag in (_TABLE + "table-row", _TABLE + "table"):
+                    element.clear()
+                continue
+            if tag == _TABLE + "table":
+                inside = element.get(_TABLE + "name") == sheet
+            elif not inside:
+                continue
+            elif tag == _TABLE + "table-column":
+                count = _repeated(element.get(_TABLE + "number-columns-repeated"))
+                if element.get(_TABLE + "visibility", "visible") != "visible":
+                    columns += range(column + 1, min(column + count, MAX_COLUMNS) + 1)
+                column += count
+            elif tag == _TABLE + "table-row":
+                count = _repeated(element.get(_TABLE + "number-rows-repeated"))
+                if element.get(_TABLE + "visibility", "visible") != "visible":
+                    rows += range(row + 1, min(row + count, MAX_ROWS + 20) + 1)
+                row += count
+                if row > MAX_ROWS + 20:
+                    break
+    return rows, columns
+
+
+def _repeated(count: str | None) -> int:
+    return int(count) if count and count.isdigit() else 1
 
 
 def read_docx(data: bytes, name: str) -> RawTable:

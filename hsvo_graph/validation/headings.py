@@ -52,6 +52,23 @@ class RawTable:
     # (row, column index) of formulas without a saved value: "E2: =CONCATENATE(…)"; refused
     # only in a plan column, where reading it as empty would report a missing value instead
     unsaved: dict[tuple[int, int], str] = field(default_factory=dict)
+    # What a spreadsheet program does not show (XLSX; ODS sheets): hidden rows and columns
+    # (numbers from 1) of the table that was read, and the hidden sheets that hold an
+    # activity table of their own (not read)
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[int] = field(default_factory=list)
+    hidden_tables: list[str] = field(default_factory=list)
+    # every row holds all its cells (a CSV: a short row has lost a delimiter)
+    fixed_width: bool = False
+
+
+def column_letter(number: int) -> str:
+    """A column's letter as a spreadsheet shows it: 1 → A, 27 → AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def canonical_column(heading: str) -> tuple[str | None, int | None]:

@@ -28,6 +28,7 @@ from hsvo_graph.validation.headings import (
     MAX_ROWS,
     RawTable,
     canonical_column,
+    column_letter,
     heading_at,
 )
 from hsvo_graph.validation.model import PlanError, Text
@@ -60,6 +61,14 @@ class Sheet:
     heading_years: set[int] = field(default_factory=set)  # "Aktiviteter 2025" → 2025
     notes: list[Text] = field(default_factory=list)  # which sheet or table was read
     formulas: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, text)
+    place: str = ""  # the sheet or table that was read ("blad/sheet Aktiviteter")
+    letters: dict[str, str] = field(default_factory=dict)  # column → its letter: Ansvar → E
+    # what the spreadsheet program hides but is read (see RawTable): data rows, plan columns
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[str] = field(default_factory=list)
+    hidden_tables: list[str] = field(default_factory=list)  # hidden sheets not read
+    short_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, cells) of a CSV
+    heading_width: int = 0
 
 
 class _QuietThreads(logging.Filter):
@@ -110,7 +119,7 @@ def read_plan_file(data: bytes, name: str) -> Sheet | Graph:
     if not data.strip():
         raise PlanError(name, Text("filen är tom", "the file is empty"))
     if suffix == ".csv":
-        return _sheet(name, RawTable(_csv_rows(decode(data, name), name)))
+        return _sheet(name, RawTable(_csv_rows(decode(data, name), name), fixed_width=True))
     if suffix in TABULAR:
         from hsvo_graph.validation import documents  # heavy readers, loaded when needed
 
@@ -237,7 +246,8 @@ def _sheet(name: str, table: RawTable) -> Sheet:
             ),
         )
     line, headings = raw[header_at]
-    sheet = Sheet(name, [], [], notes=list(table.notes))
+    sheet = Sheet(name, [], [], notes=list(table.notes), place=table.place,
+                  hidden_tables=list(table.hidden_tables))
     positions: dict[int, str] = {}
     for index, heading in enumerate(headings):
         column, year = canonical_column(heading)
@@ -246,17 +256,33 @@ def _sheet(name: str, table: RawTable) -> Sheet:
                 sheet.ignored.append(heading.strip())
             continue
         if column in sheet.columns:
+            first, second = sheet.letters[column], column_letter(index + 1)
             raise PlanError(
                 _row(where, line),
-                Text(f"kolumnen {column} finns två gånger", f"the column {column} appears twice"),
+                Text(
+                    f"kolumnen {column} finns två gånger (kolumn {first} och {second}); ta bort "
+                    "eller byt namn på den ena",
+                    f"the column {column} appears twice (columns {first} and {second}); remove "
+                    "or rename one of them",
+                ),
             )
         sheet.columns.append(column)
+        sheet.letters[column] = column_letter(index + 1)
         positions[index] = column
         if year is not None:
             sheet.heading_years.add(year)
+    hidden_columns = set(table.hidden_columns)
+    sheet.hidden_columns = [c for i, c in positions.items() if i + 1 in hidden_columns]
+    hidden_rows = set(table.hidden_rows)
+    # the heading row's width up to its last heading (a CSV row ends in empty cells too)
+    sheet.heading_width = max((i + 1 for i, h in enumerate(headings) if h.strip()), default=0)
     for number, cells in raw[header_at + 1 :]:
         if not any(c.strip() for c in cells):
             continue
+        if number in hidden_rows:
+            sheet.hidden_rows.append(number)
+        if table.fixed_width and len(cells) < sheet.heading_width:
+            sheet.short_rows.append((number, len(cells)))
         extra = [c for c in cells[len(headings) :] if c.strip()]
         if extra:
             raise PlanError(

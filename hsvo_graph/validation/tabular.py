@@ -253,6 +253,7 @@ class SheetPlan:
             notes=self.notes,
         )
         self._formulas()
+        self._unseen()
         return Plan(
             info, self.graph, self.locations, self.written, dict(COLUMNS), self.findings,
             self.explained,
@@ -284,6 +285,84 @@ class SheetPlan:
                     value=text,
                 )
             )
+
+    def _unseen(self) -> None:
+        """What the plan owner does not see in the spreadsheet program is a located warning:
+        a hidden row or plan column is read and imported like the others, and a hidden sheet
+        with an activity table of its own is not read at all."""
+        sheet = self.sheet
+        place = place_words(sheet.place)
+        titles = {line: cells.get("Aktivitet") or None for line, cells in sheet.rows}
+        for line in sheet.hidden_rows:
+            self._warn(
+                "Sheet-hiddenRow",
+                Text(
+                    f"Rad {line} i {place.sv} är dold men läses och importeras som de andra "
+                    "raderna; visa raden och kontrollera den, eller ta bort den om den inte "
+                    "ska med",
+                    f"Row {line} of {place.en} is hidden but is read and imported like the "
+                    "other rows; unhide it and check it, or delete it if it does not belong "
+                    "in the plan",
+                ),
+                Text("En synlig rad: det som importeras är det som syns i planen.",
+                     "A visible row: what is imported is what the plan shows."),
+                focus=f"{sheet.name}#row={line}", row=line, subject=titles.get(line),
+            )
+        for column in sheet.hidden_columns:
+            if not any(cells.get(column) for _, cells in sheet.rows):
+                continue  # nothing in it is imported
+            letter = sheet.letters[column]
+            self._warn(
+                "Sheet-hiddenColumn",
+                Text(
+                    f"Kolumn {letter} ({column}) i {place.sv} är dold men läses och "
+                    "importeras; visa kolumnen och kontrollera den",
+                    f"Column {letter} ({column}) of {place.en} is hidden but is read and "
+                    "imported; unhide it and check it",
+                ),
+                Text("Synliga kolumner: det som importeras är det som syns i planen.",
+                     "Visible columns: what is imported is what the plan shows."),
+                focus=f"{sheet.name}#column={letter}", column=column,
+                subject=f"{sheet.place}, kolumn/column {letter}" if sheet.place
+                else f"kolumn/column {letter}",
+            )
+        for hidden in sheet.hidden_tables:
+            self._warn(
+                "Sheet-hiddenSheet",
+                Text(
+                    f"Bladet ”{hidden}” är dolt och lästes inte, fast det har en "
+                    f"aktivitetstabell; planen lästes från {place.sv}. Står planen på det "
+                    "dolda bladet: visa det och ta bort de andra",
+                    f'The sheet "{hidden}" is hidden and was not read, although it holds an '
+                    f"activity table; the plan was read from {place.en}. If the plan is on "
+                    "the hidden sheet: unhide it and delete the others",
+                ),
+                Text("Planen på ett synligt blad, och inga dolda aktivitetstabeller.",
+                     "The plan on a visible sheet, and no hidden activity tables."),
+                focus=f"{sheet.name}#sheet={hidden}", subject=f"blad/sheet {hidden}",
+            )
+        for line, count in sheet.short_rows:
+            self._warn(
+                "Row-missingCells",
+                Text(
+                    f"Raden har {count} celler men rubrikraden {sheet.heading_width}; cellerna "
+                    "läses från vänster, så saknas ett avgränsningstecken hamnar resten i fel "
+                    "kolumn",
+                    f"The row has {count} cells but the heading row {sheet.heading_width}; the "
+                    "cells are read from the left, so if a delimiter is missing the rest land "
+                    "in the wrong column",
+                ),
+                Text("Lika många celler (avgränsningstecken) på varje rad som i rubrikraden.",
+                     "As many cells (delimiters) on every row as in the heading row."),
+                focus=f"{sheet.name}#row={line}", row=line, subject=titles.get(line),
+            )
+
+    def _warn(self, rule: str, message: Text, expected: Text, *, focus: str,
+              row: int | None = None, subject: str | None = None,
+              column: str | None = None) -> None:
+        self.findings.append(Finding(severity="warning", rule=str(SHAPES[rule]), message=message,
+                                     expected=expected, focus=focus, row=row, subject=subject,
+                                     column=column))
 
     def _priority_known(self, activity: URIRef, text: str, line: int, title: str) -> None:
         """The root cause first: a missing or unknown *Prioriterat område* is reported as
@@ -536,6 +615,18 @@ class SheetPlan:
 
     def _note(self, sv: str, en: str) -> None:
         self.notes.append(Text(sv, en))
+
+
+def place_words(place: str) -> Text:
+    """Where a table was read, in each language: "blad/sheet Lista" → bladet ”Lista” / the
+    sheet "Lista"; "tabell/table 2" → tabell 2 / table 2; a CSV file is "filen" / "the file"."""
+    if place.startswith("blad/sheet "):
+        title = place.removeprefix("blad/sheet ")
+        return Text(f"bladet ”{title}”", f'the sheet "{title}"')
+    if place.startswith("tabell/table "):
+        number = place.removeprefix("tabell/table ")
+        return Text(f"tabell {number}", f"table {number}")
+    return Text("filen", "the file")
 
 
 def _within(graph: Graph, document: Node, year: int) -> bool:

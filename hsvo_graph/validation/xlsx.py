@@ -7,7 +7,9 @@ unpacks to 93 MB took almost four minutes. Here one parser (openpyxl's own, exte
 the first row or cell beyond what a plan can have; only visible sheets are read, and only as
 far as needed to find the heading row until the plan's sheet is found. The same pass gives
 the merged ranges (filled with their top-left value, as a printed plan means them) and the
-hidden rows (reported, since they are imported like any other).
+hidden rows and columns: they are read and imported like any other, and each is a located
+warning in the report, since the plan owner does not see in Excel what would be imported.
+A hidden sheet is not read; one that holds an activity table is a warning too.
 """
 
 import io
@@ -98,7 +100,20 @@ class _Sheet:
 
     def hidden_rows(self) -> list[int]:
         return sorted(int(n) for n, attrs in self.parser.row_dimensions.items()
-                      if attrs.get("hidden") in ("1", "true"))
+                      if _hidden(attrs))
+
+    def hidden_columns(self) -> list[int]:
+        """Hidden columns by number (``<col min= max= hidden=>``, within the plan's width)."""
+        found: set[int] = set()
+        for attrs in self.parser.column_dimensions.values():
+            if _hidden(attrs):
+                low, high = int(attrs.get("min", 0)), int(attrs.get("max", 0))
+                found.update(range(max(low, 1), min(high, MAX_COLUMNS) + 1))
+        return sorted(found)
+
+
+def _hidden(attrs: dict[str, str]) -> bool:
+    return attrs.get("hidden") in ("1", "true")
 
 
 def _letter(column: int) -> str:
@@ -135,12 +150,23 @@ def read_sheets(data: bytes, name: str, cell_text: Any) -> tuple[RawTable, str]:
             reader.source.close()
         chosen = chosen or _Sheet(book, visible[0], name, cell_text)
         rows = chosen.rest()
+        tables = [s.title for s in book.worksheets if s.sheet_state != "visible"
+                  and _holds_table(book, s, name, cell_text)]
     finally:
         book.close()
     others = [s.title for s in visible]
     notes = [sheet_note(chosen.title, others, hidden)]
-    if (rows_hidden := chosen.hidden_rows()):
-        shown = ", ".join(map(str, rows_hidden[:20])) + (" …" if len(rows_hidden) > 20 else "")
-        notes.append(Text(f"Dolda rader läses som andra rader: {shown}",
-                          f"Hidden rows are read like any other: {shown}"))
-    return RawTable(rows, notes, f"blad/sheet {chosen.title}", unsaved=chosen.unsaved), chosen.title
+    return RawTable(rows, notes, f"blad/sheet {chosen.title}", unsaved=chosen.unsaved,
+                    hidden_rows=chosen.hidden_rows(), hidden_columns=chosen.hidden_columns(),
+                    hidden_tables=tables), chosen.title
+
+
+def _holds_table(book: Any, sheet: Any, name: str, cell_text: Any) -> bool:
+    """Whether a (hidden) sheet has a heading row in its top rows, as the plan's has."""
+    reader = _Sheet(book, sheet, name, cell_text)
+    try:
+        return is_heading_row(reader.head())
+    except PlanError:
+        return False
+    finally:
+        reader.source.close()

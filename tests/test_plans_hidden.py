@@ -1,0 +1,251 @@
+"""What a plan owner does not see in the spreadsheet program, and sloppy tables: hidden rows
+and plan columns are imported and each is a located warning (sheet, row; column letter) in
+both languages; a hidden sheet is not read (XLSX and ODS alike), and one that holds an
+activity table is a warning; a CSV row that lost a delimiter, a column named twice (with
+its letters). The web service's report has the same findings in the same words as the
+CLI's (both are the one ``Report``)."""
+
+import io
+import zipfile
+from xml.sax.saxutils import escape
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook
+
+from hsvo_graph.validation.check import validate_plan
+from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.meta import PlanMeta
+from hsvo_graph.validation.model import Finding, PlanError, Report
+from hsvo_graph.validation.plans import read_plan
+from hsvo_graph.validation.report import as_data, to_text
+
+HEADING = ["Prioriterat område", "Lokalt fokusområde", "Aktivitet", "Uppföljning", "Ansvar",
+           "Delaktiga", "Kommentar"]
+ROWS = [["Nära vård", "Samsjuklighet", f"Aktivitet nummer {n}", "Klar", "VS", "ÄLN", ""]
+        for n in range(1, 4)]
+META = PlanMeta(municipality="Uppsala", year=2026)
+
+
+def _xlsx(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _book(title: str = "Lista") -> Workbook:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in [HEADING, *ROWS]:
+        sheet.append(row)
+    return book
+
+
+def _report(data: bytes, name: str, context: Context) -> Report:
+    return validate_plan(read_plan(data, name, META, context), context)
+
+
+def _rule(report: Report, rule: str) -> list[Finding]:
+    return [f for f in report.findings if f.rule.endswith("#" + rule)]
+
+
+def _activities(report: Report, context: Context, data: bytes, name: str) -> int:
+    from rdflib import RDF
+
+    from hsvo_graph.namespaces import HSVO
+
+    plan = read_plan(data, name, META, context)
+    return len(set(plan.graph.subjects(RDF.type, HSVO.Activity)))
+
+
+def test_a_hidden_row_is_imported_and_warned_of_with_its_sheet_and_row(context: Context) -> None:
+    book = _book()
+    book.active.row_dimensions[3].hidden = True
+    data = _xlsx(book)
+    report = _report(data, "plan.xlsx", context)
+    [hidden] = _rule(report, "Sheet-hiddenRow")
+    assert hidden.severity == "warning" and hidden.row == 3
+    assert hidden.subject == "Aktivitet nummer 2"
+    assert hidden.message.sv.startswith("Rad 3 i bladet ”Lista” är dold men läses och importeras")
+    assert hidden.message.en.startswith('Row 3 of the sheet "Lista" is hidden but is read and '
+                                        "imported")
+    assert _activities(report, context, data, "plan.xlsx") == 3  # the hidden row is imported
+    assert not any("Hidden rows" in n.en for n in report.plan.notes)  # a warning, not a note
+    assert report.conforms() and not report.conforms(strict=True)
+
+
+def test_a_hidden_plan_column_is_warned_of_with_its_letter(context: Context) -> None:
+    book = _book()
+    book.active.column_dimensions["E"].hidden = True  # Ansvar
+    book.active.column_dimensions["G"].hidden = True  # Kommentar: not read, not warned of
+    report = _report(_xlsx(book), "plan.xlsx", context)
+    [hidden] = _rule(report, "Sheet-hiddenColumn")
+    assert hidden.column == "Ansvar" and hidden.row is None
+    assert hidden.subject == "blad/sheet Lista, kolumn/column E"
+    assert hidden.message.sv.startswith("Kolumn E (Ansvar) i bladet ”Lista” är dold")
+    assert hidden.message.en.startswith('Column E (Ansvar) of the sheet "Lista" is hidden')
+
+
+def test_a_hidden_empty_plan_column_is_not_warned_of(context: Context) -> None:
+    book = _book()
+    for row in range(2, 5):
+        book.active.cell(row=row, column=6).value = None  # Delaktiga, empty
+    book.active.column_dimensions["F"].hidden = True
+    assert not _rule(_report(_xlsx(book), "plan.xlsx", context), "Sheet-hiddenColumn")
+
+
+def test_a_hidden_sheet_with_a_table_is_a_warning_one_without_a_note(context: Context) -> None:
+    book = _book()
+    old = book.create_sheet("Gammal", 0)
+    old.append(HEADING)
+    old.append(["Nära vård", "Samsjuklighet", "Gammal aktivitet", "Klar", "VS"])
+    old.sheet_state = "hidden"
+    lists = book.create_sheet("Listor")
+    lists.append(["VS", "ÄLN"])  # a template's drop-down values
+    lists.sheet_state = "veryHidden"
+    book.active = 1
+    report = _report(_xlsx(book), "plan.xlsx", context)
+    [hidden] = _rule(report, "Sheet-hiddenSheet")
+    assert hidden.subject == "blad/sheet Gammal"
+    assert hidden.message.sv.startswith("Bladet ”Gammal” är dolt och lästes inte")
+    assert 'the plan was read from the sheet "Lista"' in hidden.message.en
+    assert any("hidden sheets were not read: Gammal, Listor" in n.en for n in report.plan.notes)
+
+
+def ods_bytes(sheets: list[tuple[str, list[list[str]]]], hidden_rows: set[int] = set(),
+              hidden_columns: set[int] = set(), hidden_sheets: set[str] = set()) -> bytes:
+    """A minimal OpenDocument spreadsheet; hidden sheets by a table style with
+    ``table:display="false"``, hidden rows and columns by ``table:visibility="collapse"``."""
+    collapse = ' table:visibility="collapse"'
+    tables = ""
+    for name, rows in sheets:
+        style = "hidden" if name in hidden_sheets else "shown"
+        columns = "".join("<table:table-column" + (collapse if i in hidden_columns else "") + "/>"
+                          for i in range(1, max(map(len, rows)) + 1))
+        body = "".join(
+            "<table:table-row" + (collapse if n in hidden_rows else "") + ">"
+            + "".join(f'<table:table-cell office:value-type="string"><text:p>{escape(c)}'
+                      "</text:p></table:table-cell>" for c in row)
+            + "</table:table-row>"
+            for n, row in enumerate(rows, 1)
+        )
+        tables += f'<table:table table:name="{name}" table:style-name="{style}">{columns}{body}' \
+                  "</table:table>"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:automatic-styles><style:style style:name="shown" style:family="table">'
+        '<style:table-properties table:display="true"/></style:style>'
+        '<style:style style:name="hidden" style:family="table">'
+        '<style:table-properties table:display="false"/></style:style></office:automatic-styles>'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return out.getvalue()
+
+
+def test_an_ods_hidden_sheet_is_not_read_and_hidden_rows_and_columns_are_warned_of(
+    context: Context,
+) -> None:
+    old = [HEADING, ["Nära vård", "Samsjuklighet", "Gammal aktivitet", "Klar", "VS", "", ""]]
+    data = ods_bytes([("Gammal", old), ("Lista", [HEADING, *ROWS])], hidden_rows={3},
+                     hidden_columns={6}, hidden_sheets={"Gammal"})
+    report = _report(data, "plan.ods", context)
+    titles = {f.subject for f in report.findings if f.row is not None}
+    assert "Gammal aktivitet" not in titles  # calamine reads every sheet; the hidden is left
+    assert any('Read the sheet "Lista"' in n.en for n in report.plan.notes)
+    [row] = _rule(report, "Sheet-hiddenRow")
+    assert row.row == 3 and 'Row 3 of the sheet "Lista" is hidden' in row.message.en
+    [column] = _rule(report, "Sheet-hiddenColumn")
+    assert column.column == "Delaktiga" and column.message.sv.startswith("Kolumn F (Delaktiga)")
+    [sheet] = _rule(report, "Sheet-hiddenSheet")
+    assert sheet.subject == "blad/sheet Gammal"
+
+
+def test_an_ods_row_repeated_hidden_counts_its_repeats(context: Context) -> None:
+    from hsvo_graph.validation.documents import _ods_hidden
+
+    data = ods_bytes([("Lista", [HEADING, *ROWS])])
+    text = zipfile.ZipFile(io.BytesIO(data)).read("content.xml").decode()
+    text = text.replace("<table:table-row>", '<table:table-row table:number-rows-repeated="2">',
+                        1)  # the heading row twice: rows 1-2, the data rows 3-5
+    text = text.replace("<table:table-row>", '<table:table-row table:visibility="filter">', 2)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("content.xml", text)
+    assert _ods_hidden(out.getvalue(), "Lista") == ([3, 4], [])
+
+
+def test_a_csv_row_that_lost_a_delimiter_is_warned_of(context: Context) -> None:
+    lines = [";".join(HEADING[:6] + ["År"])] + [
+        ";".join(row[:6] + ["2026"]) for row in ROWS
+    ]
+    lines[2] = lines[2].replace("Klar;VS", "Klar,VS")  # row 3: a comma for a semicolon
+    report = _report("\n".join(lines).encode(), "plan.csv", context)
+    [short] = _rule(report, "Row-missingCells")
+    assert short.row == 3 and short.subject == "Aktivitet nummer 2"
+    assert short.message.en.startswith("The row has 6 cells but the heading row 7")
+    assert short.message.sv.startswith("Raden har 6 celler men rubrikraden 7")
+
+
+def test_a_csv_row_without_trailing_empty_cells_of_the_heading_is_not_short(
+    context: Context,
+) -> None:
+    lines = [";".join(HEADING[:5]) + ";;"] + [";".join(row[:5]) for row in ROWS]
+    assert not _rule(_report("\n".join(lines).encode(), "plan.csv", context), "Row-missingCells")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_column_named_twice_is_located_by_its_letters(suffix: str, context: Context) -> None:
+    heading = [*HEADING, "Aktiviteter"]
+    if suffix == "csv":
+        data = "\n".join(";".join(r) for r in [heading, *ROWS]).encode()
+    else:
+        book = _book()
+        book.active["H1"] = "Aktiviteter"
+        data = _xlsx(book)
+    with pytest.raises(PlanError) as caught:
+        read_plan(data, f"plan.{suffix}", META, context)
+    assert caught.value.message.sv.startswith("kolumnen Aktivitet finns två gånger (kolumn C och H)")
+    assert "(columns C and H)" in caught.value.message.en
+    assert caught.value.where.endswith("rad/row 1")
+
+
+def test_the_web_report_has_the_cli_reports_findings(client: TestClient, context: Context) -> None:
+    book = _book()
+    book.active.row_dimensions[3].hidden = True
+    book.active.column_dimensions["E"].hidden = True
+    data = _xlsx(book)
+    report = _report(data, "plan.xlsx", context)
+    text = to_text(report)
+    for finding in report.findings:
+        assert finding.message.sv in text and finding.message.en in text
+    answer = client.post(
+        "/validate", files={"file": ("plan.xlsx", data)},
+        data={"municipality": "Uppsala", "year": "2026"},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["groups"] == as_data(report)["groups"]
+    page = client.post(
+        "/validate?lang=en", files={"file": ("plan.xlsx", data)},
+        data={"municipality": "Uppsala", "year": "2026", "format": "html"},
+    ).text
+    assert "Row 3 of the sheet" in page and "Column E (Ansvar)" in page
