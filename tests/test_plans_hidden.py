@@ -249,3 +249,54 @@ def test_the_web_report_has_the_cli_reports_findings(client: TestClient, context
         data={"municipality": "Uppsala", "year": "2026", "format": "html"},
     ).text
     assert "Row 3 of the sheet" in page and "Column E (Ansvar)" in page
+
+
+def _csv(rows: list[list[str]], first: str = "") -> bytes:
+    return (first + "\n".join(";".join(r) for r in rows)).encode()
+
+
+def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(context: Context) -> None:
+    rows = [HEADING[:5], *(r[:5] for r in ROWS)]
+    rows[1][2] = "Aktivitet, med komma"
+    report = _report(_csv(rows, "sep=;\r\n"), "plan.csv", context)
+    assert not report.findings
+    plan = read_plan(_csv(rows, "sep=;\n"), "plan.csv", META, context)
+    assert sorted(loc.row for loc in plan.locations.values() if loc.row) == [2, 3, 4]
+
+
+def test_a_row_with_text_only_outside_the_plan_columns_is_skipped_with_a_note(
+    context: Context,
+) -> None:
+    rows = [HEADING, *ROWS, ["", "", "", "", "", "", "* = ny aktivitet"]]
+    report = _report(_csv(rows), "plan.csv", context)
+    assert not report.findings
+    assert any(n.en == "Rows without text in the plan's columns (only in ignored columns) were "
+               "skipped: 5" for n in report.plan.notes)
+
+
+def test_a_row_without_a_title_is_one_group_of_the_report(context: Context) -> None:
+    rows = [HEADING, *ROWS, ["", "", "", "", "ÄLN", "", ""]]  # Ansvar continued on a row
+    report = _report(_csv(rows), "plan.csv", context)
+    groups = [key for key, _ in report.groups() if key[0] == 5]
+    assert groups == [(5, "(ingen titel / no title)")]
+
+
+def test_an_error_value_in_a_plan_column_is_refused_with_its_cell(context: Context) -> None:
+    import re
+
+    data = _xlsx(_book())
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            part = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # as Excel saves =VLOOKUP(…) → #N/A
+                part = re.sub(rb'<c r="C3"[^>]*>.*?</c>',
+                              b'<c r="C3" t="e"><f>VLOOKUP(A3,X:Y,2,0)</f><v>#N/A</v></c>', part)
+            target.writestr(item, part)
+    with pytest.raises(PlanError) as caught:
+        read_plan(out.getvalue(), "plan.xlsx", META, context)
+    assert caught.value.where == "plan.xlsx, blad/sheet Lista, C3"
+    assert caught.value.message.en == (
+        "the cell in the column Aktivitet holds the error value #N/A (the formula "
+        "=VLOOKUP(A3,X:Y,2,0)); fix the formula or type the value")
+    assert "har felvärdet #N/A" in caught.value.message.sv

@@ -52,6 +52,9 @@ class RawTable:
     # (row, column index) of formulas without a saved value: "E2: =CONCATENATE(…)"; refused
     # only in a plan column, where reading it as empty would report a missing value instead
     unsaved: dict[tuple[int, int], str] = field(default_factory=dict)
+    # cells whose saved value is an error (#N/A, #REF!): "C3: #N/A =VLOOKUP(…)"; refused
+    # only in a plan column, where it would be imported as text
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
     # What a spreadsheet program does not show (XLSX; ODS sheets): hidden rows and columns
     # (numbers from 1) of the table that was read, and the hidden sheets that hold an
     # activity table of their own (not read)

@@ -68,6 +68,7 @@ class Sheet:
     hidden_columns: list[str] = field(default_factory=list)
     hidden_tables: list[str] = field(default_factory=list)  # hidden sheets not read
     short_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, cells) of a CSV
+    skipped: list[int] = field(default_factory=list)  # rows with text only outside the plan
     heading_width: int = 0
 
 
@@ -208,8 +209,19 @@ def _delimiter(text: str) -> str:
     return max((";", ",", "\t"), key=unquoted.count)
 
 
+_SEP_LINE = re.compile(r"(?i)sep=([;,\t|])[ \t]*\r?")
+
+
 def _csv_rows(text: str, name: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    """The rows of a CSV text, numbered as a spreadsheet program shows them. A first line
+    "sep=;" (Excel's delimiter hint, which Excel reads and does not show as a row) names the
+    delimiter and is not a row."""
+    first, _, rest = text.partition("\n")
+    hint = _SEP_LINE.fullmatch(first)
+    if hint:
+        text = rest
+    delimiter = hint.group(1) if hint else _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
     try:
         for cells in reader:  # numbered as a spreadsheet shows them, not by text line
@@ -218,7 +230,7 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, list[str]]]:
                 break
     except csv.Error as exc:
         raise PlanError(
-            f"{name}:{reader.line_num}",
+            f"{name}:{reader.line_num + bool(hint)}",
             Text(
                 f"felaktig CSV ({exc}); kontrollera citattecknen i raden",
                 f"malformed CSV ({exc}); check the quotes in that line",
@@ -276,13 +288,10 @@ def _sheet(name: str, table: RawTable) -> Sheet:
     hidden_rows = set(table.hidden_rows)
     # the heading row's width up to its last heading (a CSV row ends in empty cells too)
     sheet.heading_width = max((i + 1 for i, h in enumerate(headings) if h.strip()), default=0)
+    short: list[tuple[int, int]] = []
     for number, cells in raw[header_at + 1 :]:
         if not any(c.strip() for c in cells):
             continue
-        if number in hidden_rows:
-            sheet.hidden_rows.append(number)
-        if table.fixed_width and len(cells) < sheet.heading_width:
-            sheet.short_rows.append((number, len(cells)))
         extra = [c for c in cells[len(headings) :] if c.strip()]
         if extra:
             raise PlanError(
@@ -297,6 +306,15 @@ def _sheet(name: str, table: RawTable) -> Sheet:
         for i, col in positions.items():
             if (number, i) in table.unsaved:
                 raise _unsaved_formula(where, col, table.unsaved[(number, i)])
+            if (number, i) in table.errors:
+                raise _error_value(where, col, table.errors[(number, i)])
+        if not any(cells[i].strip() for i in positions if i < len(cells)):
+            sheet.skipped.append(number)  # a comment or a sum beside the table: no activity
+            continue
+        if number in hidden_rows:
+            sheet.hidden_rows.append(number)
+        if table.fixed_width:
+            short.append((number, len(cells)))
         mapped = {col: cells[i] for i, col in positions.items() if i < len(cells)}
         for column, text in mapped.items():
             check_cell(text, f"{_row(where, number)}, {column}")
@@ -311,6 +329,10 @@ def _sheet(name: str, table: RawTable) -> Sheet:
                     f"more than {MAX_ROWS} rows; an activity list has a few hundred at most",
                 ),
             )
+    # A CSV row shorter than the heading row and than the others has lost a delimiter (a
+    # file written by hand without trailing empty cells has them all short alike)
+    full = min(sheet.heading_width, max((n for _, n in short), default=0))
+    sheet.short_rows = [(number, n) for number, n in short if n < full]
     if not sheet.rows:
         raise PlanError(
             _row(where, line),
@@ -333,6 +355,23 @@ def _unsaved_formula(where: str, column: str, formula: str) -> PlanError:
             "filen i Excel och spara den igen, eller skriv in värdet",
             f"the cell in the column {column} has the formula {text} but no saved value; open "
             "the file in Excel and save it again, or type the value",
+        ),
+    )
+
+
+def _error_value(where: str, column: str, error: str) -> PlanError:
+    """A cell whose saved value is a spreadsheet error (#N/A, #REF!, #VALUE!), in a plan
+    column: it would be imported as the text "#N/A"."""
+    cell, text = error.split(": ", 1)
+    value, _, formula = text.partition(" ")
+    made = (f" (formeln {formula})", f" (the formula {formula})") if formula else ("", "")
+    return PlanError(
+        f"{where}, {cell}",
+        Text(
+            f"cellen i kolumnen {column} har felvärdet {value}{made[0]}; rätta formeln "
+            "eller skriv in värdet",
+            f"the cell in the column {column} holds the error value {value}{made[1]}; fix "
+            "the formula or type the value",
         ),
     )
 

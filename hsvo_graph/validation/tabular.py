@@ -27,6 +27,9 @@ ACT = Namespace(str(ID) + "activity/")
 GOAL = Namespace(str(ID) + "goal/")
 UNRESOLVED = Namespace("urn:hsvo-graph:unresolved:")
 DEFAULT_MUNICIPALITY = "Uppsala"
+# How a row without an activity title is named in the report (with its row number), so
+# that every finding of the row is in one group, not under the activity's IRI
+UNTITLED = "(ingen titel / no title)"
 
 REQUIRED = {
     "activity-list": (
@@ -214,6 +217,15 @@ class SheetPlan:
             )
         for heading in self.sheet.ignored:
             self._note(f"Kolumnen ”{heading}” ignoreras", f'The column "{heading}" is ignored')
+        if self.sheet.skipped:
+            rows = ", ".join(map(str, self.sheet.skipped[:20])) + (
+                " …" if len(self.sheet.skipped) > 20 else "")
+            self._note(
+                f"Rader utan text i planens kolumner (bara i kolumner som ignoreras) hoppades "
+                f"över: {rows}",
+                f"Rows without text in the plan's columns (only in ignored columns) were "
+                f"skipped: {rows}",
+            )
         municipality, year = self._municipality(), self._year()
         self.municipality = municipality
         local = (
@@ -262,7 +274,7 @@ class SheetPlan:
     def _formulas(self) -> None:
         """A cell a spreadsheet would run as a formula (=HYPERLINK(…), +cmd|…) is flagged;
         the exports write it as text (canned/cells.py)."""
-        titles = {line: cells.get("Aktivitet") or None for line, cells in self.sheet.rows}
+        titles = {line: cells.get("Aktivitet") or UNTITLED for line, cells in self.sheet.rows}
         for line, column, text in self.sheet.formulas:
             self.findings.append(
                 Finding(
@@ -292,7 +304,7 @@ class SheetPlan:
         with an activity table of its own is not read at all."""
         sheet = self.sheet
         place = place_words(sheet.place)
-        titles = {line: cells.get("Aktivitet") or None for line, cells in sheet.rows}
+        titles = {line: cells.get("Aktivitet") or UNTITLED for line, cells in sheet.rows}
         for line in sheet.hidden_rows:
             self._warn(
                 "Sheet-hiddenRow",
@@ -393,7 +405,7 @@ class SheetPlan:
                 ),
                 focus=str(activity),
                 row=line,
-                subject=title or None,
+                subject=title or UNTITLED,
                 column="Prioriterat område",
                 value=text or None,
                 suggestions=self._priorities.closest(text) if text else (),
@@ -467,7 +479,7 @@ class SheetPlan:
             ):
                 for name in names.split_names(cells.get(column, ""), self._bodies):
                     g.add((activity, prop, self._body(name)))
-            self.locations[activity] = Location(line, title or None)
+            self.locations[activity] = Location(line, title or UNTITLED)
 
     def _outcomes(self, report: URIRef, municipality: str, year: int) -> None:
         g = self.graph
@@ -512,7 +524,7 @@ class SheetPlan:
                 )
             if cells.get("Uppföljning"):
                 g.add((outcome, HSVO.summary, Literal(cells["Uppföljning"], lang="sv")))
-            self.locations[outcome] = Location(line, title or None)
+            self.locations[outcome] = Location(line, title or UNTITLED)
 
     def _followed_activity(
         self, activities: names.Names, title: str, area: str, used: set[Node]

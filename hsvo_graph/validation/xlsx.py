@@ -33,6 +33,8 @@ class _Parser(WorkSheetParser):
         formula = element.find(FORMULA_TAG)
         if cell["value"] is None and formula is not None:
             cell["formula"] = "=" + (formula.text or "")
+        elif cell["data_type"] == "e" and cell["value"] is not None:  # #N/A, #REF! …
+            cell["error"] = "=" + (formula.text or "") if formula is not None else ""
         return cell
 
 
@@ -49,6 +51,7 @@ class _Sheet:
         self.cell_text = cell_text
         self.rows: Rows = []
         self.unsaved: dict[tuple[int, int], str] = {}
+        self.errors: dict[tuple[int, int], str] = {}
         self._rows = self._read()
 
     def _read(self) -> Iterator[tuple[int, list[str]]]:
@@ -72,6 +75,10 @@ class _Sheet:
                 if "formula" in cell:
                     self.unsaved[(number, cell["column"] - 1)] = (
                         f"{_letter(cell['column'])}{number}: {cell['formula'][:60]}")
+                if "error" in cell:
+                    self.errors[(number, cell["column"] - 1)] = (
+                        f"{_letter(cell['column'])}{number}: {cell['value']} {cell['error'][:60]}"
+                    ).rstrip()
             yield number, texts
 
     def head(self) -> Rows:
@@ -157,6 +164,7 @@ def read_sheets(data: bytes, name: str, cell_text: Any) -> tuple[RawTable, str]:
     others = [s.title for s in visible]
     notes = [sheet_note(chosen.title, others, hidden)]
     return RawTable(rows, notes, f"blad/sheet {chosen.title}", unsaved=chosen.unsaved,
+                    errors=chosen.errors,
                     hidden_rows=chosen.hidden_rows(), hidden_columns=chosen.hidden_columns(),
                     hidden_tables=tables), chosen.title
 
