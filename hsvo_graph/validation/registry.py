@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from hsvo_graph.validation.filenames import UNSAFE, safe_name
 from hsvo_graph.validation.meta import PlanMeta
 from hsvo_graph.validation.model import Plan, Report
 from hsvo_graph.validation.report import to_json
 
 Action = Literal["imported", "replaced", "removed"]
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _PENDING = "pending"  # beside history.jsonl: see PlanRegistry.pending
 
 
@@ -130,7 +130,8 @@ class PlanRegistry:
         history = self.history(key)
         version = (history[-1].version + 1) if history else 1
         digest = checksum(data)
-        relative = f"files/{version:03d}-{digest[:12]}-{_SAFE_NAME.sub('_', name)[-80:]}"
+        # the original as a plain file name, cleaned as its export is (filenames.py)
+        relative = f"files/{version:03d}-{digest[:12]}-{safe_name(name, 80)}"
         target = self._folder(key) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -228,9 +229,10 @@ def key_of(graph: str) -> str:
     """The registry key (and folder name) of a plan graph: its local name (graph:plan-… →
     plan-…); a name with other characters than ASCII letters, digits, ``.``, ``_`` and
     ``-`` (an RDF plan names its own document) gets them replaced and a short hash added,
-    so that two such names never share a folder."""
+    so that two such names never share a folder. (The characters are those of
+    ``filenames.safe_name``, but no accent is folded: a key, once a folder, never changes.)"""
     local = graph.rstrip("/").rsplit("/", 1)[-1]
-    safe = _SAFE_NAME.sub("_", local).lstrip("._-")
+    safe = UNSAFE.sub("_", local).lstrip("._-")
     if safe == local and safe:
         return safe
     return f"{safe[:80] or 'plan'}-{hashlib.sha256(graph.encode()).hexdigest()[:8]}"
