@@ -22,6 +22,7 @@ from hsvo_graph.canned.catalog import ParameterError
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.web.i18n import (COOKIE, LANGUAGES, Translator, capfirst, language_code, localise,
                                  pick_language)
+from hsvo_graph.web.links import carried_language, keep_language
 from hsvo_graph.web.problems import parameter_problem
 from hsvo_graph.web.translated import environments
 
@@ -93,12 +94,19 @@ def render_checked(request: Request, template: str, context: dict[str, Any],
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    """Render a page in the request's language and remember an explicit ``?lang=`` choice."""
+    """Render a page in the request's language and remember an explicit ``?lang=`` choice;
+    when the reader's next request would not get that language without it (no cookie, a
+    browser of another language), the page's links and forms carry it on
+    (``web.links.keep_language``)."""
     lang = language(request)
     # rendered here rather than by Starlette's TemplateResponse, whose hook for test
     # clients' debugging every page paid for
     page = TEMPLATES[lang].get_template(template).render(
         {**context, **page_context(request, lang), "request": request})
+    carried = carried_language(request.query_params.get("lang"), request.cookies.get(COOKIE),
+                               request.headers.get("accept-language"))
+    if carried is not None:  # the next page would be in another language without it
+        page = keep_language(page, carried)
     response = HTMLResponse(page, status_code=status_code)
     if language_code(request.query_params.get("lang")) is not None:
         response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")

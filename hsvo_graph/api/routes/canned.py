@@ -330,7 +330,9 @@ async def _wider(request: Request, reader: Reader, query: CannedQuery, given: di
         except ParameterError:
             continue
         if table.rows:
-            offered.append((localise(parameter.label, language(request)), url_with(request, **{parameter.name: None})))
+            # the language left to the page's links (``web.links``): carried on only when needed
+            offered.append((localise(parameter.label, language(request)),
+                            url_with(request, **{parameter.name: None, "lang": None})))
     return offered
 
 
