@@ -300,3 +300,48 @@ def test_an_error_value_in_a_plan_column_is_refused_with_its_cell(context: Conte
         "the cell in the column Aktivitet holds the error value #N/A (the formula "
         "=VLOOKUP(A3,X:Y,2,0)); fix the formula or type the value")
     assert "har felvärdet #N/A" in caught.value.message.sv
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_missing_columns_are_located_and_name_the_headings_not_recognised(
+    suffix: str, context: Context
+) -> None:
+    heading = [h if h != "Ansvar" else "Ansvarig nämnd" for h in HEADING]
+    rows = [["Aktivitetslista 2026"], heading, *ROWS]
+    if suffix == "csv":
+        data = _csv(rows)
+    else:
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.active.title = "Blad1"
+        data = _xlsx(book)
+    with pytest.raises(PlanError) as caught:
+        read_plan(data, f"plan.{suffix}", META, context)
+    error = caught.value
+    assert error.where == ("plan.csv, rad/row 2" if suffix == "csv"
+                           else "plan.xlsx, blad/sheet Blad1, rad/row 2")
+    assert error.message.en.startswith("missing columns: Ansvar (found: ")
+    assert 'headings not recognised: "Ansvarig nämnd" (column E); "Kommentar" (column G)' \
+        in error.message.en
+    assert "rubriker som inte känns igen: ”Ansvarig nämnd” (kolumn E)" in error.message.sv
+    assert "the headings must be Prioriterat område, Lokalt fokusområde, Aktivitet" \
+        in error.message.en
+
+
+def test_an_ignored_column_is_named_with_its_letter(context: Context) -> None:
+    report = _report(_xlsx(_book()), "plan.xlsx", context)
+    assert any(n.en == 'The column "Kommentar" is ignored (column G)' for n in report.plan.notes)
+    assert any(n.sv == "Kolumnen ”Kommentar” ignoreras (kolumn G)" for n in report.plan.notes)
+
+
+def test_a_windows_1252_file_is_refused_with_the_character_and_where_it_is(
+    context: Context,
+) -> None:
+    lines = [";".join(HEADING), ";".join(ROWS[0])]
+    with pytest.raises(PlanError) as caught:
+        read_plan("\n".join(lines).encode("cp1252"), "plan.csv", META, context)
+    assert caught.value.where == "plan.csv:1"
+    assert caught.value.message.en.startswith(
+        'byte 0xE5 is not UTF-8 ("å" in Windows-1252, at "Prioriterat områ")')
+    assert "(”å” i Windows-1252, vid ”Prioriterat områ”)" in caught.value.message.sv

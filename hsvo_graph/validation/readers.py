@@ -70,6 +70,8 @@ class Sheet:
     short_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, cells) of a CSV
     skipped: list[int] = field(default_factory=list)  # rows with text only outside the plan
     heading_width: int = 0
+    heading_row: int = 0  # as the spreadsheet numbers it
+    ignored_letters: list[str] = field(default_factory=list)  # the letter of each ignored
 
 
 class _QuietThreads(logging.Filter):
@@ -186,13 +188,20 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start]
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        # the line as Windows-1252 reads it, up to the byte: where to look ("…;Uppf|ö")
+        shown = " ".join(data[start : exc.start + 1].decode("cp1252", errors="replace")
+                         .replace('"', "'").split())[-30:]
+        char = bytes([byte]).decode("cp1252", errors="replace")
+        near = (f" (”{char}” i Windows-1252, vid ”{shown}”)",
+                f' ("{char}" in Windows-1252, at "{shown}")') if char != "\ufffd" else ("", "")
         raise PlanError(
             f"{name}:{line}",
             Text(
-                f"byte 0x{byte:02X} är inte UTF-8 – filen är troligen sparad som Latin-1 eller "
-                "Windows-1252; spara den som ”CSV UTF-8 (kommaavgränsad)”",
-                f"byte 0x{byte:02X} is not UTF-8 – the file was probably saved as Latin-1 or "
-                'Windows-1252; save it as "CSV UTF-8 (comma delimited)"',
+                f"byte 0x{byte:02X} är inte UTF-8{near[0]} – filen är troligen sparad som "
+                "Latin-1 eller Windows-1252; spara den som ”CSV UTF-8 (kommaavgränsad)”",
+                f"byte 0x{byte:02X} is not UTF-8{near[1]} – the file was probably saved as "
+                'Latin-1 or Windows-1252; save it as "CSV UTF-8 (comma delimited)"',
             ),
         ) from exc
     return unicodedata.normalize("NFC", text)
@@ -259,13 +268,14 @@ def _sheet(name: str, table: RawTable) -> Sheet:
         )
     line, headings = raw[header_at]
     sheet = Sheet(name, [], [], notes=list(table.notes), place=table.place,
-                  hidden_tables=list(table.hidden_tables))
+                  hidden_tables=list(table.hidden_tables), heading_row=line)
     positions: dict[int, str] = {}
     for index, heading in enumerate(headings):
         column, year = canonical_column(heading)
         if column is None:
             if heading.strip():
                 sheet.ignored.append(heading.strip())
+                sheet.ignored_letters.append(column_letter(index + 1))
             continue
         if column in sheet.columns:
             first, second = sheet.letters[column], column_letter(index + 1)

@@ -20,6 +20,7 @@ from hsvo_graph.validation.meta import PlanMeta, parse_year
 from hsvo_graph.validation.model import (
     SHAPES, Finding, Location, Plan, PlanError, PlanInfo, Text,
 )
+from hsvo_graph.validation.headings import COLUMNS as HEADINGS
 from hsvo_graph.validation.readers import Sheet
 
 DOC = Namespace(str(ID) + "document/")
@@ -205,18 +206,28 @@ class SheetPlan:
     # -- building ----------------------------------------------------------------------
 
     def build(self) -> Plan:
-        missing = ", ".join(c for c in REQUIRED[self.kind] if c not in self.sheet.columns)
+        sheet = self.sheet
+        missing = ", ".join(c for c in REQUIRED[self.kind] if c not in sheet.columns)
+        unknown = list(zip(sheet.ignored, sheet.ignored_letters, strict=False))
         if missing:
-            found = ", ".join(self.sheet.columns)
+            found = ", ".join(sheet.columns)
+            sv = "; ".join(f"”{h[:60]}” (kolumn {letter})" for h, letter in unknown)
+            en = "; ".join(f'"{h[:60]}" (column {letter})' for h, letter in unknown)
+            where = ", ".join(p for p in (sheet.name, sheet.place) if p)
             raise PlanError(
-                self.sheet.name,
+                f"{where}, rad/row {sheet.heading_row}" if sheet.heading_row else where,
                 Text(
-                    f"kolumner saknas: {missing} (hittade: {found or 'inga'})",
-                    f"missing columns: {missing} (found: {found or 'none'})",
+                    f"kolumner saknas: {missing} (hittade: {found or 'inga'}"
+                    + (f"; rubriker som inte känns igen: {sv}" if sv else "") + "); "
+                    f"rubrikerna ska vara {', '.join(HEADINGS)}",
+                    f"missing columns: {missing} (found: {found or 'none'}"
+                    + (f"; headings not recognised: {en}" if en else "") + "); "
+                    f"the headings must be {', '.join(HEADINGS)}",
                 ),
             )
-        for heading in self.sheet.ignored:
-            self._note(f"Kolumnen ”{heading}” ignoreras", f'The column "{heading}" is ignored')
+        for heading, letter in unknown:
+            self._note(f"Kolumnen ”{heading}” ignoreras (kolumn {letter})",
+                       f'The column "{heading}" is ignored (column {letter})')
         if self.sheet.skipped:
             rows = ", ".join(map(str, self.sheet.skipped[:20])) + (
                 " …" if len(self.sheet.skipped) > 20 else "")
