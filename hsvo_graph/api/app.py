@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hsvo_graph import __version__
 from hsvo_graph.canned.catalog import load_catalog
@@ -21,8 +21,9 @@ from hsvo_graph.validation.managed import complete_interrupted_changes, reapply_
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
-from hsvo_graph.api.envelope import Envelope
-from hsvo_graph.api.query_lane import QueryLane, lane_handler
+from hsvo_graph.api.envelope import Envelope, with_vary_for
+from hsvo_graph.api.query_lane import QueryLane, is_query_operation, lane_handler
+from hsvo_graph.api.query_operation import answer_at_hand
 from hsvo_graph.api.routes import (
     canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
     sparql_docs,
@@ -52,6 +53,26 @@ class _Service(FastAPI):
         """Every request in the envelope (``api.envelope``: HEAD, OPTIONS, ``Allow``,
         ``Vary``), around the lane and the stack."""
         await self._envelope(scope, receive, send)
+
+    def answer_at_once(self, scope: Scope) -> list[Message] | None:
+        """The messages of the answer to a ``/sparql`` GET that needs no waiting
+        (``query_operation.answer_at_hand``), as the lane and the envelope would send them;
+        None when the request must go the usual way. ``cli.http_protocol`` asks this before
+        it starts a task for a request: for a query answered in microseconds the task and
+        the layers' awaits were most of the service's own time."""
+        lane = self.middleware_stack
+        state = self.state
+        executor = getattr(state, "executor", None)  # None until the lifespan has opened it
+        if executor is None or not isinstance(lane, QueryLane) or scope["method"] != "GET" \
+                or not is_query_operation(scope):
+            return None
+        response = answer_at_hand(scope, executor, state.settings)
+        if response is None:
+            return None
+        lane.add_cors(response, scope)
+        headers = with_vary_for(scope["path"], list(response.raw_headers))
+        return [{"type": "http.response.start", "status": response.status_code, "headers": headers},
+                {"type": "http.response.body", "body": response.body}]
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         """What the lane answers goes straight to it once the stack is built: FastAPI's own

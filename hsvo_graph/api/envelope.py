@@ -69,6 +69,13 @@ def _with_vary(headers: list[tuple[bytes, bytes]], names: tuple[bytes, ...]) -> 
     return headers
 
 
+def with_vary_for(path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` of an answer on ``path``, changed in place, with the ``Vary`` the
+    envelope gives it."""
+    vary = _vary_for(path)
+    return _with_vary(headers, vary) if vary else headers
+
+
 def _empty_request(receive: Receive) -> Receive:
     """``receive`` for an answer given again: a request without a body, then the client's
     own messages (its disconnect)."""

@@ -163,6 +163,10 @@ class QueryLane:
         finally:
             watch.stop()
         if handler is _sparql:  # a public data path: CORS as the middleware would
-            origin = any(name == b"origin" for name, _ in scope["headers"])
-            _add_cors(response, origin, self.cors)
+            self.add_cors(response, scope)
         await response(scope, receive, send)
+
+    def add_cors(self, response: Response, scope: Scope) -> None:
+        """What the CORS middleware would add to a ``/sparql`` answer (``_add_cors``)."""
+        origin = any(name == b"origin" for name, _ in scope["headers"])
+        _add_cors(response, origin, self.cors)

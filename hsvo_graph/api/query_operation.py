@@ -8,6 +8,7 @@ import functools
 from dataclasses import dataclass
 
 from fastapi import Request, Response
+from starlette.types import Scope
 
 from hsvo_graph.config import Settings
 from hsvo_graph.formats import SPARQL_JSON, TURTLE
@@ -193,16 +194,29 @@ _KEYED_HEADERS = (b"accept", b"host")
 _LONGEST_KEY = 16 * 1024  # longer query strings are prepared every time, not kept
 
 
-def _prepared_key(request: Request, settings: Settings) -> tuple[object, ...] | None:
+def _prepared_key(scope: Scope, settings: Settings) -> tuple[object, ...] | None:
     """The inputs a GET query operation's prepared request depends on (the limits of the
     service answering it included); None for other requests."""
-    scope = request.scope
     if scope["method"] != "GET" or len(scope["query_string"]) > _LONGEST_KEY:
         return None
     headers = tuple((name, value) for name, value in scope["headers"] if name in _KEYED_HEADERS)
     server = scope.get("server")  # a tuple from servers, a list from some test clients
     return (scope["query_string"], headers, scope.get("scheme"), server and tuple(server),
             scope.get("root_path", ""), settings.max_query_bytes, settings.max_result_rows)
+
+
+def answer_at_hand(scope: Scope, executor: Executor, settings: Settings) -> Response | None:
+    """The answer to a GET query operation when nothing needs waiting for: its request was
+    prepared before (``_PREPARED``) and the executor answers it at once (``answer_now``: known
+    to be cheap on the current generation); None otherwise, and ``sparql_endpoint`` answers.
+    It is the same answer ``sparql_endpoint`` gives, built by the same functions, without a
+    task or the awaits that one request costs (``cli.http_protocol`` asks this first)."""
+    key = _prepared_key(scope, settings)
+    prepared = None if key is None else _PREPARED.get(key)
+    if prepared is None:
+        return None
+    encoded = executor.answer_now(prepared)
+    return None if encoded is None else respond(encoded, settings.max_result_rows)
 
 
 async def _describe_service(request: Request, executor: Executor) -> Response:
@@ -225,7 +239,7 @@ async def sparql_endpoint(request: Request, executor: Executor, settings: Settin
     GET) or the editor (a browser); every refusal is a plain-text error with its status.
     Served by the route (``routes/sparql.py``) and, for query operations, by the lane in
     front of the router (``api/query_lane.py``)."""
-    key = _prepared_key(request, settings)
+    key = _prepared_key(request.scope, settings)
     prepared = None if key is None else _PREPARED.get(key)
     try:
         if prepared is not None:

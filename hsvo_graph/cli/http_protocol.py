@@ -17,12 +17,21 @@ uvloop each is a system call of its own (and a packet for the client to read); o
 store the two were a fifth of the event loop's busy time per ``ASK {}``. ``JoinedWrites``
 holds a small write back until the next one (or the next turn of the loop), so a response
 goes out in one: ``ASK {}`` p50 at c=1 212–221 → 191–201 µs.
+
+A request the application can answer without waiting (``answer_at_once``: a cheap query it
+has answered before, ``api.app``) is answered from the parser's callback, through uvicorn's
+own ``send`` (the same head, keep-alive, access log), without the task, the ASGI layers and
+the awaits uvicorn gives every request: on a 1 M store the service's CPU per ``ASK {}`` went
+from 205–214 to 164–166 µs. A request with a body, or one a proxy speaks for
+(``X-Forwarded-*``, ``Forwarded``: uvicorn's proxy-headers layer would change its scheme and
+client), always goes the usual way.
 """
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
 
 # the longest request target httptools.parse_url accepts (a larger one: HttpParserInvalidURLError)
 MAX_URL_BYTES = 65_535
@@ -71,6 +80,25 @@ class JoinedWrites:
         return getattr(self._transport, name)
 
 
+# headers that make a request other than it looks on the wire: uvicorn's proxy-headers layer
+# rewrites the scheme and client from the first two, a body needs reading
+_NOT_AT_ONCE = (b"x-forwarded-proto", b"x-forwarded-for", b"forwarded", b"content-length",
+                b"transfer-encoding", b"expect")
+
+AnswerAtOnce = Callable[[dict[str, Any]], list[dict[str, Any]] | None]
+
+
+def _completed(step: Coroutine[Any, Any, None]) -> None:
+    """Run ``step`` (uvicorn's ``send``, which awaits only while writing is paused) to its
+    end now; it must not wait."""
+    try:
+        step.send(None)
+    except StopIteration:
+        return
+    step.close()
+    raise RuntimeError("uvicorn's send waited although writing was not paused")
+
+
 class UrlTooLong(Exception):
     """Raised from the parser's URL callback; llhttp then stops and feed_data fails."""
 
@@ -79,9 +107,30 @@ class HsvoHttpToolsProtocol(HttpToolsProtocol):
     """``uvicorn.run(..., http=HsvoHttpToolsProtocol)``: 414 instead of 400 for a long URL."""
 
     url_too_long = False
+    #: the application's ``answer_at_once`` (``api.app``), when it has one
+    answer_at_once: AnswerAtOnce | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(JoinedWrites(transport, self.loop))  # type: ignore[arg-type]
+        self.answer_at_once = getattr(self.config.app, "answer_at_once", None)
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+        """Answer at once what the application can answer without waiting (a cheap query it
+        has answered before: ``api.app.answer_at_once``), through uvicorn's own ``send`` (the
+        same head, keep-alive and access log); everything else gets uvicorn's task."""
+        answer = self.answer_at_once
+        if answer is not None and app is self.app and not self.flow.write_paused \
+                and not any(name in _NOT_AT_ONCE for name, _ in cycle.scope["headers"]):
+            try:
+                messages = answer(cycle.scope)  # type: ignore[arg-type]
+            except Exception:  # noqa: BLE001 - the usual way answers it, and reports it
+                self.logger.exception("answering at once failed; answering the usual way")
+                messages = None
+            if messages is not None:
+                for message in messages:
+                    _completed(cycle.send(message))  # type: ignore[arg-type]
+                return
+        super()._start_asgi_task(cycle, app)
 
     def data_received(self, data: bytes) -> None:
         if not self.url_too_long:  # after the 414: the rest of the request, dropped

@@ -122,6 +122,12 @@ class Executor(ABC):
     async def graph_names(self) -> list[str]:
         """The named graphs a query can see."""
 
+    def answer_now(self, request: QueryRequest) -> Encoded | None:
+        """The answer without waiting for anything, when the executor has one at hand (a
+        request known to be cheap, answered in this process: ``sparql.inline``); None
+        otherwise, and ``run`` answers. Never raises for the query: a failure is run's."""
+        return None
+
     def status(self) -> dict[str, int]:
         """Figures for /health (none by default)."""
         return {}
@@ -511,6 +517,18 @@ class WorkerPool(Executor):
         return ((took_s > _LONG_QUERY_S or worker.queries % _GROWTH_CHECK_EVERY == 0)
                 and worker.outgrown(self._private_budget))
 
+    def answer_now(self, request: QueryRequest) -> Encoded | None:
+        current = self._current()
+        return self._inline.answer(current, self._inline.key(request), request,
+                                   time.monotonic() + self.time_limit_s)
+
+    def _current(self) -> Path | None:
+        """The current generation, noticed (``_notice``) when a write has published it."""
+        current = self._generations.current()
+        if current != self._seen:
+            self._notice(current)
+        return current
+
     def _notice(self, current: Path | None) -> None:
         """A write has published ``current``: stop forking from the old copy, build a new one."""
         self._seen = current
@@ -576,9 +594,7 @@ class WorkerPool(Executor):
         deadline = started + budget_s
         if budget_s <= 0:
             raise QueryTimeout(self._timeout_message("the time limit was used up"))
-        current = self._generations.current()
-        if current != self._seen:
-            self._notice(current)
+        current = self._current()
         key = self._inline.key(request)
         answered = self._inline.answer(current, key, request, deadline)
         if answered is not None:
