@@ -1,0 +1,38 @@
+"""Values a canned question shows as words (kinds of goal, mandate kinds) are in the page's
+language, on the page and in its downloads; the JSON for programs keeps its values."""
+
+import csv
+import io
+import re
+
+import pytest
+
+HTML = {"Accept": "text/html"}
+SUBGOALS = "/q/subgoal_wording_differences?plan=%C3%84lvkarleby"
+
+
+def _kinds(text: str) -> list[str]:
+    return re.findall(r'<td data-label="(?:Kind|Slag)">(?:<[^>]*>)?([^<]*)', text)
+
+
+@pytest.mark.parametrize(("lang", "kinds", "foreign"), [
+    ("en", {"sub-goal", "vision"}, {"delmål", "målbild"}),
+    ("sv", {"delmål", "målbild"}, {"sub-goal", "vision"}),
+])
+def test_the_kind_of_a_reworded_goal_is_in_the_page_language(client, lang, kinds, foreign):
+    page = client.get(f"{SUBGOALS}&lang={lang}", headers=HTML)
+    assert page.status_code == 200
+    shown = set(_kinds(page.text))
+    assert shown == kinds, shown
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"{SUBGOALS}&format=csv&lang={lang}").content.decode("utf-8-sig")),
+        delimiter=";" if lang == "sv" else ","))
+    column = rows[0].index("Kind" if lang == "en" else "Slag")
+    assert {row[column] for row in rows[1:]} == kinds
+    assert not foreign & {cell for row in rows for cell in row}
+
+
+def test_programs_still_get_the_kind_as_the_graph_names_it(client):
+    rows = client.get(f"{SUBGOALS}&format=json").json()["rows"]
+    assert {row["kindName"] for row in rows} == {"delmål", "målbild"}
+    assert {row["kind"].rsplit("#", 1)[1] for row in rows} == {"SubGoal", "Vision"}
