@@ -345,3 +345,19 @@ def test_a_windows_1252_file_is_refused_with_the_character_and_where_it_is(
     assert caught.value.message.en.startswith(
         'byte 0xE5 is not UTF-8 ("å" in Windows-1252, at "Prioriterat områ")')
     assert "(”å” i Windows-1252, vid ”Prioriterat områ”)" in caught.value.message.sv
+
+
+def test_a_groups_heading_is_in_the_pages_language(client: TestClient, context: Context) -> None:
+    book = _book()
+    book.active.column_dimensions["E"].hidden = True
+    book.active.append(["", "", "", "", "ÄLN", "", ""])  # row 5: no title
+    data = _xlsx(book)
+    headings = [g["heading"] for g in as_data(_report(data, "plan.xlsx", context))["groups"]]
+    assert {"sv": "Rad 5 – (ingen titel)", "en": "Row 5 – (no title)"} in headings
+    assert {"sv": "blad Lista, kolumn E", "en": "sheet Lista, column E"} in headings
+    page = client.post(
+        "/validate?lang=en", files={"file": ("plan.xlsx", data)},
+        data={"municipality": "Uppsala", "year": "2026", "format": "html"},
+    ).text
+    assert "sheet Lista, column E" in page and "Row 5 – (no title)" in page
+    assert "kolumn/column" not in page and "ingen titel" not in page

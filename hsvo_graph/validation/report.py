@@ -4,6 +4,7 @@ SHACL validation report in Turtle, and an XLSX to fix the plan in."""
 
 import io
 import json
+import re
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -12,6 +13,7 @@ from rdflib.namespace import SH
 from hsvo_graph.canned.cells import append_row
 from hsvo_graph.validation.model import SEVERITIES, Finding, PlanError, Report, Text
 from hsvo_graph.validation.readers import Sheet
+from hsvo_graph.validation.tabular import UNTITLED
 
 SEVERITY_WORDS = {
     "violation": Text("FEL", "VIOLATION"),
@@ -36,11 +38,25 @@ def verdict(report: Report, strict: bool) -> Text:
 
 
 def where(row: int | None, subject: str) -> Text:
+    """A group's heading in each language. A subject that locates a place in both languages
+    ("blad/sheet Lista, kolumn/column E", "(ingen titel / no title)") is given in one."""
+    sv, en = _localised(subject)
     return (
-        Text(f"Rad {row} – {subject}", f"Row {row} – {subject}")
+        Text(f"Rad {row} – {sv}", f"Row {row} – {en}")
         if row is not None
-        else Text(subject, subject)
+        else Text(sv, en)
     )
+
+
+_PAIR = re.compile(r"\b(blad|kolumn|rad|tabell)/(sheet|column|row|table)\b")
+
+
+def _localised(subject: str) -> tuple[str, str]:
+    if subject == UNTITLED:
+        return "(ingen titel)", "(no title)"
+    if not _PAIR.match(subject):  # only a place the readers named, never a title
+        return subject, subject
+    return _PAIR.sub(r"\1", subject), _PAIR.sub(r"\2", subject)
 
 
 def to_text(report: Report, strict: bool = False) -> str:
