@@ -250,7 +250,7 @@ def _recording(store: RemoteStore, monkeypatch: pytest.MonkeyPatch,
     """Record the triples of each INSERT DATA the store is sent (and fail the n-th update
     where ``fail(n)``, as a store that crashes half way)."""
     sizes: list[int] = []
-    update, calls = store.update, [0]
+    update, calls = store._send, [0]  # every update request, as it is sent
 
     def recorded(text: str) -> None:
         calls[0] += 1
@@ -260,7 +260,7 @@ def _recording(store: RemoteStore, monkeypatch: pytest.MonkeyPatch,
             sizes.append(sum(1 for line in text.splitlines() if line.endswith(" .")))
         update(text)
 
-    monkeypatch.setattr(store, "update", recorded)
+    monkeypatch.setattr(store, "_send", recorded)
     return sizes
 
 

@@ -26,6 +26,10 @@ from hsvo_graph.namespaces import BASE
 #: needs for a moment are named under it too.
 GENID = f"{BASE}.well-known/genid/"
 
+#: The graph of a remote store's version marker (remote.py): one statement that every write
+#: of this product replaces, so that another process of it can tell the store changed.
+VERSION_GRAPH = f"{BASE}graph/store-version"
+
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 
@@ -261,9 +265,15 @@ class GraphStore(ABC):
     def version(self) -> str | None:
         """A name of the store's current content that no other content ever has, changed by
         every write of any process: the key of caches kept between processes (a plan's
-        context, validation/context.py). None when the store cannot tell (a remote
-        store) or does not outlive the process."""
+        context, validation/context.py; see ``version_sees_every_write``). None when the
+        store cannot tell or does not outlive the process."""
         return None
+
+    #: whether ``version`` changes with the writes of every client of the store, so that it
+    #: may name a cache kept on disk between processes; a remote store's version marker is
+    #: changed by this product's writes only (another client's write leaves it), so what is
+    #: read of a remote store is kept in the reading process only
+    version_sees_every_write: bool = True
 
     def written_versions(self) -> tuple[str | None, str | None] | None:
         """The ``version`` the last write of this process started from and the one it

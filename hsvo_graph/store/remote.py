@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from hsvo_graph.store.base import (
     GENID,
+    VERSION_GRAPH,
     GraphStore,
     QueryKind,
     QueryResponse,
@@ -71,6 +72,26 @@ _LEADING_VALUES = re.compile(rf"\{{((?:\s*VALUES\s+\?\w+\s*\{{\s*{_TERM}\s*\}})+
 # GROUP BY, not DISTINCT: Virtuoso answers the same question in 0.1 s instead of a minute
 _GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+# The version marker (VERSION_GRAPH): every write this product makes to the store (the
+# service and the CLI alike: they share this class) replaces its statements, so that a
+# process keeping something read from the store (a plan's context) sees another's write
+# with one small query (``version``). Kept out of the graphs the service lists, counts,
+# dumps and describes; see ``hidden``.
+_VERSION = f"{VERSION_GRAPH}#version"
+_PREVIOUS = f"{VERSION_GRAPH}#previous"
+# The version before the write is kept beside the new one in the same request, so a writer
+# reading the marker back knows the version its write started from (as the embedded store's
+# write lock lets it know): a chain of this process's writes alone. Three operations, none
+# with OPTIONAL (Virtuoso's DELETE/INSERT over OPTIONALs of an empty graph matches nothing).
+_MARK = (f"DELETE WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{_PREVIOUS}> ?gone }} }} ;\n"
+         f"DELETE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{_VERSION}> ?old }} }}\n"
+         f"INSERT {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{_PREVIOUS}> ?old }} }}\n"
+         f"WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{_VERSION}> ?old }} }} ;\n"
+         f"INSERT DATA {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{_VERSION}> \"%s\" }} }}")
+_READ_MARK = (f"SELECT ?version ?previous WHERE {{ GRAPH <{VERSION_GRAPH}> {{ "
+              f"<{VERSION_GRAPH}> <{_VERSION}> ?version "
+              f"OPTIONAL {{ <{VERSION_GRAPH}> <{_PREVIOUS}> ?previous }} }} }}")
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,8 @@ class RemoteStore(GraphStore):
     # `oxigraph serve --union-default-graph` applies the union to updates too (and refuses
     # USING); Virtuoso's default graph is every graph
     update_sees_union = True
+    #: the version marker is this product's: another client's write leaves it as it was
+    version_sees_every_write = False
 
     def __init__(
         self, query_url: str, update_url: str, gsp_url: str, timeout_s: float = 30.0,
@@ -174,6 +197,8 @@ class RemoteStore(GraphStore):
         self._client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)))
         self._dialect = dialect
         self._graphs: tuple[float, list[str]] | None = None
+        # the versions the last write of this object started from and made (``written_versions``)
+        self._written: tuple[str | None, str | None] | None = None
         self.description = "remote SPARQL store"
 
     @property
@@ -255,8 +280,22 @@ class RemoteStore(GraphStore):
         return QueryResponse(kind, media_type, body)
 
     def update(self, sparql_update: str) -> None:
-        """One update request; WriteUnconfirmed when the store does not answer within
-        ``write_timeout_s`` (it may still apply it)."""
+        """One update request, then the version marker replaced (a request of its own:
+        the client's text is sent as it is); WriteUnconfirmed when the store does not
+        answer within ``write_timeout_s`` (it may still apply it)."""
+        self._written = None
+        self._send(sparql_update)
+        token = _token()
+        try:
+            self._send(_MARK % token)
+        except (StoreError, QuerySyntaxError) as exc:
+            # the write landed; only other processes' caches miss it until the next write
+            log.warning("the store's version marker was not replaced after a write: %s", exc)
+            return
+        self._written = self._marked(token)
+
+    def _send(self, sparql_update: str) -> None:
+        """One update request as it is (staging, and the writes that mark themselves)."""
         self._graphs = None
         try:
             self._post(self.update_url, {"update": sparql_update}, "*/*", self.write_timeout_s)
@@ -264,6 +303,45 @@ class RemoteStore(GraphStore):
             if exc.status == 504:
                 raise WriteUnconfirmed(self.write_timeout_s) from exc
             raise
+
+    def _marked(self, token: str) -> tuple[str | None, str | None]:
+        """The versions a write that set the marker to ``token`` started from and made, as
+        the marker says now: the one before it is known only while the marker is still
+        this write's (a later write of another process breaks the chain: None)."""
+        found = self._read_marker()
+        if found is None or found[0] != token:
+            return None, token
+        return found[1], token
+
+    def _read_marker(self) -> tuple[str, str | None] | None:
+        """The marker's version and the one before it; None on a store that has none (never
+        written by this product, or written before it kept one). Two writes whose requests
+        a store interleaves may leave two versions: both are the version, joined."""
+        response = self.query(_READ_MARK, default_graphs=[VERSION_GRAPH],
+                              named_graphs=[VERSION_GRAPH])
+        rows = json.loads(response.body)["results"]["bindings"]
+        versions = sorted({row["version"]["value"] for row in rows})
+        previous = sorted({row["previous"]["value"] for row in rows if "previous" in row})
+        if not versions:
+            return None
+        return " ".join(versions), " ".join(previous) or None
+
+    def version(self) -> str | None:
+        """The store's version marker (one small query): changed by every write of this
+        product, from any process, not by other clients' writes (the marker is this
+        product's own). None on a store without one."""
+        found = self._read_marker()
+        return None if found is None else found[0]
+
+    def written_versions(self) -> tuple[str | None, str | None] | None:
+        return self._written
+
+    def hidden(self, graph: str) -> bool:
+        """Whether ``graph`` is the store's own (Virtuoso's system graphs), a write's for a
+        moment (staging, under ``GENID``) or the version marker's: never listed, counted,
+        read whole, dumped or described."""
+        return (graph in self.dialect.internal_graphs or graph.startswith(GENID)
+                or graph == VERSION_GRAPH)
 
     def graph_names(self) -> list[str]:
         """The store's graphs but its internal and staging ones (cached for a second:
@@ -273,8 +351,7 @@ class RemoteStore(GraphStore):
             return cached[1]
         response = self._post(self.query_url, {"query": _GRAPHS}, _JSON)
         names = [row["g"]["value"] for row in json.loads(response.content)["results"]["bindings"]]
-        graphs = sorted(g for g in names
-                        if g not in self.dialect.internal_graphs and not g.startswith(GENID))
+        graphs = sorted(g for g in names if not self.hidden(g))
         self._graphs = (time.monotonic(), graphs)
         return graphs
 
@@ -284,11 +361,29 @@ class RemoteStore(GraphStore):
         return _serialize(triples, ox.RdfFormat.N_TRIPLES)
 
     def quads(self) -> list[ox.Quad]:
+        """Every quad but those of the ``hidden`` graphs."""
         if not self.dialect.name_graphs:
-            return self._dataset_by_gsp() or super().quads()
+            found = self._dataset_by_gsp()
+            if found is None:
+                found = [q for q in super().quads() if not self._hidden_quad(q)]
+            return found
         # every triple of a store like Virtuoso is in a named graph: no default graph to add
         return [ox.Quad(s, p, o, g) for g, s, p, o in self._paged(
             "?g ?s ?p ?o", "GRAPH ?g { ?s ?p ?o }")]
+
+    def _hidden_quad(self, quad: ox.Quad) -> bool:
+        graph = quad.graph_name
+        return isinstance(graph, ox.NamedNode) and self.hidden(graph.value)
+
+    def graph_sizes(self) -> dict[str, int]:
+        """As ``GraphStore.graph_sizes``, but the ``hidden`` graphs."""
+        return {g: n for g, n in super().graph_sizes().items() if not self.hidden(g)}
+
+    def triple_count(self, graph: str | None = None) -> int:
+        """As ``GraphStore.triple_count``; the union leaves the ``hidden`` graphs out."""
+        if graph is not None:
+            return super().triple_count(graph)
+        return sum(self.graph_sizes().values())
 
     def _dataset_by_gsp(self) -> list[ox.Quad] | None:
         """Every quad in one Graph Store Protocol GET of the store's address, as N-Quads:
@@ -304,8 +399,9 @@ class RemoteStore(GraphStore):
         if response.status_code != 200 or media_type != _N_QUADS:
             return None
         try:
-            quads = list(ox.parse(response.content, format=ox.RdfFormat.N_QUADS))
-        except SyntaxError:
+            quads = [q for q in ox.parse(response.content, format=ox.RdfFormat.N_QUADS)
+                     if not self._hidden_quad(q)]
+        except (SyntaxError, MemoryError):  # pyoxigraph's parser: a line over 16 MiB
             return None
         held = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
         return quads if held == self.graph_sizes() else None
@@ -373,6 +469,7 @@ class RemoteStore(GraphStore):
         store gets plain slices of each graph: its well-known IRIs name the same node in
         every request.
         """
+        self._written = None
         content = quads_in_graphs(quads, graphs)  # quads: a blank node may be in several graphs
         run = secrets.token_hex(6)
         staging = {iri: f"{GENID}staging-{run}-{n}" for n, iri in enumerate(content)}
@@ -385,7 +482,7 @@ class RemoteStore(GraphStore):
             chunks = update_chunks([quad for part in content.values() for quad in part], size)
         try:
             for chunk in chunks:
-                self.update(self._insert_data(chunk, staging))
+                self._send(self._insert_data(chunk, staging))
         except (StoreError, QuerySyntaxError) as exc:
             self._drop_quietly(staging.values())
             if isinstance(exc, WriteUnconfirmed):  # only staging graphs could have changed
@@ -402,7 +499,11 @@ class RemoteStore(GraphStore):
                 target = ox.NamedNode(iri)
                 ops.append(f"MOVE SILENT <{staging[iri]}> TO {target}" if part
                            else f"DROP SILENT GRAPH {target}")
-            self.update(" ;\n".join(ops + [after for _, after in kept]))
+            # the marker in the same request: on a store that runs a request as one
+            # transaction (Oxigraph), no reader sees the new graphs under the old version
+            token = _token()
+            self._send(" ;\n".join(ops + [after for _, after in kept] + [_MARK % token]))
+            self._written = self._marked(token)
         except WriteUnconfirmed:
             raise  # the switch may still be applied: its staging graphs must stay for it
         except (StoreError, QuerySyntaxError):
@@ -421,7 +522,7 @@ class RemoteStore(GraphStore):
 
     def _drop_quietly(self, graphs: Collection[str]) -> None:
         try:
-            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+            self._send(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
         except (StoreError, QuerySyntaxError) as exc:
             log.warning("could not drop staging graphs after a failed load: %s", exc)
 
@@ -439,6 +540,11 @@ class RemoteStore(GraphStore):
                 "start it with `oxigraph serve --union-default-graph` (Fuseki: "
                 "tdb2:unionDefaultGraph true)"
             )
+
+
+def _token() -> str:
+    """A version no write ever made before: random, and the time it was made."""
+    return f"{secrets.token_hex(8)}-{time.time_ns()}"
 
 
 def _serialize(triples: object, fmt: ox.RdfFormat) -> bytes:

@@ -4,12 +4,15 @@ whole-dataset answers and the VoID statistics, so all of them describe the same 
 Embedded store: the current generation, opened read-only. It is frozen, so it *is* a
 consistent state, and it costs nothing to hold: the quads stay in RocksDB, not in Python.
 Remote store (other clients may write to it): the state is named by the size of each named
-graph (one aggregate the store answers by itself) and by this service's own writes; its quads
+graph (one aggregate the store answers by itself), by the store's version marker (changed by
+every write of this product, the CLI's too: store/remote.py) and by this service's own
+writes; its quads
 are copied into an in-memory pyoxigraph store only when something needs them (a dump, the
 VoID statistics), once per state. Reading every quad on every call made the catalog page,
 which needs no more than the time of the state, take 35 s at a million triples, and fail
-when the store's own timeout cut the answer off. A write by another client that leaves
-every graph's size as it was is seen at this service's next write or restart.
+when the store's own timeout cut the answer off. A write by a client other than this
+product that leaves every graph's size as it was is seen at this service's next write or
+restart.
 """
 
 import hashlib
@@ -133,22 +136,24 @@ class Snapshots:
     def _remote(self) -> Snapshot:
         cached = self._current
         with self.store.frozen() as writes:
+            version = self.store.version()
             sizes = self.store.graph_sizes()
-        digest = hashlib.sha256(repr((writes, sorted(sizes.items()))).encode()).hexdigest()
+        digest = hashlib.sha256(repr((writes, version, sorted(sizes.items()))).encode()).hexdigest()
         if cached is not None and cached.state == digest:
             return cached  # the same state: its time, its copy and what was derived from it
         return Snapshot(digest, tuple(sorted(sizes)), datetime.now(UTC).replace(microsecond=0),
-                        lambda: self._copy(writes, sizes))
+                        lambda: self._copy(writes, version, sizes))
 
-    def _copy(self, writes: int, sizes: dict[str, int]) -> ox.Store:
+    def _copy(self, writes: int, version: str | None, sizes: dict[str, int]) -> ox.Store:
         """Every quad of the remote store in an in-memory store, provided it still holds the
-        state the snapshot names (its graphs' sizes, this service's writes): one state's
-        name (the ETag) is never given to another state's content. StoreError (503) when a
-        write came between: the request is answered "ask again"."""
+        state the snapshot names (its graphs' sizes, its version marker, this service's
+        writes): one state's name (the ETag) is never given to another state's content.
+        StoreError (503) when a write came between: the request is answered "ask again"."""
         with self.store.frozen() as now:
             quads = self.store.quads()  # the store's own way: paged, its system graphs left out
+            changed = self.store.version() != version
         held = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
-        if now != writes or held != sizes:
+        if now != writes or changed or held != sizes:
             raise StoreError("the store changed while it was being read; ask again", status=503)
         copy = ox.Store()
         copy.extend(quads)

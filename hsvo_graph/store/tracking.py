@@ -81,8 +81,18 @@ class TrackedStore(GraphStore):
     def quads(self) -> list[ox.Quad]:
         return self.inner.quads()
 
+    def graph_sizes(self) -> dict[str, int]:
+        return self.inner.graph_sizes()  # the inner store's own way (a remote one hides graphs)
+
+    def triple_count(self, graph: str | None = None) -> int:
+        return self.inner.triple_count(graph)
+
     def version(self) -> str | None:
         return self.inner.version()
+
+    @property
+    def version_sees_every_write(self) -> bool:  # type: ignore[override]
+        return self.inner.version_sees_every_write
 
     def _counted(self, write: Callable[[], None], graphs: frozenset[str] | None) -> None:
         """Run one write of the inner store and move the counters, even when it fails (a

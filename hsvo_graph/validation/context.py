@@ -27,7 +27,7 @@ from rdflib.term import Node
 from hsvo_graph.config import Settings
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from hsvo_graph.store import EmbeddedStore, GraphStore
-from hsvo_graph.store.base import nquads_of
+from hsvo_graph.store.base import VERSION_GRAPH, nquads_of
 from hsvo_graph.validation import cache
 from hsvo_graph.validation.bulk import Bulk, BulkUnion, Subjects, split
 from hsvo_graph.validation.names import Registers
@@ -305,7 +305,9 @@ def _stored_parts(store: GraphStore) -> Stored:
     """The store's named graphs and their context parts, from the cache while the store's
     content is the one they were kept for. The graphs are listed by the store itself, much
     faster than any query over every quad."""
-    version = store.version()
+    # a version another client's write may leave as it was (a remote store's marker) names
+    # no entry on disk: such an entry would outlive this process and every restart
+    version = store.version() if store.version_sees_every_write else None
     key = _cache_name(version) if version is not None else None
     cached = _cached_parts(key) if key is not None else None
     if cached is not None:
@@ -324,7 +326,7 @@ def _read_parts(reader: "Reader", names: Iterable[str]) -> tuple[dict[str, Part]
     and the bulk (bulk.py): a large context's activities and outcomes stay in a pyoxigraph
     store; the rest is parsed into parts."""
     texts, bulk = split({iri: reader.construct(_projection(iri)) for iri in names
-                         if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))})
+                         if iri not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH), VERSION_GRAPH)})
     terms: dict[object, Node] = {}
     return {iri: Part.parse(text, terms) for iri, text in texts.items()}, bulk
 
