@@ -38,7 +38,9 @@ import anyio
 import pyoxigraph as ox
 
 from hsvo_graph.sparql.reader import DatasetMemo, ExecutorReader
-from hsvo_graph.sparql.results import Encoded, encode, encode_graph
+from hsvo_graph.sparql.results import (
+    MAX_VALUE_BYTES, Encoded, encode, encode_graph, encode_json_solutions, encode_ntriples,
+)
 from hsvo_graph.sparql.images import ForkedWorker, ImageError, ImageHost
 from hsvo_graph.sparql.inline import InlineAnswers
 from hsvo_graph.sparql.protocol import with_base
@@ -730,7 +732,7 @@ class RemoteExecutor(Executor):
         )
         try:
             return _encoded(response.body, response.media_type, request)
-        except SyntaxError as exc:
+        except (SyntaxError, MemoryError) as exc:  # MemoryError: a pyoxigraph parser's buffer
             problem = str(exc)
         # oxigraph stopped by its own timeout ends a streamed answer early, with status 200;
         # raised outside the handler, so that the parser's objects stay out of its context
@@ -739,7 +741,14 @@ class RemoteExecutor(Executor):
 
 
 def _encoded(body: bytes, media_type: str, request: QueryRequest) -> Encoded:
-    """A remote store's answer, parsed while it is encoded (SyntaxError when it is not valid)."""
+    """A remote store's answer, parsed while it is encoded (SyntaxError when it is not valid).
+    An answer longer than ``MAX_VALUE_BYTES`` may hold a value pyoxigraph's parsers refuse:
+    it is cut before they read it, as the embedded store's answer is cut (and flagged)."""
+    large = len(body) > MAX_VALUE_BYTES
+    if media_type == _JSON and large:
+        return encode_json_solutions(body, request.solutions_type, request.max_rows)
+    if media_type in (_N_TRIPLES, "application/n-quads") and large:
+        return encode_ntriples(body, request.graph_type, request.max_rows, request.prefixes)
     if media_type == _JSON:
         parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         return encode(parsed, request.solutions_type, request.graph_type,

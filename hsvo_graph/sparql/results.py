@@ -115,12 +115,15 @@ def _take(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
     return kept, False
 
 
-def encode_solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: int | None) -> Encoded:
+def encode_solutions(solutions: ox.QuerySolutions, media_type: str, max_rows: int | None,
+                     cut: bool = False) -> Encoded:
     """SELECT results, at most ``max_rows`` of them; SPARQL JSON flags a cut with
     ``"truncated": true`` between ``head`` and ``results`` (streaming parsers such as
-    Oxigraph's refuse members after ``results``)."""
+    Oxigraph's refuse members after ``results``). ``cut``: ``solutions`` are what was kept
+    of a longer answer (``encode_json_solutions``)."""
     names = [v.value for v in solutions.variables]
     rows, truncated = _take(solutions, max_rows)
+    truncated = truncated or cut
     bindings = [
         {name: term_json(term) for name, term in zip(names, row, strict=True) if term is not None}
         for row in rows
@@ -178,6 +181,71 @@ def encode_limited(solutions: ox.QuerySolutions, media_type: str, max_rows: int 
         assert converted is not None  # without an output file, serialize returns the bytes
         body = converted
     return Encoded("solutions", media_type, body)
+
+
+def _json_term_bytes(term: Mapping[str, Any]) -> int:
+    """``_term_bytes`` of a term in SPARQL JSON (a quoted triple's three parts)."""
+    value = term.get("value", "")
+    if term.get("type") == "triple" and isinstance(value, Mapping):
+        return sum(_json_term_bytes(value[part]) for part in ("subject", "predicate", "object")
+                   if isinstance(value.get(part), Mapping))
+    return len(str(value).encode("utf-8"))
+
+
+def encode_json_solutions(body: bytes, media_type: str, max_rows: int | None) -> Encoded:
+    """SELECT results another store wrote as SPARQL JSON (``body``), cut as
+    ``encode_solutions`` cuts the embedded store's (rows, and ``MAX_VALUE_BYTES`` of values)
+    before pyoxigraph reads them: its parser refuses a value over 8 MiB, so a remote
+    store's answer holding one was a 502 where the embedded store answers the rows before
+    it, flagged. Read with orjson (no such limit); SyntaxError when ``body`` is not SPARQL
+    JSON results. For a long answer only (a short one cannot hold such a value): the
+    solutions are held as JSON objects before they are cut."""
+    import orjson
+
+    try:
+        data = orjson.loads(body)
+        names, bindings = list(data["head"]["vars"]), data["results"]["bindings"]
+        kept: list[Any] = []
+        size, cut = 0, False
+        for binding in bindings:
+            size += sum(_json_term_bytes(term) for term in binding.values())
+            if len(kept) == max_rows or size > MAX_VALUE_BYTES:
+                cut = True
+                break
+            kept.append(binding)
+    except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise SyntaxError(f"not SPARQL JSON results: {exc}") from None
+    document = {"head": {"vars": names}, "results": {"bindings": kept}}
+    parsed = ox.parse_query_results(orjson.dumps(document), format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    return encode_solutions(parsed, media_type, max_rows, cut)
+
+
+#: The longest line pyoxigraph's RDF parsers read (their buffer's maximal size, 16 MiB),
+#: with room to spare
+_LONGEST_LINE = 16 * 2**20 - 2**16
+
+
+def encode_ntriples(body: bytes, media_type: str, max_rows: int | None,
+                    prefixes: Mapping[str, str]) -> Encoded:
+    """CONSTRUCT or DESCRIBE results another store wrote as N-Triples, cut as
+    ``encode_graph`` cuts the embedded store's. pyoxigraph's parser refuses a line over
+    16 MiB (a triple whose values are at least that long, past ``MAX_VALUE_BYTES``): the
+    triples before the first such line are read and the answer is cut there, flagged."""
+    end = len(body)
+    start = 0
+    while start < len(body):
+        stop = body.find(b"\n", start)
+        stop = len(body) if stop < 0 else stop
+        if stop - start > _LONGEST_LINE:
+            end = start
+            break
+        start = stop + 1
+    triples = (q.triple for q in ox.parse(body[:end], format=ox.RdfFormat.N_QUADS))
+    encoded = encode_graph(triples, media_type, max_rows, prefixes)
+    if end < len(body) and not encoded.truncated:
+        return Encoded(encoded.kind, encoded.media_type, encoded.body, True)
+    return encoded
 
 
 @functools.lru_cache(maxsize=32)
