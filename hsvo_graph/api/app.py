@@ -18,6 +18,7 @@ from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, open_store, track
 from hsvo_graph.validation.managed import complete_interrupted_changes, reapply_plans
+from hsvo_graph.validation.registry import PlanRegistry
 from hsvo_graph.api import errors
 from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
@@ -106,11 +107,17 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             outcomes = reapply_plans(app.state.store, settings)
         elif own and settings.store == "embedded":  # a change killed before its write landed
             outcomes = complete_interrupted_changes(app.state.store, settings)
+        elif own:  # an external store: the changes killed half way only (never fills it)
+            outcomes = complete_interrupted_changes(app.state.store, settings, pending_only=True)
         else:
             outcomes = []
         for outcome in outcomes:
             log.info("plan %s re-applied: %s %s", outcome.entry.key, outcome.applied,
                      outcome.reason)
+        left = PlanRegistry(settings.plans_dir).pending() if own else []
+        if left:
+            log.warning("plan changes not finished (the store may not hold what their history "
+                        "says): %s; `hsvo load` puts every plan in force back", ", ".join(left))
         if isinstance(app.state.store.inner, RemoteStore):
             app.state.store.inner.check_union_default_graph()
         app.state.executor = open_executor(

@@ -174,7 +174,8 @@ def reapply_plans(store: GraphStore, settings: Settings) -> list[Reapplied]:
     return _put_back(store, settings, lambda entries: entries, everything=True)
 
 
-def complete_interrupted_changes(store: GraphStore, settings: Settings) -> list[Reapplied]:
+def complete_interrupted_changes(store: GraphStore, settings: Settings, *,
+                                 pending_only: bool = False) -> list[Reapplied]:
     """Finish the imports, replacements and removals that a killed process recorded but
     may not have written (``PlanRegistry.pending``), and put back any plan in force whose
     graph the store lacks, as ``reapply_plans`` does: the registry keeps a change before
@@ -182,13 +183,21 @@ def complete_interrupted_changes(store: GraphStore, settings: Settings) -> list[
     completes it, as the next ``hsvo load`` would. A plan in force that was pending is
     written again (its replacement may not have landed: the store could still hold the
     version before); a removed one's graph is dropped. Usually there is nothing to do, and
-    this is a look at the store's graph names and the plans directory."""
+    this is a look at the store's graph names and the plans directory.
+
+    ``pending_only`` (an external store, which others may fill or empty): only the pending
+    changes, and none in a store without graphs (never loaded, or emptied: ``hsvo load``
+    fills it, plans included); a plan in force whose graph the store lacks otherwise is
+    left as the store's owner left it."""
     present = set(store.graph_names())
     registry = PlanRegistry(settings.plans_dir)
+    if pending_only and not present:
+        return []
 
     def chosen(entries: list[Entry]) -> list[Entry]:
         pending = set(registry.pending())
-        return [e for e in entries if e.graph not in present or e.key in pending]
+        return [e for e in entries
+                if e.key in pending or (e.graph not in present and not pending_only)]
     return _put_back(store, settings, chosen)
 
 
