@@ -57,3 +57,37 @@ def test_graphs_are_cut_by_size_too(service, steps, triples):  # type: ignore[no
     assert response.headers["x-hsvo-truncated"] == "true"
     lines = response.text.splitlines()
     assert len(lines) == (7 if steps == 16 else 0)
+
+
+def test_a_store_holding_a_value_over_the_cap_is_dumped_whole(tmp_path):  # type: ignore[no-untyped-def]
+    """The store's own reads (the dumps' copy of every quad) read a value of 17 MiB, which
+    pyoxigraph's parsers refuse in SPARQL JSON and N-Quads alike (it was a 500); /sparql
+    cuts it and flags the cut, as the embedded store does."""
+    from fastapi.testclient import TestClient
+
+    from hsvo_graph.api.app import create_app
+    from hsvo_graph.config import Settings
+    from hsvo_graph.store import RemoteStore
+
+    from .servers import running_oxigraph
+
+    value = "0123456789abcdef" * 2**20 + "end"  # 16 MiB and 3 bytes
+    with running_oxigraph(tmp_path / "oxigraph") as url:
+        settings = Settings(store="remote", remote_query_url=f"{url}/query",
+                            remote_update_url=f"{url}/update", remote_gsp_url=f"{url}/store",
+                            plans_dir=tmp_path / "plans", changes_log=None)
+        store = RemoteStore(settings.remote_query_url, settings.remote_update_url,
+                            settings.remote_gsp_url, timeout_s=120)
+        # a SPARQL update (an N-Quads load, the embedded store's too, refuses such a line)
+        store.update('INSERT DATA { GRAPH <http://example.org/long> { '
+                     f'<http://example.org/s> <http://example.org/p> "{value}" . '
+                     '<http://example.org/t> <http://example.org/p> "short" } }')
+        assert {len(q.object.value) for q in store.quads()} == {len(value), 5}
+        with TestClient(create_app(settings, store)) as client:
+            dump = client.get("/dumps/hsvo-graph.nq")
+            assert dump.status_code == 200 and dump.content.count(b"\n") == 2
+            assert value.encode() in dump.content
+            response = post(client, "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o",
+                            "application/sparql-results+json")
+            assert response.status_code == 200 and response.headers["x-hsvo-truncated"] == "true"
+        store.close()

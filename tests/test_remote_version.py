@@ -18,9 +18,11 @@ from fastapi.testclient import TestClient
 from hsvo_graph.api.app import create_app
 from hsvo_graph.config import Settings
 from hsvo_graph.graph.loading import load
-from hsvo_graph.store import RemoteStore
+from hsvo_graph.store import RemoteStore, track
 from hsvo_graph.store.base import VERSION_GRAPH
 from hsvo_graph.store.tracking import TrackedStore
+from hsvo_graph.validation.context import context_from_store
+from hsvo_graph.validation.managed import Upload, import_managed
 
 from .servers import running_oxigraph
 from .test_import import META_2026, PLAN_2026, TARGET
@@ -125,6 +127,9 @@ def test_the_marker_stays_out_of_what_the_service_shows(own_server: Settings) ->
     the service's graph list, /health's count, the dumps, VoID or the change feed."""
     settings = own_server
     raw = RemoteStore(settings.remote_query_url, settings.remote_update_url, settings.remote_gsp_url)
+    tracked = track(raw, settings)  # an import, logged in the change feed
+    import_managed(tracked, settings, Upload(PLAN_2026, "plan.csv", META_2026),
+                   lambda: context_from_store(tracked, settings), "test")
     assert raw.ask(f"ASK {{ GRAPH <{VERSION_GRAPH}> {{ ?s ?p ?o }} }}")
     sizes = raw.graph_sizes()
     assert VERSION_GRAPH not in sizes and VERSION_GRAPH not in raw.graph_names()
@@ -138,11 +143,13 @@ def test_the_marker_stays_out_of_what_the_service_shows(own_server: Settings) ->
         void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
         assert void.status_code == 200 and "store-version" not in void.text
         assert all(f'"{n}"' in void.text for n in sizes.values())  # each graph's count
+        feed = client.get("/changes.atom")
+        assert feed.status_code == 200 and TARGET in feed.text and "store-version" not in feed.text
+        # documented: a public query over every graph sees the marker, as one sent to the store
         graphs = client.post("/sparql", data={"query": "SELECT DISTINCT ?g { GRAPH ?g {} }"},
                              headers={"Accept": "application/sparql-results+json"})
-        assert graphs.status_code == 200
-    changes = settings.changes_log.read_text() if settings.changes_log and settings.changes_log.exists() else ""
-    assert "store-version" not in changes
+        assert VERSION_GRAPH in {b["g"]["value"] for b in graphs.json()["results"]["bindings"]}
+    assert settings.changes_log is not None and "store-version" not in settings.changes_log.read_text()
     raw.close()
 
 

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal as Kind
+from typing import Any, Literal as Kind
 
 import orjson
 import pyoxigraph as ox
@@ -171,18 +171,51 @@ def table_from_json(body: bytes) -> Table:
     return Table(variables, bindings=bindings)
 
 
-def solution_rows(body: bytes) -> list[ox.QuerySolution]:
-    """Every solution of a store's SPARQL JSON answer; StoreError when it is not valid JSON
-    results: ``oxigraph serve``, stopped by its own timeout while it streams an answer, ends
-    it early and keeps its status 200 (a whole-dataset read at a million triples, cut off
-    at 375 MB, ended in a 500 of this service)."""
+def solution_rows(body: bytes) -> list[Any]:
+    """Every solution of a store's SPARQL JSON answer (each a sequence of terms, None where
+    unbound); StoreError when it is not valid JSON results: ``oxigraph serve``, stopped by
+    its own timeout while it streams an answer, ends it early and keeps its status 200 (a
+    whole-dataset read at a million triples, cut off at 375 MB, ended in a 500 of this
+    service). An answer holding a value over 8 MiB, which pyoxigraph's parser refuses
+    (MemoryError), is read with orjson instead: the dumps of a store holding one."""
     try:
         return list(_solutions(body))
     except SyntaxError as exc:
         problem = str(exc)
+    except MemoryError:
+        return _rows_by_orjson(body)
     # raised outside the handler: the parser's solutions (which must be dropped on the thread
     # that made them) stay out of the error's context
     raise StoreError(f"the store's answer is not valid SPARQL JSON results (cut off?): {problem}")
+
+
+def _rows_by_orjson(body: bytes) -> list[Any]:
+    """``solution_rows`` read with orjson (no limit on a value's size), as pyoxigraph terms."""
+    try:
+        data = orjson.loads(body)
+        names = list(data["head"]["vars"])
+        return [tuple(_ox_term(row[name]) if name in row else None for name in names)
+                for row in data["results"]["bindings"]]
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise StoreError(f"the store's answer is not valid SPARQL JSON results: {exc}") from None
+
+
+def _ox_term(value: Mapping[str, Any]) -> Any:
+    """One pyoxigraph term from the SPARQL 1.1 JSON results format."""
+    kind, text = value["type"], value["value"]
+    if kind == "uri":
+        return ox.NamedNode(text)
+    if kind == "bnode":
+        return ox.BlankNode(text)
+    if kind in ("literal", "typed-literal"):
+        if value.get("xml:lang"):
+            return ox.Literal(text, language=value["xml:lang"])
+        datatype = value.get("datatype")
+        return ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text)
+    if kind == "triple":
+        return ox.Triple(_ox_term(text["subject"]), _ox_term(text["predicate"]),
+                         _ox_term(text["object"]))
+    raise ValueError(f"unsupported term type in results: {kind!r}")
 
 
 def _solutions(body: bytes) -> ox.QuerySolutions:
