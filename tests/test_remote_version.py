@@ -143,6 +143,10 @@ def test_the_marker_stays_out_of_what_the_service_shows(own_server: Settings) ->
         void = client.get("/.well-known/void", headers={"Accept": "application/n-triples"})
         assert void.status_code == 200 and "store-version" not in void.text
         assert all(f'"{n}"' in void.text for n in sizes.values())  # each graph's count
+        token = raw.version()
+        assert token is not None
+        found = client.get("/q/search", params={"text": token[:8]}, headers={"Accept": "application/json"})
+        assert found.status_code == 200 and found.json()["rows"] == []  # the canned questions
         feed = client.get("/changes.atom")
         assert feed.status_code == 200 and TARGET in feed.text and "store-version" not in feed.text
         # documented: a public query over every graph sees the marker, as one sent to the store
@@ -173,3 +177,17 @@ def test_virtuoso_keeps_the_marker(virtuoso_store: RemoteStore) -> None:
     finally:
         store.update(f"DROP SILENT GRAPH <{graph}>")
         store.close()
+
+
+def test_an_external_stores_context_is_never_kept_on_disk(own_server: Settings, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The marker misses other clients' writes, so it names no cache entry that would
+    outlive the process (`hsvo validate` reads an external store each time)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    settings = own_server
+    store = RemoteStore(settings.remote_query_url, settings.remote_update_url, settings.remote_gsp_url)
+    assert store.version() is not None and not store.version_sees_every_write
+    assert TrackedStore(store).version_sees_every_write is False
+    assert context_from_store(store, settings).parts
+    assert not list((tmp_path / "cache").glob("**/context-*"))
+    store.close()
