@@ -44,7 +44,7 @@ from hsvo_graph.sparql.results import (
 from hsvo_graph.sparql.images import ForkedWorker, ImageError, ImageHost
 from hsvo_graph.sparql.inline import InlineAnswers
 from hsvo_graph.sparql.protocol import with_base
-from hsvo_graph.store.generations import GenerationGone, Lease, lease_current
+from hsvo_graph.store.generations import GenerationGone, Lease, lease_current, same_generation
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
 from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, StoreError
 from hsvo_graph.store.tracking import TrackedStore
@@ -527,7 +527,7 @@ class WorkerPool(Executor):
     def _current(self) -> Path | None:
         """The current generation, noticed (``_notice``) when a write has published it."""
         current = self._generations.current()
-        if current != self._seen:
+        if not same_generation(current, self._seen):
             self._notice(current)
         return current
 

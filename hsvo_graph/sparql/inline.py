@@ -40,7 +40,7 @@ from pathlib import Path
 from hsvo_graph.sparql.recent import Recent
 from hsvo_graph.sparql.results import Encoded
 from hsvo_graph.sparql.worker import QueryRequest, execute
-from hsvo_graph.store.generations import GenerationGone, ReadOnlyGeneration
+from hsvo_graph.store.generations import GenerationGone, ReadOnlyGeneration, same_generation
 
 _MARGIN_S = 0.01  # never start a query here with less of its time left than this
 _KEPT = 1024  # requests whose cost is remembered
@@ -123,12 +123,12 @@ class InlineAnswers:
         """The store's read-only view of ``generation``; None when another write has come in
         between (the workers answer then). Holding it holds the generation's lease."""
         view = self._view
-        if view is None or view.directory != generation:
+        if view is None or not same_generation(view.directory, generation):
             try:
                 view = self._view = self._current_view()
             except GenerationGone:
                 return None
-        return view if view is not None and view.directory == generation else None
+        return view if view is not None and same_generation(view.directory, generation) else None
 
     def follow(self, generation: Path | None) -> None:
         """A write has published ``generation``: let go of a view of an older one now, not

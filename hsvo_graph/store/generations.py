@@ -117,6 +117,13 @@ def _generation(root: Path, name: bytes) -> Path:
     return root / name.decode("ascii")
 
 
+def same_generation(one: Path | None, other: Path | None) -> bool:
+    """Whether two generation directories (or two "none yet") are the same: by identity
+    first, since ``current_directory`` hands out one ``Path`` per name, and pathlib's ``==``
+    (about a microsecond) is asked several times on every query."""
+    return one is other or one == other
+
+
 def lease_current(root: Path) -> Lease | None:
     """A lease on the current generation of the store at ``root``; None for an empty store."""
     for _ in range(3):  # a writer may publish and collect between reading GENERATION and locking
