@@ -361,3 +361,21 @@ def test_a_groups_heading_is_in_the_pages_language(client: TestClient, context: 
     ).text
     assert "sheet Lista, column E" in page and "Row 5 – (no title)" in page
     assert "kolumn/column" not in page and "ingen titel" not in page
+
+
+def test_invisible_characters_do_not_make_a_known_name_unknown(context: Context) -> None:
+    rows = [HEADING, *(list(r) for r in ROWS)]
+    rows[0][4] = "Ansvar\u200b"
+    rows[1][4], rows[2][4], rows[3][0] = "VS\u200b", "\ufeffÄLN\u00ad", "Nära\u2060 vård"
+    report = _report(_csv(rows), "plan.csv", context)
+    assert not report.findings, [f.message.en for f in report.findings]
+
+
+def test_a_heading_merged_over_two_columns_names_the_first_only(context: Context) -> None:
+    book = _book()
+    sheet = book.active
+    sheet.insert_cols(4)  # an empty column D under a heading merged over C and D
+    sheet["D1"] = None
+    sheet.merge_cells("C1:D1")
+    report = _report(_xlsx(book), "plan.xlsx", context)
+    assert not report.findings, [f.message.en for f in report.findings]

@@ -271,6 +271,7 @@ def _sheet(name: str, table: RawTable) -> Sheet:
                   hidden_tables=list(table.hidden_tables), heading_row=line)
     positions: dict[int, str] = {}
     for index, heading in enumerate(headings):
+        heading = heading.translate(_INVISIBLE)
         column, year = canonical_column(heading)
         if column is None:
             if heading.strip():
@@ -443,9 +444,17 @@ def check_graph(graph: Graph, name: str) -> None:
                 check_cell(str(term), f"{name}: {str(term)[:60]!r}")
 
 
+# Characters that are not shown (zero-width space, joiners, word joiner, a BOM inside the
+# text, soft hyphen): pasted from web pages and Word, they made "VS" an unknown body that
+# the report could only quote as "VS"; what is imported is what the plan shows.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def _clean(column: str, text: str) -> str:
-    """Cell text with white space collapsed; in the body columns a line break still
-    separates two names ("… ÄLN och VS⏎Tjänsteledning HSVO Uppsala")."""
+    """Cell text with white space collapsed and invisible characters removed; in the body
+    columns a line break still separates two names ("… ÄLN och VS⏎Tjänsteledning HSVO
+    Uppsala")."""
+    text = text.translate(_INVISIBLE)
     if column in ("Ansvar", "Delaktiga"):
         return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
     return " ".join(text.split())

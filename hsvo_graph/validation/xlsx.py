@@ -6,7 +6,8 @@ unpacks to 93 MB took almost four minutes. Here one parser (openpyxl's own, exte
 "a formula without a saved value" beside the value) reads a sheet row by row and stops at
 the first row or cell beyond what a plan can have; only visible sheets are read, and only as
 far as needed to find the heading row until the plan's sheet is found. The same pass gives
-the merged ranges (filled with their top-left value, as a printed plan means them) and the
+the merged ranges (filled with their top-left value, as a printed plan means them; a merged
+heading names its first column only) and the
 hidden rows and columns: they are read and imported like any other, and each is a located
 warning in the report, since the plan owner does not see in Excel what would be imported.
 A hidden sheet is not read; one that holds an activity table is a warning too.
@@ -19,7 +20,9 @@ from typing import Any
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from hsvo_graph.validation.documents import sheet_note
-from hsvo_graph.validation.headings import MAX_COLUMNS, MAX_ROWS, RawTable, is_heading_row
+from hsvo_graph.validation.headings import (
+    MAX_COLUMNS, MAX_ROWS, RawTable, heading_at, is_heading_row,
+)
 from hsvo_graph.validation.model import PlanError, Text
 
 Rows = list[tuple[int, list[str]]]
@@ -92,8 +95,12 @@ class _Sheet:
         self.rows.extend(self._rows)
         self.source.close()
         by_number = {number: cells for number, cells in self.rows}
+        at = heading_at(self.rows)
+        heading = self.rows[at][0] if at is not None else None
         for merged in getattr(self.parser.merged_cells, "mergeCell", []):
             top, left, bottom, right = _bounds(merged.ref)
+            if top == heading:  # a heading centred over two columns names the first only
+                continue
             value = by_number.get(top, [])[left - 1] if left <= len(by_number.get(top, [])) else ""
             for number in range(top, min(bottom, MAX_ROWS + 20) + 1):
                 cells = by_number.get(number)
