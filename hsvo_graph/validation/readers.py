@@ -279,13 +279,13 @@ def _sheet(name: str, table: RawTable) -> Sheet:
                 sheet.ignored_letters.append(column_letter(index + 1))
             continue
         if column in sheet.columns:
-            first, second = sheet.letters[column], column_letter(index + 1)
+            earlier, later = sheet.letters[column], column_letter(index + 1)
             raise PlanError(
                 _row(where, line),
                 Text(
-                    f"kolumnen {column} finns två gånger (kolumn {first} och {second}); ta bort "
+                    f"kolumnen {column} finns två gånger (kolumn {earlier} och {later}); ta bort "
                     "eller byt namn på den ena",
-                    f"the column {column} appears twice (columns {first} and {second}); remove "
+                    f"the column {column} appears twice (columns {earlier} and {later}); remove "
                     "or rename one of them",
                 ),
             )
