@@ -19,12 +19,24 @@ from hsvo_graph.sparql.executor import QueryTimeout, ServiceBusy
 from hsvo_graph.sparql.guard import ForbiddenQuery
 from hsvo_graph.sparql.protocol import ProtocolError, prefers_html
 from hsvo_graph.store import QuerySyntaxError, StoreError
-from hsvo_graph.web.problems import problem
+from hsvo_graph.web.problems import Worded, problem
 from hsvo_graph.api.rendering import language, render
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 _RETRY_AFTER_S = "2"
+
+
+class Refused(Worded, HTTPException):
+    """A refusal worded in the message catalog (``web.i18n.MESSAGES[message]``, filled in
+    with ``values``): told to a program as plain text and to a browser as a page, both in the
+    language negotiated as for pages (``?lang=``, the cookie, ``Accept-Language``); its
+    ``detail`` is the English."""
+
+    def __init__(self, status_code: int, message: str, /, headers: dict[str, str] | None = None,
+                 **values: str) -> None:
+        self.key, self.values = message, values
+        super().__init__(status_code, self.told("en"), headers)
 
 
 def _status_and_headers(exc: Exception) -> tuple[int, dict[str, str]]:
@@ -60,7 +72,7 @@ async def error_response(request: Request, exc: Exception) -> Response:
     """The response for ``exc``: a page for browsers, in the page's language (the technical
     message behind a toggle), plain text for everyone else."""
     status, headers = _status_and_headers(exc)
-    message = _message(exc)
+    message = exc.told(language(request)) if isinstance(exc, Refused) else _message(exc)
     if prefers_html(request.headers.get("accept"), ()):
         told = problem(exc, status, language(request),
                        time_limit_s=request.app.state.settings.query_time_limit_s,

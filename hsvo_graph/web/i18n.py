@@ -54,6 +54,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "problem_502": {"sv": "Databasen svarade inte som väntat. Försök igen om en stund.",
                     "en": "The database did not answer as expected. Try again in a while."},
     "problem_500": {"sv": "Något gick fel i tjänsten.", "en": "Something went wrong in the service."},
+    # the admin API's refusals (api.errors.Refused), to programs as to pages
+    "admin_token_required": {
+        "sv": "Det här kräver en giltig administratörsnyckel (token), skickad som Authorization: Bearer <token>.",
+        "en": "This needs a valid admin token, sent as Authorization: Bearer <token>.",
+    },
+    "admin_writes_disabled": {
+        "sv": "Skrivningar över HTTP är avstängda: servern har ingen administratörsnyckel (HSVO_ADMIN_TOKEN).",
+        "en": "Writes over HTTP are disabled: the server has no admin token (HSVO_ADMIN_TOKEN).",
+    },
+    "admin_no_plan": {"sv": "Det finns ingen importerad plan {key}.", "en": "There is no imported plan {key}."},
+    "admin_no_plan_in_force": {"sv": "Ingen importerad plan {key} gäller.",
+                               "en": "No imported plan {key} is in force."},
     "problem_timeout": {
         "sv": "Frågan tog längre tid än tidsgränsen på {limit} s och avbröts. Pröva med färre "
               "värden eller ett snävare urval.",

@@ -7,6 +7,7 @@ what kind it is, with the technical message kept behind a "details" toggle (mark
 English), so that a Swedish page is Swedish throughout.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hsvo_graph.canned.catalog import ParameterError
@@ -18,6 +19,18 @@ from hsvo_graph.web.i18n import Translator, localise
 _STATUS_KEYS = {400: "problem_400", 401: "problem_401", 403: "problem_403", 404: "problem_404",
                 405: "problem_405", 409: "problem_409", 413: "problem_413", 414: "problem_413",
                 415: "problem_415", 429: "problem_429", 502: "problem_502", 503: "problem_503"}
+
+
+class Worded:
+    """An error that says itself in words of the message catalog (``MESSAGES[key]`` with
+    ``values``), in whichever language the request negotiated: a program gets the sentence
+    as plain text, a page shows it (``api.errors.Refused``)."""
+
+    key: str
+    values: Mapping[str, str]
+
+    def told(self, lang: str) -> str:
+        return Translator(lang)(self.key).format(**self.values)
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,8 @@ def problem(error: Exception, status: int, lang: str, *, time_limit_s: float, bu
     """What an error page says about ``error`` (answered with ``status``); ``busy``: it is
     the 503 of a service whose workers were all taken (it says when to come back)."""
     t = Translator(lang)
+    if isinstance(error, Worded):
+        return Problem(error.told(lang))
     if isinstance(error, ParameterError):
         return Problem(parameter_problem(error, lang))
     if status == 503 and busy:

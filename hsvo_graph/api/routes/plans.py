@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.api.auth import AdminDep
+from hsvo_graph.api.errors import Refused
 from hsvo_graph.api.deps import SettingsDep, StoreDep
 from hsvo_graph.store import StoreError, WriteUnconfirmed
 from hsvo_graph.validation.filenames import export_name
@@ -24,7 +25,7 @@ def _current(registry: PlanRegistry, key: str) -> Entry:
     except KeyError:
         entry = None
     if entry is None:
-        raise HTTPException(404, f"no imported plan {key!r} in force")
+        raise Refused(404, "admin_no_plan_in_force", key=repr(key))
     return entry
 
 
@@ -42,7 +43,7 @@ async def show_plan(key: str, _: AdminDep, settings: SettingsDep) -> list[dict[s
     except KeyError:
         history = []
     if not history:
-        raise HTTPException(404, f"no imported plan {key!r}")
+        raise Refused(404, "admin_no_plan", key=repr(key))
     return [entry.as_dict() for entry in history]
 
 
@@ -74,7 +75,7 @@ async def remove_plan(
     try:
         removed = await run_in_threadpool(remove_managed, store, settings, key, actor)
     except KeyError as error:  # removed by someone else meanwhile
-        raise HTTPException(404, f"no imported plan {key!r} in force") from error
+        raise Refused(404, "admin_no_plan_in_force", key=repr(key)) from error
     except WriteUnconfirmed as error:
         raise HTTPException(504, str(error)) from error
     except StoreError as error:
