@@ -379,3 +379,32 @@ def test_a_heading_merged_over_two_columns_names_the_first_only(context: Context
     sheet.merge_cells("C1:D1")
     report = _report(_xlsx(book), "plan.xlsx", context)
     assert not report.findings, [f.message.en for f in report.findings]
+
+
+def test_a_second_sheet_with_an_activity_table_is_a_warning(context: Context) -> None:
+    book = _book()
+    book.create_sheet("Instruktioner").append(["Fyll i bladet Lista"])
+    newer = book.create_sheet("Lista 2027")
+    for row in [HEADING, *ROWS]:
+        newer.append(row)
+    report = _report(_xlsx(book), "plan.xlsx", context)
+    [other] = _rule(report, "Sheet-otherTable")
+    assert other.subject == "blad/sheet Lista 2027"
+    assert other.message.en.startswith('The sheet "Lista 2027" holds an activity table too but '
+                                       'was not read; the plan was read from the sheet "Lista"')
+    ods = ods_bytes([("Lista", [HEADING, *ROWS]), ("Lista 2027", [HEADING, *ROWS])])
+    [other] = _rule(_report(ods, "plan.ods", context), "Sheet-otherTable")
+    assert other.message.sv.startswith("Bladet ”Lista 2027” har också en aktivitetstabell")
+
+
+def test_a_year_in_a_date_formatted_cell_is_explained(context: Context) -> None:
+    book = Workbook()
+    book.active.append([*HEADING[:5], "År"])
+    book.active.append([*ROWS[0][:5], 2026])
+    book.active["F2"].number_format = "yyyy-mm-dd"  # Excel shows (and saves) 1905-07-18
+    report = _report(_xlsx(book), "plan.xlsx", context)
+    [hint] = _rule(report, "Cell-dateAsYear")
+    assert hint.severity == "info" and hint.row == 2 and hint.column == "År"
+    assert hint.message.en.startswith("The cell is formatted as a date: 1905-07-18 is the "
+                                      "number 2026 shown as a date")
+    assert _rule(report, "Activity-yearInteger")  # still not a year: nothing is guessed

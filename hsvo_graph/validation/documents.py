@@ -122,7 +122,9 @@ def read_calamine(data: bytes, name: str) -> RawTable:
     chosen, rows = _pick(sheets)
     table = RawTable(rows, [sheet_note(chosen, [n for n, _ in sheets], hidden)],
                      f"blad/sheet {chosen}",
-                     hidden_tables=[n for n, r in every if n in hidden and is_heading_row(r)])
+                     hidden_tables=[n for n, r in every if n in hidden and is_heading_row(r)],
+                     other_tables=[n for n, r in sheets[[n for n, _ in sheets].index(chosen) + 1:]
+                                   if is_heading_row(r)])
     if kind == "ODS":
         try:
             table.hidden_rows, table.hidden_columns = _ods_hidden(data, chosen)

@@ -61,6 +61,7 @@ class RawTable:
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[int] = field(default_factory=list)
     hidden_tables: list[str] = field(default_factory=list)
+    other_tables: list[str] = field(default_factory=list)  # visible sheets with a table, not read
     # every row holds all its cells (a CSV: a short row has lost a delimiter)
     fixed_width: bool = False
 

@@ -67,6 +67,7 @@ class Sheet:
     hidden_rows: list[int] = field(default_factory=list)
     hidden_columns: list[str] = field(default_factory=list)
     hidden_tables: list[str] = field(default_factory=list)  # hidden sheets not read
+    other_tables: list[str] = field(default_factory=list)  # visible sheets not read
     short_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, cells) of a CSV
     skipped: list[int] = field(default_factory=list)  # rows with text only outside the plan
     heading_width: int = 0
@@ -268,7 +269,8 @@ def _sheet(name: str, table: RawTable) -> Sheet:
         )
     line, headings = raw[header_at]
     sheet = Sheet(name, [], [], notes=list(table.notes), place=table.place,
-                  hidden_tables=list(table.hidden_tables), heading_row=line)
+                  hidden_tables=list(table.hidden_tables),
+                  other_tables=list(table.other_tables), heading_row=line)
     positions: dict[int, str] = {}
     for index, heading in enumerate(headings):
         heading = heading.translate(_INVISIBLE)

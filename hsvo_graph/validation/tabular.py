@@ -364,6 +364,38 @@ class SheetPlan:
                      "The plan on a visible sheet, and no hidden activity tables."),
                 focus=f"{sheet.name}#sheet={hidden}", subject=f"blad/sheet {hidden}",
             )
+        for line, cells in sheet.rows:
+            serial = _date_serial(cells.get("År", ""))
+            if serial is not None and 1000 <= serial <= 9999:
+                self.findings.append(Finding(
+                    severity="info", rule=str(SHAPES["Cell-dateAsYear"]),
+                    message=Text(
+                        f"Cellen är formaterad som datum: {cells['År']} är talet {serial} "
+                        f"visat som datum; formatera kolumnen År som tal, så visas {serial}",
+                        f"The cell is formatted as a date: {cells['År']} is the number "
+                        f"{serial} shown as a date; format the År column as a number, and it "
+                        f"shows {serial}",
+                    ),
+                    expected=Text("Ett årtal med fyra siffror, som tal eller text.",
+                                  "A year in four digits, as a number or text."),
+                    focus=f"{sheet.name}#row={line}", row=line, subject=titles.get(line),
+                    column="År", value=cells["År"],
+                ))
+        for other in sheet.other_tables:
+            self._warn(
+                "Sheet-otherTable",
+                Text(
+                    f"Bladet ”{other}” har också en aktivitetstabell men lästes inte; planen "
+                    f"lästes från {place.sv}, det första bladet med en. Är det fel blad: flytta "
+                    "planens blad först eller ta bort de andra",
+                    f'The sheet "{other}" holds an activity table too but was not read; the '
+                    f"plan was read from {place.en}, the first sheet with one. If that is the "
+                    "wrong sheet: move the plan's sheet first or delete the others",
+                ),
+                Text("En aktivitetstabell i arbetsboken.",
+                     "One activity table in the workbook."),
+                focus=f"{sheet.name}#sheet={other}", subject=f"blad/sheet {other}",
+            )
         for line, count in sheet.short_rows:
             self._warn(
                 "Row-missingCells",
@@ -638,6 +670,18 @@ class SheetPlan:
 
     def _note(self, sv: str, en: str) -> None:
         self.notes.append(Text(sv, en))
+
+
+def _date_serial(text: str) -> int | None:
+    """The spreadsheet's day number of a date as the readers write it ("1905-07-18" →
+    2026): a year typed into a cell formatted as a date is shown (and saved) as one."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return (day - datetime.date(1899, 12, 30)).days
 
 
 def place_words(place: str) -> Text:

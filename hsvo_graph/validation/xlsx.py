@@ -166,6 +166,8 @@ def read_sheets(data: bytes, name: str, cell_text: Any) -> tuple[RawTable, str]:
         rows = chosen.rest()
         tables = [s.title for s in book.worksheets if s.sheet_state != "visible"
                   and _holds_table(book, s, name, cell_text)]
+        after = visible[visible.index(next(s for s in visible if s.title == chosen.title)) + 1:]
+        more = [s.title for s in after if _holds_table(book, s, name, cell_text)]
     finally:
         book.close()
     others = [s.title for s in visible]
@@ -173,11 +175,11 @@ def read_sheets(data: bytes, name: str, cell_text: Any) -> tuple[RawTable, str]:
     return RawTable(rows, notes, f"blad/sheet {chosen.title}", unsaved=chosen.unsaved,
                     errors=chosen.errors,
                     hidden_rows=chosen.hidden_rows(), hidden_columns=chosen.hidden_columns(),
-                    hidden_tables=tables), chosen.title
+                    hidden_tables=tables, other_tables=more), chosen.title
 
 
 def _holds_table(book: Any, sheet: Any, name: str, cell_text: Any) -> bool:
-    """Whether a (hidden) sheet has a heading row in its top rows, as the plan's has."""
+    """Whether a sheet (hidden, or after the plan's) has a heading row in its top rows."""
     reader = _Sheet(book, sheet, name, cell_text)
     try:
         return is_heading_row(reader.head())
