@@ -3,6 +3,7 @@ every rule case, on the seed graph, on the example plans and on the corpus of br
 The plan is checked in a layered view of the cached context; that gives the same findings
 as the plain copy of the context it replaces. Shapes the engine cannot run are refused."""
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -255,3 +256,50 @@ def test_name_registers_are_made_once_per_context(store: EmbeddedStore, settings
     second = _plan(example, context)
     assert calls == []
     assert isomorphic(first.graph, second.graph) and first.locations == second.locations
+
+
+def test_many_focus_nodes_are_pre_bound_in_batches_with_the_results_of_one_query(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SPARQL constraints bind their IRI focus nodes ``BATCH`` at a time (shacl.py says why):
+    1200 activities are three queries per constraint, and the results are those of one query
+    for all of them, also where a duplicate's copies or a body's activities fall in
+    different batches."""
+    from hsvo_graph.validation import shacl
+
+    own = Graph()
+    ex, hsvo = "https://example.org/test/", "https://w3id.org/hsvo-graph/ontology#"
+    titles = {5: "Dubblett i listan", 1100: "DUBBLETT I LISTAN"}
+    only_management = {3, 700, 1150}
+    for i in range(1200):
+        activity = URIRef(f"{ex}many-{i}")
+        own.add((activity, RDF.type, URIRef(hsvo + "Activity")))
+        own.add((activity, URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+                 Literal(titles.get(i, f"Aktivitet {i}"), lang="sv")))
+        own.add((activity, URIRef(hsvo + "year"), Literal(2025)))
+        own.add((activity, URIRef(hsvo + "listedIn"), URIRef(ex + "list")))
+        own.add((activity, URIRef(hsvo + "localFocusArea"), URIRef(ex + "lfa")))
+        own.add((activity, URIRef(hsvo + "followUpIndicator"), Literal("Uppföljd", lang="sv")))
+        own.add((activity, URIRef(hsvo + "responsibleBody"), URIRef(ex + ("tl" if i in only_management else "osn"))))
+    data = Graph()
+    data += ontology(settings.ontology_dir)
+    data += Graph().parse(CONTEXT)
+    data += own
+    focus = set(own.subjects(RDF.type, None))
+    store = _with_superclass_types(data)
+    queries: Counter[str] = Counter()
+    store_rows = shacl.store_rows
+
+    def counted(store: ox.Store, query: str,
+                substitutions: shacl.Substitutions | None = None) -> list[dict[str, Node]]:
+        queries[re.sub(r"VALUES \$this \{[^}]*\}", "", query)] += 1
+        return store_rows(store, query, substitutions)
+
+    monkeypatch.setattr(shacl, "store_rows", counted)
+    batched = Counter(Shapes(shapes_graph()).validate(data, store, focus))
+    assert shacl.BATCH == 500 and len(queries) == 5 and set(queries.values()) == {3}
+    monkeypatch.setattr(shacl, "BATCH", 10_000)
+    assert Counter(Shapes(shapes_graph()).validate(data, store, focus)) == batched
+    found = {(str(r.shape).split("#")[1], str(r.focus).removeprefix(ex)) for r in batched}
+    assert {("Activity-unique", "many-5"), ("Activity-unique", "many-1100")} <= found
+    assert {("Activity-responsibleMandate", f"many-{i}") for i in only_management} <= found

@@ -18,7 +18,7 @@ from hsvo_graph.validation.context import Context
 from hsvo_graph.validation.meta import meta_beside
 from hsvo_graph.validation.model import SHAPES, Finding
 from hsvo_graph.validation.plans import read_plan
-from hsvo_graph.validation.shacl import store_rows
+from hsvo_graph.validation.shacl import _Sparql, store_rows
 from hsvo_graph.validation.terms import to_ox_quad
 
 HSVO = "https://w3id.org/hsvo-graph/ontology#"
@@ -28,7 +28,7 @@ HEADING = "Prioriterat område;Lokalt fokusområde;Aktivitet;Uppföljning;Ansvar
 BROKEN = Path(__file__).parent / "plans" / "broken"
 
 
-def _constraint():  # type: ignore[no-untyped-def]
+def _constraint() -> _Sparql:
     shape = next(s for s in _compiled(shapes_graph()).shapes if str(s.node) == UNIQUE)
     (constraint,) = shape.sparql
     return constraint
