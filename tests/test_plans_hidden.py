@@ -408,3 +408,33 @@ def test_a_year_in_a_date_formatted_cell_is_explained(context: Context) -> None:
     assert hint.message.en.startswith("The cell is formatted as a date: 1905-07-18 is the "
                                       "number 2026 shown as a date")
     assert _rule(report, "Activity-yearInteger")  # still not a year: nothing is guessed
+
+
+def _lines(broken: str) -> bytes:
+    rows = [";".join(HEADING[:5])] + [";".join(r[:5]) for r in ROWS] + ["Nära vård;x;Sista;Klar;VS"]
+    rows[2] = broken
+    return "\n".join(rows).encode()
+
+
+def test_a_quote_never_closed_is_located_where_it_opens(context: Context) -> None:
+    with pytest.raises(PlanError) as caught:
+        read_plan(_lines('Nära vård;Samsjuklighet;"Aktivitet 2;Klar;VS'), "plan.csv", META, context)
+    assert caught.value.where == "plan.csv:3"  # not the file's last line, where it was noticed
+    assert caught.value.message.en == (
+        "malformed CSV (row 3 of the sheet): a quote in the row that begins on text line 3 is "
+        "never closed, so the rest of the file became one cell")
+    assert caught.value.message.sv.startswith("felaktig CSV (rad 3 i kalkylbladet): ett "
+                                              "citattecken i raden")
+
+
+def test_a_quote_inside_a_quoted_cell_is_explained_in_the_pages_language(
+    context: Context,
+) -> None:
+    with pytest.raises(PlanError) as caught:
+        read_plan(_lines('Nära vård;Samsjuklighet;"Aktivitet "X" 2";Klar;VS'), "plan.csv",
+                  META, context)
+    assert caught.value.where == "plan.csv:3"
+    assert caught.value.message.sv == (
+        "felaktig CSV (rad 3 i kalkylbladet): ett citattecken avslutar en cell men följs inte "
+        'av ”;”; ett citattecken inne i en cell skrivs dubbelt ("")')
+    assert "expected" not in caught.value.message.sv  # the csv module's English words

@@ -233,20 +233,50 @@ def _csv_rows(text: str, name: str) -> list[tuple[int, list[str]]]:
     delimiter = hint.group(1) if hint else _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[str]]] = []
+    start = 1  # the text line the row being read begins on (a quoted cell may span lines)
     try:
         for cells in reader:  # numbered as a spreadsheet shows them, not by text line
             rows.append((len(rows) + 1, cells))
+            start = reader.line_num + 1
             if len(rows) > MAX_ROWS + 10:
                 break
     except csv.Error as exc:
-        raise PlanError(
-            f"{name}:{reader.line_num + bool(hint)}",
-            Text(
-                f"felaktig CSV ({exc}); kontrollera citattecknen i raden",
-                f"malformed CSV ({exc}); check the quotes in that line",
-            ),
-        ) from exc
+        raise _malformed(name, exc, start + bool(hint), reader.line_num + bool(hint),
+                         delimiter, len(rows) + 1) from exc
     return rows
+
+
+def _malformed(name: str, exc: csv.Error, start: int, line: int, delimiter: str,
+               row: int) -> PlanError:
+    """A CSV the csv module cannot split, said in the user's language and located where
+    the problem begins: a quote never closed is reported on the line it opens, not at the
+    end of the file where the reader noticed it."""
+    sv, en = ("tabb", "a tab") if delimiter == "\t" else (f"”{delimiter}”", f'"{delimiter}"')
+    if "expected after" in str(exc):
+        return PlanError(
+            f"{name}:{line}",
+            Text(
+                f"felaktig CSV (rad {row} i kalkylbladet): ett citattecken avslutar en cell men "
+                f"följs inte av {sv}; ett citattecken inne i en cell skrivs dubbelt (\"\")",
+                f"malformed CSV (row {row} of the sheet): a quote ends a cell but is not "
+                f'followed by {en}; a quote inside a cell is written twice ("")',
+            ),
+        )
+    if "unexpected end of data" in str(exc):
+        return PlanError(
+            f"{name}:{start}",
+            Text(
+                f"felaktig CSV (rad {row} i kalkylbladet): ett citattecken i raden som börjar "
+                f"på textrad {start} stängs aldrig, så resten av filen blev en enda cell",
+                f"malformed CSV (row {row} of the sheet): a quote in the row that begins on "
+                f"text line {start} is never closed, so the rest of the file became one cell",
+            ),
+        )
+    return PlanError(
+        f"{name}:{line}",
+        Text(f"felaktig CSV ({exc}); kontrollera citattecknen i raden",
+             f"malformed CSV ({exc}); check the quotes in that line"),
+    )
 
 
 def _sheet(name: str, table: RawTable) -> Sheet:
