@@ -438,3 +438,17 @@ def test_a_quote_inside_a_quoted_cell_is_explained_in_the_pages_language(
         "felaktig CSV (rad 3 i kalkylbladet): ett citattecken avslutar en cell men följs inte "
         'av ”;”; ett citattecken inne i en cell skrivs dubbelt ("")')
     assert "expected" not in caught.value.message.sv  # the csv module's English words
+
+
+def test_headings_in_english_are_named_with_the_swedish_to_write(context: Context) -> None:
+    english = ["Priority area", "Local focus area", "Activity", "Follow-up", "Responsible"]
+    data = _csv([["Activity list 2026"], english, *(r[:5] for r in ROWS)])
+    with pytest.raises(PlanError) as caught:
+        read_plan(data, "plan.csv", META, context)
+    assert caught.value.where == "plan.csv, rad/row 2"
+    assert caught.value.message.en.endswith(
+        "; the headings are in English – write Prioriterat område for Priority area, Lokalt "
+        "fokusområde for Local focus area, Aktivitet for Activity, Uppföljning for Follow-up, "
+        "Ansvar for Responsible")
+    assert "rubrikerna är på engelska – skriv Prioriterat område för Priority area" \
+        in caught.value.message.sv

@@ -85,6 +85,35 @@ def canonical_column(heading: str) -> tuple[str | None, int | None]:
     return _ALIASES.get(text), year
 
 
+# Headings of the same table in English (a translated template): not read as the plan's
+# columns, which are the plan document's own words, but named in the error as what to write.
+_ENGLISH = {
+    "priority area": "Prioriterat område",
+    "prioritised area": "Prioriterat område",
+    "prioritized area": "Prioriterat område",
+    "local focus area": "Lokalt fokusområde",
+    "activity": "Aktivitet",
+    "activities": "Aktivitet",
+    "follow-up": "Uppföljning",
+    "follow up": "Uppföljning",
+    "responsible": "Ansvar",
+    "responsibility": "Ansvar",
+    "participants": "Delaktiga",
+    "participating": "Delaktiga",
+    "year": "År",
+}
+
+
+def english_headings(cells: list[str]) -> list[tuple[str, str]]:
+    """(heading, plan column) for each heading written in English."""
+    found = []
+    for cell in cells:
+        column = _ENGLISH.get(normalise_text(cell))
+        if column is not None:
+            found.append((cell.strip(), column))
+    return found
+
+
 def heading_at(raw: list[tuple[int, list[str]]]) -> int | None:
     """Index of the heading row: the first of the top ten rows that names Aktivitet."""
     return next(

@@ -29,6 +29,7 @@ from hsvo_graph.validation.headings import (
     RawTable,
     canonical_column,
     column_letter,
+    english_headings,
     heading_at,
 )
 from hsvo_graph.validation.model import PlanError, Text
@@ -288,13 +289,19 @@ def _sheet(name: str, table: RawTable) -> Sheet:
     if header_at is None:
         first = next((cells for _, cells in raw if any(c.strip() for c in cells)), [])
         found = ", ".join(repr(c) for c in first if c.strip()) or "inga / none"
+        at, english = next(((n, e) for n, cells in raw[:10] if (e := english_headings(cells))),
+                           (raw[0][0] if raw else 1, []))
+        hint = (
+            "; rubrikerna är på engelska – skriv " + ", ".join(f"{c} för {h}" for h, c in english),
+            "; the headings are in English – write " + ", ".join(f"{c} for {h}" for h, c in english),
+        ) if english else ("", "")
         raise PlanError(
-            _row(where, raw[0][0] if raw else 1),
+            _row(where, at),
             Text(
                 f"hittar ingen rubrikrad med kolumnen Aktivitet; rubrikerna ska vara "
-                f"{', '.join(COLUMNS)} (hittade: {found})",
+                f"{', '.join(COLUMNS)} (hittade: {found}){hint[0]}",
                 f"no heading row with the column Aktivitet; the headings must be "
-                f"{', '.join(COLUMNS)} (found: {found})",
+                f"{', '.join(COLUMNS)} (found: {found}){hint[1]}",
             ),
         )
     line, headings = raw[header_at]
