@@ -452,3 +452,18 @@ def test_headings_in_english_are_named_with_the_swedish_to_write(context: Contex
         "Ansvar for Responsible")
     assert "rubrikerna är på engelska – skriv Prioriterat område för Priority area" \
         in caught.value.message.sv
+
+
+def test_the_turtle_report_names_places_in_files_with_spaces(context: Context) -> None:
+    from rdflib import Graph as RDFGraph
+    from rdflib.namespace import SH
+
+    from hsvo_graph.validation.report import to_turtle
+
+    book = _book("Lista 2026")
+    book.active.row_dimensions[3].hidden = True
+    report = _report(_xlsx(book), "min plan \"2026\".xlsx", context)
+    assert _rule(report, "Sheet-hiddenRow")
+    graph = RDFGraph().parse(data=to_turtle(report), format="turtle")
+    focus = [str(o) for o in graph.objects(None, SH.focusNode)]
+    assert [f for f in focus if f.endswith("/min%20plan%20%222026%22.xlsx#row=3")]

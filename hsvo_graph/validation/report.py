@@ -5,6 +5,7 @@ SHACL validation report in Turtle, and an XLSX to fix the plan in."""
 import io
 import json
 import re
+from urllib.parse import quote
 from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
@@ -183,20 +184,24 @@ def to_turtle(report: Report, strict: bool = False) -> str:
         graph.add((result, RDF.type, SH.ValidationResult))
         graph.add((result, SH.resultSeverity, _SH_SEVERITY[finding.severity]))
         graph.add((result, SH.sourceShape, URIRef(finding.rule)))
-        graph.add(
-            (
-                result,
-                SH.focusNode,
-                BNode(finding.focus[2:])
-                if finding.focus.startswith("_:")
-                else URIRef(finding.focus),
-            )
-        )
+        graph.add((result, SH.focusNode, _focus_node(finding.focus)))
         graph.add((result, SH.resultMessage, Literal(finding.message.sv, lang="sv")))
         graph.add((result, SH.resultMessage, Literal(finding.message.en, lang="en")))
         if finding.value is not None:
             graph.add((result, SH.value, Literal(finding.value)))
     return graph.serialize(format="turtle")
+
+
+def _focus_node(focus: str) -> BNode | URIRef:
+    """The focus as an RDF term: a blank node, an IRI, or a place in the file the readers
+    named ("my plan.xlsx#sheet=Lista 2027"), percent-encoded so that Turtle can write it
+    (a space or quote in a file or sheet name made the whole report fail)."""
+    if focus.startswith("_:"):
+        return BNode(focus[2:])
+    return URIRef(_NOT_IN_IRI.sub(lambda m: quote(m.group()), focus))
+
+
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # RFC 3987; any other character stays
 
 
 def error_data(error: PlanError) -> dict[str, Any]:
