@@ -467,3 +467,20 @@ def test_the_turtle_report_names_places_in_files_with_spaces(context: Context) -
     graph = RDFGraph().parse(data=to_turtle(report), format="turtle")
     focus = [str(o) for o in graph.objects(None, SH.focusNode)]
     assert [f for f in focus if f.endswith("/min%20plan%20%222026%22.xlsx#row=3")]
+
+
+def test_a_row_of_height_zero_and_a_column_of_width_zero_are_hidden(context: Context) -> None:
+    def sized(part: bytes) -> bytes:  # openpyxl does not write a size of 0
+        part = part.replace(b'<row r="4"', b'<row r="4" ht="0" customHeight="1"')
+        return part.replace(b"<sheetData>", b'<cols><col min="5" max="5" width="0" '
+                            b'customWidth="1"/></cols><sheetData>')
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_xlsx(_book()))) as source, \
+            zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            part = source.read(item)
+            target.writestr(item, sized(part) if item.filename.endswith("sheet1.xml") else part)
+    report = _report(out.getvalue(), "plan.xlsx", context)
+    assert [f.row for f in _rule(report, "Sheet-hiddenRow")] == [4]
+    assert [f.column for f in _rule(report, "Sheet-hiddenColumn")] == ["Ansvar"]

@@ -127,7 +127,15 @@ class _Sheet:
 
 
 def _hidden(attrs: dict[str, str]) -> bool:
-    return attrs.get("hidden") in ("1", "true")
+    """Hidden, or as good as hidden: a row of height 0 or a column of width 0 is not seen
+    either (Excel writes ``hidden``; a script or another program may write the size)."""
+    if attrs.get("hidden") in ("1", "true"):
+        return True
+    size = attrs.get("ht", attrs.get("width"))
+    try:
+        return size is not None and float(size) == 0
+    except ValueError:
+        return False
 
 
 def _letter(column: int) -> str:
