@@ -484,3 +484,15 @@ def test_a_row_of_height_zero_and_a_column_of_width_zero_are_hidden(context: Con
     report = _report(out.getvalue(), "plan.xlsx", context)
     assert [f.row for f in _rule(report, "Sheet-hiddenRow")] == [4]
     assert [f.column for f in _rule(report, "Sheet-hiddenColumn")] == ["Ansvar"]
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_a_title_line_naming_aktiviteter_is_not_taken_for_the_heading_row(
+    delimiter: str, context: Context
+) -> None:
+    lines = ["Aktiviteter 2026", delimiter.join(HEADING[:5])]
+    lines += [delimiter.join(r[:5]) for r in ROWS]
+    report = _report("\n".join(lines).encode(), "plan.csv", context)
+    assert not report.findings, [f.message.en for f in report.findings]
+    plan = read_plan("\n".join(lines).encode(), "plan.csv", META, context)
+    assert sorted(loc.row for loc in plan.locations.values() if loc.row) == [3, 4, 5]

@@ -115,15 +115,15 @@ def english_headings(cells: list[str]) -> list[tuple[str, str]]:
 
 
 def heading_at(raw: list[tuple[int, list[str]]]) -> int | None:
-    """Index of the heading row: the first of the top ten rows that names Aktivitet."""
-    return next(
-        (
-            i
-            for i, (_, cells) in enumerate(raw[:10])
-            if any(canonical_column(c or "")[0] == "Aktivitet" for c in cells)
-        ),
-        None,
-    )
+    """Index of the heading row: of the top ten rows that name Aktivitet, the one that names
+    the most plan columns (the first of those), so that a title line "Aktiviteter 2026" above
+    the heading row is not taken for it."""
+    best: tuple[int, int] | None = None  # (columns named, index)
+    for i, (_, cells) in enumerate(raw[:10]):
+        named = {canonical_column(c or "")[0] for c in cells} - {None}
+        if "Aktivitet" in named and (best is None or len(named) > best[0]):
+            best = (len(named), i)
+    return best[1] if best is not None else None
 
 
 def is_heading_row(raw: list[tuple[int, list[str]]]) -> bool:

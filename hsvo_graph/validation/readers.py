@@ -213,11 +213,11 @@ def _delimiter(text: str) -> str:
     """``;`` (Swedish Excel) or ``,``, whichever the heading row uses more (outside quotes).
     The heading row is the first of the top ten lines that names Aktivitet, as ``heading_at``
     finds it, so a title line above it ("Aktivitetslista 2026 HSVO Uppsala") does not decide."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()][:10]
-    heading = next((line for line in lines if re.search(r"(?i)\baktivitet(er)?\b", line)),
-                   lines[0] if lines else "")
-    unquoted = re.sub(r'"[^"]*"', "", heading)
-    return max((";", ",", "\t"), key=unquoted.count)
+    lines = [re.sub(r'"[^"]*"', "", line) for line in text.splitlines()[:50] if line.strip()][:10]
+    named = [line for line in lines if re.search(r"(?i)\baktivitet(er)?\b", line)]
+    # of the lines naming Aktivitet, the one with the most cells (not a title line above it)
+    heading = max(named or lines[:1] or [""], key=lambda line: sum(map(line.count, ";,\t")))
+    return max((";", ",", "\t"), key=heading.count)
 
 
 _SEP_LINE = re.compile(r"(?i)sep=([;,\t|])[ \t]*\r?")
