@@ -496,3 +496,18 @@ def test_a_title_line_naming_aktiviteter_is_not_taken_for_the_heading_row(
     assert not report.findings, [f.message.en for f in report.findings]
     plan = read_plan("\n".join(lines).encode(), "plan.csv", META, context)
     assert sorted(loc.row for loc in plan.locations.values() if loc.row) == [3, 4, 5]
+
+
+def test_a_heading_row_below_the_top_ten_rows_is_named(context: Context) -> None:
+    book = Workbook()
+    for n in range(12):
+        book.active.append([f"Instruktion {n + 1}"])
+    for row in [HEADING, *ROWS]:
+        book.active.append(row)
+    book.active.title = "Lista"
+    with pytest.raises(PlanError) as caught:
+        read_plan(_xlsx(book), "plan.xlsx", META, context)
+    assert caught.value.where == "plan.xlsx, blad/sheet Lista, rad/row 13"
+    assert caught.value.message.en.startswith(
+        "the heading row is row 13, but it must be one of the first ten rows")
+    assert caught.value.message.sv.startswith("rubrikraden står på rad 13")

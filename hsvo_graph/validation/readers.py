@@ -286,6 +286,18 @@ def _sheet(name: str, table: RawTable) -> Sheet:
     raw = table.rows
     where = f"{name}, {table.place}" if table.place else name
     header_at = heading_at(raw)
+    lower = heading_at(raw[10:60]) if header_at is None else None
+    if lower is not None:  # the table below a long introduction: say so, not "no heading row"
+        at = raw[10 + lower][0]
+        raise PlanError(
+            _row(where, at),
+            Text(
+                f"rubrikraden står på rad {at}, men den ska vara en av de tio första raderna; "
+                "ta bort raderna ovanför den (eller flytta texten till ett annat blad)",
+                f"the heading row is row {at}, but it must be one of the first ten rows; "
+                "delete the rows above it (or move their text to another sheet)",
+            ),
+        )
     if header_at is None:
         first = next((cells for _, cells in raw if any(c.strip() for c in cells)), [])
         found = ", ".join(repr(c) for c in first if c.strip()) or "inga / none"
