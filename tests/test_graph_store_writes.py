@@ -203,7 +203,7 @@ def _fail(store: GraphStore, failure: Failure, monkeypatch: pytest.MonkeyPatch) 
 
         monkeypatch.setattr(store.generations, "write", failing_write)
         return
-    update, calls = store.update, [0]
+    update, calls = store._send, [0]  # each update request of the write, as it is sent
 
     def failing_update(text: str) -> None:
         calls[0] += 1
@@ -217,7 +217,7 @@ def _fail(store: GraphStore, failure: Failure, monkeypatch: pytest.MonkeyPatch) 
         replace(quads, graphs, **options)  # type: ignore[arg-type]
 
     replace = store.replace_graphs
-    monkeypatch.setattr(store, "update", failing_update)
+    monkeypatch.setattr(store, "_send", failing_update)
     monkeypatch.setattr(store, "replace_graphs", per_write)
 
 

@@ -20,7 +20,10 @@ ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 GRAPH = "http://example.org/graph/notes"
 TURTLE = {**ADMIN, "Content-Type": "text/turtle"}
 NOTES = '@prefix ex: <http://example.org/> .\nex:n1 ex:text "Äldrenämnden, Vårdstyrelsen" .\n'
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# The data's triples: an external store's version marker, which every write replaces and a
+# query over the union default graph sees too (README, "Version marker"), left out
+COUNT = ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER NOT EXISTS { "
+         "GRAPH <https://w3id.org/hsvo-graph/graph/store-version> { ?s ?p ?o } } }")
 
 
 @pytest.fixture(scope="module", params=["embedded", "remote"])
