@@ -210,14 +210,21 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _delimiter(text: str) -> str:
-    """``;`` (Swedish Excel) or ``,``, whichever the heading row uses more (outside quotes).
-    The heading row is the first of the top ten lines that names Aktivitet, as ``heading_at``
-    finds it, so a title line above it ("Aktivitetslista 2026 HSVO Uppsala") does not decide."""
+    """``;`` (Swedish Excel), ``,`` or a tab: the one that splits a heading row (of the top
+    ten lines, one naming Aktivitet) into the most plan columns, so that neither a title line
+    above it ("Aktiviteter 2026") nor a data line full of commas decides; else the one the
+    first line uses most (outside quotes)."""
     lines = [re.sub(r'"[^"]*"', "", line) for line in text.splitlines()[:50] if line.strip()][:10]
-    named = [line for line in lines if re.search(r"(?i)\baktivitet(er)?\b", line)]
-    # of the lines naming Aktivitet, the one with the most cells (not a title line above it)
-    heading = max(named or lines[:1] or [""], key=lambda line: sum(map(line.count, ";,\t")))
-    return max((";", ",", "\t"), key=heading.count)
+    best, chosen = 0, ""
+    for delimiter in (";", ",", "\t"):
+        for line in lines:
+            named = {canonical_column(cell)[0] for cell in line.split(delimiter)} - {None}
+            if "Aktivitet" in named and len(named) > best:
+                best, chosen = len(named), delimiter
+    if chosen:
+        return chosen
+    first = lines[0] if lines else ""
+    return max((";", ",", "\t"), key=first.count)
 
 
 _SEP_LINE = re.compile(r"(?i)sep=([;,\t|])[ \t]*\r?")
