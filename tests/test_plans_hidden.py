@@ -511,3 +511,10 @@ def test_a_heading_row_below_the_top_ten_rows_is_named(context: Context) -> None
     assert caught.value.message.en.startswith(
         "the heading row is row 13, but it must be one of the first ten rows")
     assert caught.value.message.sv.startswith("rubrikraden står på rad 13")
+
+
+def test_a_data_line_full_of_commas_does_not_decide_the_delimiter(context: Context) -> None:
+    rows = [HEADING[:5], *(list(r[:5]) for r in ROWS)]
+    rows[1][2] = "Bevaka aktiviteter, nätverk, forum, möten, rapporter, samverkan och mer"
+    report = _report(_csv(rows), "plan.csv", context)
+    assert not report.findings, [f.message.en for f in report.findings]
