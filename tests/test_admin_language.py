@@ -75,3 +75,13 @@ def test_writes_switched_off_are_told_in_the_negotiated_language(unguarded, lang
     assert response.status_code == 403 and response.text.startswith(says)
     page = _get(unguarded, "/admin/plans", Accept="text/html", **{"Accept-Language": lang})
     assert page.status_code == 403 and f'<html lang="{lang}">' in page.text and says in page.text
+
+
+def test_a_wrong_token_on_the_upload_page_is_told_on_the_upload_page(guarded):
+    """The page's import refuses a wrong token on the page itself (the form kept), not on an
+    error page."""
+    guarded.cookies.clear()
+    page = guarded.post("/validate/import?lang=en", data={"token": "wrong"}, headers={"Accept": "text/html"},
+                        files={"file": ("plan.csv", b"Aktivitet\nx\n", "text/csv")})
+    assert page.status_code == 401
+    assert "wrong or missing admin token" in page.text and 'enctype="multipart/form-data"' in page.text

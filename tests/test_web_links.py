@@ -44,3 +44,26 @@ def test_links_stay_clean_when_the_next_page_gets_the_language_anyway(client, ur
     switcher = [link for link in links if "lang=" in link and "format=" not in link]
     assert len(switcher) == 1, switcher
     assert "/uppfoljning" in links and 'name="lang"' not in page
+
+
+def test_the_switcher_of_a_form_answer_leads_to_the_form_page(client):
+    """A page that answers a POST switches language to the page the form is on (the POST
+    address may not answer GET: /validate/import is 405)."""
+    client.cookies.clear()
+    refused = client.post("/validate/import?lang=en", data={"token": "x"}, headers={"Accept": "text/html"},
+                          files={"file": ("plan.csv", b"Aktivitet\nx\n", "text/csv")})
+    assert refused.status_code == 403  # no admin token on this server
+    assert '<a class="lang" href="/validate?lang=sv"' in refused.text
+    assert client.get("/validate/import?lang=sv", headers={"Accept": "text/html"}).status_code == 405
+
+
+def test_an_upload_too_large_from_the_page_is_told_on_a_page(client):
+    """Before the form is read there is no format= yet: a browser gets a page in its language,
+    a program the JSON."""
+    client.cookies.clear()
+    files = {"file": ("plan.csv", b"x" * 5_200_000, "text/csv")}
+    page = client.post("/validate?lang=en", data={"format": "html"}, files=files, headers={"Accept": "text/html"})
+    assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="en">' in page.text
+    program = client.post("/validate", files=files)
+    assert program.status_code == 413 and program.headers["content-type"].startswith("application/json")

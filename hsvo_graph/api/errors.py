@@ -10,6 +10,7 @@ the public.
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
+from fastapi import HTTPException as FastAPIHTTPException
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 from starlette.exceptions import HTTPException
@@ -27,11 +28,11 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 _RETRY_AFTER_S = "2"
 
 
-class Refused(Worded, HTTPException):
+class Refused(Worded, FastAPIHTTPException):
     """A refusal worded in the message catalog (``web.i18n.MESSAGES[message]``, filled in
     with ``values``): told to a program as plain text and to a browser as a page, both in the
     language negotiated as for pages (``?lang=``, the cookie, ``Accept-Language``); its
-    ``detail`` is the English."""
+    ``detail`` is the English. FastAPI's HTTPException, as the routes catch it."""
 
     def __init__(self, status_code: int, message: str, /, headers: dict[str, str] | None = None,
                  **values: str) -> None:

@@ -47,11 +47,15 @@ def url_with(request: Request, **changes: str | None) -> str:
 _quoted = functools.lru_cache(maxsize=1024)(quote_plus)
 
 
-def page_context(request: Request, lang: str) -> dict[str, Any]:
-    """What every page template may use: the language, its words, the other language."""
+def page_context(request: Request, lang: str, form_page: str | None = None) -> dict[str, Any]:
+    """What every page template may use: the language, its words, the other language. The
+    switcher of a page that answers a form (a POST) leads to ``form_page``, the page the form
+    is on (the form's address may not answer GET), else to the same address."""
     other = next(code for code in LANGUAGES if code != lang)
+    switch_url = (url_with(request, lang=other) if request.method in ("GET", "HEAD")
+                  else f"{form_page or request.url.path}?lang={other}")
     return {"lang": lang, "t": Translator(lang), "other_lang": other,
-            "switch_url": url_with(request, lang=other), "version": __version__}
+            "switch_url": switch_url, "version": __version__}
 
 
 @functools.lru_cache(maxsize=64)
@@ -102,7 +106,7 @@ def render(
     # rendered here rather than by Starlette's TemplateResponse, whose hook for test
     # clients' debugging every page paid for
     page = TEMPLATES[lang].get_template(template).render(
-        {**context, **page_context(request, lang), "request": request})
+        {**context, **page_context(request, lang, context.get("form_page")), "request": request})
     carried = carried_language(request.query_params.get("lang"), request.cookies.get(COOKIE),
                                request.headers.get("accept-language"))
     if carried is not None:  # the next page would be in another language without it

@@ -25,6 +25,7 @@ from hsvo_graph.api.forms import MAX_META, read_form, status_of
 from hsvo_graph.api.deps import PlanContextsDep, SettingsDep, StoreDep
 from hsvo_graph.api.rendering import language, render
 from hsvo_graph.config import Settings
+from hsvo_graph.sparql.protocol import prefers_html
 from hsvo_graph.store import StoreError, WriteUnconfirmed
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.check import validate_plan
@@ -147,6 +148,7 @@ def _page(
             "accept": ",".join(SUPPORTED),
             "plans": _plans(settings),
             "import_enabled": bool(settings.admin_token),
+            "form_page": "/validate",  # what the language switcher of a form's answer shows
             **context,
         },
         status_code=status_code,
@@ -183,7 +185,8 @@ async def validate(
     marked and the messages beside them). 200 with the report (``conforms`` says whether it
     may be imported), 400 when the file cannot be used at all.
     """
-    fmt = "json"
+    # until the form is read (an upload too large, a broken form), a browser gets the page
+    fmt = "html" if prefers_html(request.headers.get("accept"), ()) else "json"
     try:
         form = await read_form(request)
         fmt = _format(form)
