@@ -518,3 +518,16 @@ def test_a_data_line_full_of_commas_does_not_decide_the_delimiter(context: Conte
     rows[1][2] = "Bevaka aktiviteter, nätverk, forum, möten, rapporter, samverkan och mer"
     report = _report(_csv(rows), "plan.csv", context)
     assert not report.findings, [f.message.en for f in report.findings]
+
+
+def test_a_title_merged_down_two_rows_is_explained(context: Context) -> None:
+    book = _book()
+    book.active.merge_cells("C2:C3")  # one title over two rows: read as two activities
+    book.active.merge_cells("A2:A4")  # a priority area down a block: as a printed plan means it
+    report = _report(_xlsx(book), "plan.xlsx", context)
+    [merged] = _rule(report, "Cell-mergedTitle")
+    assert merged.row == 3 and merged.column == "Aktivitet"
+    assert merged.message.en.startswith("The cell C3 is part of the merged cells C2:C3 and is "
+                                        "read as C2: the same activity once more")
+    assert merged.message.sv.startswith("Cellen C3 ingår i de sammanfogade cellerna C2:C3")
+    assert {f.row for f in _rule(report, "Activity-unique")} == {2, 3}

@@ -55,6 +55,8 @@ class RawTable:
     # cells whose saved value is an error (#N/A, #REF!): "C3: #N/A =VLOOKUP(…)"; refused
     # only in a plan column, where it would be imported as text
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    # cells filled from a merged range above them: (cell, range, top-left cell)
+    filled: dict[tuple[int, int], tuple[str, str, str]] = field(default_factory=dict)
     # What a spreadsheet program does not show (XLSX; ODS sheets): hidden rows and columns
     # (numbers from 1) of the table that was read, and the hidden sheets that hold an
     # activity table of their own (not read)

@@ -71,6 +71,8 @@ class Sheet:
     other_tables: list[str] = field(default_factory=list)  # visible sheets not read
     short_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, cells) of a CSV
     skipped: list[int] = field(default_factory=list)  # rows with text only outside the plan
+    # Aktivitet cells read from a merged range above them: (row, cell, range, top-left cell)
+    merged_titles: list[tuple[int, str, str, str]] = field(default_factory=list)
     heading_width: int = 0
     heading_row: int = 0  # as the spreadsheet numbers it
     ignored_letters: list[str] = field(default_factory=list)  # the letter of each ignored
@@ -382,6 +384,9 @@ def _sheet(name: str, table: RawTable) -> Sheet:
             continue
         if number in hidden_rows:
             sheet.hidden_rows.append(number)
+        for i, col in positions.items():
+            if col == "Aktivitet" and (number, i) in table.filled:
+                sheet.merged_titles.append((number, *table.filled[(number, i)]))
         if table.fixed_width:
             short.append((number, len(cells)))
         mapped = {col: cells[i] for i, col in positions.items() if i < len(cells)}

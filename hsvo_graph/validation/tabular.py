@@ -381,6 +381,22 @@ class SheetPlan:
                     focus=f"{sheet.name}#row={line}", row=line, subject=titles.get(line),
                     column="År", value=cells["År"],
                 ))
+        for line, cell, merged, source in sheet.merged_titles:
+            self._warn(
+                "Cell-mergedTitle",
+                Text(
+                    f"Cellen {cell} ingår i de sammanfogade cellerna {merged} och läses som "
+                    f"{source}: samma aktivitet en gång till. Dela upp de sammanfogade cellerna "
+                    "och skriv varje aktivitet på en egen rad",
+                    f"The cell {cell} is part of the merged cells {merged} and is read as "
+                    f"{source}: the same activity once more. Unmerge the cells and write each "
+                    "activity on a row of its own",
+                ),
+                Text("En aktivitet per rad, utan sammanfogade celler i kolumnen Aktivitet.",
+                     "One activity per row, without merged cells in the Aktivitet column."),
+                focus=f"{sheet.name}#row={line}", row=line, subject=titles.get(line),
+                column="Aktivitet",
+            )
         for other in sheet.other_tables:
             self._warn(
                 "Sheet-otherTable",

@@ -55,6 +55,7 @@ class _Sheet:
         self.rows: Rows = []
         self.unsaved: dict[tuple[int, int], str] = {}
         self.errors: dict[tuple[int, int], str] = {}
+        self.filled: dict[tuple[int, int], tuple[str, str, str]] = {}  # cell, range, source
         self._rows = self._read()
 
     def _read(self) -> Iterator[tuple[int, list[str]]]:
@@ -110,6 +111,9 @@ class _Sheet:
                 for column in range(left, min(right, MAX_COLUMNS) + 1):
                     if not cells[column - 1]:
                         cells[column - 1] = value
+                        if number > top:  # read from the row above: said where it matters
+                            self.filled[(number, column - 1)] = (
+                                f"{_letter(column)}{number}", merged.ref, f"{_letter(left)}{top}")
         return self.rows
 
     def hidden_rows(self) -> list[int]:
@@ -181,7 +185,7 @@ def read_sheets(data: bytes, name: str, cell_text: Any) -> tuple[RawTable, str]:
     others = [s.title for s in visible]
     notes = [sheet_note(chosen.title, others, hidden)]
     return RawTable(rows, notes, f"blad/sheet {chosen.title}", unsaved=chosen.unsaved,
-                    errors=chosen.errors,
+                    errors=chosen.errors, filled=chosen.filled,
                     hidden_rows=chosen.hidden_rows(), hidden_columns=chosen.hidden_columns(),
                     hidden_tables=tables, other_tables=more), chosen.title
 
