@@ -52,14 +52,12 @@ def isolation_findings(plan: Plan, context: Context) -> list[Finding]:
 
     ``context`` must not hold the plan's own earlier version (``Context.without``)."""
     known, existing = context.graph, context.subjects
-    findings = []
-    for s, p, o in sorted(plan.graph):
-        schema = is_schema(p, o)
-        about_existing = (
-            s in existing and p not in LINKS_FROM_EXISTING and (s, p, o) not in known
-        )
-        if schema or about_existing:
-            findings.append(_finding(plan, context, s, p, o, schema))
+    # Only the statements found are sorted (sorting all of a 2000-row list's 24 000 took 0.3 s).
+    found = sorted(
+        (s, p, o) for s, p, o in plan.graph
+        if is_schema(p, o) or (s in existing and p not in LINKS_FROM_EXISTING and (s, p, o) not in known)
+    )
+    findings = [_finding(plan, context, s, p, o, is_schema(p, o)) for s, p, o in found]
     return findings + _names_taken(plan, context)
 
 
