@@ -36,3 +36,18 @@ def test_programs_still_get_the_kind_as_the_graph_names_it(client):
     rows = client.get(f"{SUBGOALS}&format=json").json()["rows"]
     assert {row["kindName"] for row in rows} == {"delmål", "målbild"}
     assert {row["kind"].rsplit("#", 1)[1] for row in rows} == {"SubGoal", "Vision"}
+
+
+@pytest.mark.parametrize(("lang", "body", "option"), [
+    ("en", "HSVO consultative council (county)", "ÄLN – Elderly Care Committee"),
+    ("sv", "Samråd HSVO", "ÄLN – Äldrenämnden"),
+])
+def test_bodies_are_named_in_the_page_language_where_the_graph_has_the_name(client, lang, body, option):
+    """In a question's answer, its CSV and its drop-down; what the form sends stays the
+    abbreviation or the Swedish name the questions match."""
+    url = "/q/bodies_and_mandates?body=Samr%C3%A5d+HSVO&power=beslut"
+    page = client.get(f"{url}&lang={lang}", headers=HTML).text
+    assert re.search(rf'<td data-label="(?:Body|Organ)"><a href="/id/body/samrad-hsvo[^"]*">{re.escape(body)}</a>', page)
+    assert f'<option value="ÄLN">{option}</option>' in page
+    download = client.get(f"{url}&format=csv&lang={lang}").content.decode("utf-8-sig")
+    assert body in download

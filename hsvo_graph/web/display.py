@@ -112,6 +112,20 @@ def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, st
     return labels
 
 
+def names_in(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, tuple[str, str]]:
+    """For each IRI with a name in ``lang`` other than its Swedish one: (the Swedish name,
+    the name in ``lang``). Nothing for Swedish, the language the canned questions answer in."""
+    wanted = sorted({i for i in iris if i})
+    if lang == "sv" or not wanted:
+        return {}
+    table = reader.select(load_rq("hsvo_graph.web", "names_in"),
+                          {"s": [URIRef(i) for i in wanted], "lang": [Literal(lang)]})
+    named: dict[str, tuple[str, str]] = {}
+    for row in sorted(table.rows, key=lambda r: (str(r["s"]), str(r["sv"]), str(r["named"]))):
+        named.setdefault(str(row["s"]), (str(row["sv"]), str(row["named"])))
+    return named
+
+
 def value_text(term: Literal, lang: str | None) -> str:
     """A literal as shown: the value codes some queries return (``granted``) and booleans
     (ja/nej, yes/no) in words of the page language, any other text as it is."""
@@ -223,12 +237,15 @@ def result_table(
 ) -> ResultTable:
     """Rows as cells: a column named in ``links`` links to the IRI in its target column,
     which is then not shown itself (a vocabulary term there, which has no page, gives the
-    text in the page language instead: ``beslutande`` becomes *decision-making*); other
-    IRIs show their label and link to their page; a text that is a list of known
-    ``abbreviations`` says what each stands for."""
+    text in the page language instead: ``beslutande`` becomes *decision-making*; and a
+    link's text that is its entity's Swedish name is shown by its name in the page language,
+    where the graph has one); other IRIs show their label and link to their page; a text that
+    is a list of known ``abbreviations`` says what each stands for."""
     hidden = {target for target in links.values() if target in variables}
     shown = [v for v in variables if v not in hidden]
     labels = fetch_labels(reader, _labelled(table_rows, shown, links), lang)
+    named = names_in(reader, (str(row[target]) for row in table_rows for target in links.values()
+                              if target in variables and isinstance(row.get(target), URIRef)), lang)
     columns = [(v, links.get(v)) for v in shown]  # each shown column and its link target's
     explained = abbreviations or {}
     rows = []
@@ -243,6 +260,10 @@ def result_table(
                     cells.append(Cell(labels[str(target)], iri=str(target)))
                     continue
                 lang_tag = term.language if isinstance(term, Literal) else None
+                sv_and_own = named.get(str(target))
+                if sv_and_own is not None and str(term) == sv_and_own[0]:
+                    cells.append(Cell(sv_and_own[1], href=href, iri=str(target)))
+                    continue
                 cells.append(Cell(str(term), href=href, iri=str(target), lang=lang_tag))
             else:
                 cells.append(_explained(cell(term, labels, lang), explained))
