@@ -104,7 +104,8 @@ class Envelope:
         vary = _vary_for(scope["path"])
         method = scope["method"]
         if method in ("HEAD", "OPTIONS"):
-            refused = await self._unless_refused(scope, receive, send, vary)
+            refused = (method == "HEAD" and self._head_elsewhere(scope)
+                       or await self._unless_refused(scope, receive, send, vary))
             if not refused:
                 return
             if method == "OPTIONS":
@@ -127,6 +128,19 @@ class Envelope:
             await send(message)
 
         await self.app(scope, receive, enveloped)
+
+    def _head_elsewhere(self, scope: Scope) -> bool:
+        """Whether a HEAD would reach another route than the GET of the same path: a
+        GET-only route before a route that answers HEAD itself and whose pattern also
+        matches (``/dumps/releases`` before ``/dumps/{name}``). Such a HEAD is answered
+        as the GET, so it gets the GET's status and headers."""
+        as_get = {**scope, "method": "GET"}
+        for route in self.routes:
+            if route.matches(as_get)[0] is Match.FULL:
+                return route.matches(scope)[0] is not Match.FULL
+            if route.matches(scope)[0] is Match.FULL:
+                return True  # a route HEAD reaches that the GET does not
+        return False
 
     async def _unless_refused(self, scope: Scope, receive: Receive, send: Send,
                               vary: tuple[bytes, ...]) -> bool:

@@ -3,6 +3,7 @@ Accept), /catalog.ttl and /catalog.jsonld."""
 
 from fastapi import APIRouter, Request, Response
 from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.publish.catalog import catalog_graph, covered_years
@@ -26,6 +27,14 @@ async def _catalog(request: Request, executor: ExecutorDep, reader: ReaderDep,
     version = (releases(settings.releases_dir) or ["unreleased"])[-1]
     graph: Graph = catalog_graph(base_url(request), version, snapshot.modified, first, last)
     fmt = "json-ld" if chosen.media_type == JSON_LD.media_type else "turtle"
+    if fmt == "json-ld":
+        # rdflib's JSON-LD follows the blank nodes' random labels (their order too): every
+        # answer had other bytes, so another ETag, and no request was ever answered 304;
+        # canonical labels, and the statements added in order, give the same bytes
+        canonical = Graph()
+        for triple in sorted(to_canonical_graph(graph)):
+            canonical.add(triple)
+        graph = canonical
     body = graph.serialize(format=fmt, encoding="utf-8")
     return conditional_response(request, body, chosen.content_type, snapshot.modified,
                                 {"Vary": "Accept"})
