@@ -51,3 +51,25 @@ def test_bodies_are_named_in_the_page_language_where_the_graph_has_the_name(clie
     assert f'<option value="ÄLN">{option}</option>' in page
     download = client.get(f"{url}&format=csv&lang={lang}").content.decode("utf-8-sig")
     assert body in download
+
+
+@pytest.mark.parametrize(("lang", "names", "foreign"), [
+    ("en", {"Elderly Care Committee"}, {"Äldrenämnden"}),
+    ("sv", {"Äldrenämnden"}, {"Elderly Care Committee"}),
+])
+def test_the_pictures_name_bodies_in_the_page_language(client, lang, names, foreign):
+    """The organisation chart and the heatmap (picture and text) name a body as its page's
+    language does; the heatmap's cells still ask the question by the abbreviation."""
+    for picture in ("/pictures/organisation", "/pictures/heatmap"):
+        page = client.get(f"{picture}?lang={lang}", headers=HTML).text
+        assert all(name in page for name in names), picture
+        assert not any(f">{name}<" in page for name in foreign), picture
+    assert "/q/activities_by_body_and_area?body=%C3%84LN" in client.get(f"/pictures/heatmap?lang={lang}",
+                                                                          headers=HTML).text
+
+
+def test_a_plan_is_offered_by_its_name_in_the_page_language(client):
+    page = client.get("/q/subgoal_wording_differences?lang=en", headers=HTML).text
+    assert ">HSVO collaboration plan Älvkarleby 2024–2026</option>" in page
+    assert ">Samverkansplan HSVO Älvkarleby 2024–2026</option>" in client.get(
+        "/q/subgoal_wording_differences?lang=sv", headers=HTML).text

@@ -63,14 +63,15 @@ def heatmap_data(reader: Reader, year: int | None, lang: str) -> Heatmap:
     model = Heatmap(chosen, years)
     if chosen is None:
         return model
-    table = reader.select(load_rq("hsvo_graph.web", "heatmap_counts"), {"year": [Literal(chosen, datatype=XSD.integer)]})
+    table = reader.select(load_rq("hsvo_graph.web", "heatmap_counts"),
+                          {"year": [Literal(chosen, datatype=XSD.integer)], "lang": [Literal(lang)]})
     bodies: dict[str, tuple[str, str, str]] = {}
     areas: dict[str, tuple[str, str]] = {}
     area_totals: dict[str, int] = {}
     for row in table.rows:
         body, area, n = str(row["body"]), str(row["area"]), int(row["n"])
         short = str(row.get("abbreviation") or row["bodyName"])
-        bodies[body] = (body, short, str(row["bodyName"]))
+        bodies[body] = (body, short, str(row["bodyShown"]))
         areas[area] = (area, str(row["areaName"]))
         model.counts[(body, area)] = n
         model.totals[body] = model.totals.get(body, 0) + n
