@@ -73,3 +73,13 @@ def test_a_plan_is_offered_by_its_name_in_the_page_language(client):
     assert ">HSVO collaboration plan Älvkarleby 2024–2026</option>" in page
     assert ">Samverkansplan HSVO Älvkarleby 2024–2026</option>" in client.get(
         "/q/subgoal_wording_differences?lang=sv", headers=HTML).text
+
+
+@pytest.mark.parametrize(("lang", "area"), [("en", "Local (close) care"), ("sv", "Nära vård")])
+def test_a_name_a_question_returns_as_text_is_shown_in_the_page_language(client, lang, area):
+    """The prioritised area comes as Swedish text (no IRI): shown by the English name of the
+    one thing so named, on the page and in the CSV."""
+    url = "/q/activities_by_body_and_area?body=%C3%84LN&area=n%C3%A4ra+v%C3%A5rd"
+    page = client.get(f"{url}&lang={lang}", headers=HTML).text
+    assert re.search(rf'<td data-label="(?:Prioritised area|Prioriterat område)">(?:<span lang="sv">)?{re.escape(area)}<', page)
+    assert area in client.get(f"{url}&format=csv&lang={lang}").content.decode("utf-8-sig")

@@ -126,6 +126,23 @@ def names_in(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, tuple[
     return named
 
 
+# a text longer than this is a sentence (a quote, a summary), not a name
+_NAME_LENGTH = 120
+
+
+def names_of_texts(reader: Reader, texts: Iterable[Literal], lang: str) -> dict[str, str]:
+    """The name in ``lang`` of each Swedish text that is the Swedish name of one thing alone
+    (a name a canned question returns as text, without its entity's IRI)."""
+    wanted = sorted({t for t in texts if t.language == "sv"}, key=str)
+    if lang == "sv" or not wanted:
+        return {}
+    table = reader.select(load_rq("hsvo_graph.web", "names_of_text"), {"sv": wanted, "lang": [Literal(lang)]})
+    named: dict[str, set[str]] = {}
+    for row in table.rows:
+        named.setdefault(str(row["sv"]), set()).add(str(row["named"]))
+    return {text: next(iter(names)) for text, names in named.items() if len(names) == 1}
+
+
 def value_text(term: Literal, lang: str | None) -> str:
     """A literal as shown: the value codes some queries return (``granted``) and booleans
     (ja/nej, yes/no) in words of the page language, any other text as it is."""
@@ -246,6 +263,9 @@ def result_table(
     labels = fetch_labels(reader, _labelled(table_rows, shown, links), lang)
     named = names_in(reader, (str(row[target]) for row in table_rows for target in links.values()
                               if target in variables and isinstance(row.get(target), URIRef)), lang)
+    texts = names_of_texts(reader, (term for row in table_rows for v in shown if v not in links
+                                    and isinstance(term := row.get(v), Literal) and term.language == "sv"
+                                    and len(term) <= _NAME_LENGTH), lang)
     columns = [(v, links.get(v)) for v in shown]  # each shown column and its link target's
     explained = abbreviations or {}
     rows = []
@@ -265,6 +285,8 @@ def result_table(
                     cells.append(Cell(sv_and_own[1], href=href, iri=str(target)))
                     continue
                 cells.append(Cell(str(term), href=href, iri=str(target), lang=lang_tag))
+            elif isinstance(term, Literal) and term.language == "sv" and str(term) in texts:
+                cells.append(Cell(texts[str(term)]))  # a name in the page language
             else:
                 cells.append(_explained(cell(term, labels, lang), explained))
         rows.append(cells)
