@@ -309,6 +309,7 @@ class _Run:
     _facts: dict[Node, _Facts] = field(default_factory=dict)
     _types: dict[Node, frozenset[Node]] = field(default_factory=dict)
     _values: dict[tuple[Node, URIRef | Path], set[Node]] = field(default_factory=dict)
+    _outgoing: dict[Node, dict[Node, set[Node]]] = field(default_factory=dict)
 
     def classes(self, kind: Node) -> frozenset[Node]:
         """``kind`` and every class it is (transitively) a subclass of."""
@@ -322,12 +323,24 @@ class _Run:
         sh:class constraints repeat: each activity's list, areas and bodies)."""
         if node not in self._types:
             self._types[node] = frozenset().union(
-                *(self.classes(kind) for kind in self.data.objects(cast(Identifier, node), RDF.type)))
+                *(self.classes(kind) for kind in self.outgoing(node).get(RDF.type, ())))
         return self._types[node]
+
+    def outgoing(self, node: Node) -> dict[Node, set[Node]]:
+        """Every statement about ``node``, as objects by predicate: read in one lookup
+        rather than one per shape and predicate (an activity has a dozen). Not to be changed."""
+        if node not in self._outgoing:
+            found: dict[Node, set[Node]] = {}
+            for _, predicate, value in self.data.triples((cast(Identifier, node), None, None)):
+                found.setdefault(predicate, set()).add(value)
+            self._outgoing[node] = found
+        return self._outgoing[node]
 
     def values(self, node: Node, path: URIRef | Path) -> set[Node]:
         """The values of ``path`` at ``node`` (several shapes read the same path of a node:
         an activity's title four times, its list, area and year twice). Not to be changed."""
+        if isinstance(path, URIRef):
+            return self.outgoing(node).get(path) or set()
         key = (node, path)
         if key not in self._values:
             self._values[key] = set(self.data.objects(cast(Identifier, node), path))
@@ -337,7 +350,7 @@ class _Run:
         if node not in self._facts:
             subject = cast(Identifier, node)
             self._facts[node] = _Facts(
-                frozenset(self.data.predicates(subject, None)),
+                frozenset(self.outgoing(node)),
                 frozenset(self.data.predicates(None, subject)),
                 self.types(node),
             )
