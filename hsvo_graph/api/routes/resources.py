@@ -4,6 +4,7 @@ programs, in every RDF format ``/sparql`` writes a graph in, negotiated the same
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -30,7 +31,8 @@ from hsvo_graph.api.rendering import language, render, url_with
 router = APIRouter(tags=["Entities"])
 
 KINDS = ("body", "document", "goal", "activity")
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+# letters and digits of any script (an IRI may hold them: äldrenämnden), then . _ ~ -
+_SLUG = re.compile(r"^[^\W_][\w.~-]*\Z")
 _FIRST = [RDF.type, RDFS.label, SKOS.prefLabel]
 
 
@@ -190,6 +192,7 @@ async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
     (`application/ld+json` or `application/json`, `application/n-triples`,
     `application/rdf+xml`, …) or `format=` (`jsonld`, `nt`, `rdfxml`, `trig`, `nq`, `html`)."""
     fmt = _chosen(format, request.headers.get("accept"))
+    slug = unicodedata.normalize("NFC", slug)  # ä typed as a + U+0308 names the same entity
     if kind not in KINDS or not _SLUG.match(slug):
         raise HTTPException(404, f"no entity /id/{quote(kind)}/{quote(slug)}: expected "
                                  f"/id/{{{'|'.join(KINDS)}}}/<slug>")  # quoted: no raw NUL or tag
