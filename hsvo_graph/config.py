@@ -15,9 +15,17 @@ from typing import Any, Literal, TypeVar, cast
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "HSVO_"
 ENV_FILE = ".env"
+DEFAULT_STORE_PATH = PROJECT_ROOT / "var" / "store"
+# the change logs kept by default (hsvo_graph.store.changes.log_path): the default store's,
+# where it always was, and the directory of the remote stores' logs
+DEFAULT_STORE_CHANGES_LOG = PROJECT_ROOT / "var" / "changes.jsonl"
+REMOTE_CHANGES_DIR = PROJECT_ROOT / "var" / "changes"
 
 T = TypeVar("T")
 StoreKind = Literal["embedded", "remote"]
+# Where the change log is kept: a file, "store" (the log that belongs with the store: see
+# hsvo_graph.store.changes.log_path) or None (not kept).
+ChangesLog = Path | Literal["store"] | None
 
 
 class SettingsError(ValueError):
@@ -81,6 +89,18 @@ def _boolean(text: str) -> bool:
     raise ValueError("expected true or false")
 
 
+def _port(text: str) -> int:
+    """A TCP port, 1-65535 (a larger number is not taken modulo 65536, as a socket would)."""
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise ValueError("expected a port from 1 to 65535")
+    return port
+
+
+def _changes_log(text: str) -> "ChangesLog":
+    return Path(text)
+
+
 def _store_kind(text: str) -> StoreKind:
     if text not in ("embedded", "remote"):
         raise ValueError("expected 'embedded' or 'remote'")
@@ -103,9 +123,12 @@ class Settings:
 
     # Numbered data releases (written by `python -m hsvo_graph.publish.releases VERSION`),
     # served at /dumps/releases/<version>/; and the log of every load and import, served
-    # as the Atom feed /changes.atom (None: not kept).
+    # as the Atom feed /changes.atom (None: not kept). "store" (the default): the log that
+    # belongs with the store, so that a feed describes the dataset its service serves
+    # (hsvo_graph.store.changes.log_path: the default store's var/changes.jsonl, another
+    # store directory's changes.jsonl inside it, a remote store's file under var/changes/).
     releases_dir: Path = _env("releases_dir", Path, PROJECT_ROOT / "data" / "releases")
-    changes_log: Path | None = _env("changes_log", Path, PROJECT_ROOT / "var" / "changes.jsonl")
+    changes_log: ChangesLog = _env("changes_log", _changes_log, "store")
 
     # Imported plans (the original files, who imported them when, their reports and the
     # history of every change), re-applied on every rebuild. Not under data/: data/ is
@@ -114,7 +137,7 @@ class Settings:
 
     store: StoreKind = _env("store", _store_kind, "embedded")
     # Embedded store: directory of the on-disk database; None keeps it in memory.
-    store_path: Path | None = _env("store_path", Path, PROJECT_ROOT / "var" / "store")
+    store_path: Path | None = _env("store_path", Path, DEFAULT_STORE_PATH)
 
     # Remote store: SPARQL 1.1 Protocol endpoints of an external triplestore.
     remote_query_url: str = _env("remote_query_url", str, "http://127.0.0.1:7878/query")
@@ -124,7 +147,7 @@ class Settings:
     remote_write_timeout_s: float = _env("remote_write_timeout_s", float, 600.0)
 
     host: str = _env("host", str, "127.0.0.1")
-    port: int = _env("port", int, 8000)
+    port: int = _env("port", _port, 8000)
 
     # Writes over HTTP (plan import, SPARQL Update, Graph Store Protocol writes) are off
     # unless a token is configured; clients then send "Authorization: Bearer <token>".

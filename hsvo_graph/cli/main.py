@@ -7,18 +7,32 @@ imports.
 
 from __future__ import annotations
 
-import gc
-import importlib
 import os
+import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
 
-import click
 
-from hsvo_graph import __version__
+def _interrupted_early(signum: int, frame: object) -> None:
+    """Ctrl-C while the program is still importing its modules: one line and exit code
+    130, not a traceback of the import under way (``run`` puts Python's handler back)."""
+    os.write(2, "Avbrutet / interrupted\n".encode())
+    os._exit(130)
+
+
+if os.path.basename(sys.argv[0] if sys.argv else "") == "hsvo":  # the program, not an import
+    signal.signal(signal.SIGINT, _interrupted_early)
+
+import gc  # noqa: E402
+import importlib  # noqa: E402
+import socket  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING, NoReturn  # noqa: E402
+
+import click  # noqa: E402
+
+from hsvo_graph import __version__  # noqa: E402
 
 if TYPE_CHECKING:
     from hsvo_graph.config import Settings
@@ -56,12 +70,32 @@ class _Commands(click.Group):
             command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
 
+    def invoke(self, ctx: click.Context) -> object:
+        """The command; an interrupt (Ctrl-C) ends it with exit code 130 and one line,
+        not click's "Aborted!" and 1, the code of a plan with violations."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            interrupted()
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         self._listing = True
         try:
             super().format_commands(ctx, formatter)
         finally:
             self._listing = False
+
+
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command ended by Ctrl-C
+
+
+def interrupted() -> NoReturn:
+    """One line on stderr, and exit code 130."""
+    try:
+        click.echo("Avbrutet / interrupted", err=True)
+    except OSError:
+        pass
+    raise click.exceptions.Exit(EXIT_INTERRUPTED)
 
 
 _program = False  # set by run(): this process is the `hsvo` program, not a caller's
@@ -72,7 +106,13 @@ def run() -> None:
     command that has released everything it opened may end at once (``end``)."""
     global _program
     _program = True
-    main()
+    if signal.getsignal(signal.SIGINT) is _interrupted_early:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        main()
+    except KeyboardInterrupt:  # between click's parsing and the command, or after it
+        print("Avbrutet / interrupted", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def end(ctx: click.Context, code: int) -> NoReturn:
@@ -158,6 +198,11 @@ def main(ctx: click.Context, **options: object) -> None:
     Every option can also be set as an environment variable (HSVO_STORE, HSVO_STORE_PATH,
     HSVO_REMOTE_QUERY_URL, …). Use --store remote to work against an external SPARQL 1.1
     triplestore instead of the embedded one.
+
+    \b
+    Exit codes: 0 done; 1 an error (for validate and import: violations); 2 a usage error
+    (validate, import: an unusable file); 3 the store failed (import, plans remove); 4 a
+    replacement not confirmed (import); 130 interrupted (Ctrl-C).
     """
     from hsvo_graph.config import SettingsError, get_settings
 
@@ -291,25 +336,72 @@ def _parse_arguments(args: list[str]) -> dict[str, list[str]]:
 
 @main.command("serve")
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, help="Port to listen on (default 8000).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port to listen on, 1-65535 "
+              "(default 8000).")
 @click.option("--access-log/--no-access-log", default=False, show_default=True,
               help="Log every request on stderr (a line per request costs throughput).")
 @click.pass_obj
 def serve_command(settings: Settings, host: str | None, port: int | None,
                   access_log: bool) -> None:
-    """Serve the landing page, the SPARQL endpoint and the canned queries over HTTP."""
+    """Serve the landing page, the SPARQL endpoint and the canned queries over HTTP.
+
+    The address is bound first: a port in use or an address this machine does not have
+    stops the command at once with one line (exit 1), before the store is opened; the line
+    "hsvo-graph on http://…" is printed once the service answers."""
     import uvicorn
+
+    from hsvo_graph.store.embedded import not_a_directory
+
+    host = host or settings.host
+    port = port or settings.port
+    if settings.store == "embedded" and settings.store_path is not None and (
+            settings.store_path.exists() and not settings.store_path.is_dir()):
+        raise click.ClickException(not_a_directory(settings.store_path))
+    listening = bind(host, port)
 
     from hsvo_graph.api.app import create_app
     from hsvo_graph.cli.http_protocol import HsvoHttpToolsProtocol
 
-    app = create_app(settings)
-    click.echo(f"hsvo-graph on http://{host or settings.host}:{port or settings.port}/", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    banner = f"hsvo-graph on http://{shown}:{port}/"
+
+    class Server(uvicorn.Server):
+        """uvicorn's server on the socket bound above, which says where it listens once
+        the application has started (not before: a start that fails says so instead)."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if not self.should_exit:
+                click.echo(banner, err=True)
+
     # uvloop and httptools: the event loop and HTTP parser in C, a fixed cost per request
     # several times smaller than asyncio's default loop with the pure-Python h11 (uvicorn's
     # httptools protocol, with a 414 for a URL too long to parse)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info",
-                loop="uvloop", http=HsvoHttpToolsProtocol, access_log=access_log)
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="info",
+                            loop="uvloop", http=HsvoHttpToolsProtocol, access_log=access_log)
+    server = Server(config)
+    server.run(sockets=[listening])
+    if not server.started:
+        sys.exit(3)  # uvicorn's code for a start-up that failed (the application's lifespan)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` and listening, or a one-line error (a port in
+    use, an address this machine does not have, a name that does not resolve)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.listen(2048)
+    except OSError as exc:
+        listening.close()
+        reason = exc.strerror or str(exc)
+        raise click.ClickException(
+            f"kan inte lyssna på {host}:{port} / cannot listen on {host}:{port}: {reason}"
+        ) from None
+    listening.set_inheritable(False)
+    return listening
 
 
 if __name__ == "__main__":  # pragma: no cover

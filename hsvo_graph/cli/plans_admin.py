@@ -32,8 +32,18 @@ def _line(entry: Entry) -> str:
     )
 
 
+def _history(registry: PlanRegistry, key: str) -> list[Entry]:
+    """The plan's history; a key that cannot name a plan (``../x``, ``a/b``: the registry
+    refuses it as a folder) has none, as over HTTP."""
+    try:
+        return registry.history(key)
+    except KeyError:
+        return []
+
+
 def _entry(registry: PlanRegistry, key: str) -> Entry:
-    entry = registry.current(key)
+    history = _history(registry, key)
+    entry = history[-1] if history and history[-1].action != "removed" else None
     if entry is None:
         known = ", ".join(e.key for e in registry.current_plans()) or "inga / none"
         raise click.ClickException(
@@ -68,7 +78,7 @@ def list_command(ctx: click.Context, show_all: bool, fmt: str) -> None:
 @click.pass_context
 def show_command(ctx: click.Context, key: str, fmt: str) -> None:
     """One plan's history: every import, replacement and removal, with what changed."""
-    history = _registry(ctx).history(key)
+    history = _history(_registry(ctx), key)
     if not history:
         raise click.ClickException(f"ingen plan {key!r} / no plan {key!r}")
     if fmt == "json":

@@ -11,7 +11,7 @@ from hsvo_graph.store.base import (
     GraphStore, QueryResponse, QuerySyntaxError, StoreError, Table, WriteUnconfirmed,
 )
 from hsvo_graph.store.embedded import EmbeddedStore
-from hsvo_graph.store.changes import ChangeLog
+from hsvo_graph.store.changes import ChangeLog, log_path
 from hsvo_graph.store.tracking import TrackedStore
 
 if TYPE_CHECKING:
@@ -67,4 +67,6 @@ def track(store: GraphStore, settings: Settings) -> TrackedStore:
     """``store`` with its writes counted and its loads and imports logged (once)."""
     if isinstance(store, TrackedStore):
         return store
-    return TrackedStore(store, ChangeLog(settings.changes_log) if settings.changes_log else None)
+    root = store.root if isinstance(store, EmbeddedStore) and settings.store_path is None else None
+    path = log_path(settings, root)
+    return TrackedStore(store, ChangeLog(path) if path is not None else None)

@@ -25,6 +25,12 @@ from hsvo_graph.store.generations import Generations, ReadOnlyGeneration, open_c
 _EMPTY = ox.Store()  # what an empty store (no generation yet) answers from
 
 
+def not_a_directory(path: Path) -> str:
+    """The one line for a store path that names something other than a directory."""
+    return (f"{path} är en fil, inte en lagerkatalog / {path} is a file, not a store "
+            "directory")
+
+
 class EmbeddedStore(GraphStore):
     """A pyoxigraph store in generations; queries see the union of all named graphs by default."""
 
@@ -33,6 +39,8 @@ class EmbeddedStore(GraphStore):
         root = path if path is not None else Path(tempfile.mkdtemp(prefix="hsvo-store-"))
         if path is None:
             self._cleanup = weakref.finalize(self, shutil.rmtree, root, True)
+        if root.exists() and not root.is_dir():
+            raise StoreError(not_a_directory(root))
         try:
             self.generations = Generations(root)
             self.generations.collect()  # what an interrupted write or a killed reader left

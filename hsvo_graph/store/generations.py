@@ -7,6 +7,8 @@ Layout of a store directory (``Settings.store_path``)::
     gen-000007.lease   readers hold a shared ``flock`` on it while they have it open
     tmp-<random>/      a generation being built (a bulk load, or a copy being updated)
     write.lock         one writer at a time, across processes
+    changes.jsonl      the store's change log (hsvo_graph.store.changes; not in var/store,
+                       whose log is var/changes.jsonl): a file, which ``collect`` never touches
 
 Why: pyoxigraph's read-only store is undefined while another process writes the same
 directory, and a store written in small transactions inside the serving process stays slow to
