@@ -118,6 +118,9 @@ class SheetPlan:
         self._priorities = known.priority_areas
         self._municipalities = known.municipalities
         self._new_areas: dict[str, URIRef] = {}
+        # Names resolved once per text (rows repeat them: 2000 rows, a dozen areas).
+        self._known_priorities: dict[tuple[str, Node | None], URIRef | None] = {}
+        self._known_areas: dict[tuple[str, URIRef | None, Node | None], URIRef | None] = {}
         self.municipality = DEFAULT_MUNICIPALITY
         self.plan: Node | None = None
 
@@ -628,15 +631,9 @@ class SheetPlan:
         if not text:
             return None
         priority = self._priority(priority_text)
-        found = self._own_first(self._areas.lookup(text))
-        if found:
-            under = [
-                a
-                for a in found
-                if priority is not None
-                and priority in set(self.context.transitive_objects(a, SKOS.broader))
-            ]
-            return (under or found)[0]
+        known = self._known_area(text, priority)
+        if known is not None:
+            return known
         key = names.slug(text)
         if key in self._new_areas:
             return self._new_areas[key]
@@ -661,13 +658,31 @@ class SheetPlan:
         )
         return area
 
+    def _known_area(self, text: str, priority: URIRef | None) -> URIRef | None:
+        """The known local focus area of that name: this plan's own first, and one under
+        ``priority`` before others."""
+        key = (text, priority, self.plan)
+        if key not in self._known_areas:
+            found = self._own_first(self._areas.lookup(text))
+            under = [
+                a
+                for a in found
+                if priority is not None
+                and priority in set(self.context.transitive_objects(a, SKOS.broader))
+            ]
+            self._known_areas[key] = (under or found)[0] if found else None
+        return self._known_areas[key]
+
     def _priority(self, text: str) -> URIRef | None:
         """The prioritised area (or county focus area/sub-goal) a row names: this plan's
         own first, then any plan's, then the county's."""
-        found = self._own_first(self._priorities.lookup(text) if text else set())
-        local = [p for p in found if (p, RDF.type, HSVO.PriorityArea) in self.context]
-        candidates = local or found
-        return candidates[0] if candidates else None
+        key = (text, self.plan)
+        if key not in self._known_priorities:
+            found = self._own_first(self._priorities.lookup(text) if text else set())
+            local = [p for p in found if (p, RDF.type, HSVO.PriorityArea) in self.context]
+            candidates = local or found
+            self._known_priorities[key] = candidates[0] if candidates else None
+        return self._known_priorities[key]
 
     def _own_first(self, goals: set[URIRef]) -> list[URIRef]:
         """Goals of the same name, those of this list's collaboration plan first (Uppsala
