@@ -83,3 +83,12 @@ def test_a_name_a_question_returns_as_text_is_shown_in_the_page_language(client,
     page = client.get(f"{url}&lang={lang}", headers=HTML).text
     assert re.search(rf'<td data-label="(?:Prioritised area|Prioriterat område)">(?:<span lang="sv">)?{re.escape(area)}<', page)
     assert area in client.get(f"{url}&format=csv&lang={lang}").content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("picture", ["/pictures/heatmap", "/pictures/goal-tree"])
+def test_the_pictures_name_areas_in_the_page_language(client, picture):
+    english = client.get(f"{picture}?lang=en", headers=HTML).text
+    assert "Local (close) care" in english and ">Nära vård<" not in english
+    assert "Nära vård" in client.get(f"{picture}?lang=sv", headers=HTML).text
+    if picture == "/pictures/heatmap":  # a cell's question still asks by the Swedish name
+        assert "area=N%C3%A4ra+v%C3%A5rd" in english

@@ -9,12 +9,12 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph.canned.catalog import run_canned
-from hsvo_graph.web.display import fetch_labels
+from hsvo_graph.web.display import fetch_labels, names_in
 from hsvo_graph.web.i18n import Translator
 from hsvo_graph.namespaces import HSVO
 from hsvo_graph.web.page_values import Problems, filter_field, year_among
 from hsvo_graph.web.pictures import activity_years
-from hsvo_graph.web.pictures.goaltree import MAX_ACTIVITIES, draw_goal_tree, goal_tree
+from hsvo_graph.web.pictures.goaltree import AREA_COLUMNS, MAX_ACTIVITIES, draw_goal_tree, goal_tree
 from hsvo_graph.web.pictures.heatmap import cell_link, draw_heatmap, heatmap_data, legend, shade
 from hsvo_graph.web.pictures.orgchart import LEVELS, TIERS, draw_orgchart, orgchart_data
 from hsvo_graph.sparql.reader import Reader, Table
@@ -112,7 +112,9 @@ async def goal_tree_picture(request: Request, reader: ReaderDep, catalog: Catalo
     statuses = [str(s) for s in (HSVO.Completed, HSVO.Ongoing, HSVO.NotStarted, HSVO.Stopped)]
     labels = await run_in_threadpool(fetch_labels, reader, statuses, t.lang)
     rows = table.rows  # one per activity
-    root = goal_tree(rows[:MAX_ACTIVITIES], labels, t("not_traced"))
+    areas = [str(row[v]) for row in rows[:MAX_ACTIVITIES] for v in AREA_COLUMNS if row.get(v) is not None]
+    named = await run_in_threadpool(names_in, reader, areas, t.lang)
+    root = goal_tree(rows[:MAX_ACTIVITIES], labels, t("not_traced"), named)
     capped = ""
     if len(rows) > MAX_ACTIVITIES:
         count = t.number(len(rows))

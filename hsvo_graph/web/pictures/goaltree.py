@@ -5,6 +5,7 @@ Each subtree gets the height of its leaves or of its own box, whichever is large
 parent sits in the middle of its children, so nothing overlaps however long a name is.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rdflib.term import Identifier
@@ -17,6 +18,8 @@ from hsvo_graph.web.pictures.svg import Canvas, wrap
 # tree is 1120 units wide, the width of a desktop page, where its text is 12 px.
 _COLUMNS = (("countyArea", "countyAreaName", 25), ("priorityArea", "priorityAreaName", 25),
             ("localFocusArea", "localFocusAreaName", 29), ("activity", "title", 60))
+# the columns of the areas (IRIs), whose names are shown in the page language
+AREA_COLUMNS = tuple(iri for iri, _, _ in _COLUMNS[:3])
 _X = (8, 222, 436, 680)
 _WIDTH = (188, 188, 218, 432)
 _LINE, _PAD, _GAP = 15, 7, 8
@@ -67,15 +70,21 @@ class Node:
         return max(stacked, self.box_height)
 
 
-def goal_tree(rows: list[dict[str, Identifier]], labels: dict[str, str], untraced: str) -> Node:
+def goal_tree(rows: list[dict[str, Identifier]], labels: dict[str, str], untraced: str,
+              named: Mapping[str, tuple[str, str]] | None = None) -> Node:
     """The tree of the query rows; areas not traced to the county strategy get ``untraced``.
-    ``labels`` gives the status names (by status IRI) in the page language."""
+    ``labels`` gives the status names (by status IRI) in the page language; ``named`` the
+    page language's name of an area whose Swedish name the query gave (``display.names_in``)."""
     root = Node(None, "", -1)
+    named = named or {}
     for row in rows:
         node = root
         for depth, (iri_var, name_var, _) in enumerate(_COLUMNS):
             iri = row.get(iri_var)
             name = str(row.get(name_var) or "") or (untraced if depth == 0 else "")
+            sv_and_own = named.get(str(iri)) if iri is not None else None
+            if sv_and_own is not None and name == sv_and_own[0]:
+                name = sv_and_own[1]
             node = node.child(str(iri) if iri is not None else None, name)
             if depth == len(_COLUMNS) - 1 and row.get("status") is not None:
                 status = str(row["status"])

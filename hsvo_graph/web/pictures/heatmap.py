@@ -33,7 +33,9 @@ class Heatmap:
     year: int | None
     years: list[int]
     bodies: list[tuple[str, str, str]] = field(default_factory=list)  # iri, short, full name
-    areas: list[tuple[str, str]] = field(default_factory=list)  # iri, name
+    areas: list[tuple[str, str]] = field(default_factory=list)  # iri, name (in the page language)
+    #: each area's Swedish name, by which a cell's link asks the question
+    asked: dict[str, str] = field(default_factory=dict)
     counts: dict[tuple[str, str], int] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)  # per body, over all its areas
     all_bodies: int = 0
@@ -72,7 +74,8 @@ def heatmap_data(reader: Reader, year: int | None, lang: str) -> Heatmap:
         body, area, n = str(row["body"]), str(row["area"]), int(row["n"])
         short = str(row.get("abbreviation") or row["bodyName"])
         bodies[body] = (body, short, str(row["bodyShown"]))
-        areas[area] = (area, str(row["areaName"]))
+        areas[area] = (area, str(row["areaShown"]))
+        model.asked[area] = str(row["areaName"])
         model.counts[(body, area)] = n
         model.totals[body] = model.totals.get(body, 0) + n
         area_totals[area] = area_totals.get(area, 0) + n
@@ -84,9 +87,10 @@ def heatmap_data(reader: Reader, year: int | None, lang: str) -> Heatmap:
     return model
 
 
-def cell_link(model: Heatmap, short: str, area_name: str) -> str:
-    """The canned query that lists the activities behind one cell."""
-    query = urlencode({"body": short, "area": area_name, "year": model.year or ""})
+def cell_link(model: Heatmap, short: str, area: str) -> str:
+    """The canned query that lists the activities behind one cell (the area asked for by
+    its Swedish name, as the question matches it)."""
+    query = urlencode({"body": short, "area": model.asked.get(area, area), "year": model.year or ""})
     return f"/q/activities_by_body_and_area?{query}"
 
 
@@ -129,7 +133,7 @@ def draw_heatmap(model: Heatmap, title: str, description: str, key: str = "") ->
             inner.text(x + cell_w / 2, y + cell_h / 2 + 5, [str(n)], size=14, weight="bold",
                        fill=ink, anchor="middle")
             label = f"{short} – {area_name}: {n}"
-            canvas.link(cell_link(model, short, area_name) if n else None, label, inner)
+            canvas.link(cell_link(model, short, area) if n else None, label, inner)
     width = label_w + max(len(model.areas), 1) * cell_w + 8
     key_y = head_h + max(len(model.bodies), 1) * cell_h + 24
     canvas.text(8, key_y + 14, [key], size=13, weight="bold")
