@@ -1,10 +1,12 @@
 """The FastAPI application factory: one store, one query catalog, thin routes over them."""
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -16,7 +18,8 @@ from hsvo_graph.canned.catalog import load_catalog
 from hsvo_graph.config import Settings, get_settings
 from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import open_executor
-from hsvo_graph.store import GraphStore, RemoteStore, open_store, track
+from hsvo_graph.store import GraphStore, RemoteStore, StoreError, open_store, track
+from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.managed import complete_interrupted_changes, reapply_plans
 from hsvo_graph.validation.registry import PlanRegistry
 from hsvo_graph.api import errors
@@ -89,6 +92,69 @@ class _Service(FastAPI):
         await super().__call__(scope, receive, send)
 
 
+def _started(outcomes: Sequence[Any], settings: Settings, own: bool) -> None:
+    """Log the plan changes finished at start, and those still pending."""
+    for outcome in outcomes:
+        log.info("plan %s re-applied: %s %s", outcome.entry.key, outcome.applied,
+                 outcome.reason)
+    left = PlanRegistry(settings.plans_dir).pending() if own else []
+    if left:
+        log.warning("plan changes not finished (the store may not hold what their history "
+                    "says): %s; `hsvo load` puts every plan in force back", ", ".join(left))
+
+
+_RETRY_FIRST_S, _RETRY_MOST_S = 1.0, 15.0  # waits between tries to reach a store that is down
+
+
+def _start_on_remote(store: TrackedStore, settings: Settings, own: bool,
+                     stop: threading.Event) -> None:
+    """What starting needs of an external store: the plan changes a killed process left
+    pending (the service's own store only: never filling it) and the check that its default
+    graph is the union. A store that cannot be reached (or does not answer in time) does not
+    stop the service: it starts, answers 503 where it needs the store (/health included),
+    and a thread tries again, more slowly each time, until the store answers; then the
+    same is done and the triples are counted. A store that answers but is set up wrongly
+    (no union default graph) still stops the start."""
+    inner: RemoteStore = store.inner  # type: ignore[assignment]
+
+    def start() -> None:
+        outcomes = complete_interrupted_changes(store, settings, pending_only=True) if own else []
+        _started(outcomes, settings, own)
+        inner.check_union_default_graph()
+
+    def unreachable(exc: StoreError) -> bool:
+        return exc.status in (503, 504)
+
+    try:
+        start()
+        return
+    except StoreError as exc:
+        if not unreachable(exc):
+            raise
+        log.warning("the SPARQL store at %s cannot be used yet (%s): the service starts, "
+                    "answers 503 where it needs the store, and finishes starting once it "
+                    "answers", settings.remote_query_url, exc)
+
+    def retry() -> None:
+        wait = _RETRY_FIRST_S
+        while not stop.wait(wait):
+            try:
+                start()
+                store.refresh()
+            except StoreError as exc:
+                if not unreachable(exc):
+                    log.error("the SPARQL store at %s answers but cannot serve: %s",
+                              settings.remote_query_url, exc)
+                    return
+                wait = min(wait * 2, _RETRY_MOST_S)
+                continue
+            log.info("the SPARQL store at %s answers: the service has finished starting",
+                     settings.remote_query_url)
+            return
+
+    threading.Thread(target=retry, name="hsvo-store-start", daemon=True).start()
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """Build the service. Without ``store`` the configured one is opened at start-up and, if
     it is an empty embedded store, seeded from ontology/ + data/."""
@@ -107,19 +173,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             outcomes = reapply_plans(app.state.store, settings)
         elif own and settings.store == "embedded":  # a change killed before its write landed
             outcomes = complete_interrupted_changes(app.state.store, settings)
-        elif own:  # an external store: the changes killed half way only (never fills it)
-            outcomes = complete_interrupted_changes(app.state.store, settings, pending_only=True)
         else:
             outcomes = []
-        for outcome in outcomes:
-            log.info("plan %s re-applied: %s %s", outcome.entry.key, outcome.applied,
-                     outcome.reason)
-        left = PlanRegistry(settings.plans_dir).pending() if own else []
-        if left:
-            log.warning("plan changes not finished (the store may not hold what their history "
-                        "says): %s; `hsvo load` puts every plan in force back", ", ".join(left))
+        if not isinstance(app.state.store.inner, RemoteStore):
+            _started(outcomes, settings, own)
+        stop = threading.Event()
         if isinstance(app.state.store.inner, RemoteStore):
-            app.state.store.inner.check_union_default_graph()
+            _start_on_remote(app.state.store, settings, own, stop)
         app.state.executor = open_executor(
             app.state.store, settings.query_time_limit_s, settings.query_workers,
             settings.max_result_rows, memory_image=settings.query_memory_image,
@@ -130,6 +190,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         try:
             yield
         finally:
+            stop.set()
             app.state.executor.close()
             if own:
                 app.state.store.close()

@@ -683,9 +683,11 @@ class RemoteExecutor(Executor):
     def __init__(self, store: TrackedStore, time_limit_s: float, max_rows: int | None = None) -> None:
         super().__init__(store, time_limit_s, max_rows)
         inner: RemoteStore = store.inner  # type: ignore[assignment]
+        # the dialect as far as it is known: a store that cannot be reached at start is
+        # recognised at its first answer
         self._remote = RemoteStore(
             inner.query_url, inner.update_url, inner.gsp_url, math.ceil(time_limit_s) + 1,
-            inner.dialect,
+            inner.known_dialect,
         )
         # HTTP calls run here so that a caller can stop waiting at its deadline
         self._calls = concurrent.futures.ThreadPoolExecutor(

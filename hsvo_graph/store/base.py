@@ -336,7 +336,12 @@ class GraphStore(ABC):
         response = self.query(sparql)
         if response.kind != "boolean":
             raise QuerySyntaxError("expected an ASK query")
-        return bool(json.loads(response.body)["boolean"])
+        try:
+            answer = json.loads(response.body)["boolean"]
+        except (ValueError, KeyError, TypeError) as exc:  # ValueError: JSON, UTF-8
+            raise StoreError(f"the store's answer is not valid SPARQL JSON results of an ASK "
+                             f"query: {type(exc).__name__}: {str(exc)[:200]}") from None
+        return bool(answer)
 
     def quads(self) -> list[ox.Quad]:
         """Every quad of the dataset (the snapshot's source), in the store's order."""

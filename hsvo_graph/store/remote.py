@@ -19,13 +19,16 @@ import json
 import logging
 import re
 import secrets
+import threading
 import time
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpcore
 import httpx
 import pyoxigraph as ox
 
@@ -92,6 +95,124 @@ _MARK = (f"DELETE WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> <{_PREVI
 _READ_MARK = (f"SELECT ?version ?previous WHERE {{ GRAPH <{VERSION_GRAPH}> {{ "
               f"<{VERSION_GRAPH}> <{_VERSION}> ?version "
               f"OPTIONAL {{ <{VERSION_GRAPH}> <{_PREVIOUS}> ?previous }} }} }}")
+
+
+# -- deadlines ------------------------------------------------------------------------
+# httpx's timeouts limit each read of the socket, not an answer: a store that sends one byte
+# a second never times out. Every socket operation of the store's client is therefore cut
+# at the deadline of the exchange it belongs to (``within``), whatever httpx asks.
+_deadlines = threading.local()
+
+
+def deadline() -> float | None:
+    """The ``time.monotonic()`` by which this thread's exchange with a store must end."""
+    return getattr(_deadlines, "at", None)
+
+
+@contextmanager
+def within(seconds: float) -> Iterator[float]:
+    """Every exchange with a remote store in the block ends ``seconds`` from now (or at an
+    enclosing block's deadline if that comes first): past it, the store's answer is given
+    up (StoreError 504). Yields the deadline."""
+    outer = deadline()
+    at = time.monotonic() + seconds
+    if outer is not None:
+        at = min(at, outer)
+    _deadlines.at = at
+    try:
+        yield at
+    finally:
+        _deadlines.at = outer
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left of this thread's deadline; ``error`` when none is."""
+    at = deadline()
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise error("the deadline of the exchange passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write ends by the deadline (``within``)."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(
+            ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend with connections that keep the deadline (``within``)."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_tcp(
+            host, port, _bounded(timeout, httpcore.ConnectTimeout), local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Any = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_unix_socket(
+            path, _bounded(timeout, httpcore.ConnectTimeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _client(timeout_s: float) -> httpx.Client:
+    """An httpx client whose connections keep the deadline of ``within``."""
+    transport = httpx.HTTPTransport()
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool):
+        pool._network_backend = _DeadlineBackend(pool._network_backend)
+    return httpx.Client(transport=transport,
+                        timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)))
+
+
+def _not_valid(problem: object) -> StoreError:
+    return StoreError(f"the store's answer is not valid SPARQL JSON results: {str(problem)[:200]}")
+
+
+def _bindings(body: bytes) -> list[Mapping[str, Any]]:
+    """The solutions of a SPARQL JSON answer; StoreError (502) when it is not one."""
+    try:
+        data = json.loads(body)
+        rows = data["results"]["bindings"]
+    except (ValueError, KeyError, TypeError) as exc:  # ValueError: JSON, UTF-8
+        raise _not_valid(f"{type(exc).__name__}: {exc}") from None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise _not_valid("results.bindings is not a list of objects")
+    return rows
+
+
+def _values(rows: list[Mapping[str, Any]], name: str, *, optional: bool = False) -> list[str]:
+    """The value of ``name`` in each row (rows without it left out when ``optional``)."""
+    try:
+        return [row[name]["value"] for row in rows if not optional or name in row]
+    except (KeyError, TypeError) as exc:
+        raise _not_valid(f"a solution without ?{name}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -194,7 +315,7 @@ class RemoteStore(GraphStore):
         # update is waited for longer than a read (replacing the inferred graph of 1 M
         # triples took `oxigraph serve` over 30 s), and a timeout means "unconfirmed".
         self.write_timeout_s = write_timeout_s
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)))
+        self._client = _client(timeout_s)
         self._dialect = dialect
         self._graphs: tuple[float, list[str]] | None = None
         # the versions the last write of this object started from and made (``written_versions``)
@@ -211,17 +332,24 @@ class RemoteStore(GraphStore):
             self.description = f"remote SPARQL store ({self._dialect.name})"
         return self._dialect
 
+    @property
+    def known_dialect(self) -> Dialect | None:
+        """The dialect if it is known already (None: not recognised yet, asking nothing)."""
+        return self._dialect
+
     # -- HTTP ---------------------------------------------------------------------
 
     def _post(self, url: str, form: dict[str, str | list[str]], accept: str,
               timeout_s: float | None = None) -> httpx.Response:
-        """One form-encoded POST (within ``timeout_s``, the client's timeout unless given);
-        transport failures and 5xx become StoreError with the status the service should
-        answer, 4xx QuerySyntaxError with the store's message."""
+        """One form-encoded POST, answered whole within ``timeout_s`` (the client's timeout
+        unless given; an enclosing ``within`` may end it sooner); transport failures and 5xx
+        become StoreError with the status the service should answer, 4xx QuerySyntaxError
+        with the store's message."""
         timeout = self.timeout_s if timeout_s is None else timeout_s
         try:
-            response = self._client.post(url, data=form, headers={"Accept": accept},
-                                         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
+            with within(timeout):
+                response = self._client.post(url, data=form, headers={"Accept": accept},
+                                             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)))
         except httpx.TimeoutException as exc:
             log.warning("SPARQL store %s timed out: %s", url, exc)
             raise StoreError(f"the SPARQL store did not answer within {timeout:g} s",
@@ -319,9 +447,9 @@ class RemoteStore(GraphStore):
         a store interleaves may leave two versions: both are the version, joined."""
         response = self.query(_READ_MARK, default_graphs=[VERSION_GRAPH],
                               named_graphs=[VERSION_GRAPH])
-        rows = json.loads(response.body)["results"]["bindings"]
-        versions = sorted({row["version"]["value"] for row in rows})
-        previous = sorted({row["previous"]["value"] for row in rows if "previous" in row})
+        rows = _bindings(response.body)
+        versions = sorted(set(_values(rows, "version")))
+        previous = sorted(set(_values(rows, "previous", optional=True)))
         if not versions:
             return None
         return " ".join(versions), " ".join(previous) or None
@@ -350,7 +478,7 @@ class RemoteStore(GraphStore):
         if cached is not None and time.monotonic() - cached[0] < 1.0:
             return cached[1]
         response = self._post(self.query_url, {"query": _GRAPHS}, _JSON)
-        names = [row["g"]["value"] for row in json.loads(response.content)["results"]["bindings"]]
+        names = _values(_bindings(response.content), "g")
         graphs = sorted(g for g in names if not self.hidden(g))
         self._graphs = (time.monotonic(), graphs)
         return graphs
@@ -392,7 +520,12 @@ class RemoteStore(GraphStore):
         does not answer so, or when what it sends is not what its graphs hold (a store
         that sends its default graph only): then the quads are read with SPARQL."""
         try:
-            response = self._client.get(self.gsp_url, headers={"Accept": _N_QUADS})
+            with within(self.timeout_s):
+                response = self._client.get(self.gsp_url, headers={"Accept": _N_QUADS})
+        except httpx.TimeoutException as exc:  # a store that is slow to answer is slow in SPARQL too
+            log.warning("SPARQL store %s timed out: %s", self.gsp_url, exc)
+            raise StoreError(f"the SPARQL store did not answer within {self.timeout_s:g} s",
+                             status=504) from exc
         except httpx.HTTPError:
             return None
         media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -567,7 +700,10 @@ def _unskolemised(term: Any) -> Any:
 
 def _plain_blank_nodes(body: bytes) -> bytes:
     """JSON results with Virtuoso's ``nodeID://b123`` blank-node labels made valid."""
-    data = json.loads(body)
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise _not_valid(exc) from None
     for row in data.get("results", {}).get("bindings", []):
         for term in row.values():
             if term.get("type") == "bnode":

@@ -13,15 +13,22 @@ which needs no more than the time of the state, take 35 s at a million triples, 
 when the store's own timeout cut the answer off. A write by a client other than this
 product that leaves every graph's size as it was is seen at this service's next write or
 restart.
+
+Every wait of a remote store's state has a deadline (the store's timeout): the check that
+names the state and the copy each end within it (``store.remote.within``), and a request
+waiting for another request's check or copy (which a store answering one byte a second
+could hold for minutes) gives up at its own deadline with a 504 instead of queueing
+behind it.
 """
 
 import hashlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
@@ -43,7 +50,9 @@ class Derived:
     nothing; the next caller tries again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, wait_s: float | None = None) -> None:
+        #: how long a caller waits for another's computation (None: as long as it takes)
+        self.wait_s = wait_s
         self._values: dict[str, Any] = {}
         self._building: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -54,7 +63,7 @@ class Derived:
             if key in self._values:
                 return self._values[key]
             building = self._building.setdefault(key, threading.Lock())
-        with building:
+        with _held(building, self.wait_s):
             with self._guard:
                 if key in self._values:  # built while this caller waited
                     return self._values[key]
@@ -63,6 +72,22 @@ class Derived:
                 self._values[key] = value
                 del self._building[key]
             return value
+
+
+_BUSY = ("another request is reading the store and has not finished within {:g} s; "
+         "ask again later")
+
+
+@contextmanager
+def _held(lock: threading.Lock, wait_s: float | None) -> Iterator[None]:
+    """``lock`` held for the block, waited for at most ``wait_s`` (None: without end);
+    StoreError 504 when another caller holds it longer."""
+    if not lock.acquire(timeout=-1 if wait_s is None else max(wait_s, 0.0)):
+        raise StoreError(_BUSY.format(wait_s), status=504)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @dataclass(frozen=True)
@@ -111,7 +136,8 @@ class Snapshots:
         for the catalogue of a remote store of a million triples cost one aggregate of the
         graph sizes (0.8 s), not twenty in a row."""
         asked = time.monotonic()
-        with self._lock:
+        embedded = isinstance(self.store.inner, EmbeddedStore)
+        with _held(self._lock, None if embedded else self._wait_s):
             if self._current is not None and self._checked_at >= asked:
                 return self._current
             began = time.monotonic()
@@ -122,12 +148,26 @@ class Snapshots:
             self._checked_at = began
             return self._current
 
+    @property
+    def _wait_s(self) -> float:
+        """How long a remote store's state is waited for: its client's timeout."""
+        return float(getattr(self.store.inner, "timeout_s", 30.0))
+
+    def _within(self) -> Any:
+        """The block's exchanges with a remote store end within its timeout."""
+        from hsvo_graph.store.remote import within  # httpx only where a remote store is used
+
+        return within(self._wait_s)
+
     def _generation(self, store: EmbeddedStore) -> Snapshot:
         cached = self._current
         generation = store.current()
         state = generation.name if generation is not None else "empty"
         if cached is not None and cached.state == state:
             return cached
+        # a generation this service did not write (``hsvo load`` beside it): counted, and
+        # its time is when it was first seen, not the service's last write
+        self.store.refresh()
         if generation is None:
             return Snapshot(state, (), self.store.modified, ox.Store)
         opened = generation.store
@@ -135,21 +175,24 @@ class Snapshots:
 
     def _remote(self) -> Snapshot:
         cached = self._current
-        with self.store.frozen() as writes:
+        with self._within(), self.store.frozen() as writes:
             version = self.store.version()
             sizes = self.store.graph_sizes()
         digest = hashlib.sha256(repr((writes, version, sorted(sizes.items()))).encode()).hexdigest()
         if cached is not None and cached.state == digest:
             return cached  # the same state: its time, its copy and what was derived from it
-        return Snapshot(digest, tuple(sorted(sizes)), datetime.now(UTC).replace(microsecond=0),
-                        lambda: self._copy(writes, version, sizes))
+        seen = datetime.now(UTC).replace(microsecond=0)
+        if cached is not None:  # Last-Modified has whole seconds: a new state is newer
+            seen = max(seen, cached.modified + timedelta(seconds=1))
+        return Snapshot(digest, tuple(sorted(sizes)), seen,
+                        lambda: self._copy(writes, version, sizes), _derived=Derived(self._wait_s))
 
     def _copy(self, writes: int, version: str | None, sizes: dict[str, int]) -> ox.Store:
         """Every quad of the remote store in an in-memory store, provided it still holds the
         state the snapshot names (its graphs' sizes, its version marker, this service's
         writes): one state's name (the ETag) is never given to another state's content.
         StoreError (503) when a write came between: the request is answered "ask again"."""
-        with self.store.frozen() as now:
+        with self._within(), self.store.frozen() as now:
             quads = self.store.quads()  # the store's own way: paged, its system graphs left out
             changed = self.store.version() != version
         held = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))

@@ -4,21 +4,32 @@ Every write of the service goes through ``update`` or ``replace_graphs`` (the
 loader, imports, SPARQL Update, Graph Store Protocol writes), so counting calls there is enough:
 comparing one integer tells a cache whether the store changed. ``frozen()`` holds writes
 back while a reader copies the store, so the copy is one consistent state.
+
+Writes of other processes (``hsvo load`` or ``hsvo import`` beside a running service) are
+seen by ``refresh``: when the store's version (the embedded store's ``GENERATION``
+pointer, a remote store's version marker) is not the one the counts were taken at, the
+triples are counted again and ``modified`` moves on. A store that cannot be reached when
+the service starts is counted once it answers (``triples`` is None until then).
 """
+
+import logging
 
 import collections
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from hsvo_graph.store.base import GraphStore, QueryResponse
+from hsvo_graph.store.base import GraphStore, QueryResponse, StoreError
 from hsvo_graph.store.changes import ChangeLog
 
+
+log = logging.getLogger(__name__)
+_UNSEEN = object()  # the version of a store not read yet
 
 _Write = tuple[int, frozenset[str] | None, tuple[str | None, str | None] | None]
 
@@ -38,7 +49,45 @@ class TrackedStore(GraphStore):
         self._writes: collections.deque[_Write] = collections.deque(maxlen=64)
         self.modified = datetime.now(UTC).replace(microsecond=0)
         self._lock = threading.Lock()
-        self.triples = inner.triple_count()
+        #: the number of triples (None: not counted yet, the store could not be reached)
+        self.triples: int | None = None
+        self._seen: object = _UNSEEN  # the store's version when ``triples`` was counted
+        try:
+            self._count()
+        except StoreError as exc:  # a remote store that is down: counted once it answers
+            log.warning("the store's triples are not counted yet: %s", exc)
+
+    def _count(self) -> None:
+        """Count the triples, noting the store's version they were counted at (the version
+        first: a write landing between the two is counted again at the next ``refresh``)."""
+        version = self.inner.version()
+        self.triples = self.inner.triple_count()
+        self._seen = version
+
+    def refresh(self) -> None:
+        """Follow writes of other processes: when the store's version is not the one the
+        counts were taken at (or nothing was counted yet), count again and move ``modified``
+        on. One small read when nothing changed (a file on the embedded store, one query on
+        a remote one); StoreError when the store cannot be read. Nothing while a write of
+        this service runs: it counts when it ends (and /health must not wait for it)."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if self.triples is not None and self.inner.version() == self._seen:
+                return
+            counted_before = self._seen is not _UNSEEN
+            self._count()
+            if counted_before:
+                self._moved_on()
+        finally:
+            self._lock.release()
+
+    def _moved_on(self) -> None:
+        """``modified`` set to now, and at least a second past what it was: ``Last-Modified``
+        has whole seconds, and a change in the second the last one was seen must still be
+        newer to ``If-Modified-Since``."""
+        now = datetime.now(UTC).replace(microsecond=0)
+        self.modified = max(now, self.modified + timedelta(seconds=1))
 
     def query(
         self,
@@ -105,7 +154,11 @@ class TrackedStore(GraphStore):
                 self.generation += 1
                 self._writes.append((self.generation, graphs, self.inner.written_versions()))
                 self.modified = datetime.now(UTC).replace(microsecond=0)
-                self.triples = self.inner.triple_count()
+                try:
+                    self._count()
+                except StoreError as exc:  # counted at the next ``refresh``
+                    log.warning("the store's triples were not counted after a write: %s", exc)
+                    self.triples, self._seen = None, _UNSEEN
 
     def changed_since(self, generation: int, version: str | None) -> tuple[int, frozenset[str] | None]:
         """The generation now, and the graphs this service's writes since ``generation``

@@ -32,9 +32,15 @@ _HEALTH_CHECKS = anyio.CapacityLimiter(2)
 
 @router.get("/health", tags=["Service"], summary="Health check")
 async def health(store: StoreDep, executor: ExecutorDep) -> JSONResponse:
-    """Status, store and number of triples; 503 while the store cannot answer."""
+    """Status, store and number of triples; 503 while the store cannot answer (within the
+    remote store's timeout). The count follows writes of other processes too (``hsvo load``
+    or ``hsvo import`` beside the service): ``TrackedStore.refresh``."""
+    def checked() -> None:
+        store.inner.check()
+        store.refresh()
+
     try:
-        await anyio.to_thread.run_sync(store.inner.check, limiter=_HEALTH_CHECKS)
+        await anyio.to_thread.run_sync(checked, limiter=_HEALTH_CHECKS)
     except StoreError as exc:
         return JSONResponse({"status": "unavailable", "version": __version__,
                              "store": store.description, "error": str(exc)}, status_code=503)
