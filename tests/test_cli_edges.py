@@ -142,3 +142,17 @@ def test_ctrl_c_while_the_program_still_imports_exits_130() -> None:
                           timeout=60, env=environment, cwd=PROJECT_ROOT)
     assert done.returncode == 130, done.stderr
     assert done.stderr == "Avbrutet / interrupted\n" and done.stdout == ""
+
+
+def test_validate_and_import_on_a_store_path_that_is_a_file(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("hi\n")
+    plan = str(PROJECT_ROOT / "data/templates/examples/aktivitetslista-uppsala-2025.csv")
+    said = f"{afile} är en fil, inte en lagerkatalog / {afile} is a file, not a store directory"
+    checked = CliRunner().invoke(main, ["--store-path", str(afile), "validate", plan])
+    assert checked.exit_code == 0  # checked against ontology/ and data/, as it says
+    assert checked.stderr == (f"{said} – kontrollerad mot ontology/ och data/ / checked "
+                              "against ontology/ and data/\n")
+    imported = CliRunner().invoke(main, ["--store-path", str(afile), "import", plan])
+    assert imported.exit_code == 3  # the store failed
+    assert imported.stderr == said + "\n"

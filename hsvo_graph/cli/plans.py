@@ -170,7 +170,9 @@ def _context_without_locking(settings: Settings) -> Context:
     embedded store), check against the source files instead of failing."""
     try:
         store = open_untracked(settings)
-    except StoreError:
+    except StoreError as error:  # one line, and the check goes on without the store
+        click.echo(f"{error} – kontrollerad mot ontology/ och data/ / checked against "
+                   "ontology/ and data/", err=True)
         return context_from_sources(settings)
     try:
         return _context(settings, store)
