@@ -156,3 +156,34 @@ def test_validate_and_import_on_a_store_path_that_is_a_file(tmp_path: Path) -> N
     imported = CliRunner().invoke(main, ["--store-path", str(afile), "import", plan])
     assert imported.exit_code == 3  # the store failed
     assert imported.stderr == said + "\n"
+
+
+def test_serve_says_where_it_listens_once_it_answers(tmp_path: Path) -> None:
+    """The banner comes after the start-up, and the service answers at once when it does
+    (it used to be printed before the store was opened, also when the port was taken)."""
+    import httpx
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    environment.update({"HSVO_STORE_PATH": str(tmp_path / "store"), "HSVO_QUERY_WORKERS": "1",
+                        "HSVO_PLANS_DIR": str(tmp_path / "plans"),
+                        "HSVO_QUERY_MEMORY_IMAGE": "false"})
+    server = subprocess.Popen([sys.executable, "-m", "hsvo_graph.cli.main", "serve", "--port",
+                               str(port)], env=environment, cwd=PROJECT_ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        seen = []
+        assert server.stderr is not None
+        for line in server.stderr:
+            seen.append(line)
+            if line.startswith("hsvo-graph on "):
+                break
+        assert seen and seen[-1] == f"hsvo-graph on http://127.0.0.1:{port}/\n", seen
+        assert any("Application startup complete" in line for line in seen)
+        assert httpx.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
