@@ -58,6 +58,9 @@ def test_where_the_log_is_kept() -> None:
     assert log_path(Settings(store="embedded", store_path=None)) is None
     assert log_path(Settings(store="embedded", store_path=None), Path("/tmp/s")) == Path(
         "/tmp/s/changes.jsonl")
+    # the store opened wins over the settings' path (create_app(settings, store))
+    assert log_path(Settings(store="embedded", store_path=Path("/tmp/a")), Path("/tmp/b")) == (
+        Path("/tmp/b/changes.jsonl"))
     one = log_path(Settings(store="remote", remote_query_url="http://127.0.0.1:7878/query"))
     other = log_path(Settings(store="remote", remote_query_url="http://127.0.0.1:7879/query"))
     assert one is not None and other is not None and one != other

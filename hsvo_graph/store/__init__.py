@@ -67,6 +67,5 @@ def track(store: GraphStore, settings: Settings) -> TrackedStore:
     """``store`` with its writes counted and its loads and imports logged (once)."""
     if isinstance(store, TrackedStore):
         return store
-    root = store.root if isinstance(store, EmbeddedStore) and settings.store_path is None else None
-    path = log_path(settings, root)
+    path = log_path(settings, store.root if isinstance(store, EmbeddedStore) else None)
     return TrackedStore(store, ChangeLog(path) if path is not None else None)

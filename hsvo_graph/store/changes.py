@@ -37,19 +37,21 @@ _INFERRED = str(GRAPH["inferred"])
 
 def log_path(settings: "Settings", store_root: Path | None = None) -> Path | None:
     """The change log of the configured store (None: not kept). ``store_root`` is the
-    directory of an embedded store in memory (its temporary directory)."""
+    directory of the embedded store opened (a temporary one for a store in memory), which
+    wins over the settings' store path."""
     if settings.changes_log != "store":
         return settings.changes_log
-    if settings.store == "remote":
+    if store_root is None and settings.store == "remote":
         url = settings.remote_query_url
         readable = re.sub(r"[^A-Za-z0-9.-]+", "_", url.split("://", 1)[-1]).strip("_")[:80]
         digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:8]
         return REMOTE_CHANGES_DIR / f"{readable}-{digest}.jsonl"
-    if settings.store_path is None:
-        return None if store_root is None else store_root / "changes.jsonl"
-    if settings.store_path.resolve() == DEFAULT_STORE_PATH.resolve():
+    directory = store_root if store_root is not None else settings.store_path
+    if directory is None:
+        return None
+    if directory.resolve() == DEFAULT_STORE_PATH.resolve():
         return DEFAULT_STORE_CHANGES_LOG
-    return settings.store_path / "changes.jsonl"
+    return directory / "changes.jsonl"
 
 
 @dataclass(frozen=True)
