@@ -92,3 +92,9 @@ def test_the_pictures_name_areas_in_the_page_language(client, picture):
     assert "Nära vård" in client.get(f"{picture}?lang=sv", headers=HTML).text
     if picture == "/pictures/heatmap":  # a cell's question still asks by the Swedish name
         assert "area=N%C3%A4ra+v%C3%A5rd" in english
+
+
+def test_a_name_without_a_language_tag_is_shown_in_the_page_language_too(client):
+    """documents_and_decisions says who decides as plain text (STR of the Swedish name)."""
+    english = client.get("/q/documents_and_decisions?lang=en", headers=HTML).text
+    assert ">Samråd HSVO Uppsala<" not in english and "HSVO Uppsala consultative council" in english

@@ -131,9 +131,10 @@ _NAME_LENGTH = 120
 
 
 def names_of_texts(reader: Reader, texts: Iterable[Literal], lang: str) -> dict[str, str]:
-    """The name in ``lang`` of each Swedish text that is the Swedish name of one thing alone
-    (a name a canned question returns as text, without its entity's IRI)."""
-    wanted = sorted({t for t in texts if t.language == "sv"}, key=str)
+    """The name in ``lang`` of each Swedish (or untagged) text that is the Swedish name of one
+    thing alone (a name a canned question returns as text, without its entity's IRI)."""
+    wanted = sorted({Literal(str(t), lang="sv") for t in texts if t.language in ("sv", None)
+                     and t.datatype is None}, key=str)
     if lang == "sv" or not wanted:
         return {}
     table = reader.select(load_rq("hsvo_graph.web", "names_of_text"), {"sv": wanted, "lang": [Literal(lang)]})
@@ -264,8 +265,8 @@ def result_table(
     named = names_in(reader, (str(row[target]) for row in table_rows for target in links.values()
                               if target in variables and isinstance(row.get(target), URIRef)), lang)
     texts = names_of_texts(reader, (term for row in table_rows for v in shown if v not in links
-                                    and isinstance(term := row.get(v), Literal) and term.language == "sv"
-                                    and len(term) <= _NAME_LENGTH), lang)
+                                    and isinstance(term := row.get(v), Literal) and term.language in ("sv", None)
+                                    and term.datatype is None and len(term) <= _NAME_LENGTH), lang)
     columns = [(v, links.get(v)) for v in shown]  # each shown column and its link target's
     explained = abbreviations or {}
     rows = []
@@ -285,7 +286,8 @@ def result_table(
                     cells.append(Cell(sv_and_own[1], href=href, iri=str(target)))
                     continue
                 cells.append(Cell(str(term), href=href, iri=str(target), lang=lang_tag))
-            elif isinstance(term, Literal) and term.language == "sv" and str(term) in texts:
+            elif (isinstance(term, Literal) and term.language in ("sv", None) and term.datatype is None
+                  and str(term) in texts):
                 cells.append(Cell(texts[str(term)]))  # a name in the page language
             else:
                 cells.append(_explained(cell(term, labels, lang), explained))
