@@ -3,7 +3,9 @@ report (CSV, XLSX, Turtle, TriG, JSON-LD, N-Triples) and put it in the graph.
 
 Exit codes: 0 valid (imported), 1 violations (with --strict also warnings; nothing is
 imported), 2 the file cannot be used at all, 3 the store failed (nothing is imported),
-4 a replacement was not confirmed (nothing is imported).
+4 a replacement was not confirmed (nothing is imported), 5 (``validate`` only) no
+violations, but the check was partial: the store could not be read, so the plan was checked
+against ontology/ and data/ without the plans imported in the store.
 """
 
 import getpass
@@ -29,6 +31,16 @@ if TYPE_CHECKING:  # imports and plan management are imported by `hsvo import`, 
     from hsvo_graph.validation.managed import Change, Reapplied
 
 EXIT_VALID, EXIT_VIOLATIONS, EXIT_UNUSABLE, EXIT_STORE, EXIT_UNCONFIRMED = 0, 1, 2, 3, 4
+EXIT_PARTIAL = 5
+#: said after the summary of a check made without the store (``hsvo validate``)
+PARTIAL_CHECK = (
+    "OFULLSTÄNDIG KONTROLL: lagret kunde inte läsas, så planen kontrollerades bara mot "
+    "ontology/ och data/, inte mot planerna som importerats i lagret; kontrollera igen när "
+    "lagret svarar innan planen importeras.\n"
+    "PARTIAL CHECK: the store could not be read, so the plan was checked against ontology/ "
+    "and data/ only, not against the plans imported in the store; check again once the store "
+    "answers before importing the plan."
+)
 RENDERERS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json, "ttl": to_turtle}
 
 _META_OPTIONS = [
@@ -146,13 +158,17 @@ def validate_command(
     optionally Delaktiga, År, Status – or an RDF file (.ttl .trig .jsonld .nt).
     Metadata (kommun, år, titel, datum …) is read from PLAN.meta.yaml beside it.
 
-    Exit code 0: valid; 1: violations (or warnings with --strict); 2: unusable file.
+    \b
+    Exit code 0: valid; 1: violations (or warnings with --strict); 2: unusable
+    file; 5: no violations, but the check was partial: the store could not be read,
+    so the plan was checked against ontology/ and data/ only, not against the plans
+    imported in the store (said after the summary).
     """
     settings: Settings = ctx.obj
     try:
         with cycles_uncollected():
             meta = _meta(plan_file, meta_file, options)
-            context = _context_without_locking(settings)
+            context, partial = _context_without_locking(settings)
             plan = read_plan(plan_file.read_bytes(), plan_file.name, meta, context)
             report = validate_plan(plan, context)
     except PlanError as error:
@@ -162,24 +178,37 @@ def validate_command(
         click.echo(to_html(report, strict, lang))
     else:
         click.echo(RENDERERS[fmt](report, strict))
-    end(ctx, report.exit_code(strict))
+    code = report.exit_code(strict)
+    if partial:
+        # after the summary in a text report; beside a JSON, Turtle or HTML one (stderr),
+        # which stays what its readers parse
+        click.echo(PARTIAL_CHECK, err=fmt != "text")
+        if code == EXIT_VALID:
+            code = EXIT_PARTIAL
+    end(ctx, code)
 
 
-def _context_without_locking(settings: Settings) -> Context:
-    """Validation only reads: when the store is busy (a running ``hsvo serve`` holds the
-    embedded store), check against the source files instead of failing."""
+def _context_without_locking(settings: Settings) -> tuple[Context, bool]:
+    """Validation only reads: when the store cannot be opened or read (a remote store that
+    is down, a store path that is no store), check against the source files instead of
+    failing, and say that the check was partial (True)."""
     try:
         store = open_untracked(settings)
     except StoreError as error:  # one line, and the check goes on without the store
-        click.echo(f"{error} – kontrollerad mot ontology/ och data/ / checked against "
-                   "ontology/ and data/", err=True)
-        return context_from_sources(settings)
+        _without_store(error)
+        return context_from_sources(settings), True
     try:
-        return _context(settings, store)
-    except StoreError:
-        return context_from_sources(settings)
+        return _context(settings, store), False
+    except StoreError as error:
+        _without_store(error)
+        return context_from_sources(settings), True
     finally:
         store.close()
+
+
+def _without_store(error: StoreError) -> None:
+    click.echo(f"{error} – kontrollerad mot ontology/ och data/ / checked against "
+               "ontology/ and data/", err=True)
 
 
 @click.command("import")
