@@ -29,7 +29,7 @@ import pytest
 
 from hsvo_graph.api.app import create_app
 from hsvo_graph.config import Settings
-from hsvo_graph.store import RemoteStore
+from hsvo_graph.store import RemoteStore, StoreError
 
 from .servers import free_port, running_oxigraph, serving, wait_until
 
@@ -45,7 +45,8 @@ SEED = (f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{EX}a> <{EX}name> "Åsa" . '
 class FakeStore(http.server.ThreadingHTTPServer):
     """A store in front of ``upstream`` whose answers ``mode`` spoils: ``proxy`` (as the
     upstream answers), ``drip`` (status 200, then one byte a second), ``garbage`` (JSON cut
-    off), ``wrongjson`` (JSON without results), ``binary`` (random bytes)."""
+    off), ``wrongjson`` (JSON without results), ``binary`` (random bytes), ``unbound``
+    (results without the variables asked for)."""
 
     daemon_threads = True
 
@@ -103,6 +104,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, JSON, b'{"foo": 42}')
         elif mode == "binary":
             self._send(200, JSON, os.urandom(4000))
+        elif mode == "unbound":  # valid results, without the variables asked for
+            self._send(200, JSON, b'{"head":{"vars":["x"]},"results":{"bindings":'
+                                  b'[{"x":{"type":"literal","value":"1"}},{"x":7}]}}')
 
     do_GET = do_POST = do_PUT = do_DELETE = _answer
 
@@ -185,7 +189,7 @@ def test_a_request_does_not_wait_for_another_requests_stuck_read(fake: tuple[Fak
     assert not stuck.is_alive()
 
 
-@pytest.mark.parametrize("mode", ["garbage", "wrongjson", "binary"])
+@pytest.mark.parametrize("mode", ["garbage", "wrongjson", "binary", "unbound"])
 def test_an_answer_that_is_not_sparql_json_is_a_502(fake: tuple[FakeStore, str], mode: str):
     server, url = fake
     server.mode = mode
@@ -227,3 +231,17 @@ def test_health_counts_another_processs_write(upstream: str, tmp_path: Path):
         finally:
             other.update(f'DELETE DATA {{ GRAPH <{GRAPH}> {{ <{EX}c> <{EX}name> "Tierp" }} }}')
             other.close()
+
+
+@pytest.mark.parametrize("mode", ["garbage", "wrongjson", "binary", "unbound"])
+def test_the_stores_own_reads_say_the_answer_is_not_valid(upstream: str, mode: str):
+    with fake_store(upstream) as server:
+        server.mode = mode
+        store = RemoteStore(f"{server.url}/query", f"{server.url}/update", f"{server.url}/store",
+                            timeout_s=TIMEOUT_S)
+        for read in (store.version, store.graph_names, store.graph_sizes, store.triple_count,
+                     lambda: store.ask("ASK {}")):
+            with pytest.raises(StoreError, match="the store's answer is not valid") as caught:
+                read()
+            assert caught.value.status == 502
+        store.close()

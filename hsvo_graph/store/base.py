@@ -132,8 +132,8 @@ def term_from_json(value: Mapping[str, str]) -> Identifier:
     try:
         return _term(value["type"], value["value"], value.get("xml:lang"), value.get("datatype"))
     except (KeyError, TypeError, AttributeError):
-        raise StoreError(f"the store's answer holds a term that is not SPARQL JSON: "
-                         f"{str(value)[:200]}") from None
+        raise StoreError(f"the store's answer is not valid SPARQL JSON: it holds a term "
+                         f"that is not one: {str(value)[:200]}") from None
 
 
 # The terms of the answers read last. A service reads the same IRIs, labels and years over
@@ -163,10 +163,10 @@ def table_from_json(body: bytes) -> Table:
     try:
         variables, bindings = list(data["head"].get("vars", [])), data["results"]["bindings"]
     except (KeyError, TypeError, AttributeError):
-        raise StoreError("the store's answer is not SPARQL JSON results of a SELECT query: "
+        raise StoreError("the store's answer is not valid SPARQL JSON results of a SELECT query: "
                          "no head.vars and results.bindings") from None
     if not isinstance(bindings, list) or not all(isinstance(b, dict) for b in bindings):
-        raise StoreError("the store's answer is not SPARQL JSON results: results.bindings "
+        raise StoreError("the store's answer is not valid SPARQL JSON results: results.bindings "
                          "is not a list of objects")
     return Table(variables, bindings=bindings)
 
@@ -352,14 +352,16 @@ class GraphStore(ABC):
         """Number of triples in one named graph, or in the union of all of them."""
         where = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
         table = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
-        return int(table.rows[0]["n"])
+        with _counts_read():
+            return int(table.rows[0]["n"])
 
     def graph_sizes(self) -> dict[str, int]:
         """The number of triples in each non-empty named graph: one aggregate the store
         answers by itself (0.8 s for 1.6 M quads on ``oxigraph serve``), where reading the
         quads takes half a minute."""
         table = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return {str(row["g"]): int(row["n"]) for row in table.rows}
+        with _counts_read():
+            return {str(row["g"]): int(row["n"]) for row in table.rows}
 
     def replace_graphs(
         self, quads: bytes | Path, graphs: Collection[str], *, drop_others: bool = False,
@@ -385,6 +387,16 @@ class GraphStore(ABC):
         )
         ops += [f"INSERT DATA {{\n{blocks}\n}}", *(after for _, after in kept)]
         self.update(" ;\n".join(ops))
+
+
+@contextmanager
+def _counts_read() -> Iterator[None]:
+    """StoreError (502) for an answer to a count that holds no count (a remote store's)."""
+    try:
+        yield
+    except (KeyError, IndexError, ValueError) as exc:
+        raise StoreError(f"the store's answer is not valid SPARQL JSON results of a count: "
+                         f"{type(exc).__name__}: {str(exc)[:200]}") from None
 
 
 def kept_blank_statements(graph: str, holding: str) -> tuple[str, str]:
