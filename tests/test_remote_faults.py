@@ -245,3 +245,37 @@ def test_the_stores_own_reads_say_the_answer_is_not_valid(upstream: str, mode: s
                 read()
             assert caught.value.status == 502
         store.close()
+
+
+def test_a_pending_plan_change_is_finished_once_a_store_down_at_start_answers(tmp_path: Path):
+    """What the service does at start on its external store (a plan change a killed
+    process left pending, here marked as such a process leaves it) waits for the store
+    instead of stopping the service."""
+    from hsvo_graph.graph.loading import load
+    from hsvo_graph.store.tracking import TrackedStore
+    from hsvo_graph.validation.context import context_from_store
+    from hsvo_graph.validation.managed import Upload, import_managed
+    from hsvo_graph.validation.registry import PlanRegistry
+
+    from .test_import import META_2026, PLAN_2026
+
+    location, port = tmp_path / "oxigraph", free_port()
+    settings = settings_for(f"http://127.0.0.1:{port}", tmp_path)
+    registry = PlanRegistry(settings.plans_dir)
+    with running_oxigraph(location, port=port):
+        store = TrackedStore(RemoteStore(settings.remote_query_url, settings.remote_update_url,
+                                         settings.remote_gsp_url))
+        load(store, settings)
+        imported = import_managed(store, settings, Upload(PLAN_2026, "plan.csv", META_2026),
+                                  lambda: context_from_store(store, settings), "test")
+        assert imported.imported
+        store.close()
+        key = registry.current_plans()[0].key
+        (settings.plans_dir / key / "pending").write_text("1\n")  # as a killed import leaves it
+    assert registry.pending() == [key]
+    with serving(create_app(settings)) as service:
+        assert httpx.get(f"{service}/health", timeout=30).status_code == 503
+        assert registry.pending() == [key]
+        with running_oxigraph(location, port=port):
+            wait_until(lambda: registry.pending() == [], within=90)
+            assert httpx.get(f"{service}/health", timeout=30).status_code == 200
