@@ -182,13 +182,16 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
 
 def _client(timeout_s: float) -> httpx.Client:
-    """An httpx client whose connections keep the deadline of ``within``."""
-    transport = httpx.HTTPTransport()
-    pool = getattr(transport, "_pool", None)
-    if isinstance(pool, httpcore.ConnectionPool):
-        pool._network_backend = _DeadlineBackend(pool._network_backend)
-    return httpx.Client(transport=transport,
-                        timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)))
+    """An httpx client whose connections keep the deadline of ``within``: the network
+    backend of each of its transports wrapped (the proxies of the environment's
+    ``HTTP_PROXY`` … included, which an explicit transport would turn off)."""
+    client = httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)))
+    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        if isinstance(pool, httpcore.ConnectionPool):  # HTTP proxies' pools are ones too
+            pool._network_backend = _DeadlineBackend(pool._network_backend)
+    return client
 
 
 def _not_valid(problem: object) -> StoreError:
