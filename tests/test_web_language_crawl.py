@@ -622,3 +622,16 @@ def test_every_page_and_download_is_in_one_language(crawl_in, lang):
         Path(os.environ["HSVO_CRAWL_REPORT"] + f".{lang}").write_text("\n".join(sorted(set(crawl.problems))))
     assert not crawl.problems, "\n".join(sorted(set(crawl.problems))[:80])
 
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_error_report_of_a_plan_is_in_one_language(client, words, lang):
+    """The XLSX error report the upload page offers (a POST, so not met by the crawl)."""
+    client.cookies.clear()
+    plan = (PLANS / "broken" / "bad-date.csv").read_bytes()
+    report = client.post(f"/validate?lang={lang}", data={"format": "xlsx"},
+                         files={"file": ("plan.csv", plan, "text/csv")}, headers={"Accept-Language": OTHER[lang]})
+    assert report.status_code == 200
+    own = plan.decode("utf-8-sig")  # the plan's own cells, as its owner wrote them
+    chunks = [chunk for chunk in _download_chunks("xlsx", report.content) if chunk not in own]
+    assert not _problems("report", chunks, lang, words)
