@@ -394,6 +394,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "plans_technical": {"sv": "Tekniska detaljer", "en": "Technical details"},
     "plans_graph": {"sv": "Graf", "en": "Graph"},
     "plans_rule": {"sv": "Regel", "en": "Rule"},
+    "plans_wrong_token": {"sv": "fel eller saknad admin-token", "en": "wrong or missing admin token"},
+    "plans_preview_gone": {"sv": "förhandsgranskningen finns inte längre; ladda upp filen igen",
+                           "en": "the preview is gone; upload the file again"},
+    "plans_store_failed": {"sv": "lagret misslyckades; inget importerades",
+                           "en": "the store failed; nothing was imported"},
 }
 
 # Headings for result columns that many queries share; a query's header can name its own.

@@ -26,6 +26,7 @@ from hsvo_graph.api.deps import PlanContextsDep, SettingsDep, StoreDep
 from hsvo_graph.api.rendering import language, render
 from hsvo_graph.config import Settings
 from hsvo_graph.sparql.protocol import prefers_html
+from hsvo_graph.web.i18n import MESSAGES
 from hsvo_graph.store import StoreError, WriteUnconfirmed
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.check import validate_plan
@@ -289,8 +290,7 @@ async def import_from_page(
     try:
         require_admin(settings, f"Bearer {token}")
     except HTTPException as denied:
-        problem = {"where": "token", "message": {"sv": "fel eller saknad admin-token",
-                                                 "en": "wrong or missing admin token"}}
+        problem = {"where": "token", "message": MESSAGES["plans_wrong_token"]}
         return _page(request, settings, denied.status_code, error=problem)
     pending = str(form.get("pending") or "")
     try:
@@ -300,10 +300,7 @@ async def import_from_page(
             confirm=str(form.get("confirm") or "") or None,
         )
     except KeyError:
-        problem = {"where": "pending", "message": {"sv": "förhandsgranskningen finns inte "
-                                                   "längre; ladda upp filen igen",
-                                                   "en": "the preview is gone; upload the "
-                                                   "file again"}}
+        problem = {"where": "pending", "message": MESSAGES["plans_preview_gone"]}
         return _page(request, settings, 400, error=problem)
     except PlanError as error:
         return _page(request, settings, status_of(error), error=error_data(error)["error"])
@@ -311,8 +308,7 @@ async def import_from_page(
         problem = {"where": "store", "message": {"sv": WriteUnconfirmed.SV, "en": WriteUnconfirmed.EN}}
         return _page(request, settings, 504, error=problem)
     except StoreError:
-        problem = {"where": "store", "message": {"sv": "lagret misslyckades; inget importerades",
-                                                 "en": "the store failed; nothing was imported"}}
+        problem = {"where": "store", "message": MESSAGES["plans_store_failed"]}
         return _page(request, settings, 502, error=problem)
     body = change_body(change, upload.strict)
     held_as = hold(settings, upload) if not pending and change.report.conforms(upload.strict) else ""
