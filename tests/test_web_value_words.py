@@ -98,3 +98,11 @@ def test_a_name_without_a_language_tag_is_shown_in_the_page_language_too(client)
     """documents_and_decisions says who decides as plain text (STR of the Swedish name)."""
     english = client.get("/q/documents_and_decisions?lang=en", headers=HTML).text
     assert ">Samråd HSVO Uppsala<" not in english and "HSVO Uppsala consultative council" in english
+
+
+def test_an_option_the_graph_names_in_swedish_only_is_marked_swedish_on_an_english_page(client):
+    english = client.get("/q/activities_by_body_and_area?lang=en", headers=HTML).text
+    assert '<option value="Funktionsrätt" lang="sv">' in english
+    assert '<option value="ÄLN">ÄLN – Elderly Care Committee</option>' in english  # named in English
+    assert ' lang="sv">' not in client.get("/q/activities_by_body_and_area?lang=sv", headers=HTML).text.split(
+        "<form", 1)[1].split("</form>", 1)[0]

@@ -17,7 +17,7 @@ from hsvo_graph.sparql.text import load_rq
 from hsvo_graph.web.collation import collation_key
 
 # Each query (queries/choices_<type>.rq) yields ?value ?text ?group (?group may be
-# unbound) in display order; ?lang is bound to the page language so group names and
+# unbound) and ?textLang (the text's language where it is not the page's) in display order; ?lang is bound to the page language so group names and
 # labels come in that language if they exist. Types are read from the data graphs, not graph:inferred, so each entity is
 # grouped under the class its source gives it rather than every super-class.
 _TYPES = ("body", "area", "year", "document")
@@ -33,6 +33,8 @@ class Choice:
     value: str
     text: str
     group: str = ""
+    #: the text's language when the graph has it in another language than the page's only
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def _read_choices(reader: Reader, parameter_type: str, lang: str) -> list[Choice
         if normalise_text(value) in seen:
             continue
         seen.add(normalise_text(value))
-        options.append(Choice(value, str(row["text"]), str(row.get("group", "") or "")))
+        options.append(Choice(value, str(row["text"]), str(row.get("group", "") or ""),
+                              str(row.get("textLang", "") or "")))
     if parameter_type in _NAMED:
         key = collation_key(lang)
         options.sort(key=lambda choice: key(choice.text))

@@ -56,7 +56,7 @@ class Field:
             for choice in options:
                 value, text = _escaped(choice)
                 selected = " selected" if choice.value in self.chosen else ""
-                parts.append(f'<option value="{value}"{selected}>{text}</option>')
+                parts.append(f'<option value="{value}"{selected}{_lang(choice)}>{text}</option>')
             if group:
                 parts.append("</optgroup>")
         return Markup("".join(parts))
@@ -71,15 +71,21 @@ class Field:
                 continue
             value, text = _escaped(choice)
             checked = " checked" if choice.value in self.chosen else ""
-            parts.append(f'<label class="chip"><input type="checkbox" name="{name}" '
+            parts.append(f'<label class="chip"{_lang(choice)}><input type="checkbox" name="{name}" '
                          f'value="{value}"{checked}> {text}</label>')
         return Markup("".join(parts))
 
     def suggestions_html(self) -> Markup:
         """The options as a ``<datalist>``'s suggestions: the value typed, the text shown
         beside it."""
-        return Markup("".join(f'<option value="{value}">{text}</option>'
-                              for value, text in map(_escaped, self.options)))
+        return Markup("".join(f'<option value="{_escaped(choice)[0]}"{_lang(choice)}>{_escaped(choice)[1]}</option>'
+                              for choice in self.options))
+
+
+def _lang(choice: Choice) -> str:
+    """The ``lang`` attribute of an option whose text is in another language than the page's
+    (a Swedish name the graph has in Swedish only, on an English page)."""
+    return f' lang="{escape(choice.lang)}"' if choice.lang else ""
 
 
 @functools.lru_cache(maxsize=4096)
