@@ -106,3 +106,12 @@ def test_an_option_the_graph_names_in_swedish_only_is_marked_swedish_on_an_engli
     assert '<option value="ÄLN">ÄLN – Elderly Care Committee</option>' in english  # named in English
     assert ' lang="sv">' not in client.get("/q/activities_by_body_and_area?lang=sv", headers=HTML).text.split(
         "<form", 1)[1].split("</form>", 1)[0]
+
+
+def test_a_link_named_in_swedish_only_is_marked_swedish_on_an_english_page(client):
+    """An entity page links to things by their names; one the graph names in Swedish only is
+    marked so (a screen reader reads it as Swedish), one named in English is not."""
+    english = client.get("/id/document/strategi-hsvo-2024-2026?lang=en", headers=HTML).text
+    assert re.search(r'<a href="/id/goal/strategi-2024-2026-syfte[^"]*" lang="sv">Syftet med strategin', english)
+    swedish = client.get("/id/document/strategi-hsvo-2024-2026?lang=sv", headers=HTML).text
+    assert re.search(r'<a href="/id/goal/strategi-2024-2026-syfte[^"]*">Syftet med strategin', swedish)

@@ -86,6 +86,26 @@ def compact(iri: str) -> str:
 _OUTCOME_RANK = 4
 
 
+class Label(str):
+    """A label with its language tag (``lang``: None when untagged), so that a page can mark
+    a name the graph has in another language only (``<a lang="sv">`` on an English page)."""
+
+    lang: str | None = None
+
+    @classmethod
+    def tagged(cls, text: str, lang: str | None) -> "Label":
+        label = cls(text)
+        label.lang = lang
+        return label
+
+
+def foreign(text: str, lang: str | None) -> str | None:
+    """The language to mark ``text`` with on a page in ``lang``: its own, when it is a
+    ``Label`` in another language; else None."""
+    tag = getattr(text, "lang", None)
+    return tag if tag and lang and tag != lang else None
+
+
 def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, str]:
     """The best label of each IRI in ``lang``: rdfs:label, then skos:prefLabel, then
     dct:title; a label in the page language before Swedish before untagged. An activity's
@@ -97,18 +117,18 @@ def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, st
     if not ask:
         return labels
     table = reader.select(load_rq("hsvo_graph.web", "labels"), {"s": ask})
-    best: dict[str, tuple[int, int, str]] = {}
+    best: dict[str, tuple[tuple[int, int, str], str | None]] = {}
     for row in table.rows:
         label = row["label"]
         tag = label.language if isinstance(label, Literal) else None
         language_rank = 0 if tag == lang else 1 if tag == "sv" else 2 if not tag else 3
         key = (language_rank, int(row["rank"]), str(label))
         subject = str(row["s"])
-        if subject not in best or key < best[subject]:
-            best[subject] = key
+        if subject not in best or key < best[subject][0]:
+            best[subject] = (key, tag)
     outcome = localise(MESSAGES["outcome_of"], lang)
-    labels.update({s: outcome.format(name=text) if rank == _OUTCOME_RANK else text
-                   for s, (_, rank, text) in best.items()})
+    labels.update({s: outcome.format(name=text) if rank == _OUTCOME_RANK else Label.tagged(text, tag)
+                   for s, ((_, rank, text), tag) in best.items()})
     return labels
 
 
@@ -170,7 +190,7 @@ def cell(term: Identifier | None, labels: Mapping[str, str], lang: str | None = 
         if iri in STATUS_STYLES:
             style, symbol = STATUS_STYLES[iri]
             return Cell(text, status=style, symbol=symbol, iri=iri)
-        return Cell(text, href=local_path(iri), iri=iri)
+        return Cell(text, href=local_path(iri), iri=iri, lang=foreign(text, lang))
     return Cell(str(term))
 
 
@@ -278,7 +298,8 @@ def result_table(
             if target is not None and isinstance(target, URIRef):
                 href = local_path(str(target))
                 if href is None and str(target) in labels:
-                    cells.append(Cell(labels[str(target)], iri=str(target)))
+                    label = labels[str(target)]
+                    cells.append(Cell(label, iri=str(target), lang=foreign(label, lang)))
                     continue
                 lang_tag = term.language if isinstance(term, Literal) else None
                 sv_and_own = named.get(str(target))

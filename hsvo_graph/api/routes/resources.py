@@ -99,9 +99,9 @@ def _facts(
         values = []
         for o in _in_language(grouped[p], lang):
             opened = description.nested.get(o, []) if depth < 2 else []
-            shown = Cell("") if isinstance(o, BNode) else cell(o, labels)
+            shown = Cell("") if isinstance(o, BNode) else cell(o, labels, lang)
             values.append(Value(shown, _facts(opened, description, labels, depth + 1, lang)))
-        facts.append(Fact(cell(p, labels), values))
+        facts.append(Fact(cell(p, labels, lang), values))
     return facts
 
 
@@ -123,15 +123,16 @@ def entity_page(description: Description, labels: dict[str, str], lang: str) -> 
     return EntityPage(
         title=labels.get(str(description.iri)) or compact(str(description.iri)),
         iri=str(description.iri),
-        types=[cell(t, labels) for t in description.types],
+        types=[cell(t, labels, lang) for t in description.types],
         facts=facts,
         inferred=inferred,
-        sources=[{"document": cell(s.document, labels) if s.document is not None else None,
+        sources=[{"document": cell(s.document, labels, lang) if s.document is not None else None,
                   "section": s.section, "page": s.page, "graph": compact(s.graph)}
                  for s in description.sources],
-        incoming=[Fact(cell(p, labels), [Value(_with_year(cell(s, labels), description)) for s in subjects])
+        incoming=[Fact(cell(p, labels, lang), [Value(_with_year(cell(s, labels, lang), description))
+                                                for s in subjects])
                   for p, subjects in sorted(incoming.items(), key=lambda kv: labels.get(str(kv[0]), ""))],
-        citations=[{"entity": cell(c.entity, labels), "section": c.section, "page": c.page}
+        citations=[{"entity": cell(c.entity, labels, lang), "section": c.section, "page": c.page}
                    for c in sorted(description.citations,
                                    key=lambda c: (c.page or "", labels.get(str(c.entity), "")))],
         graphs=[compact(g) for g in description.graphs],
