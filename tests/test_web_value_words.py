@@ -115,3 +115,10 @@ def test_a_link_named_in_swedish_only_is_marked_swedish_on_an_english_page(clien
     assert re.search(r'<a href="/id/goal/strategi-2024-2026-syfte[^"]*" lang="sv">Syftet med strategin', english)
     swedish = client.get("/id/document/strategi-hsvo-2024-2026?lang=sv", headers=HTML).text
     assert re.search(r'<a href="/id/goal/strategi-2024-2026-syfte[^"]*">Syftet med strategin', swedish)
+
+
+def test_the_comparison_marks_names_the_graph_has_in_swedish_only(client):
+    english = client.get("/jamfor?lang=en", headers=HTML).text
+    swedish = client.get("/jamfor?lang=sv", headers=HTML).text
+    assert english.count(' lang="sv">') > 2  # the goals of the plans, in Swedish only
+    assert swedish.split('<main', 1)[1].count(' lang="sv"') == 0
