@@ -1,6 +1,7 @@
 """The admin API's refusals (401 no or wrong token, 403 writes disabled, 404 no such plan)
-in Swedish or English, negotiated as for pages (?lang=, the cookie, Accept-Language;
-Swedish by default): plain text for programs, a page for browsers."""
+in Swedish or English, negotiated as for pages (?lang=, the cookie, Accept-Language): plain
+text for programs (English when they ask for no language, as every other API message), a
+page for browsers (Swedish by default)."""
 
 import html
 from collections.abc import Iterator
@@ -38,7 +39,8 @@ def _get(client: TestClient, path: str, **headers: str):
 
 
 @pytest.mark.parametrize(("path", "headers", "says"), [
-    ("/admin/plans", {}, SV_401),                                   # Swedish by default
+    ("/admin/plans", {}, EN_401),              # a program that asks for no language: English
+    ("/admin/plans", {"Accept-Language": "sv-SE"}, SV_401),
     ("/admin/plans", {"Accept-Language": "en-GB,en;q=0.8"}, EN_401),
     ("/admin/plans?lang=en", {"Accept-Language": "sv"}, EN_401),    # ?lang wins
     ("/admin/plans", {"Cookie": "lang=en", "Accept-Language": "sv"}, EN_401),

@@ -20,6 +20,7 @@ from hsvo_graph.sparql.executor import QueryTimeout, ServiceBusy
 from hsvo_graph.sparql.guard import ForbiddenQuery
 from hsvo_graph.sparql.protocol import ProtocolError, prefers_html
 from hsvo_graph.store import QuerySyntaxError, StoreError
+from hsvo_graph.web.i18n import COOKIE
 from hsvo_graph.web.problems import Worded, problem
 from hsvo_graph.api.rendering import language, render
 
@@ -69,11 +70,20 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
+def _program_language(request: Request) -> str:
+    """The language a program is told a refusal in: the one it asks for (``?lang=``, the
+    cookie, ``Accept-Language``), else English, as every other message of the API (a page's
+    default, Swedish, is for people reading pages)."""
+    asked = ("lang" in request.query_params or COOKIE in request.cookies
+             or "accept-language" in request.headers)
+    return language(request) if asked else "en"
+
+
 async def error_response(request: Request, exc: Exception) -> Response:
     """The response for ``exc``: a page for browsers, in the page's language (the technical
     message behind a toggle), plain text for everyone else."""
     status, headers = _status_and_headers(exc)
-    message = exc.told(language(request)) if isinstance(exc, Refused) else _message(exc)
+    message = exc.told(_program_language(request)) if isinstance(exc, Refused) else _message(exc)
     if prefers_html(request.headers.get("accept"), ()):
         told = problem(exc, status, language(request),
                        time_limit_s=request.app.state.settings.query_time_limit_s,
