@@ -17,7 +17,7 @@ from hsvo_graph.graph.loading import load
 from hsvo_graph.sparql.executor import WorkerPool
 from hsvo_graph.sparql import inline as inline_module
 from hsvo_graph.sparql.inline import InlineAnswers, could_reach_network, request_key
-from hsvo_graph.sparql.worker import QueryRequest
+from hsvo_graph.sparql.worker import QueryRequest, execute
 from hsvo_graph.store import EmbeddedStore
 from hsvo_graph.store.tracking import TrackedStore
 
@@ -171,8 +171,41 @@ def runs_here(loaded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, worker_s: 
 
 def test_a_request_dearer_here_than_in_a_worker_goes_back_after_three_in_a_row(loaded, monkeypatch):
     """Allowed here: the worker's 200 µs, up to one hop (100 µs), plus the hop. Three runs over that in a row
-    send it back for the rest of the generation; a worker's next answer does not bring it back."""
+    send it back to the workers (for ``_RETRY_S``); a worker's next answer does not bring it back."""
     assert runs_here(loaded, monkeypatch, 2e-4, [4e-4, 4e-4, 4e-4]) == [True, True, True, False]
+
+
+def test_a_request_sent_back_is_tried_again_after_a_while(loaded, monkeypatch):
+    """A busy spell (the in-memory copy being built beside a burst of requests) makes many
+    runs dear in a row; once it is over, the request is cheap here again and must not stay
+    with the workers for the rest of the generation. One run is tried after ``_RETRY_S``: a
+    cheap one keeps it here, a dear one sends it back again at once."""
+    monkeypatch.setattr(inline_module, "_RETRY_S", 0.0)
+    assert runs_here(loaded, monkeypatch, 2e-4, [4e-4] * 3 + [1e-4] * 2) == [True] * 6
+    assert runs_here(loaded, monkeypatch, 2e-4, [4e-4] * 4 + [1e-4]) == [True] * 6
+    monkeypatch.setattr(inline_module, "_RETRY_S", 60.0)
+    assert runs_here(loaded, monkeypatch, 2e-4, [4e-4] * 3 + [1e-4] * 2) == [True] * 3 + [False] * 3
+
+
+def test_a_request_that_failed_here_is_not_tried_here_again(loaded, monkeypatch):
+    """A query error is the same on every run of the generation: the workers answer it
+    (with their own message), however long since."""
+    monkeypatch.setattr(inline_module, "_RETRY_S", 0.0)
+    inline = InlineAnswers(loaded.current, hop_s=1e-4)
+    generation, request = loaded.generations.current(), REQUESTS[0]
+    key = request_key(request)
+
+    def failing(store: object, request: object) -> None:
+        raise RuntimeError("the engine refused it")
+
+    try:
+        inline.learn(generation, key, request, 1e-5)
+        monkeypatch.setattr(inline_module, "execute", failing)
+        assert inline.answer(generation, key, request, time.monotonic() + 10) is None
+        monkeypatch.setattr(inline_module, "execute", execute)  # the query would pass now
+        assert inline.answer(generation, key, request, time.monotonic() + 10) is None
+    finally:
+        inline.close()
 
 
 def test_a_single_dear_run_is_forgiven(loaded, monkeypatch):
