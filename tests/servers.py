@@ -114,6 +114,35 @@ def serving(app: FastAPI) -> Iterator[str]:
         thread.join(timeout=30)
 
 
+@contextmanager
+def hsvo_serving(directory: Path, within: float = 90.0) -> Iterator[int]:
+    """`hsvo serve` as a process of its own (the real command, uvicorn's server and the
+    service's HTTP protocol) on a store in ``directory`` (seeded from ontology/ + data/ at its
+    first start), one query worker from disk; its port once it answers /health."""
+    env = {**os.environ, "HSVO_STORE_PATH": str(directory / "store"),
+           "HSVO_PLANS_DIR": str(directory / "plans"), "HSVO_QUERY_WORKERS": "1",
+           "HSVO_QUERY_MEMORY_IMAGE": "false"}
+    env.pop("PYTHONPATH", None)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "hsvo_graph.cli.main", "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + within
+        while True:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "hsvo serve did not start"
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def wait_until(condition: Callable[[], bool], within: float = 30.0) -> None:
     """Wait until ``condition()`` holds, failing the test after ``within`` seconds."""
     deadline = time.monotonic() + within

@@ -4,27 +4,19 @@ the same bytes as the usual way, and only when nothing about the request needs t
 way (a body, a proxy's forwarded scheme or client, a failure)."""
 
 import asyncio
-import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
 import pytest
 from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from hsvo_graph.cli.http_protocol import HsvoHttpToolsProtocol
 
-from .servers import free_port
-
-HSVO = [sys.executable, "-m", "hsvo_graph.cli.main"]
-
+from .servers import hsvo_serving
 
 class _Transport:
     """What uvicorn's protocol needs of a connection; notes what it writes."""
@@ -154,29 +146,8 @@ def test_pipelined_requests_are_answered_in_order() -> None:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """`hsvo serve` on a store seeded from ontology/ + data/, on a free port."""
-    directory = tmp_path_factory.mktemp("at-once")
-    env = {**os.environ, "HSVO_STORE_PATH": str(directory / "store"),
-           "HSVO_PLANS_DIR": str(directory / "plans"), "HSVO_QUERY_WORKERS": "1",
-           "HSVO_QUERY_MEMORY_IMAGE": "false"}
-    env.pop("PYTHONPATH", None)
-    port = free_port()
-    server = subprocess.Popen([*HSVO, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "hsvo serve did not start"
-            time.sleep(0.2)
+    with hsvo_serving(tmp_path_factory.mktemp("at-once")) as port:
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _raw(port: int, target: str, headers: tuple[str, ...]) -> tuple[list[bytes], bytes]:

@@ -2,11 +2,7 @@
 to POST, from a real `hsvo serve` (the parser refuses it before the application sees it);
 a URL just under the limit is still answered."""
 
-import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 from collections.abc import Iterator
 
@@ -15,38 +11,13 @@ import pytest
 
 from hsvo_graph.cli.http_protocol import MAX_URL_BYTES
 
-from .servers import free_port
-
-HSVO = [sys.executable, "-m", "hsvo_graph.cli.main"]
-
+from .servers import hsvo_serving
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """`hsvo serve` on an empty store, on a free port; the port."""
-    directory = tmp_path_factory.mktemp("long-urls")
-    env = {**os.environ, "HSVO_STORE_PATH": str(directory / "store"),
-           "HSVO_PLANS_DIR": str(directory / "plans"), "HSVO_QUERY_WORKERS": "1",
-           "HSVO_QUERY_MEMORY_IMAGE": "false"}
-    env.pop("PYTHONPATH", None)
-    port = free_port()
-    server = subprocess.Popen([*HSVO, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stderr.read() if server.stderr else ""
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"},
-                             timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "hsvo serve did not start"
-            time.sleep(0.2)
+    """`hsvo serve` on a store seeded from ontology/ + data/, on a free port."""
+    with hsvo_serving(tmp_path_factory.mktemp("long-urls")) as port:
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def raw_get(port: int, target: str) -> tuple[bytes, bytes]:
