@@ -224,3 +224,16 @@ def _graphs_on_disk(path: Path) -> set[str]:
         return {g.rsplit("/", 1)[1] for g in store.graph_names()}
     finally:
         store.close()
+
+
+def test_a_year_outside_the_period_names_the_period(seeded) -> None:  # type: ignore[no-untyped-def]
+    """The list and its plan say 2026–2026; the row says 2023: the report names both, the
+    period as the graph has it (the intersection of the list's and the plan's periods)."""
+    _, context, _ = seeded
+    path = BROKEN / "year-outside-period.csv"
+    report = validate_plan(
+        read_plan(path.read_bytes(), path.name, meta_beside(path)[0], context), context
+    )
+    [finding] = [f for f in report.findings if f.rule.endswith("#Activity-yearInPeriod")]
+    assert finding.message.sv == 'Året "2023" ligger utanför perioden 2026–2026 för listan och planen.'
+    assert finding.message.en == 'The year "2023" lies outside the period 2026–2026 of the list and the plan.'

@@ -204,7 +204,8 @@ class _Explainer:
             severity=_SEVERITY.get(result.severity, "violation"),
             rule=str(shape),
             message=Text(
-                self._fill(message.sv, focus, value), self._fill(message.en, focus, value)
+                self._fill(message.sv, focus, value, result.bindings),
+                self._fill(message.en, focus, value, result.bindings),
             ),
             expected=self._texts(SH.description, shape),
             focus=focus.n3() if isinstance(focus, BNode) else str(focus),
@@ -232,14 +233,19 @@ class _Explainer:
                 return Text(found.get("sv", fallback), found.get("en", fallback))
         return None
 
-    def _fill(self, template: str, focus: Node, value: Node | None) -> str:
-        """The message with its ``{?value}``/``{$this}`` filled in; names stay Swedish in
-        both languages, as they are written in the plan."""
-        terms = {"this": focus, "value": value}
+    def _fill(self, template: str, focus: Node, value: Node | None,
+              bindings: tuple[tuple[str, Node], ...] = ()) -> str:
+        """The message with its ``{?value}``/``{$this}`` filled in, quoted (what the plan
+        says), and a SPARQL constraint's other variables (``{?start}``: what the graph says)
+        as they are; names stay Swedish in both languages, as they are written in the plan."""
+        terms: dict[str, Node | None] = {**dict(bindings), "this": focus, "value": value}
 
         def fill(m: re.Match[str]) -> str:
-            term = terms.get(m.group(1))
-            return self.display(term) if term is not None else m.group(0)
+            name = m.group(1)
+            term = terms.get(name)
+            if term is None:
+                return m.group(0)
+            return self.display(term, quoted=name in ("this", "value"))
 
         return _PLACEHOLDER.sub(fill, template)
 

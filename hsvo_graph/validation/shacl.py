@@ -47,6 +47,9 @@ class Result:
     value: Node | None
     path: Node | None  # sh:resultPath (the path node as written in the shapes)
     severity: Node
+    # a SPARQL constraint's other variables, for its message ({?start}); not part of the
+    # result's identity (pySHACL's results carry them only in the message it writes)
+    bindings: tuple[tuple[str, Node], ...] = field(default=(), compare=False)
 
 
 # Shape properties that are not constraints (or that a parent shape reads).
@@ -213,9 +216,10 @@ class Shape:
         return next(iter(self.validate(run, [node])), None) is None
 
     def _result(self, focus: Node, value: Node | None, constraint: Node | None = None,
-                path: Node | None = None) -> Result:
+                path: Node | None = None,
+                bindings: tuple[tuple[str, Node], ...] = ()) -> Result:
         return Result(self.node, constraint, focus, value,
-                      path if path is not None else self.path_node, self.severity)
+                      path if path is not None else self.path_node, self.severity, bindings)
 
     def _core(self, run: "_Run", focus: Node, values: set[Node]) -> Iterator[Result]:
         """The core constraints, in pySHACL's terms (see its constraints/core/)."""
@@ -271,8 +275,11 @@ class Shape:
                 value = bound.get("value")
                 if value is None and self.path is None:
                     value = node
-                yield self._result(node, value, constraint.node, bound.get("path"))
+                others = tuple(item for item in key if item[0] not in _RESULT_VARIABLES)
+                yield self._result(node, value, constraint.node, bound.get("path"), others)
 
+
+_RESULT_VARIABLES = frozenset({"this", "value", "path"})
 
 Substitutions = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
 
