@@ -3,6 +3,9 @@
 Kept in one module so that loader, queries and HTTP layer cannot drift apart.
 """
 
+import re
+import unicodedata
+
 from rdflib import Namespace
 
 BASE = "https://w3id.org/hsvo-graph/"
@@ -30,6 +33,19 @@ PREFIXES: dict[str, str] = {
     "prov": "http://www.w3.org/ns/prov#",
     "org": "http://www.w3.org/ns/org#",
 }
+
+
+# the last segment of an entity's IRI under id/: letters and digits of any script (an IRI may
+# hold them: äldrenämnden), then . _ ~ -
+_SLUG = re.compile(r"^[^\W_][\w.~-]*\Z")
+
+
+def entity_slug(slug: str) -> str | None:
+    """``slug`` (a URL's last segment) as an entity's IRI under id/ would hold it, in NFC (ä
+    typed as a + U+0308 names the same entity), or None when no entity IRI can end so (a
+    space, ``<``, a newline: the page's 404, never an IRI built from it)."""
+    slug = unicodedata.normalize("NFC", slug)
+    return slug if _SLUG.match(slug) else None
 
 
 def data_graph_iri(stem: str) -> str:

@@ -45,3 +45,30 @@ def test_nfc_and_nfd_find_the_same_entity(settings: Settings) -> None:
             response = client.get(path, headers=TURTLE)
             assert response.status_code == 200, response.text
             assert "Äldrenämnden" in response.text
+
+
+@pytest.mark.parametrize("path", ["/organ/a%20b", "/organ/a%3Cb%3E", "/organ/x%0A", "/organ/%00x",
+                                  "/organ/%C3%A4ldren%C3%A4mnden", "/organ/a%CC%88ldrena%CC%88mnden"])
+def test_a_body_page_for_what_is_no_body_is_a_404(client: TestClient, path: str) -> None:
+    """A profile's slug that no entity IRI can end with was built into an IRI and refused by
+    the query binding: a 500. The same slugs as /id/… answer (NFC, 404 for the rest)."""
+    response = client.get(path, headers={"Accept": "text/plain"})
+    assert response.status_code == 404, response.text
+    assert response.text.startswith(f"the graph has no body <{IRI}")
+    if "mnden" in path:
+        assert f"<{IRI}äldrenämnden>" in response.text
+
+
+def test_a_body_page_is_found_in_nfc_and_nfd(settings: Settings) -> None:
+    store = EmbeddedStore(None)
+    graph = "https://w3id.org/hsvo-graph/graph/bodies"
+    store.replace_graphs(
+        f'<{IRI}\u00e4ldren\u00e4mnden> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+        f'<https://w3id.org/hsvo-graph/ontology#Body> <{graph}> .\n'
+        f'<{IRI}\u00e4ldren\u00e4mnden> <http://www.w3.org/2000/01/rdf-schema#label> '
+        f'"Äldrenämnden"@sv <{graph}> .\n'.encode(), [graph])
+    with TestClient(create_app(settings, store)) as client:
+        pages = [client.get(path) for path in ("/organ/%C3%A4ldren%C3%A4mnden",
+                                               "/organ/a%CC%88ldrena%CC%88mnden")]
+        assert [page.status_code for page in pages] == [200, 200], pages[0].text[:300]
+        assert "Äldrenämnden" in pages[1].text

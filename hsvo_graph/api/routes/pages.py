@@ -4,6 +4,7 @@ health check."""
 from datetime import UTC, datetime
 from importlib.resources import files
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, HTTPException, Request
@@ -12,7 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from hsvo_graph import __version__
-from hsvo_graph.namespaces import PREFIXES
+from hsvo_graph.namespaces import ID, PREFIXES, entity_slug
 from hsvo_graph.store import StoreError
 from hsvo_graph.api.deps import CatalogDep, ExecutorDep, ReaderDep, StoreDep
 from hsvo_graph.api.rendering import data_version, language, render, render_checked
@@ -103,11 +104,14 @@ async def body_page(slug: str, request: Request, reader: ReaderDep, store: Store
                     catalog: CatalogDep) -> HTMLResponse:
     """A body's profile: the questions about one body answered for it, on one page
     (``?year=``: one year's)."""
-    profile = await run_in_threadpool(body_profile, reader, catalog, slug, language(request),
+    named = entity_slug(slug)
+    if named is None:
+        raise HTTPException(404, f"the graph has no body <{ID}body/{quote(slug)}>")
+    profile = await run_in_threadpool(body_profile, reader, catalog, named, language(request),
                                       request.query_params.get("year"))
     if profile is None:
-        raise HTTPException(404, f"no body /id/body/{slug}")
-    return render_checked(request, "profile.html", {"profile": profile, "data_url": f"/id/body/{slug}",
+        raise HTTPException(404, f"the graph has no body <{ID}body/{named}>")
+    return render_checked(request, "profile.html", {"profile": profile, "data_url": f"/id/body/{named}",
                                                     **printed(request, store)}, profile.problems)
 
 

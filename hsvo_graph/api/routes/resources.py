@@ -3,8 +3,6 @@ path (``https://w3id.org/hsvo-graph/id/{kind}/{slug}``) as HTML for browsers and
 programs, in every RDF format ``/sparql`` writes a graph in, negotiated the same way."""
 
 import json
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,7 +21,7 @@ from hsvo_graph.sparql.results import serialize_rdf
 from hsvo_graph.validation.terms import to_ox_quad
 from hsvo_graph.web.collation import collation_key
 from hsvo_graph.web.display import Cell, cell, compact, fetch_labels, iris_in
-from hsvo_graph.namespaces import ID, PREFIXES
+from hsvo_graph.namespaces import ID, PREFIXES, entity_slug
 from hsvo_graph.web.resources import Description, describe
 from hsvo_graph.api.deps import ReaderDep
 from hsvo_graph.api.rendering import language, render, url_with
@@ -31,8 +29,6 @@ from hsvo_graph.api.rendering import language, render, url_with
 router = APIRouter(tags=["Entities"])
 
 KINDS = ("body", "document", "goal", "activity")
-# letters and digits of any script (an IRI may hold them: äldrenämnden), then . _ ~ -
-_SLUG = re.compile(r"^[^\W_][\w.~-]*\Z")
 _FIRST = [RDF.type, RDFS.label, SKOS.prefLabel]
 
 
@@ -193,11 +189,11 @@ async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
     (`application/ld+json` or `application/json`, `application/n-triples`,
     `application/rdf+xml`, …) or `format=` (`jsonld`, `nt`, `rdfxml`, `trig`, `nq`, `html`)."""
     fmt = _chosen(format, request.headers.get("accept"))
-    slug = unicodedata.normalize("NFC", slug)  # ä typed as a + U+0308 names the same entity
-    if kind not in KINDS or not _SLUG.match(slug):
+    named = entity_slug(slug)
+    if kind not in KINDS or named is None:
         raise HTTPException(404, f"no entity /id/{quote(kind)}/{quote(slug)}: expected "
                                  f"/id/{{{'|'.join(KINDS)}}}/<slug>")  # quoted: no raw NUL or tag
-    iri = f"{ID}{kind}/{slug}"
+    iri = f"{ID}{kind}/{named}"
     description = await run_in_threadpool(describe, reader, iri)
     if description is None:
         raise HTTPException(404, f"the graph says nothing about <{iri}>")
@@ -210,5 +206,5 @@ async def entity(kind: str, slug: str, request: Request, reader: ReaderDep,
         "page": page,
         "turtle_url": url_with(request, format="ttl", lang=None),
         "jsonld_url": url_with(request, format="jsonld", lang=None),
-        "profile_url": f"/organ/{slug}" if kind == "body" else None,
+        "profile_url": f"/organ/{named}" if kind == "body" else None,
     })
