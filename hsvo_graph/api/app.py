@@ -175,11 +175,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             outcomes = complete_interrupted_changes(app.state.store, settings)
         else:
             outcomes = []
-        if not isinstance(app.state.store.inner, RemoteStore):
-            _started(outcomes, settings, own)
         stop = threading.Event()
         if isinstance(app.state.store.inner, RemoteStore):
             _start_on_remote(app.state.store, settings, own, stop)
+        else:
+            _started(outcomes, settings, own)
         app.state.executor = open_executor(
             app.state.store, settings.query_time_limit_s, settings.query_workers,
             settings.max_result_rows, memory_image=settings.query_memory_image,

@@ -12,9 +12,8 @@ triples are counted again and ``modified`` moves on. A store that cannot be reac
 the service starts is counted once it answers (``triples`` is None until then).
 """
 
-import logging
-
 import collections
+import logging
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
