@@ -4,6 +4,7 @@ Every message exists in Swedish and English (``Text``), so the CLI, JSON, Turtle
 reports carry both languages without translating anything themselves.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal as Kind
 
@@ -27,6 +28,30 @@ class Text:
         return {"sv": self.sv, "en": self.en}
 
 
+# The words of a place the readers name. A place is written in both languages at once
+# ("plan.xlsx, blad/sheet Lista, rad/row 5"), as the terminal report shows it and programs
+# match it; a report in one language shows it in that language (``located``).
+PLACE_WORDS = (Text("blad", "sheet"), Text("kolumn", "column"), Text("rad", "row"),
+               Text("tabell", "table"))
+_PLACES = {f"{word.sv}/{word.en}": word for word in PLACE_WORDS}
+# a place word starts the text or follows ", ", and a name or number follows it: the words
+# of a file name or a title ("Rad/row.csv") are not places
+_PLACE = re.compile(rf"(?:^|(?<=, ))({'|'.join(map(re.escape, _PLACES))})(?= )")
+
+
+def located(where: str) -> Text:
+    """A place the readers named, in each language: "plan.xlsx, blad/sheet Lista, rad/row
+    5" is "plan.xlsx, blad Lista, rad 5" and "plan.xlsx, sheet Lista, row 5"."""
+    return Text(_PLACE.sub(lambda m: _PLACES[m.group(1)].sv, where),
+                _PLACE.sub(lambda m: _PLACES[m.group(1)].en, where))
+
+
+def is_place(text: str) -> bool:
+    """Whether ``text`` is a place the readers named ("blad/sheet Lista, kolumn/column E"),
+    not a title someone wrote."""
+    return _PLACE.match(text) is not None
+
+
 class PlanError(ValueError):
     """The plan cannot be read at all (exit code 2): says where and what was expected."""
 
@@ -34,6 +59,11 @@ class PlanError(ValueError):
         super().__init__(f"{where}: {message.sv} / {message.en}")
         self.where = where
         self.message = message
+
+    @property
+    def place(self) -> Text:
+        """``where`` in each language."""
+        return located(self.where)
 
 
 @dataclass(frozen=True)

@@ -309,7 +309,7 @@ def _sheet(name: str, table: RawTable) -> Sheet:
         )
     if header_at is None:
         first = next((cells for _, cells in raw if any(c.strip() for c in cells)), [])
-        found = ", ".join(repr(c) for c in first if c.strip()) or "inga / none"
+        found = ", ".join(repr(c) for c in first if c.strip())
         at, english = next(((n, e) for n, cells in raw[:10] if (e := english_headings(cells))),
                            (raw[0][0] if raw else 1, []))
         hint = (
@@ -320,9 +320,9 @@ def _sheet(name: str, table: RawTable) -> Sheet:
             _row(where, at),
             Text(
                 f"hittar ingen rubrikrad med kolumnen Aktivitet; rubrikerna ska vara "
-                f"{', '.join(COLUMNS)} (hittade: {found}){hint[0]}",
+                f"{', '.join(COLUMNS)} (hittade: {found or 'inga'}){hint[0]}",
                 f"no heading row with the column Aktivitet; the headings must be "
-                f"{', '.join(COLUMNS)} (found: {found}){hint[1]}",
+                f"{', '.join(COLUMNS)} (found: {found or 'none'}){hint[1]}",
             ),
         )
     line, headings = raw[header_at]

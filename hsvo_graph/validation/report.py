@@ -12,7 +12,9 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from hsvo_graph.canned.cells import append_row
-from hsvo_graph.validation.model import SEVERITIES, Finding, PlanError, Report, Text
+from hsvo_graph.validation.model import (
+    SEVERITIES, Finding, PlanError, Report, Text, is_place, located,
+)
 from hsvo_graph.validation.readers import Sheet
 from hsvo_graph.validation.tabular import UNTITLED
 
@@ -41,23 +43,20 @@ def verdict(report: Report, strict: bool) -> Text:
 def where(row: int | None, subject: str) -> Text:
     """A group's heading in each language. A subject that locates a place in both languages
     ("blad/sheet Lista, kolumn/column E", "(ingen titel / no title)") is given in one."""
-    sv, en = _localised(subject)
+    place = _localised(subject)
     return (
-        Text(f"Rad {row} – {sv}", f"Row {row} – {en}")
+        Text(f"Rad {row} – {place.sv}", f"Row {row} – {place.en}")
         if row is not None
-        else Text(sv, en)
+        else place
     )
 
 
-_PAIR = re.compile(r"\b(blad|kolumn|rad|tabell)/(sheet|column|row|table)\b")
-
-
-def _localised(subject: str) -> tuple[str, str]:
+def _localised(subject: str) -> Text:
     if subject == UNTITLED:
-        return "(ingen titel)", "(no title)"
-    if not _PAIR.match(subject):  # only a place the readers named, never a title
-        return subject, subject
-    return _PAIR.sub(r"\1", subject), _PAIR.sub(r"\2", subject)
+        return Text("(ingen titel)", "(no title)")
+    if not is_place(subject):  # only a place the readers named, never a title
+        return Text(subject, subject)
+    return located(subject)
 
 
 def to_text(report: Report, strict: bool = False) -> str:
@@ -205,12 +204,16 @@ _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # RFC 3987; any other charac
 
 
 def error_data(error: PlanError) -> dict[str, Any]:
-    return {"usable": False, "error": {"where": error.where, "message": error.message.as_dict()}}
+    """Why a file cannot be used: ``where`` as the readers named it (both languages at once,
+    for programs to match), ``place`` and ``message`` in each language (for people)."""
+    return {"usable": False, "error": {"where": error.where, "place": error.place.as_dict(),
+                                       "message": error.message.as_dict()}}
 
 
 def error_text(error: PlanError) -> str:
+    place = error.place
     return (
-        f"{error.where}: {error.message.sv}\n{error.where}: {error.message.en}\n"
+        f"{place.sv}: {error.message.sv}\n{place.en}: {error.message.en}\n"
         "Filen kan inte användas / the file cannot be used."
     )
 

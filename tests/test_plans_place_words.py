@@ -1,0 +1,112 @@
+"""The place of a problem in a plan is named in the report's language: a reader writes it in
+both languages at once ("plan.xlsx, blad/sheet Lista, rad/row 1", as the terminal report and
+programs have it), and an English page, the JSON's English text and the English line of the
+terminal's error show only "sheet", "row", "table", "column"; the Swedish ones only "blad",
+"rad", "tabell", "kolumn" (the words are ``model.PLACE_WORDS``, not a list of this test's).
+Every kind of table is checked: CSV, XLSX, ODS, DOCX, PDF, and an RDF file's line."""
+
+import io
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook
+
+from hsvo_graph.validation.model import PLACE_WORDS, PlanError, Text, located
+from hsvo_graph.validation.report import error_text
+
+from .test_plans_documents import docx_bytes, pdf_bytes
+from .test_plans_hidden import ods_bytes
+
+# a heading row without Ansvar: "missing columns", located at the heading row of the table
+HEADING = ["Prioriterat område", "Lokalt fokusområde", "Aktivitet", "Uppföljning"]
+ROW = ["Nära vård", "Samsjuklighet", "Införa gemensam samsjuklighetsmottagning", "Öppen"]
+OTHER = {"sv": "en", "en": "sv"}
+
+
+def _xlsx() -> bytes:
+    book = Workbook()
+    book.active.title = "Lista"
+    for row in (HEADING, ROW):
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# file name: (the file, its place in Swedish, in English)
+PLANS = {
+    "plan.csv": (lambda: "\n".join(";".join(r) for r in (HEADING, ROW)).encode(),
+                 "plan.csv, rad 1", "plan.csv, row 1"),
+    "plan.xlsx": (_xlsx, "plan.xlsx, blad Lista, rad 1", "plan.xlsx, sheet Lista, row 1"),
+    "plan.ods": (lambda: ods_bytes([("Lista", [HEADING, ROW])]),
+                 "plan.ods, blad Lista, rad 1", "plan.ods, sheet Lista, row 1"),
+    "plan.docx": (lambda: docx_bytes([HEADING, ROW]),
+                  "plan.docx, tabell 1, rad 1", "plan.docx, table 1, row 1"),
+    "plan.pdf": (lambda: pdf_bytes([[*HEADING, "", "", ""], [*ROW, "", "", ""]]),
+                 "plan.pdf, tabell 1, rad 1", "plan.pdf, table 1, row 1"),
+    "plan.ttl": ((Path(__file__).parent / "plans" / "broken" / "syntax-error.ttl").read_bytes,
+                 "plan.ttl:8", "plan.ttl:8"),
+}
+
+
+def _foreign_places(lang: str) -> re.Pattern[str]:
+    """A place word of the other language, or a place in both ("blad/sheet")."""
+    words = [getattr(word, OTHER[lang]) for word in PLACE_WORDS]
+    pairs = [f"{word.sv}/{word.en}" for word in PLACE_WORDS]
+    return re.compile(rf"\b({'|'.join(words + pairs)})\b", re.IGNORECASE)
+
+
+class _Alert(HTMLParser):
+    """The text of the page's error box (``role="alert"``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth or ("role", "alert") in attrs:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth = max(self.depth - 1, 0)
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("name", list(PLANS))
+def test_an_unusable_plans_place_is_in_the_reports_language(client: TestClient, name: str,
+                                                             lang: str) -> None:
+    make, sv, en = PLANS[name]
+    data = make()
+    page = client.post(f"/validate?lang={lang}", data={"format": "html"},
+                       files={"file": (name, data)}, headers={"Accept": "text/html"})
+    assert page.status_code == 400
+    alert = _Alert()
+    alert.feed(page.text)
+    shown = " ".join(alert.text)
+    assert {"sv": sv, "en": en}[lang] in shown
+    assert not _foreign_places(lang).search(shown), shown
+    error = client.post("/validate", files={"file": (name, data)}).json()["error"]
+    assert error["place"] == {"sv": sv, "en": en}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_terminals_error_names_the_place_in_each_line_s_language(lang: str) -> None:
+    error = PlanError("plan.xlsx, blad/sheet Lista, rad/row 3, kolumn/column E",
+                      Text("meddelande", "message"))
+    [line] = [line for line in error_text(error).splitlines()
+              if line.endswith(": " + {"sv": "meddelande", "en": "message"}[lang])]
+    assert not _foreign_places(lang).search(line.rsplit(": ", 1)[0]), line
+
+
+def test_only_a_place_the_readers_named_is_translated() -> None:
+    """A file or sheet named like a place word stays as it was written."""
+    assert located("rad/row.csv, blad/sheet Rad/row 2, rad/row 4").en == \
+        "rad/row.csv, sheet Rad/row 2, row 4"
