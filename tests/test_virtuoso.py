@@ -29,12 +29,10 @@ def _examples(query: CannedQuery) -> list[dict[str, str]]:
 
 
 # Flaky, cause not found yet (so not strict): in some sessions one of the stores answers a
-# decision dated "2023"^^xsd:gYear with ?when "2023-01"; and Virtuoso 7.2.5 sometimes answers
-# body_names_over_time (TL HSVO Uppsala, 2019) with its one right row twice, despite SELECT
-# DISTINCT (a transitive path feeding a grouped sub-select; 2 of 4 full runs), with or without
-# the year (without: 1 of 5 runs in session 5, seen by two engineers).
-UNSETTLED = {"documents_and_decisions-none", "body_names_over_time-body-year",
-             "body_names_over_time-body"}
+# decision dated "2023"^^xsd:gYear with ?when "2023-01". (Virtuoso 7.2.5 answering
+# body_names_over_time with a row twice despite SELECT DISTINCT, in some of its runs, is
+# mended by the remote store's dialect: repeats_distinct_rows, tests/test_remote_distinct.py.)
+UNSETTLED = {"documents_and_decisions-none"}
 
 
 def _case(query_id: str, arguments: dict[str, str]) -> Any:
