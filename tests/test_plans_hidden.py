@@ -75,6 +75,37 @@ def test_a_hidden_row_is_imported_and_warned_of_with_its_sheet_and_row(context: 
     assert report.conforms() and not report.conforms(strict=True)
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+def test_many_hidden_rows_are_one_warning_naming_them_as_runs(suffix: str, context: Context) -> None:
+    """A filtered list hides hundreds of rows: one warning for the sheet, not one a row."""
+    rows = [["Nära vård", "Samsjuklighet", f"Aktivitet nummer {n}", "Klar", "VS", "ÄLN", ""]
+            for n in range(2, 301)]
+    hidden = {*range(5, 41), 52, *range(100, 301)}
+    if suffix == "xlsx":
+        book = _book()
+        book.active.delete_rows(2, len(ROWS))
+        for row in rows:
+            book.active.append(row)
+        for line in hidden:
+            book.active.row_dimensions[line].hidden = True
+        data = _xlsx(book)
+    else:
+        data = ods_bytes([("Lista", [HEADING, *rows])], hidden_rows=hidden)
+    report = _report(data, f"plan.{suffix}", context)
+    [warning] = _rule(report, "Sheet-hiddenRow")
+    assert warning.message.sv.startswith(
+        "Raderna 5–40, 52, 100–300 i bladet ”Lista” är dolda men läses och importeras som de "
+        "andra raderna (238 rader)")
+    assert warning.message.en.startswith(
+        'Rows 5–40, 52, 100–300 of the sheet "Lista" are hidden but are read and imported like '
+        "the other rows (238 rows)")
+    assert warning.row is None and warning.subject == "blad/sheet Lista"
+    heading = next(g["heading"] for g in as_data(report)["groups"]
+                   if g["findings"][0]["rule"].endswith("#Sheet-hiddenRow"))
+    assert heading == {"sv": "blad Lista", "en": "sheet Lista"}
+    assert _activities(report, context, data, f"plan.{suffix}") == 299  # every one imported
+
+
 def test_a_hidden_plan_column_is_warned_of_with_its_letter(context: Context) -> None:
     book = _book()
     book.active.column_dimensions["E"].hidden = True  # Ansvar

@@ -319,20 +319,31 @@ class SheetPlan:
         sheet = self.sheet
         place = place_words(sheet.place)
         titles = {line: cells.get("Aktivitet") or UNTITLED for line, cells in sheet.rows}
-        for line in sheet.hidden_rows:
+        if sheet.hidden_rows:  # one warning a sheet, not one a row of a sheet that hides hundreds
+            lines, spans = sheet.hidden_rows, row_spans(sheet.hidden_rows)
+            one = lines[0] if len(lines) == 1 else None
             self._warn(
                 "Sheet-hiddenRow",
                 Text(
-                    f"Rad {line} i {place.sv} är dold men läses och importeras som de andra "
+                    f"Rad {one} i {place.sv} är dold men läses och importeras som de andra "
                     "raderna; visa raden och kontrollera den, eller ta bort den om den inte "
                     "ska med",
-                    f"Row {line} of {place.en} is hidden but is read and imported like the "
+                    f"Row {one} of {place.en} is hidden but is read and imported like the "
                     "other rows; unhide it and check it, or delete it if it does not belong "
                     "in the plan",
+                ) if one is not None else Text(
+                    f"Raderna {spans} i {place.sv} är dolda men läses och importeras som de "
+                    f"andra raderna ({len(lines)} rader); visa raderna och kontrollera dem, "
+                    "eller ta bort dem som inte ska med",
+                    f"Rows {spans} of {place.en} are hidden but are read and imported like the "
+                    f"other rows ({len(lines)} rows); unhide them and check them, or delete "
+                    "those that do not belong in the plan",
                 ),
                 Text("En synlig rad: det som importeras är det som syns i planen.",
                      "A visible row: what is imported is what the plan shows."),
-                focus=f"{sheet.name}#row={line}", row=line, subject=titles.get(line),
+                focus=f"{sheet.name}#row={one}" if one is not None else
+                f"{sheet.name}#rows={spans.replace('–', '-').replace(', ', ',')}",
+                row=one, subject=titles.get(one) if one is not None else sheet.place or None,
             )
         for column in sheet.hidden_columns:
             if not any(cells.get(column) for _, cells in sheet.rows):
@@ -713,6 +724,17 @@ def _date_serial(text: str) -> int | None:
     except ValueError:
         return None
     return (day - datetime.date(1899, 12, 30)).days
+
+
+def row_spans(rows: list[int]) -> str:
+    """Row numbers as runs, as a reader looks them up: [5, 6, 7, 9] → "5–7, 9"."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 def place_words(place: str) -> Text:
