@@ -194,6 +194,43 @@ def test_goal_tree_shows_status_in_words(client):
     assert marker in page.text
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _by_language(element: ElementTree.Element, lang: str | None = None) -> list[tuple[str, str | None]]:
+    """Every text of an SVG with the language it is marked as (None: the page's)."""
+    lang = element.get(XML_LANG, lang)
+    texts = [(element.text, lang)] if element.text and element.text.strip() else []
+    for child in element:
+        texts += _by_language(child, lang)
+        if child.tail and child.tail.strip():
+            texts.append((child.tail, lang))
+    return texts
+
+
+def test_goal_tree_marks_its_swedish_names_on_an_english_page(client, store):
+    """The tree's names come from the query in Swedish: on an English page every one is
+    marked xml:lang/lang="sv" (the box, its tooltip, the text alternative), the status and
+    the headings are not; a Swedish page marks nothing."""
+    english = _svg(client, "/pictures/goal-tree", year="2024", lang="en")
+    marked = _by_language(english)
+    titles = {str(row["t"]) for row in store.select(
+        'SELECT ?t WHERE { ?a a <https://w3id.org/hsvo-graph/ontology#Activity> ; '
+        '<http://www.w3.org/2000/01/rdf-schema#label> ?t FILTER (LANG(?t) = "sv") }').rows}
+    shown = [(text.strip(), lang) for text, lang in marked if any(text.strip() in t for t in titles)]
+    assert len(shown) > 40 and all(lang == "sv" for _, lang in shown), [t for t, l in shown if l != "sv"][:5]
+    assert ("✓ completed ·", None) in [(t.strip(), lang) for t, lang in marked]
+    assert all(lang is None for text, lang in marked if text.strip() in ("Activity 2024", "County strategy"))
+    for a in english.iter("{http://www.w3.org/2000/svg}a"):
+        if a.get("aria-label"):
+            assert a.get("lang") == a.get(XML_LANG)
+    assert all(lang is None for _, lang in _by_language(_svg(client, "/pictures/goal-tree", year="2024", lang="sv")))
+    page = client.get("/pictures/goal-tree?year=2024&lang=en", headers=HTML).text
+    listed = page.split('id="text-heading"', 1)[1]
+    assert len(re.findall(r'<a href="/id/activity/[^"]*" lang="sv">', listed)) == 41
+    assert 'lang="sv"' not in client.get("/pictures/goal-tree?year=2024&lang=sv", headers=HTML).text.split("<main", 1)[1]
+
+
 def test_pictures_reject_a_bad_year(client):
     assert client.get("/pictures/heatmap", params={"year": "20x5"}).status_code == 400
 

@@ -114,7 +114,7 @@ async def goal_tree_picture(request: Request, reader: ReaderDep, catalog: Catalo
     rows = table.rows  # one per activity
     areas = [str(row[v]) for row in rows[:MAX_ACTIVITIES] for v in AREA_COLUMNS if row.get(v) is not None]
     named = await run_in_threadpool(names_in, reader, areas, t.lang)
-    root = goal_tree(rows[:MAX_ACTIVITIES], labels, t("not_traced"), named)
+    root = goal_tree(rows[:MAX_ACTIVITIES], labels, t("not_traced"), named, t.lang)
     capped = ""
     if len(rows) > MAX_ACTIVITIES:
         count = t.number(len(rows))
@@ -123,7 +123,8 @@ async def goal_tree_picture(request: Request, reader: ReaderDep, catalog: Catalo
     headings = [t("county_strategy"), t("local_priority"), t("local_focus_area"),
                 f"{t('activity')} {chosen or ''}".strip()]
     title = f"{t('goaltree_title')} {chosen or ''}".strip()
-    svg = draw_goal_tree(root, headings, title, f"{t('goaltree_description')} {capped}".strip())
+    svg = draw_goal_tree(root, headings, title, f"{t('goaltree_description')} {capped}".strip(),
+                         t.lang)
     return _answer(request, svg, "picture_goaltree.html",
                    {"root": root, "years": years, "year": chosen, "title": title, "capped": capped},
                    format, title, problems)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from rdflib.term import Identifier
 
-from hsvo_graph.web.display import STATUS_STYLES, local_path
+from hsvo_graph.web.display import STATUS_STYLES, Label, foreign, local_path
 from hsvo_graph.web.pictures.svg import Canvas, wrap
 
 # Columns of the tree and how many characters fit on a line in each.
@@ -33,7 +33,8 @@ _STATUS_INK = {"completed": "#1d6b36", "ongoing": "#7a5200", "not-started": "#4d
 
 @dataclass
 class Node:
-    """One box; ``status`` (class, symbol, text) is set on activities with an outcome."""
+    """One box; ``status`` (class, symbol, text) is set on activities with an outcome. The
+    ``name`` is a ``Label`` with its language (the query's names are Swedish)."""
 
     iri: str | None
     name: str
@@ -54,10 +55,14 @@ class Node:
         return local_path(self.iri) if self.iri else None
 
     @property
+    def status_words(self) -> str:
+        """What the box says before the name: the status, in the page's words."""
+        return "" if self.status is None else f"{self.status[1]} {self.status[2]} · "
+
+    @property
     def lines(self) -> list[str]:
         width = _COLUMNS[self.depth][2] if self.depth >= 0 else 40
-        text = self.name if self.status is None else f"{self.status[1]} {self.status[2]} · {self.name}"
-        return wrap(text, width, 4)
+        return wrap(self.status_words + self.name, width, 4)
 
     @property
     def box_height(self) -> float:
@@ -71,20 +76,22 @@ class Node:
 
 
 def goal_tree(rows: list[dict[str, Identifier]], labels: dict[str, str], untraced: str,
-              named: Mapping[str, tuple[str, str]] | None = None) -> Node:
+              named: Mapping[str, tuple[str, str]], lang: str) -> Node:
     """The tree of the query rows; areas not traced to the county strategy get ``untraced``.
-    ``labels`` gives the status names (by status IRI) in the page language; ``named`` the
-    page language's name of an area whose Swedish name the query gave (``display.names_in``)."""
+    ``labels`` gives the status names (by status IRI) in the page language ``lang``; ``named``
+    the page language's name of an area whose Swedish name the query gave
+    (``display.names_in``). Every other name is the query's Swedish one, and is tagged so."""
     root = Node(None, "", -1)
-    named = named or {}
     for row in rows:
         node = root
         for depth, (iri_var, name_var, _) in enumerate(_COLUMNS):
             iri = row.get(iri_var)
-            name = str(row.get(name_var) or "") or (untraced if depth == 0 else "")
+            written = str(row.get(name_var) or "")
+            name = Label.tagged(written, "sv") if written else Label.tagged(
+                untraced if depth == 0 else "", lang)
             sv_and_own = named.get(str(iri)) if iri is not None else None
             if sv_and_own is not None and name == sv_and_own[0]:
-                name = sv_and_own[1]
+                name = Label.tagged(sv_and_own[1], lang)
             node = node.child(str(iri) if iri is not None else None, name)
             if depth == len(_COLUMNS) - 1 and row.get("status") is not None:
                 status = str(row["status"])
@@ -93,14 +100,15 @@ def goal_tree(rows: list[dict[str, Identifier]], labels: dict[str, str], untrace
     return root
 
 
-def _draw(canvas: Canvas, node: Node, top: float) -> float:
-    """Draw ``node`` and its subtree from ``top``; return the y of the box's middle."""
+def _draw(canvas: Canvas, node: Node, top: float, lang: str) -> float:
+    """Draw ``node`` and its subtree from ``top`` on a page in ``lang``; return the y of the
+    box's middle."""
     middle = top + node.height / 2
     if node.children:
         y = top + (node.height - (sum(c.height for c in node.children)
                                   + _GAP * (len(node.children) - 1))) / 2
         for child in node.children:
-            child_middle = _draw(canvas, child, y)
+            child_middle = _draw(canvas, child, y, lang)
             if node.depth >= 0:
                 canvas.connector(_X[node.depth] + _WIDTH[node.depth], middle,
                                  _X[child.depth], child_middle)
@@ -113,17 +121,20 @@ def _draw(canvas: Canvas, node: Node, top: float) -> float:
     stroke = _STATUS_INK[node.status[0]] if node.status else "#767676"
     inner.rect(x, box_top, _WIDTH[node.depth], node.box_height, fill=_FILL[node.depth], stroke=stroke,
                stroke_width=2 if node.status else 1)
+    marked = foreign(node.name, lang)
     inner.text(x + _PAD, box_top + _PAD + 12, node.lines, size=12,
-               weight="bold" if node.depth == 0 else "normal", line_height=_LINE)
-    canvas.link(node.href, node.name, inner)
+               weight="bold" if node.depth == 0 else "normal", line_height=_LINE,
+               lang=marked, lead=len(node.status_words))
+    canvas.link(node.href, node.name, inner, marked)
     return middle
 
 
-def draw_goal_tree(root: Node, headings: list[str], title: str, description: str) -> str:
-    """The tree as SVG, with a heading above each column."""
+def draw_goal_tree(root: Node, headings: list[str], title: str, description: str,
+                   lang: str) -> str:
+    """The tree as SVG on a page in ``lang``, with a heading above each column."""
     canvas = Canvas()
     for x, heading in zip(_X, headings, strict=True):
         canvas.text(x, 18, [heading], size=13, weight="bold")
-    _draw(canvas, root, 32)
+    _draw(canvas, root, 32, lang)
     height = 32 + max(root.height, 20) + 10
     return canvas.render(_X[-1] + _WIDTH[-1] + 8, height, title, description, "goaltree")
