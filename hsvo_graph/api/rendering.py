@@ -7,6 +7,7 @@ itself.
 """
 
 import functools
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -66,6 +67,16 @@ def escaped_once(text: str) -> Markup:
     return escape(text)
 
 
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def code(text: str) -> Markup:
+    """A catalogue message escaped, its `backquoted` parts as ``<code>``: the endpoint's pages
+    name URLs, headers and status codes inside their sentences, and the sentences stay whole
+    in the catalogue (``web.i18n``) instead of cut around the markup."""
+    return Markup(_CODE.sub(r"<code>\1</code>", str(escape(text))))
+
+
 def data_version(store: TrackedStore) -> str:
     """When the data last changed: printed in the footer and on printouts, so a printed
     answer says which state of the graph it comes from."""
@@ -85,6 +96,7 @@ for _templates in TEMPLATES.values():
     _templates.env.filters["capfirst"] = capfirst
     _templates.env.filters["localise"] = localise
     _templates.env.filters["escaped_once"] = escaped_once
+    _templates.env.filters["code"] = code
     _templates.env.filters["foreign"] = foreign  # a name's language, when not the page's
 
 

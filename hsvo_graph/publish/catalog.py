@@ -42,7 +42,13 @@ class Dump:
     part: str
     format: Format
     file_type: str
-    description: str
+    description: str  # "Swedish / English"
+
+    def described(self, lang: str) -> str:
+        """The description in one language, as a title: "Ontologin", "The ontology"."""
+        sv, _, en = self.description.partition(" / ")
+        text = sv if lang == "sv" else en
+        return text[:1].upper() + text[1:]
 
 
 DUMPS: Mapping[str, Dump] = {
@@ -158,9 +164,8 @@ def catalog_graph(base_url: str, version: str, modified: datetime,
         file_type = URIRef(f"{_EU}file-type/{dump.file_type}")
         g.add((dataset, DCAT.distribution, distribution))
         g.add((distribution, RDF.type, DCAT.Distribution))
-        title_sv, _, title_en = dump.description.partition(" / ")
-        _texts(g, distribution, DCTERMS.title, f"{title_sv} ({dump.format.label})",
-               f"{title_en.capitalize()} ({dump.format.label})")
+        _texts(g, distribution, DCTERMS.title, f"{dump.described('sv')} ({dump.format.label})",
+               f"{dump.described('en')} ({dump.format.label})")
         g.add((distribution, DCAT.accessURL, url))
         g.add((distribution, DCAT.downloadURL, url))
         g.add((distribution, DCAT.mediaType, media_type))

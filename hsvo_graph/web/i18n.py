@@ -399,6 +399,102 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "en": "the preview is gone; upload the file again"},
     "plans_store_failed": {"sv": "lagret misslyckades; inget importerades",
                            "en": "the store failed; nothing was imported"},
+    # the SPARQL editor (editor.html) and the endpoint's documentation (sparql_docs.html);
+    # `code` is shown as code (the ``code`` filter)
+    "editor_title": {"sv": "SPARQL-frågeredigerare", "en": "SPARQL query editor"},
+    "editor_lead": {
+        "sv": "Skriv en SPARQL 1.1-fråga och kör den med Ctrl+Enter mot `{endpoint}`. Varje färdig "
+              "fråga finns som exempel nedan, med exempelvärden i sina `VALUES`-rader. Format, "
+              "gränser, prefix och exempel:",
+        "en": "Write a SPARQL 1.1 query and run it with Ctrl+Enter against `{endpoint}`. Every "
+              "ready-made question is an example below, with example values bound in its `VALUES` "
+              "lines. Formats, limits, prefixes and worked examples:",
+    },
+    "editor_docs_link": {"sv": "dokumentationen av endpointen", "en": "the endpoint documentation"},
+    "editor_examples": {"sv": "Exempelfrågor", "en": "Example queries"},
+    "editor_open": {"sv": "Öppna i redigeraren", "en": "Open in the editor"},
+    "editor_new_tab": {"sv": "Ny flik", "en": "New tab"},
+    "editor_noscript": {
+        "sv": "Redigeraren behöver JavaScript; utan det kan du skicka frågor direkt till `{endpoint}`.",
+        "en": "The editor needs JavaScript; without it, send queries to `{endpoint}` directly.",
+    },
+    "docs_title": {"sv": "SPARQL-endpointen", "en": "The SPARQL endpoint"},
+    "docs_lead": {
+        "sv": "Hela HSVO-grafen kan frågas med SPARQL 1.1 på `{endpoint}`, endast läsning, från "
+              "webbläsare, skript och notebooks (CORS är påslaget). I en webbläsare öppnar samma "
+              "adress",
+        "en": "All of the HSVO graph can be queried with SPARQL 1.1 at `{endpoint}`, read-only, by "
+              "browsers, scripts and notebooks (CORS is on). In a browser the same address opens",
+    },
+    "docs_editor_link": {"sv": "frågeredigeraren", "en": "the query editor"},
+    "docs_asking": {"sv": "Att fråga", "en": "Asking"},
+    "docs_query_in_url": {"sv": "frågan i URL:en (procentkodad)", "en": "query in the URL (percent-encoded)"},
+    "docs_query_in_body": {"sv": "`query=…` i kroppen", "en": "`query=…` in the body"},
+    "docs_query_is_body": {"sv": "frågan är kroppen", "en": "the query is the body"},
+    "docs_dataset_parameters": {
+        "sv": "RDF-datamängden enligt SPARQL 1.1 Protocol (ersätter FROM / FROM NAMED)",
+        "en": "the RDF dataset, as in the SPARQL 1.1 Protocol (replaces FROM / FROM NAMED)",
+    },
+    "docs_no_inference": {
+        "sv": "utelämna de härledda triplerna (`{graph}`): standardgrafen är då alla övriga grafer",
+        "en": "leave out the inferred triples (`{graph}`): the default graph is then all the other graphs",
+    },
+    "docs_format_parameter": {"sv": "i stället för en Accept-rubrik, t.ex. format=csv",
+                              "en": "instead of an Accept header, e.g. format=csv"},
+    "docs_formats": {"sv": "Format", "en": "Formats"},
+    "docs_formats_lead": {
+        "sv": "Väljs med Accept-rubriken (q-värden räknas) eller parametern format; varje svar är "
+              "UTF-8 och säger det i sin Content-Type. Inget godtagbart: 406.",
+        "en": "Chosen by the Accept header (q-values count) or the format parameter; every answer "
+              "is UTF-8 and says so in its Content-Type. Nothing acceptable: 406.",
+    },
+    "docs_answer": {"sv": "Svar", "en": "Answer"},
+    "docs_media_type": {"sv": "Mediatyp", "en": "Media type"},
+    "docs_limits": {"sv": "Gränser", "en": "Limits"},
+    "docs_limit_time": {
+        "sv": "En fråga får köra i {seconds} s; sedan stoppas den och svaret är `503` med ett meddelande.",
+        "en": "A query may run for {seconds} s; then it is stopped and the answer is `503` with a message.",
+    },
+    "docs_limit_rows": {
+        "sv": "Högst {rows} rader (eller tripler) per svar. Ett längre svar kapas där och säger det: "
+              "rubriken `X-HSVO-Truncated: true`, och i SPARQL JSON även `\"truncated\": true` "
+              "bredvid `head` och `results`. Bläddra med LIMIT/OFFSET.",
+        "en": "At most {rows} rows (or triples) per answer. A longer answer is cut there and says "
+              "so: the header `X-HSVO-Truncated: true`, and in SPARQL JSON also `\"truncated\": "
+              "true` beside `head` and `results`. Use LIMIT/OFFSET to page.",
+    },
+    "docs_limit_size": {"sv": "En fråga på högst {bytes} byte (annars `413`/`414`).",
+                        "en": "A query of at most {bytes} bytes (`413`/`414` otherwise)."},
+    "docs_limit_refused": {
+        "sv": "Ingen SPARQL Update (`400`), ingen LOAD (`400`), ingen SERVICE (`403`). Felaktig "
+              "fråga: `400` med parserns meddelande.",
+        "en": "No SPARQL Update (`400`), no LOAD (`400`), no SERVICE (`403`). Malformed query: "
+              "`400` with the parser's message.",
+    },
+    "docs_dataset": {"sv": "Datamängden", "en": "The dataset"},
+    "docs_dataset_lead": {
+        "sv": "Standardgrafen är unionen av dessa namngivna grafer: en per källdokument, ontologin "
+              "och de härledda triplerna. Fråga `GRAPH ?g { … }` för att se vilket dokument som "
+              "säger vad.",
+        "en": "The default graph is the union of these named graphs: one per source document, the "
+              "ontology, and the inferred triples. Ask `GRAPH ?g { … }` to know which document "
+              "says what.",
+    },
+    "docs_service_description": {"sv": "Tjänstebeskrivning (RDF)", "en": "Service description (RDF)"},
+    "docs_writes": {
+        "sv": "Skrivningar (SPARQL Update på /admin/update, Graph Store-skrivningar på /admin/store) "
+              "kräver administratörsnyckeln och är avstängda som standard.",
+        "en": "Writes (SPARQL Update at /admin/update, Graph Store writes at /admin/store) need the "
+              "admin token and are off by default.",
+    },
+    "docs_prefixes_lead": {"sv": "Deklarera dem i frågan (redigeraren gör det åt dig):",
+                           "en": "Declare them in your query (the editor does it for you):"},
+    "docs_examples": {"sv": "Exempel", "en": "Worked examples"},
+    "docs_examples_lead": {"sv": "Varje utdata nedan gav tjänsten när sidan laddades.",
+                           "en": "Each output below was produced by this service when the page was loaded."},
+    "docs_run": {"sv": "Kör", "en": "Run"},
+    "docs_output": {"sv": "Utdata", "en": "Output"},
+    "docs_more_lines": {"sv": "… ({count} rader till)", "en": "… ({count} more lines)"},
 }
 
 # Headings for result columns that many queries share; a query's header can name its own.

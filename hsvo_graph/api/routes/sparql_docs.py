@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse
 
 from hsvo_graph.namespaces import INFERRED_GRAPH, PREFIXES
 from hsvo_graph.sparql.protocol import OFFERS, ProtocolError
+from hsvo_graph.web.i18n import MESSAGES
 from hsvo_graph.web.sparql_examples import EXAMPLES, Example
 from hsvo_graph.api.deps import ExecutorDep, SettingsDep
-from hsvo_graph.api.rendering import render
+from hsvo_graph.api.rendering import language, render
 from hsvo_graph.publish.catalog import DUMPS
 from hsvo_graph.api.transport import base_url
 from hsvo_graph.api.query_operation import QueryParams, answer
@@ -33,19 +34,22 @@ class WorkedExample:
     curl: str
 
 
-def _shown(text: str) -> str:
+def _shown(text: str, lang: str) -> str:
+    """The output's first lines, and how many more there are in the page's language."""
     lines = text.splitlines()
     if len(lines) <= _SHOWN_LINES:
         return text
-    return "\n".join([*lines[:_SHOWN_LINES], f"… ({len(lines) - _SHOWN_LINES} more lines)"])
+    more = MESSAGES["docs_more_lines"][lang].format(count=len(lines) - _SHOWN_LINES)
+    return "\n".join([*lines[:_SHOWN_LINES], more])
 
 
-async def work(executor: ExecutorDep, example: Example, endpoint: str, max_rows: int) -> WorkedExample:
-    """Run one example as a client would, and keep what it answered."""
+async def work(executor: ExecutorDep, example: Example, endpoint: str, max_rows: int,
+               lang: str) -> WorkedExample:
+    """Run one example as a client would, and keep what it answered (for a page in ``lang``)."""
     params = QueryParams(example.query, [], [], example.inference, [example.format])
     try:
         encoded = await answer(executor, params, None, max_rows)
-        output, failed = _shown(encoded.body.decode("utf-8")), False
+        output, failed = _shown(encoded.body.decode("utf-8"), lang), False
     except ProtocolError as exc:
         output, failed = f"{exc.status}: {exc}", True
     extra = {} if example.inference else {"inference": "false"}
@@ -62,7 +66,8 @@ async def sparql_docs(request: Request, executor: ExecutorDep, settings: Setting
     """The endpoint's documentation, with the examples run against the service as it is."""
     base = base_url(request)
     endpoint = base + "/sparql"
-    worked = [await work(executor, ex, endpoint, settings.max_result_rows) for ex in EXAMPLES]
+    lang = language(request)
+    worked = [await work(executor, ex, endpoint, settings.max_result_rows, lang) for ex in EXAMPLES]
     return render(request, "sparql_docs.html", {
         "base": base, "endpoint": endpoint, "settings": settings, "offers": OFFERS,
         "prefixes": PREFIXES, "graphs": await executor.graph_names(),
