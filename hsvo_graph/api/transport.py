@@ -4,7 +4,7 @@ bounded request bodies, form fields, plain-text errors, and conditional GET.
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs
 
@@ -99,16 +99,22 @@ def conditional_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """200 with ETag and Last-Modified, or 304 when the client's copy is current
-    (If-None-Match first, If-Modified-Since only without it, as RFC 9110 says)."""
+    (If-None-Match first, If-Modified-Since only without it, as RFC 9110 says). A state
+    stamped a second ahead (the second change within a second: ``TrackedStore._moved_on``)
+    has no Last-Modified until that second has come, since none may be later than the
+    answer's Date; If-Modified-Since is not asked about it then (a copy dated in its second
+    may be of the state before)."""
     etag = etag_of(body)
-    validators = {"ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
-                  "Cache-Control": "no-cache", **(headers or {})}
+    dated = modified <= datetime.now(UTC)
+    validators = {"ETag": etag, "Cache-Control": "no-cache", **(headers or {})}
+    if dated:
+        validators["Last-Modified"] = format_datetime(modified, usegmt=True)
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
         tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
         if etag in tags or "*" in tags:
             return Response(status_code=304, headers=validators)
-    elif (since := request.headers.get("if-modified-since")) is not None:
+    elif dated and (since := request.headers.get("if-modified-since")) is not None:
         try:
             if modified <= parsedate_to_datetime(since):
                 return Response(status_code=304, headers=validators)

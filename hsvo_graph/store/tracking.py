@@ -84,7 +84,9 @@ class TrackedStore(GraphStore):
     def _moved_on(self) -> None:
         """``modified`` set to now, and at least a second past what it was: ``Last-Modified``
         has whole seconds, and a change in the second the last one was seen must still be
-        newer to ``If-Modified-Since``."""
+        newer to ``If-Modified-Since``. It may then lie up to a second ahead (more after a
+        burst of writes): ``api.transport.conditional_response`` sends no date that has not
+        come yet."""
         now = datetime.now(UTC).replace(microsecond=0)
         self.modified = max(now, self.modified + timedelta(seconds=1))
 
@@ -152,7 +154,7 @@ class TrackedStore(GraphStore):
             finally:
                 self.generation += 1
                 self._writes.append((self.generation, graphs, self.inner.written_versions()))
-                self.modified = datetime.now(UTC).replace(microsecond=0)
+                self._moved_on()
                 try:
                     self._count()
                 except StoreError as exc:  # counted at the next ``refresh``
