@@ -110,3 +110,39 @@ def test_only_a_place_the_readers_named_is_translated() -> None:
     """A file or sheet named like a place word stays as it was written."""
     assert located("rad/row.csv, blad/sheet Rad/row 2, rad/row 4").en == \
         "rad/row.csv, sheet Rad/row 2, row 4"
+
+
+# a file its library cannot read, and the library's words for why
+UNREADABLE = {"corrupt.docx": "File is not a zip file", "broken-meta.csv": "expected ',' or ']'",
+              "syntax-error.ttl": "expected '.'", "broken.jsonld": "Parser error at line 1"}
+
+
+@pytest.mark.parametrize("name", list(UNREADABLE))
+def test_a_librarys_reason_is_kept_apart_as_a_technical_message_in_english(
+        client: TestClient, name: str) -> None:
+    """A Swedish sentence does not quote the parser's English: the reason is the error's
+    ``detail``, which a Swedish page shows under "Tekniskt meddelande (på engelska)" marked
+    lang="en"."""
+    broken = Path(__file__).parent / "plans" / "broken"
+    files = {"file": (name, (broken / name).read_bytes())}
+    if (broken / name).with_suffix(".meta.yaml").is_file():
+        meta = (broken / name).with_suffix(".meta.yaml")
+        files["meta"] = (meta.name, meta.read_bytes())
+    error = client.post("/validate", files=files).json()["error"]
+    reason = UNREADABLE[name]
+    assert reason in error["detail"]
+    assert reason not in error["message"]["sv"] and reason not in error["message"]["en"]
+    page = client.post("/validate?lang=sv", data={"format": "html"}, files=files,
+                       headers={"Accept": "text/html"}).text
+    assert re.search(r'<summary>Tekniskt meddelande \(på engelska\)</summary><p lang="en"><code>[^<]*'
+                     + re.escape(reason.replace("'", "&#39;")), page)
+
+
+def test_a_metadata_files_unknown_key_is_told_the_keys_of_each_language() -> None:
+    from hsvo_graph.validation.meta import meta_from_mapping
+
+    with pytest.raises(PlanError) as caught:
+        meta_from_mapping({"kommune": "Uppsala"}, "plan.meta.yaml")
+    assert "kommun, samverkansplan, titel, typ, år (eller de engelska)" in caught.value.message.sv
+    assert "municipality" not in caught.value.message.sv
+    assert "kommun" not in caught.value.message.en.removeprefix("unknown key 'kommune'")

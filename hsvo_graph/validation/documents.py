@@ -35,16 +35,18 @@ def _cell_text(value: object) -> str:
 
 
 def _unreadable(name: str, kind: str, error: BaseException) -> PlanError:
-    """A file its library cannot read, said in the user's terms with the library's reason."""
+    """A file its library cannot read, said in the user's terms, the library's reason
+    beside it."""
     detail = " ".join(str(error).split())[:200] or type(error).__name__
     return PlanError(
         name,
         Text(
-            f"filen är ingen läsbar {kind}-fil ({detail}); spara planen som Excel-arbetsbok "
-            "(.xlsx) eller CSV UTF-8",
-            f"the file is not a readable {kind} file ({detail}); save the plan as an Excel "
-            "workbook (.xlsx) or CSV UTF-8",
+            f"filen är ingen läsbar {kind}-fil; spara planen som Excel-arbetsbok (.xlsx) eller "
+            "CSV UTF-8",
+            f"the file is not a readable {kind} file; save the plan as an Excel workbook (.xlsx) "
+            "or CSV UTF-8",
         ),
+        detail,
     )
 
 

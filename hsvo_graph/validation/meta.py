@@ -43,6 +43,9 @@ _KEYS = {
     "follows_up": "follows_up",
     "följer_upp": "follows_up",
 }
+# a message names the keys of its own language (the file may use either)
+_ENGLISH_KEYS = sorted(key for key, name in _KEYS.items() if key == name)
+_SWEDISH_KEYS = sorted(key for key, name in _KEYS.items() if key != name)
 _KINDS: dict[str, Kind] = {
     "activity-list": "activity-list",
     "activity list": "activity-list",
@@ -136,8 +139,10 @@ def meta_from_mapping(values: dict[Any, Any], where: str) -> PlanMeta:
             raise PlanError(
                 where,
                 Text(
-                    f"okänd nyckel {quoted(key)}; kända nycklar: {', '.join(sorted(set(_KEYS)))}",
-                    f"unknown key {quoted(key)}; known keys: {', '.join(sorted(set(_KEYS)))}",
+                    f"okänd nyckel {quoted(key)}; kända nycklar: {', '.join(_SWEDISH_KEYS)} "
+                    "(eller de engelska)",
+                    f"unknown key {quoted(key)}; known keys: {', '.join(_ENGLISH_KEYS)} (or the "
+                    "Swedish ones)",
                 ),
             )
         if value is None or str(value).strip() == "":
@@ -188,7 +193,7 @@ def parse_meta(text: str, name: str) -> PlanMeta:
     try:
         values = tomllib.loads(text) if name.endswith(".toml") else yaml.load(text, _TextLoader)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanError(name, Text(f"ogiltig TOML: {exc}", f"invalid TOML: {exc}")) from exc
+        raise PlanError(name, Text("ogiltig TOML", "invalid TOML"), str(exc)) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark is not None else name
@@ -201,9 +206,7 @@ def parse_meta(text: str, name: str) -> PlanMeta:
                 ),
             ) from exc
         problem = getattr(exc, "problem", None) or str(exc)
-        raise PlanError(
-            where, Text(f"ogiltig YAML: {problem}", f"invalid YAML: {problem}")
-        ) from exc
+        raise PlanError(where, Text("ogiltig YAML", "invalid YAML"), problem) from exc
     if values is None:
         return PlanMeta()
     if not isinstance(values, dict):

@@ -53,12 +53,17 @@ def is_place(text: str) -> bool:
 
 
 class PlanError(ValueError):
-    """The plan cannot be read at all (exit code 2): says where and what was expected."""
+    """The plan cannot be read at all (exit code 2): says where and what was expected.
+    ``detail`` is a library's own reason (a parser's "File is not a zip file"), in English
+    and never translated: kept apart from the message, so that a Swedish report can show it
+    as what it is (a technical message in English) instead of inside a Swedish sentence."""
 
-    def __init__(self, where: str, message: Text) -> None:
-        super().__init__(f"{where}: {message.sv} / {message.en}")
+    def __init__(self, where: str, message: Text, detail: str | None = None) -> None:
+        told = f"{where}: {message.sv} / {message.en}"
+        super().__init__(f"{told} ({detail})" if detail else told)
         self.where = where
         self.message = message
+        self.detail = detail
 
     @property
     def place(self) -> Text:

@@ -284,8 +284,9 @@ def _malformed(name: str, exc: csv.Error, start: int, line: int, delimiter: str,
         )
     return PlanError(
         f"{name}:{line}",
-        Text(f"felaktig CSV ({exc}); kontrollera citattecknen i raden",
-             f"malformed CSV ({exc}); check the quotes in that line"),
+        Text("felaktig CSV; kontrollera citattecknen i raden",
+             "malformed CSV; check the quotes in that line"),
+        str(exc),
     )
 
 
@@ -557,9 +558,7 @@ def _jsonld(text: str, name: str) -> Graph:
                 ),
             ) from exc
         where = f"{name}:{exc.lineno}" if exc.lineno else name
-        raise PlanError(
-            where, Text(f"ogiltig RDF (json-ld): {message}", f"invalid RDF (json-ld): {message}")
-        ) from exc
+        raise PlanError(where, Text("ogiltig RDF (json-ld)", "invalid RDF (json-ld)"), message) from exc
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
     graph = Graph()
     graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
@@ -585,10 +584,7 @@ def _rdf(text: str, name: str, rdf_format: str) -> Graph:
         match = _LINE.search(message)
         where = f"{name}:{match.group(1)}" if match else name
         raise PlanError(
-            where,
-            Text(
-                f"ogiltig RDF ({rdf_format}): {message}", f"invalid RDF ({rdf_format}): {message}"
-            ),
+            where, Text(f"ogiltig RDF ({rdf_format})", f"invalid RDF ({rdf_format})"), message
         ) from exc
     if not len(graph):
         raise PlanError(name, Text("filen innehåller inga tripler", "the file holds no triples"))

@@ -205,15 +205,17 @@ _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # RFC 3987; any other charac
 
 def error_data(error: PlanError) -> dict[str, Any]:
     """Why a file cannot be used: ``where`` as the readers named it (both languages at once,
-    for programs to match), ``place`` and ``message`` in each language (for people)."""
+    for programs to match), ``place`` and ``message`` in each language (for people), and a
+    library's own reason in English (``detail``, or None)."""
     return {"usable": False, "error": {"where": error.where, "place": error.place.as_dict(),
-                                       "message": error.message.as_dict()}}
+                                       "message": error.message.as_dict(), "detail": error.detail}}
 
 
 def error_text(error: PlanError) -> str:
     place = error.place
+    detail = f"Tekniskt meddelande / technical message: {error.detail}\n" if error.detail else ""
     return (
-        f"{place.sv}: {error.message.sv}\n{place.en}: {error.message.en}\n"
+        f"{place.sv}: {error.message.sv}\n{place.en}: {error.message.en}\n{detail}"
         "Filen kan inte användas / the file cannot be used."
     )
 
