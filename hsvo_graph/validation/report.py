@@ -143,6 +143,8 @@ def as_data(report: Report, strict: bool = False) -> dict[str, Any]:
                 "row": row,
                 "subject": subject,
                 "heading": where(row, subject).as_dict(),
+                # the plan's own words that end the heading (a title), or None (a place)
+                "title": None if subject == UNTITLED or is_place(subject) else subject,
                 "findings": [_finding_data(f) for f in findings],
             }
             for (row, subject), findings in report.groups()
