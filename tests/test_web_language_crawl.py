@@ -20,9 +20,16 @@ On every page (and every CSV, XLSX and SVG download linked from one):
   where the graph has one in the page language (README: "names come in the page language"),
   in a page's text or a download's cell; a value with one language only is shown as it is
   (on a page marked with its language). ``NAMES_KEPT`` lists the few kept, with why;
+* no place in a plan is named in both languages ("blad/sheet Lista") or in the other one
+  ("rad 5" on an English page): the place words are ``validation.model.PLACE_WORDS``;
 * every link to a page and every form keeps the language (``web.links``), the language
   switcher of every kind of page leads to that page in the other language, and every page
   answers with the status it should (200; 400/404/405/413 for the error pages).
+
+The pages include the report of every hostile or sloppy plan the tests keep
+(tests/plans/broken, with its metadata file) and of a few made here (a workbook that hides
+rows, a column and a sheet; a table without a column in each kind of file), and the plans'
+JSON and XLSX reports are read the same way.
 """
 
 import csv
@@ -47,9 +54,12 @@ from rdflib import Literal
 import hsvo_graph.api
 import hsvo_graph.web
 from hsvo_graph.canned.catalog import load_catalog
-from hsvo_graph.validation.model import Text
+from hsvo_graph.validation.model import PLACE_WORDS, Text
 from hsvo_graph.validation import report as validation_report
 from hsvo_graph.web.translated import TEMPLATES_DIR
+
+from .test_plans_hidden import HEADING, ROWS, _book, _xlsx
+from .test_plans_place_words import PLANS as UNUSABLE_PLANS
 
 OTHER = {"sv": "en", "en": "sv"}
 PER_KIND = 8        # pages followed per kind of page (/id/activity/…, /q/…, …) beyond the seeds
@@ -145,6 +155,7 @@ class Words:
     own: dict[str, list[str]]
     names: dict[str, set[str]]          # the graph's names in the other language, whole cells
     data: set[str]                      # every text of the graph (its own words, not ours)
+    places: dict[str, re.Pattern[str]]  # a place in a plan named in both languages, or the other
 
     @functools.cached_property
     def all_data(self) -> str:
@@ -215,7 +226,17 @@ def make_words(settings, store) -> Words:
                     names[lang].add(name)
     data = {str(row["o"]) for row in store.select(
         "SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER (isLiteral(?o)) }").rows}
-    return Words(foreign, own, names, data)
+    return Words(foreign, own, names, data, _places())
+
+
+def _places() -> dict[str, re.Pattern[str]]:
+    """A place named as the readers write it for both languages at once ("blad/sheet", which
+    a report in one language must not show), or as a place of the other language: its word
+    first in a text or after ", " and a name or number after it ("Rad 5 – …", "…, blad
+    Lista")."""
+    both = "|".join(f"{word.sv}/{word.en}" for word in PLACE_WORDS)
+    return {lang: re.compile(rf"\b(?:{both})\b|(?:^|, )(?:{'|'.join(getattr(w, OTHER[lang]) for w in PLACE_WORDS)})"
+                             r" \S", re.IGNORECASE | re.MULTILINE) for lang in ("sv", "en")}
 
 
 # --- reading a page ---------------------------------------------------------------------
@@ -327,6 +348,7 @@ def _problems(where: str, chunks: list[str], lang: str, words: Words) -> list[st
     catalogs in any text that is not the graph's own, and a name of the graph in the other
     language where it has one in ``lang``."""
     found = [f"{where}: name {chunk!r}" for chunk in chunks if chunk in words.names[lang]]
+    found += [f"{where}: place {chunk!r}" for chunk in chunks if words.places[lang].search(chunk)]
     text = "\n".join(chunks)
     for marker, pattern in words.foreign[lang]:
         if pattern.search(text) and any(pattern.search(chunk) and not _of_the_graph(chunk, words, lang)
@@ -432,7 +454,39 @@ def _seeds(settings, store) -> list[Visit]:
         Visit("POST", "/validate/import", (401, 403), data={"token": "wrong"},
               files={"file": ("plan.csv", plan, "text/csv")}),
     ]
+    visits += [Visit("POST", "/validate", (200, 400), data={"format": "html"}, files=files)
+               for files in plan_uploads().values()]
     return visits
+
+
+def plan_uploads() -> dict[str, dict[str, tuple[str, bytes]]]:
+    """Every hostile or sloppy plan the tests keep (tests/plans/broken, with its metadata
+    file), a workbook that hides rows, a column and a sheet with a table and has a second
+    table, and a table without a column in each kind of file: the files of each upload."""
+    broken = PLANS / "broken"
+    uploads = {}
+    for path in sorted(broken.iterdir()):
+        if path.name.endswith(".meta.yaml") or path.suffix == ".py":
+            continue
+        files = {"file": (path.name, path.read_bytes())}
+        meta = broken / f"{path.stem}.meta.yaml"
+        if meta.is_file():
+            files["meta"] = (meta.name, meta.read_bytes())
+        uploads[path.name] = files
+    book = _book()
+    for line in (2, 3):
+        book.active.row_dimensions[line].hidden = True
+    book.active.column_dimensions["E"].hidden = True
+    for title, state in (("Gammal", "hidden"), ("Lista 2027", "visible")):
+        other = book.create_sheet(title)
+        other.sheet_state = state
+        for row in (HEADING, *ROWS):
+            other.append(row)
+    meta = ("plan.meta.yaml", "kommun: Uppsala\når: 2026\n".encode())
+    uploads["hidden.xlsx"] = {"file": ("hidden.xlsx", _xlsx(book)), "meta": meta}
+    for name, (make, _, _) in UNUSABLE_PLANS.items():
+        uploads[f"missing-column-{name}"] = {"file": (name, make())}
+    return uploads
 
 
 # Names of the graph in the other language that the crawl finds and that are kept, where and
@@ -496,7 +550,7 @@ def _crawl(client, settings, store, lang: str, words: Words) -> Crawl:
         response = client.request(visit.method, visit.url, data=visit.data, files=visit.files,
                                   headers={"Accept": "text/html", "Accept-Language": OTHER[lang]})  # … and reads the other language
         client.cookies.clear()
-        where = f"{visit.method} {visit.url}"
+        where = f"{visit.method} {visit.url}" + (f" ({visit.files['file'][0]})" if visit.files else "")
         statuses[response.status_code] += 1
         if response.status_code not in visit.statuses:
             problems.append(f"{where}: status {response.status_code}" + (f" (linked from {visit.via})" if visit.via else ""))
@@ -510,7 +564,8 @@ def _crawl(client, settings, store, lang: str, words: Words) -> Crawl:
             problems.append(f"{where}: <html lang={page.html_lang!r}>")
             continue  # every word would be reported
         asked_for = {value for values in _query(visit.url).values() for value in values}
-        problems += _problems(where, [c for c in page.chunks if c not in asked_for], lang, words)  # "You searched for: beslut"
+        chunks = [_without_plan(c, visit.files) for c in page.chunks if c not in asked_for]  # "You searched for: beslut"
+        problems += _problems(where, chunks, lang, words)
         for href, download in page.links:
             target = urljoin(visit.url, href).split("#")[0]
             if (href.startswith("#") or not target.startswith("/") or target.startswith(SKIPPED)
@@ -547,6 +602,22 @@ def _crawl(client, settings, store, lang: str, words: Words) -> Crawl:
                     if _query(target).get("lang") != [lang] and lang not in form["lang_inputs"]:
                         problems.append(f"{where}: a form posting to {target} does not keep the language")
     return Crawl(pages, [p for p in problems if not _kept(p)], statuses)
+
+
+_QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"|”([^”]*)”")
+
+
+def _without_plan(chunk: str, files: dict[str, Any] | None) -> str:
+    """``chunk`` without what a report quotes of the uploaded plan's own text (its owner's
+    words, as written: "found: 'Nära vård', …")."""
+    if not files:
+        return chunk
+    written = "\n".join(upload[1].decode("utf-8", "ignore") for upload in files.values())
+
+    def quoted(match: re.Match[str]) -> str:
+        inner = next(group for group in match.groups() if group is not None)
+        return "" if inner and inner in written else match.group(0)
+    return _QUOTED.sub(quoted, chunk)
 
 
 def _check_switch(client, url: str, where: str, other: str, status: int) -> list[str]:
@@ -624,14 +695,53 @@ def test_every_page_and_download_is_in_one_language(crawl_in, lang):
 
 
 
+def _language_pairs(value: Any) -> Iterator[dict[str, str]]:
+    """Every text of a JSON report given in both languages ({"sv": …, "en": …})."""
+    if isinstance(value, dict):
+        if set(value) == {"sv", "en"}:
+            yield value
+        else:
+            for item in value.values():
+                yield from _language_pairs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _language_pairs(item)
+
+
+def _report_cells(body: bytes) -> list[str]:
+    """What the XLSX error report writes itself (not the plan's cells it repeats): the names
+    of its sheets, the plan sheet's last column (the problems), the report sheet's headings,
+    severities, messages and what was expected."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    cells = list(book.sheetnames)
+    for sheet in book.worksheets:
+        ours = (-1,) if len(book.worksheets) > 1 and sheet is book.worksheets[0] else (3, 4, 5)
+        for number, row in enumerate(sheet.iter_rows(values_only=True)):
+            cells += [str(row[i]) for i in (range(len(row)) if number == 0 and ours != (-1,) else ours)
+                      if -len(row) <= i < len(row) and isinstance(row[i], str) and row[i]]
+    return cells
+
+
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_the_error_report_of_a_plan_is_in_one_language(client, words, lang):
-    """The XLSX error report the upload page offers (a POST, so not met by the crawl)."""
-    client.cookies.clear()
-    plan = (PLANS / "broken" / "bad-date.csv").read_bytes()
-    report = client.post(f"/validate?lang={lang}", data={"format": "xlsx"},
-                         files={"file": ("plan.csv", plan, "text/csv")}, headers={"Accept-Language": OTHER[lang]})
-    assert report.status_code == 200
-    own = plan.decode("utf-8-sig")  # the plan's own cells, as its owner wrote them
-    chunks = [chunk for chunk in _download_chunks("xlsx", report.content) if chunk not in own]
-    assert not _problems("report", chunks, lang, words)
+def test_every_plans_json_and_xlsx_report_is_in_one_language(client, words, lang):
+    """The reports the upload page and programs get besides the page (POSTs, so not met by
+    the crawl), for every plan the crawl uploads: the JSON's texts in ``lang`` (each
+    {"sv", "en"} pair's) and the XLSX error report asked for in ``lang``."""
+    problems = []
+    for name, files in plan_uploads().items():
+        client.cookies.clear()
+        body = client.post("/validate", files=files).json()
+        for group in body.get("groups", []):  # a heading ends with the plan's own words (marked sv on a page)
+            title = group["title"] or ""
+            group["heading"] = {code: text[:len(text) - len(title)] for code, text in group["heading"].items()}
+        texts = [_without_plan(pair[lang], files) for pair in _language_pairs(body)]
+        problems += _problems(f"json {name}", texts, lang, words)
+        report = client.post(f"/validate?lang={lang}", data={"format": "xlsx"}, files=files,
+                             headers={"Accept-Language": OTHER[lang]})
+        if report.headers["content-type"].startswith("application/vnd.openxmlformats"):
+            cells = [_without_plan(cell, files) for cell in _report_cells(report.content)]
+            problems += _problems(f"xlsx {name}", cells, lang, words)
+    assert len(plan_uploads()) > 60
+    assert not problems, "\n".join(problems)
