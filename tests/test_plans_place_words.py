@@ -146,3 +146,37 @@ def test_a_metadata_files_unknown_key_is_told_the_keys_of_each_language() -> Non
     assert "kommun, samverkansplan, titel, typ, år (eller de engelska)" in caught.value.message.sv
     assert "municipality" not in caught.value.message.sv
     assert "kommun" not in caught.value.message.en.removeprefix("unknown key 'kommune'")
+
+
+# an upload whose problem is in the request, not in a plan file: (what is sent, the place
+# in Swedish, in English)
+FIELD_PROBLEMS = {
+    "no file": ({"data": {"format": "html"}, "files": {"meta": ("m.yaml", b"kommun: Uppsala\n")}},
+                "fältet file", "the field file"),
+    "a format not offered": ({"data": {"format": "pdf"}, "files": {"file": ("p.csv", b"x")}},
+                             "fältet format", "the field format"),
+    "a year that is no year": ({"data": {"format": "html", "year": "tjugo"},
+                                "files": {"file": ("p.csv", b"x")}}, "formuläret", "the form"),
+    "no form": ({"content": b"x", "headers": {"Content-Type": "multipart/form-data"}},
+                "förfrågan", "the request"),
+    "a form without a format": ({"content": b"--x\r\nbroken", "headers": {
+        "Content-Type": "multipart/form-data; boundary=x"}}, "fältet file", "the field file"),
+}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("problem", list(FIELD_PROBLEMS))
+def test_a_problem_of_the_request_is_placed_in_the_pages_language(
+        client: TestClient, problem: str, lang: str) -> None:
+    """Not "file", "form", "request" on a Swedish page: the API's names of the upload's parts
+    are said in the page's language (``model.FIELDS``)."""
+    sent, sv, en = FIELD_PROBLEMS[problem]
+    headers = {"Accept": "text/html", **sent.get("headers", {})}
+    page = client.post(f"/validate?lang={lang}", headers=headers,
+                       **{k: v for k, v in sent.items() if k != "headers"})
+    assert page.status_code == 400
+    alert = _Alert()
+    alert.feed(page.text)
+    places = [text.strip() for text in alert.text if text.strip().startswith((sv, en))]
+    assert places and all(place.startswith({"sv": sv, "en": en}[lang]) for place in places), places
+    assert "(Missing boundary" not in page.text  # the parser's words are apart, not in the message

@@ -70,9 +70,10 @@ async def read_form(request: Request) -> FormData:
         raise PlanError(
             "request",
             Text(
-                f"formuläret kunde inte läsas ({error.detail}); skicka planen som "
-                "multipart/form-data med fältet file",
-                f"the form could not be read ({error.detail}); send the plan as "
-                "multipart/form-data with the field file",
+                "formuläret kunde inte läsas; skicka planen som multipart/form-data med "
+                "fältet file",
+                "the form could not be read; send the plan as multipart/form-data with the "
+                "field file",
             ),
+            str(error.detail),
         ) from error

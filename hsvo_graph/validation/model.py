@@ -39,9 +39,20 @@ _PLACES = {f"{word.sv}/{word.en}": word for word in PLACE_WORDS}
 _PLACE = re.compile(rf"(?:^|(?<=, ))({'|'.join(map(re.escape, _PLACES))})(?= )")
 
 
+# What of an upload a problem is in when it is not in the plan file: the HTTP API's names
+# of them ("form: year" is the form's field year)
+FIELDS = {"request": Text("förfrågan", "the request"), "form": Text("formuläret", "the form"),
+          "file": Text("fältet file", "the field file"),
+          "format": Text("fältet format", "the field format")}
+
+
 def located(where: str) -> Text:
     """A place the readers named, in each language: "plan.xlsx, blad/sheet Lista, rad/row
-    5" is "plan.xlsx, blad Lista, rad 5" and "plan.xlsx, sheet Lista, row 5"."""
+    5" is "plan.xlsx, blad Lista, rad 5" and "plan.xlsx, sheet Lista, row 5"; "form: year"
+    is "formuläret: year" and "the form: year"."""
+    field, colon, rest = where.partition(":")
+    if field in FIELDS:
+        return Text(FIELDS[field].sv + colon + rest, FIELDS[field].en + colon + rest)
     return Text(_PLACE.sub(lambda m: _PLACES[m.group(1)].sv, where),
                 _PLACE.sub(lambda m: _PLACES[m.group(1)].en, where))
 

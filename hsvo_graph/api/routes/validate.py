@@ -64,9 +64,10 @@ META_FIELDS = (
 REPORT_FORMATS = ("json", "html", "xlsx")
 
 
-def _format(form: FormData) -> str:
-    """The report's format; one that is not offered is refused, not answered as JSON."""
-    fmt = str(form.get("format") or "json").lower()
+def _format(form: FormData, default: str) -> str:
+    """The report's format (``default``, what the client prefers, when the form names none);
+    one that is not offered is refused, not answered as JSON."""
+    fmt = str(form.get("format") or default).lower()
     if fmt not in REPORT_FORMATS:
         shown = quoted(fmt)
         raise PlanError(
@@ -190,7 +191,7 @@ async def validate(
     fmt = "html" if prefers_html(request.headers.get("accept"), ()) else "json"
     try:
         form = await read_form(request)
-        fmt = _format(form)
+        fmt = _format(form, fmt)
         upload = await _read_upload(form)
         report, sheet = await run_in_threadpool(_check, contexts, upload, fmt == "xlsx")
     except PlanError as error:
