@@ -56,6 +56,20 @@ def test_malformed_query_is_400_with_the_parsers_message(service):
     assert response.text.startswith("malformed query:") and len(response.text) > 30
 
 
+@pytest.mark.parametrize("query", [
+    "PREFIX : <http://example/>\nSELECT (:function(1) AS ?f) {}",
+    "SELECT * { ?s ?p ?o FILTER (<http://www.w3.org/2005/xpath-functions#upper-case>(?o)) }",
+    "ASK { ?s ?p ?o FILTER (<http://www.w3.org/2001/XMLSchema#notAType>(?o)) }",
+])
+def test_a_function_the_engine_does_not_have_is_the_querys_fault(service, query):
+    """SPARQL 1.1 §17.6: such a query is not evaluated and an error is returned: a 400
+    naming the function (the W3C syntax suite's own :function(...) was a 502, "the store
+    failed", on the embedded store), on every store."""
+    response = service.get("/sparql", params={"query": query})
+    assert response.status_code == 400, response.text
+    assert "not supported" in response.text and "function" in response.text
+
+
 @pytest.mark.parametrize("send", [
     lambda c: c.get("/sparql?query=ASK%20%7B%7D&query=ASK%20%7B%7D"),
     lambda c: c.post("/sparql", content=b"query=ASK%20%7B%7D&query=ASK%20%7B%7D", headers=FORM),

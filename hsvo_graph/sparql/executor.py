@@ -42,13 +42,13 @@ from hsvo_graph.sparql.results import (
     MAX_VALUE_BYTES, Encoded, encode, encode_graph, encode_json_solutions, encode_ntriples,
 )
 from hsvo_graph.sparql.images import ForkedWorker, ImageError, ImageHost
-from hsvo_graph.sparql.inline import InlineAnswers
+from hsvo_graph.sparql.inline import InlineAnswers, could_reach_network
 from hsvo_graph.sparql.protocol import with_base
 from hsvo_graph.store.generations import GenerationGone, Lease, lease_current, same_generation
 from hsvo_graph.store.snapshot import Snapshot, Snapshots
 from hsvo_graph.store import EmbeddedStore, QuerySyntaxError, RemoteStore, StoreError
 from hsvo_graph.store.tracking import TrackedStore
-from hsvo_graph.sparql.worker import QueryRequest, module_command, reply_pipe
+from hsvo_graph.sparql.worker import QueryRequest, module_command, refused_without_data, reply_pipe
 
 log = logging.getLogger(__name__)
 _IMAGE_BUILD_S = 3600.0  # an in-memory copy not built within this is given up
@@ -727,11 +727,21 @@ class RemoteExecutor(Executor):
         # context's own), then the request has been answered already
         text = request.query if request.base_iri is None else with_base(request.query,
                                                                           request.base_iri)
-        response = self._remote.query(
-            text, solutions_format=_JSON, graph_format=_N_TRIPLES,
-            default_graphs=request.default_graphs, named_graphs=request.named_graphs,
-            timeout_s=math.ceil(budget_s) + 1,
-        )
+        try:
+            response = self._remote.query(
+                text, solutions_format=_JSON, graph_format=_N_TRIPLES,
+                default_graphs=request.default_graphs, named_graphs=request.named_graphs,
+                timeout_s=math.ceil(budget_s) + 1,
+            )
+        except StoreError as exc:
+            # `oxigraph serve` answers 500 to a function it does not have: the query's fault
+            # when the engine refuses it without data too (worker.refused_without_data; tried
+            # here, in a process with a network, only on a text that cannot name a SERVICE);
+            # the store's own words follow remote's "the SPARQL store failed (HTTP 500): "
+            if exc.status == 502 and not could_reach_network(request.query) \
+                    and refused_without_data(request):
+                raise QuerySyntaxError(str(exc).split(": ", 1)[-1]) from exc
+            raise
         try:
             return _encoded(response.body, response.media_type, request)
         except (SyntaxError, MemoryError) as exc:  # MemoryError: a pyoxigraph parser's buffer

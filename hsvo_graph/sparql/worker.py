@@ -105,13 +105,18 @@ def dataset_options(request: QueryRequest) -> dict[str, Any]:
 
 def execute(store: ox.Store, request: QueryRequest) -> Encoded:
     """Run one request; SyntaxError carries the parser's message (``concise``), placed in
-    the text the client sent. An answer over ``results.MAX_VALUE_BYTES`` comes cut."""
+    the text the client sent, or the engine's refusal of a query it parsed but cannot run
+    (``refused_without_data``). An answer over ``results.MAX_VALUE_BYTES`` comes cut."""
     try:
         result = store.query(request.query, base_iri=request.base_iri,
                              **dataset_options(request))
     except SyntaxError as exc:
         text = request.original or request.query
         raise SyntaxError(concise(_client_error(request, str(exc)), text)) from None
+    except (RuntimeError, ValueError) as exc:
+        if refused_without_data(request):
+            raise SyntaxError(str(exc)) from None
+        raise
     try:
         return encode(result, request.solutions_type, request.graph_type, request.max_rows,
                       request.prefixes, request.row_limited)
@@ -121,6 +126,22 @@ def execute(store: ox.Store, request: QueryRequest) -> Encoded:
         again = store.query(request.query, base_iri=request.base_iri, **dataset_options(request))
         return encode(again, request.solutions_type, request.graph_type, request.max_rows,
                       request.prefixes)
+
+
+def refused_without_data(request: QueryRequest) -> bool:
+    """Whether the engine refuses the query on an empty store too. pyoxigraph raises one
+    RuntimeError for a query it cannot run (a function it does not have: SPARQL 1.1 §17.6
+    says such a query is not evaluated and an error is returned) and for a store it cannot
+    read; refused without any data, the fault is the query's: the client is told so (400,
+    as a remote store answers it), not that the store failed (502). Tried only after a
+    failure; the plan is built before anything is read, so the empty store costs nothing."""
+    try:
+        ox.Store().query(request.query, base_iri=request.base_iri, **dataset_options(request))
+    except (RuntimeError, ValueError, SyntaxError):
+        return True
+    except OSError:  # what the engine could not reach, not what the query asks
+        return False
+    return False
 
 
 def _client_error(request: QueryRequest, message: str) -> str:
