@@ -456,6 +456,10 @@ def _seeds(settings, store) -> list[Visit]:
     ]
     visits += [Visit("POST", "/validate", (200, 400), data={"format": "html"}, files=files)
                for files in plan_uploads().values()]
+    meta = {"meta": ("plan.meta.yaml", b"kommun: Uppsala\n")}  # a problem of the request, not of a plan
+    visits += [Visit("POST", "/validate", (400,), data=data, files=files) for data, files in (
+        ({"format": "html"}, meta), ({"format": "pdf"}, {"file": ("plan.csv", plan)}),
+        ({"format": "html", "year": "tjugo"}, {"file": ("plan.csv", plan)}))]
     return visits
 
 
@@ -550,7 +554,7 @@ def _crawl(client, settings, store, lang: str, words: Words) -> Crawl:
         response = client.request(visit.method, visit.url, data=visit.data, files=visit.files,
                                   headers={"Accept": "text/html", "Accept-Language": OTHER[lang]})  # … and reads the other language
         client.cookies.clear()
-        where = f"{visit.method} {visit.url}" + (f" ({visit.files['file'][0]})" if visit.files else "")
+        where = f"{visit.method} {visit.url}" + (f" ({visit.files['file'][0]})" if "file" in (visit.files or {}) else "")
         statuses[response.status_code] += 1
         if response.status_code not in visit.statuses:
             problems.append(f"{where}: status {response.status_code}" + (f" (linked from {visit.via})" if visit.via else ""))
