@@ -164,7 +164,8 @@ def _raw(port: int, target: str, headers: tuple[str, ...]) -> tuple[list[bytes],
 
 QUERIES = [
     "ASK {}",
-    "SELECT ?body ?label WHERE { ?body a org:Organization ; skos:prefLabel ?label } ORDER BY ?body ?label LIMIT 5",
+    # (no ORDER BY: a query that could sort is never answered in the service: sparql.inline)
+    "SELECT ?body ?label WHERE { ?body a org:Organization ; skos:prefLabel ?label } LIMIT 5",
     "SELECT ?x WHERE { BIND(<relative> AS ?x) }",
     "CONSTRUCT { ?s a org:Organization } WHERE { ?s a org:Organization } LIMIT 3",
 ]
@@ -185,7 +186,7 @@ def test_the_answer_at_once_is_the_usual_answer(served: int, query: str,
         assert first[0][0] == b"HTTP/1.1 406 Not Acceptable" and at_once == usual == first
         return
     assert first[0][0] == b"HTTP/1.1 200 OK", first
-    if "ORDER BY" in query or "BIND" in query or query == "ASK {}":
+    if "BIND" in query or query == "ASK {}":
         assert at_once == usual == first
     else:  # without ORDER BY, the rows may come in another order from a worker
         assert at_once == usual and at_once[0] == first[0]

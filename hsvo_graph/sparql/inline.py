@@ -34,6 +34,14 @@ The workers have no network (``worker.isolate_network``); this process does. The
 already refuses SERVICE, by parsing; as a second line, a text that could spell SERVICE in
 any way (those letters in any case, or a ``\\u`` escape) is never run here. That only sends
 more requests to the isolated workers; it never lets one through that the guard refused.
+
+Nor is a text that could sort (ORDER, however written): Oxigraph 0.5 can abort its whole
+process in an ORDER BY over values of mixed kinds (Rust's sort finds its comparison is not a
+total order and panics, which pyoxigraph cannot turn into an exception: ``ORDER BY ?s ?o2``
+over ``{ ?s ?p ?o OPTIONAL { ?o ?p2 ?o2 } }`` on the seed graph). A worker that aborts is
+replaced and the client told (502); the service's own process must never run such a query,
+and whether the sort trips depends on the order the rows come in, which differs between a
+worker's in-memory copy and the RocksDB view read here.
 """
 
 import time
@@ -64,7 +72,18 @@ def request_key(request: QueryRequest) -> RequestKey:
 
 def could_reach_network(query: str) -> bool:
     """Whether ``query`` could name a SERVICE, however written (an over-approximation)."""
-    return "service" in query.casefold() or "\\u" in query or "\\U" in query
+    return _could_spell("service", query)
+
+
+def could_sort(query: str) -> bool:
+    """Whether ``query`` could hold an ORDER BY, however written (an over-approximation)."""
+    return _could_spell("order", query)
+
+
+def _could_spell(word: str, query: str) -> bool:
+    """``word`` (lower case) anywhere in ``query``, in any case, or a ``\\u`` escape, which
+    could spell anything."""
+    return word in query.casefold() or "\\u" in query or "\\U" in query
 
 
 @dataclass
@@ -98,7 +117,7 @@ class InlineAnswers:
         """A worker answered ``request`` (``key``: ``self.key(request)``) on ``generation``
         with ``took_s`` of CPU."""
         if key is not None and took_s <= _CANDIDATE * self.hop_s and generation is not None \
-                and not could_reach_network(request.query) \
+                and not could_reach_network(request.query) and not could_sort(request.query) \
                 and self._known.get((generation, key)) is None:
             self._known.keep((generation, key), _Known(min(took_s, self.hop_s) + self.hop_s))
 
