@@ -55,7 +55,7 @@ import hsvo_graph.api
 import hsvo_graph.web
 from hsvo_graph.canned.catalog import load_catalog
 from hsvo_graph.validation.model import PLACE_WORDS, Text
-from hsvo_graph.validation import report as validation_report
+from hsvo_graph.validation import model as validation_model, report as validation_report
 from hsvo_graph.web.translated import TEMPLATES_DIR
 
 from .test_plans_hidden import HEADING, ROWS, _book, _xlsx
@@ -107,7 +107,7 @@ def _pairs_in(value: Any, seen: set[int]) -> Iterator[tuple[str, str]]:
 
 def _module_pairs() -> Iterator[tuple[str, str]]:
     seen: set[int] = set()
-    modules = [validation_report]
+    modules = [validation_model, validation_report]  # the report's words and the places it names
     for package in (hsvo_graph.web, hsvo_graph.api):
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             modules.append(importlib.import_module(info.name))
