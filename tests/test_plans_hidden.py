@@ -100,6 +100,7 @@ def test_many_hidden_rows_are_one_warning_naming_them_as_runs(suffix: str, conte
         'Rows 5–40, 52, 100–300 of the sheet "Lista" are hidden but are read and imported like '
         "the other rows (238 rows)")
     assert warning.row is None and warning.subject == "blad/sheet Lista"
+    assert warning.expected is not None and warning.expected.en.startswith("Visible rows")
     heading = next(g["heading"] for g in as_data(report)["groups"]
                    if g["findings"][0]["rule"].endswith("#Sheet-hiddenRow"))
     assert heading == {"sv": "blad Lista", "en": "sheet Lista"}

@@ -319,31 +319,38 @@ class SheetPlan:
         sheet = self.sheet
         place = place_words(sheet.place)
         titles = {line: cells.get("Aktivitet") or UNTITLED for line, cells in sheet.rows}
-        if sheet.hidden_rows:  # one warning a sheet, not one a row of a sheet that hides hundreds
-            lines, spans = sheet.hidden_rows, row_spans(sheet.hidden_rows)
-            one = lines[0] if len(lines) == 1 else None
+        if len(sheet.hidden_rows) == 1:
+            [line] = sheet.hidden_rows
             self._warn(
                 "Sheet-hiddenRow",
                 Text(
-                    f"Rad {one} i {place.sv} är dold men läses och importeras som de andra "
+                    f"Rad {line} i {place.sv} är dold men läses och importeras som de andra "
                     "raderna; visa raden och kontrollera den, eller ta bort den om den inte "
                     "ska med",
-                    f"Row {one} of {place.en} is hidden but is read and imported like the "
+                    f"Row {line} of {place.en} is hidden but is read and imported like the "
                     "other rows; unhide it and check it, or delete it if it does not belong "
                     "in the plan",
-                ) if one is not None else Text(
-                    f"Raderna {spans} i {place.sv} är dolda men läses och importeras som de "
-                    f"andra raderna ({len(lines)} rader); visa raderna och kontrollera dem, "
-                    "eller ta bort dem som inte ska med",
-                    f"Rows {spans} of {place.en} are hidden but are read and imported like the "
-                    f"other rows ({len(lines)} rows); unhide them and check them, or delete "
-                    "those that do not belong in the plan",
                 ),
                 Text("En synlig rad: det som importeras är det som syns i planen.",
                      "A visible row: what is imported is what the plan shows."),
-                focus=f"{sheet.name}#row={one}" if one is not None else
-                f"{sheet.name}#rows={spans.replace('–', '-').replace(', ', ',')}",
-                row=one, subject=titles.get(one) if one is not None else sheet.place or None,
+                focus=f"{sheet.name}#row={line}", row=line, subject=titles.get(line),
+            )
+        elif sheet.hidden_rows:  # one warning a sheet, not one a row of a sheet that hides hundreds
+            spans, count = row_spans(sheet.hidden_rows), len(sheet.hidden_rows)
+            self._warn(
+                "Sheet-hiddenRow",
+                Text(
+                    f"Raderna {spans} i {place.sv} är dolda men läses och importeras som de "
+                    f"andra raderna ({count} rader); visa raderna och kontrollera dem, eller "
+                    "ta bort dem som inte ska med",
+                    f"Rows {spans} of {place.en} are hidden but are read and imported like the "
+                    f"other rows ({count} rows); unhide them and check them, or delete those "
+                    "that do not belong in the plan",
+                ),
+                Text("Synliga rader: det som importeras är det som syns i planen.",
+                     "Visible rows: what is imported is what the plan shows."),
+                focus=f"{sheet.name}#rows={spans.replace('–', '-').replace(', ', ',')}",
+                subject=sheet.place or None,
             )
         for column in sheet.hidden_columns:
             if not any(cells.get(column) for _, cells in sheet.rows):
