@@ -20,6 +20,19 @@ from hsvo_graph.validation.report import error_text
 from .test_plans_documents import docx_bytes, pdf_bytes
 from .test_plans_hidden import ods_bytes
 
+BROKEN = Path(__file__).parent / "plans" / "broken"
+
+
+def broken_upload(name: str) -> dict[str, tuple[str, bytes]]:
+    """A plan of tests/plans/broken as the files of an upload, with its metadata file when
+    it has one."""
+    path = BROKEN / name
+    files = {"file": (name, path.read_bytes())}
+    if (meta := path.with_suffix(".meta.yaml")).is_file():
+        files["meta"] = (meta.name, meta.read_bytes())
+    return files
+
+
 # a heading row without Ansvar: "missing columns", located at the heading row of the table
 HEADING = ["Prioriterat område", "Lokalt fokusområde", "Aktivitet", "Uppföljning"]
 ROW = ["Nära vård", "Samsjuklighet", "Införa gemensam samsjuklighetsmottagning", "Öppen"]
@@ -47,7 +60,7 @@ PLANS = {
                   "plan.docx, tabell 1, rad 1", "plan.docx, table 1, row 1"),
     "plan.pdf": (lambda: pdf_bytes([[*HEADING, "", "", ""], [*ROW, "", "", ""]]),
                  "plan.pdf, tabell 1, rad 1", "plan.pdf, table 1, row 1"),
-    "plan.ttl": ((Path(__file__).parent / "plans" / "broken" / "syntax-error.ttl").read_bytes,
+    "plan.ttl": ((BROKEN / "syntax-error.ttl").read_bytes,
                  "plan.ttl:8", "plan.ttl:8"),
 }
 
@@ -123,11 +136,7 @@ def test_a_librarys_reason_is_kept_apart_as_a_technical_message_in_english(
     """A Swedish sentence does not quote the parser's English: the reason is the error's
     ``detail``, which a Swedish page shows under "Tekniskt meddelande (på engelska)" marked
     lang="en"."""
-    broken = Path(__file__).parent / "plans" / "broken"
-    files = {"file": (name, (broken / name).read_bytes())}
-    if (broken / name).with_suffix(".meta.yaml").is_file():
-        meta = (broken / name).with_suffix(".meta.yaml")
-        files["meta"] = (meta.name, meta.read_bytes())
+    files = broken_upload(name)
     error = client.post("/validate", files=files).json()["error"]
     reason = UNREADABLE[name]
     assert reason in error["detail"]

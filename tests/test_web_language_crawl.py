@@ -59,7 +59,7 @@ from hsvo_graph.validation import model as validation_model, report as validatio
 from hsvo_graph.web.translated import TEMPLATES_DIR
 
 from .test_plans_hidden import HEADING, ROWS, _book, _xlsx
-from .test_plans_place_words import PLANS as UNUSABLE_PLANS
+from .test_plans_place_words import BROKEN, PLANS as UNUSABLE_PLANS, broken_upload
 
 OTHER = {"sv": "en", "en": "sv"}
 PER_KIND = 8        # pages followed per kind of page (/id/activity/…, /q/…, …) beyond the seeds
@@ -467,16 +467,8 @@ def plan_uploads() -> dict[str, dict[str, tuple[str, bytes]]]:
     """Every hostile or sloppy plan the tests keep (tests/plans/broken, with its metadata
     file), a workbook that hides rows, a column and a sheet with a table and has a second
     table, and a table without a column in each kind of file: the files of each upload."""
-    broken = PLANS / "broken"
-    uploads = {}
-    for path in sorted(broken.iterdir()):
-        if path.name.endswith(".meta.yaml") or path.suffix == ".py":
-            continue
-        files = {"file": (path.name, path.read_bytes())}
-        meta = broken / f"{path.stem}.meta.yaml"
-        if meta.is_file():
-            files["meta"] = (meta.name, meta.read_bytes())
-        uploads[path.name] = files
+    uploads = {path.name: broken_upload(path.name) for path in sorted(BROKEN.iterdir())
+               if not path.name.endswith(".meta.yaml")}
     book = _book()
     for line in (2, 3):
         book.active.row_dimensions[line].hidden = True
