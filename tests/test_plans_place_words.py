@@ -189,3 +189,27 @@ def test_a_problem_of_the_request_is_placed_in_the_pages_language(
     places = [text.strip() for text in alert.text if text.strip().startswith((sv, en))]
     assert places and all(place.startswith({"sv": sv, "en": en}[lang]) for place in places), places
     assert "(Missing boundary" not in page.text  # the parser's words are apart, not in the message
+
+
+def test_what_an_english_report_quotes_of_the_plan_and_the_graph_is_marked_swedish(
+        client: TestClient, context) -> None:
+    """An English message is about Swedish text (a cell, a body's Swedish name) and quotes it
+    "…": on the page and in the CLI's HTML report that text is marked lang="sv"; a Swedish
+    page marks nothing in its messages."""
+    from hsvo_graph.cli.plans import to_html
+    from hsvo_graph.validation.check import validate_plan
+    from hsvo_graph.validation.meta import parse_meta
+    from hsvo_graph.validation.plans import read_plan
+
+    files = broken_upload("samrad-adopts.csv")
+    marked = 'attributed to "<span lang="sv">Samråd HSVO Uppsala</span>"'
+    english = client.post("/validate?lang=en", data={"format": "html"}, files=files,
+                          headers={"Accept": "text/html"}).text
+    assert marked in english
+    swedish = client.post("/validate?lang=sv", data={"format": "html"}, files=files,
+                          headers={"Accept": "text/html"}).text
+    assert "tillskrivs &#34;Samråd HSVO Uppsala&#34;" in swedish
+    name, data = files["file"]
+    meta = parse_meta(files["meta"][1].decode(), files["meta"][0])
+    report = validate_plan(read_plan(data, name, meta, context), context)
+    assert marked in to_html(report, lang="en")

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from hsvo_graph import __version__
 from hsvo_graph.canned.catalog import ParameterError
 from hsvo_graph.store.tracking import TrackedStore
-from hsvo_graph.web.display import foreign
+from hsvo_graph.web.display import foreign, quotes_marked
 from hsvo_graph.web.i18n import (COOKIE, LANGUAGES, Translator, capfirst, language_code, localise,
                                  pick_language)
 from hsvo_graph.web.links import carried_language, keep_language
@@ -97,6 +97,7 @@ for _templates in TEMPLATES.values():
     _templates.env.filters["localise"] = localise
     _templates.env.filters["escaped_once"] = escaped_once
     _templates.env.filters["code"] = code
+    _templates.env.filters["quotes_marked"] = quotes_marked  # a plan report's data, marked sv
     _templates.env.filters["foreign"] = foreign  # a name's language, when not the page's
 
 

@@ -74,11 +74,13 @@ def to_html(report: Report, strict: bool = False, lang: str = "sv") -> str:
     layer."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+    from hsvo_graph.web.display import quotes_marked
     from hsvo_graph.web.i18n import Translator
 
     environment = Environment(
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
     )
+    environment.filters["quotes_marked"] = quotes_marked
     template = environment.get_template("validate_report.html")
     return template.render(report=as_data(report, strict), lang=lang, t=Translator(lang))
 

@@ -6,6 +6,7 @@ the same everywhere.
 """
 
 import functools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -104,6 +105,20 @@ def foreign(text: str, lang: str | None) -> str | None:
     ``Label`` in another language; else None."""
     tag = getattr(text, "lang", None)
     return tag if tag and lang and tag != lang else None
+
+
+_QUOTED = re.compile(r"&#34;(.+?)&#34;")  # "…" as markupsafe escapes it
+
+
+def quotes_marked(text: str, lang: str) -> Markup:
+    """A plan report's message, escaped, for a page in ``lang``: on a page not in Swedish
+    what it quotes between straight quotes is marked lang="sv" (the plan's cells and the
+    graph's Swedish names an English message is about: 'The decision is attributed to
+    "Samråd HSVO Uppsala"'; a Swedish message quotes ”…” and needs nothing)."""
+    escaped = str(escape(text))
+    if lang == "sv":
+        return Markup(escaped)
+    return Markup(_QUOTED.sub(r'"<span lang="sv">\1</span>"', escaped))
 
 
 def fetch_labels(reader: Reader, iris: Iterable[str], lang: str) -> dict[str, str]:
