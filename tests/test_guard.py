@@ -105,7 +105,7 @@ def test_dataset_clause_depth_and_prologue():
     analysis = analyse("BASE <http://b/> PREFIX e: <http://e/> SELECT * FROM e:g FROM NAMED <n> "
                        "WHERE { { ?s ?p [ ?q (1 2) ] } }")
     assert (analysis.form, analysis.from_graphs, analysis.from_named) == ("SELECT", ("e:g",), ("<n>",))
-    assert analysis.depth == 4 and dict(analysis.prefixes) == {"e": "http://e/"}
+    assert analysis.depth == 4 and analysis.prologue == ((None, "http://b/"), ("e", "http://e/"))
     assert analysis.resolve("e:g", "http://s/sparql") == "http://e/g"
     assert analysis.resolve("<n>", "http://s/sparql") == "http://b/n"
     assert analyse("SELECT * FROM <g> {}").resolve("<g>", "http://s/sparql") == "http://s/g"

@@ -29,10 +29,8 @@ Analysing ``ASK {}`` takes about 20 µs; the request path never loads a full par
 """
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple, TypeVar
-from urllib.parse import urljoin
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "UPDATE"]
 QUERY_FORMS: tuple[Form, ...] = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -126,8 +124,9 @@ class Analysis:
     (their first keyword). ``service``/``load``: SERVICE or LOAD anywhere (conservatively, see
     the module docstring). ``from_graphs``/``from_named``: the dataset clause as written
     (IRIREF or prefixed name). ``using``/``with_graph``: an update names its own dataset.
-    ``depth``: deepest nesting of ``{ ( [``. ``prefixes``/``base``: as the prologues declare
-    them (a later declaration wins; BASE resolved against the one before). ``limit``: a
+    ``depth``: deepest nesting of ``{ ( [``. ``prologue``: the prologues' declarations as
+    written, in order: ``(prefix, IRI)`` for a PREFIX, ``(None, IRI)`` for a BASE (the base
+    a PREFIX is read against is the one in force where it is declared). ``limit``: a
     SELECT's own top-level LIMIT and the offsets of its number; ``values_at``: the offset
     of its trailing top-level VALUES clause (both for ``with_row_limit``).
     """
@@ -141,8 +140,7 @@ class Analysis:
     using: bool
     with_graph: bool
     depth: int
-    prefixes: tuple[tuple[str, str], ...]
-    base: str | None
+    prologue: tuple[tuple[str | None, str], ...]
     limit: tuple[int, int, int] | None = None
     values_at: int | None = None
 
@@ -152,21 +150,90 @@ class Analysis:
         return self.form == "UPDATE" or bool(self.operations)
 
     def resolve(self, term: str, base: str) -> str:
-        """The absolute IRI of a term written in this query (``<rel>`` or ``p:local``),
-        relative IRIs against the query's BASE, itself taken relative to ``base``;
-        AnalysisError when a prefix is not declared or an IRI cannot be resolved."""
+        """The IRI of a term written in this query (``<rel>`` or ``p:local``) as the engine
+        reads it with ``base`` as its base IRI (SPARQL 1.1, section 4.1.1): each BASE is
+        resolved against the base before it, a PREFIX's IRI against the base where it is
+        declared (a later BASE does not move it), an IRIREF against the last base; a
+        prefixed name is its namespace followed by its local part, not resolved again.
+        AnalysisError when a prefix is not declared."""
+        namespaces: dict[str, str] = {}
+        for prefix, iri in self.prologue:
+            resolved = resolve_iri(base, _CODEPOINT.sub(_codepoint, iri))
+            if prefix is None:
+                base = resolved
+            else:
+                namespaces[prefix] = resolved
         if term.startswith("<"):
-            relative = term[1:-1]
+            return resolve_iri(base, _CODEPOINT.sub(_codepoint, term[1:-1]))
+        prefix, _, local = term.partition(":")
+        if prefix not in namespaces:
+            raise AnalysisError(f"prefix {prefix}: is not declared")
+        return namespaces[prefix] + _UNESCAPE_LOCAL.sub(r"\1", local)
+
+
+# RFC 3986, appendix B: the scheme, authority, path, query and fragment of any reference
+_REFERENCE = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?",
+                        re.DOTALL)
+
+
+def resolve_iri(base: str, reference: str) -> str:
+    """``reference`` resolved against the absolute IRI ``base`` by RFC 3986 (section 5.2,
+    strict), as pyoxigraph resolves. Not urllib's ``urljoin``: it returns a reference
+    unchanged against a base whose scheme it does not know as hierarchical (``tag:``,
+    ``urn:``, an application's own), so ``BASE <tag:x,2026:d/> … FROM <g>`` named a graph
+    "g", refused as not absolute, where the engine reads ``tag:x,2026:d/g``."""
+    scheme, authority, path, query, fragment = _parts(reference)
+    if scheme is None:
+        scheme, base_authority, base_path, base_query, _ = _parts(base)
+        if authority is None:
+            authority = base_authority
+            if not path:
+                path, query = base_path, base_query if query is None else query
+            elif not path.startswith("/"):  # merged with the base's path up to its last "/"
+                path = _without_dots(("/" if base_authority is not None and not base_path
+                                      else base_path[:base_path.rfind("/") + 1]) + path)
+            else:
+                path = _without_dots(path)
         else:
-            prefix, _, local = term.partition(":")
-            namespaces: Mapping[str, str] = dict(self.prefixes)
-            if prefix not in namespaces:
-                raise AnalysisError(f"prefix {prefix}: is not declared")
-            relative = namespaces[prefix] + _UNESCAPE_LOCAL.sub(r"\1", local)
-        try:
-            return urljoin(urljoin(base, self.base or ""), _CODEPOINT.sub(_codepoint, relative))
-        except ValueError as exc:  # urllib: an unparsable authority, e.g. "http://a]b/"
-            raise AnalysisError(f"cannot resolve {term}: {exc}") from exc
+            path = _without_dots(path)
+    else:
+        path = _without_dots(path)
+    return "".join(("" if scheme is None else f"{scheme}:", "" if authority is None else f"//{authority}", path,
+                    "" if query is None else f"?{query}",
+                    "" if fragment is None else f"#{fragment}"))
+
+
+def _parts(reference: str) -> tuple[str | None, str | None, str, str | None, str | None]:
+    match = _REFERENCE.fullmatch(reference)
+    assert match is not None  # every part may be empty: any text matches
+    scheme, authority, path, query, fragment = match.groups()
+    return scheme, authority, path, query, fragment
+
+
+def _without_dots(path: str) -> str:
+    """RFC 3986's remove_dot_segments (section 5.2.4), step by step; as pyoxigraph, a
+    rootless path (of a base without authority, ``tag:a/b`` and ``../c``) stays rootless
+    when ``..`` empties it (``tag:c``, not ``tag:/c``)."""
+    rootless = not path.startswith("/")
+    kept: list[str] = []
+    while path:
+        if path.startswith(("../", "./")):
+            path = path[path.index("/") + 1:]
+        elif path.startswith("/./") or path == "/.":
+            path = "/" + path[3:]
+        elif path.startswith("/../") or path == "/..":
+            path = "/" + path[4:]
+            if kept:
+                kept.pop()
+                path = path[1:] if rootless and not kept else path
+        elif path in (".", ".."):
+            path = ""
+        else:
+            end = path.find("/", 1)
+            end = len(path) if end < 0 else end
+            kept.append(path[:end])
+            path = path[end:]
+    return "".join(kept)
 
 
 def _codepoint(match: re.Match[str]) -> str:
@@ -305,8 +372,7 @@ def _structure(text: str, tokens: list[Token]) -> Analysis:
     """The light structural pass over the top-level tokens of ``text``: prologues, the form
     or the update operations (one after each ``;``), the dataset clause and USING/WITH."""
     service, load, depth, top = _flags_and_depth(text, tokens)
-    prefixes: dict[str, str] = {}
-    base: str | None = None
+    prologue: list[tuple[str | None, str]] = []
     form: Form | None = None
     operations: list[str] = []
     from_graphs: list[str] = []
@@ -323,13 +389,13 @@ def _structure(text: str, tokens: list[Token]) -> Analysis:
                     and _kind(tokens, i + 2, "IRIREF")):
                 raise AnalysisError(f"PREFIX at {position(text, token.start)} needs a prefix "
                                     "and an IRI")
-            prefixes[tokens[i + 1].text[:-1]] = tokens[i + 2].text[1:-1]
+            prologue.append((tokens[i + 1].text[:-1], tokens[i + 2].text[1:-1]))
             k += 3
             continue
         if at_start and word == "BASE":
             if not _kind(tokens, i + 1, "IRIREF"):
                 raise AnalysisError(f"BASE at {position(text, token.start)} needs an IRI")
-            base = urljoin(base or "", tokens[i + 1].text[1:-1])
+            prologue.append((None, tokens[i + 1].text[1:-1]))
             k += 2
             continue
         if at_start:
@@ -368,7 +434,7 @@ def _structure(text: str, tokens: list[Token]) -> Analysis:
         form=form or "UPDATE", operations=tuple(operations), service=service,
         load=load or "LOAD" in operations, from_graphs=tuple(from_graphs),
         from_named=tuple(from_named), using=using, with_graph="WITH" in operations,
-        depth=depth, prefixes=tuple(prefixes.items()), base=base, limit=limit,
+        depth=depth, prologue=tuple(prologue), limit=limit,
         values_at=values_at,
     )
 
