@@ -80,6 +80,7 @@ _TOKEN = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, 
 _OPEN, _CLOSE = {"{": "}", "(": ")", "[": "]"}, {"}": "{", ")": "(", "]": "["}
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UNESCAPE_LOCAL = re.compile(r"\\(.)")
+_LARGEST_LIMIT = 2**64 - 1  # pyoxigraph reads LIMIT and OFFSET as 64-bit unsigned integers
 MAX_DEPTH = 64  # deeper nesting is refused: no real query needs it, and parsers recurse
 # Longest chain of operators and pattern elements along one nesting path (see ``_chain_step``).
 # pyoxigraph recurses once per link of such a chain while it parses and evaluates a query, and
@@ -443,12 +444,15 @@ def with_row_limit(text: str, analysis: Analysis, rows: int) -> str | None:
     """``text`` answering at most ``rows`` solutions: its own top-level LIMIT lowered to
     ``rows``, or a LIMIT added where the solution modifiers end (before a trailing VALUES
     clause). The store then stops there and its own serialiser can write the answer (see
-    ``sparql.results.encode_limited``). None for anything but a SELECT, or a text whose
-    ``\\u`` escapes make two readings (left to the general path)."""
+    ``sparql.results.encode_limited``). None for anything but a SELECT, a text whose
+    ``\\u`` escapes make two readings, or a LIMIT larger than pyoxigraph reads (left to the
+    general path: the engine refuses the text as sent, where the lowered one was answered)."""
     if analysis.form != "SELECT" or analysis.operations or "\\u" in text or "\\U" in text:
         return None
     if analysis.limit is not None:
         value, start, end = analysis.limit
+        if value > _LARGEST_LIMIT:
+            return None
         return text if value <= rows else f"{text[:start]}{rows}{text[end:]}"
     at = len(text) if analysis.values_at is None else analysis.values_at
     return f"{text[:at]}\nLIMIT {rows}\n{text[at:]}"  # own lines: a comment may end the text
