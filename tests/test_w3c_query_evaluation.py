@@ -17,18 +17,19 @@ own FROM), and its answer compared with
    when it is no longer.
 
 Answers compare as RDF terms, exactly: solutions as a multiset (a sequence under ORDER BY),
-blank nodes up to renaming, graphs by isomorphism (RDFC-1.0 canonical forms). Every test's files are
+blank nodes up to renaming, graphs by isomorphism (RDFC-1.0 canonical forms); against the
+W3C's results, literals as pyoxigraph stores them (``as_stored``). Every test's files are
 loaded once, each into the named graph of its IRI, and a test picks its graphs with the
 protocol's parameters (see ``services``). A directory is read as if it were the endpoint's
 own (``Case.endpoint``): the relative IRIs of queries, data and results resolve alike.
+The engine comparison and the row cap ask by GET, the W3C comparison by POST.
 """
 
-import collections
 import csv
 import functools
 import io
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -279,7 +280,7 @@ def expected(case: Case) -> Answer:
 def _triples(path: Path) -> tuple[ox.Triple, ...]:
     """The triples of a data file, its blank nodes its own: pyoxigraph keeps a file's labels,
     and two files' ``_:x`` are two nodes (an RDF merge, as the dataset tests expect)."""
-    fresh: dict[str, ox.BlankNode] = collections.defaultdict(ox.BlankNode)
+    fresh: dict[str, ox.BlankNode] = defaultdict(ox.BlankNode)
 
     def own(term: Any) -> Any:
         return fresh[term.value] if isinstance(term, ox.BlankNode) else term

@@ -188,18 +188,14 @@ def resolve_iri(base: str, reference: str) -> str:
         scheme, base_authority, base_path, base_query, _ = _parts(base)
         if authority is None:
             authority = base_authority
-            if not path:
+            if not path:  # the base's path, and its query unless the reference has one
                 path, query = base_path, base_query if query is None else query
             elif not path.startswith("/"):  # merged with the base's path up to its last "/"
-                path = _without_dots(("/" if base_authority is not None and not base_path
-                                      else base_path[:base_path.rfind("/") + 1]) + path)
-            else:
-                path = _without_dots(path)
-        else:
-            path = _without_dots(path)
-    else:
-        path = _without_dots(path)
-    return "".join(("" if scheme is None else f"{scheme}:", "" if authority is None else f"//{authority}", path,
+                path = ("/" if authority is not None and not base_path
+                        else base_path[:base_path.rfind("/") + 1]) + path
+    # (a base's own path has no dot segments left: it was resolved, or is the endpoint's)
+    return "".join(("" if scheme is None else f"{scheme}:",
+                    "" if authority is None else f"//{authority}", _without_dots(path),
                     "" if query is None else f"?{query}",
                     "" if fragment is None else f"#{fragment}"))
 
