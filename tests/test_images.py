@@ -302,3 +302,24 @@ def test_a_host_whose_service_dies_exits_with_its_workers(generations: Generatio
         service.kill()
         service.wait()
     wait_until(lambda: gone(host_pid) and gone(worker_pid), within=10)
+
+
+def test_a_worker_is_looked_at_whatever_its_pidfds_number() -> None:
+    """With more than a thousand connections open, the service's descriptors pass 1024, which
+    select() refuses: looking whether a worker outgrew its share must still work, and still
+    see, by its pidfd, that it has exited (a zombie's /proc files are still there)."""
+    child = subprocess.Popen(["sleep", "30"])
+    opened, high = os.pidfd_open(child.pid), 1500
+    os.dup2(opened, high)
+    os.close(opened)
+    worker = ForkedWorker(child.pid, None, None, high)  # type: ignore[arg-type]
+    try:
+        assert "sleep" in worker._proc("stat")
+        child.kill()
+        os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # exited, not reaped
+        with pytest.raises(ProcessLookupError):
+            worker._proc("stat")
+    finally:
+        child.kill()
+        child.wait()
+        os.close(high)

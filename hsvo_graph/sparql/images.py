@@ -57,6 +57,15 @@ _FORK_S = 10.0  # how long the service waits for the host to fork a worker befor
 _STOP_S = 2.0  # how long close() lets the host kill its children before killing it
 
 
+def _readable(fd: int) -> bool:
+    """Whether ``fd`` is readable now. poll, not select: select refuses a descriptor numbered
+    1024 or more (ValueError), which the service reaches with that many connections open,
+    and every answer that looked whether its worker had outgrown its share was then a 500."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 class ImageError(RuntimeError):
     """The image host is not ready, failed, or stopped answering."""
 
@@ -97,7 +106,7 @@ class ForkedWorker:
             text = Path(f"/proc/{self.pid}/{name}").read_text()
         except FileNotFoundError as exc:
             raise ProcessLookupError(self.pid) from exc
-        if self.pidfd < 0 or select.select([self.pidfd], [], [], 0)[0]:  # it has exited
+        if self.pidfd < 0 or _readable(self.pidfd):  # it has exited
             raise ProcessLookupError(self.pid)
         return text
 
