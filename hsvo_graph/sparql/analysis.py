@@ -25,12 +25,16 @@ that actually run the text, not only to the grammar:
   such escapes, the expanded reading must be SPARQL as well and its flags are added, so
   neither reading can hide a SERVICE, LOAD or update from the other.
 
-Analysing ``ASK {}`` takes about 20 µs; the request path never loads a full parser.
+Analysing ``ASK {}`` takes about 20 µs; the request path never loads a full parser. The one
+thing the engine is asked is what IRI a term of the dataset clause names (``Analysis.resolve``):
+that is its reading by definition, and only a query with FROM pays for it.
 """
 
 import re
 from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple, TypeVar
+
+import pyoxigraph as ox
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "UPDATE"]
 QUERY_FORMS: tuple[Form, ...] = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -79,7 +83,6 @@ _TOKEN = re.compile(_SKIP + "(?:" + "|".join(f"(?P<{kind}>{pattern})" for kind, 
 )) + ")")
 _OPEN, _CLOSE = {"{": "}", "(": ")", "[": "]"}, {"}": "{", ")": "(", "]": "["}
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_UNESCAPE_LOCAL = re.compile(r"\\(.)")
 _LARGEST_LIMIT = 2**64 - 1  # pyoxigraph reads LIMIT and OFFSET as 64-bit unsigned integers
 MAX_DEPTH = 64  # deeper nesting is refused: no real query needs it, and parsers recurse
 # Longest chain of operators and pattern elements along one nesting path (see ``_chain_step``).
@@ -152,85 +155,24 @@ class Analysis:
 
     def resolve(self, term: str, base: str) -> str:
         """The IRI of a term written in this query (``<rel>`` or ``p:local``) as the engine
-        reads it with ``base`` as its base IRI (SPARQL 1.1, section 4.1.1): each BASE is
-        resolved against the base before it, a PREFIX's IRI against the base where it is
-        declared (a later BASE does not move it), an IRIREF against the last base; a
-        prefixed name is its namespace followed by its local part, not resolved again.
-        AnalysisError when a prefix is not declared."""
-        namespaces: dict[str, str] = {}
-        for prefix, iri in self.prologue:
-            resolved = resolve_iri(base, _CODEPOINT.sub(_codepoint, iri))
-            if prefix is None:
-                base = resolved
-            else:
-                namespaces[prefix] = resolved
-        if term.startswith("<"):
-            return resolve_iri(base, _CODEPOINT.sub(_codepoint, term[1:-1]))
-        prefix, _, local = term.partition(":")
-        if prefix not in namespaces:
-            raise AnalysisError(f"prefix {prefix}: is not declared")
-        return namespaces[prefix] + _UNESCAPE_LOCAL.sub(r"\1", local)
-
-
-# RFC 3986, appendix B: the scheme, authority, path, query and fragment of any reference
-_REFERENCE = re.compile(r"(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?",
-                        re.DOTALL)
-
-
-def resolve_iri(base: str, reference: str) -> str:
-    """``reference`` resolved against the absolute IRI ``base`` by RFC 3986 (section 5.2,
-    strict), as pyoxigraph resolves. Not urllib's ``urljoin``: it returns a reference
-    unchanged against a base whose scheme it does not know as hierarchical (``tag:``,
-    ``urn:``, an application's own), so ``BASE <tag:x,2026:d/> … FROM <g>`` named a graph
-    "g", refused as not absolute, where the engine reads ``tag:x,2026:d/g``."""
-    scheme, authority, path, query, fragment = _parts(reference)
-    if scheme is None:
-        scheme, base_authority, base_path, base_query, _ = _parts(base)
-        if authority is None:
-            authority = base_authority
-            if not path:  # the base's path, and its query unless the reference has one
-                path, query = base_path, base_query if query is None else query
-            elif not path.startswith("/"):  # merged with the base's path up to its last "/"
-                path = ("/" if authority is not None and not base_path
-                        else base_path[:base_path.rfind("/") + 1]) + path
-    # (a base's own path has no dot segments left: it was resolved, or is the endpoint's)
-    return "".join(("" if scheme is None else f"{scheme}:",
-                    "" if authority is None else f"//{authority}", _without_dots(path),
-                    "" if query is None else f"?{query}",
-                    "" if fragment is None else f"#{fragment}"))
-
-
-def _parts(reference: str) -> tuple[str | None, str | None, str, str | None, str | None]:
-    match = _REFERENCE.fullmatch(reference)
-    assert match is not None  # every part may be empty: any text matches
-    scheme, authority, path, query, fragment = match.groups()
-    return scheme, authority, path, query, fragment
-
-
-def _without_dots(path: str) -> str:
-    """RFC 3986's remove_dot_segments (section 5.2.4), step by step; as pyoxigraph, a
-    rootless path (of a base without authority, ``tag:a/b`` and ``../c``) stays rootless
-    when ``..`` empties it (``tag:c``, not ``tag:/c``)."""
-    rootless = not path.startswith("/")
-    kept: list[str] = []
-    while path:
-        if path.startswith(("../", "./")):
-            path = path[path.index("/") + 1:]
-        elif path.startswith("/./") or path == "/.":
-            path = "/" + path[3:]
-        elif path.startswith("/../") or path == "/..":
-            path = "/" + path[4:]
-            if kept:
-                kept.pop()
-                path = path[1:] if rootless and not kept else path
-        elif path in (".", ".."):
-            path = ""
-        else:
-            end = path.find("/", 1)
-            end = len(path) if end < 0 else end
-            kept.append(path[:end])
-            path = path[end:]
-    return "".join(kept)
+        reads it with ``base`` as its base IRI: pyoxigraph itself reads the term after the
+        query's own prologue. Its reading is the one that counts (the graphs it is handed
+        must be the ones the query names), and it differs from urllib's ``urljoin`` (which
+        leaves a reference unresolved against ``tag:``, ``urn:`` or an application's own
+        scheme) and from a reading of the prologue as one table (a PREFIX is read against
+        the base where it is declared, not a later BASE). AnalysisError when the engine
+        cannot read it (a prefix not declared)."""
+        declared = " ".join(f"BASE <{iri}>" if prefix is None else f"PREFIX {prefix}: <{iri}>"
+                            for prefix, iri in self.prologue)
+        try:
+            read = ox.Store().query(f"{declared} SELECT ({term} AS ?x) {{}}", base_iri=base)
+        except (SyntaxError, ValueError) as exc:
+            raise AnalysisError(f"cannot read {term}: {exc}") from None
+        assert isinstance(read, ox.QuerySolutions)  # a SELECT
+        value = next(read)["x"]
+        if not isinstance(value, ox.NamedNode):
+            raise AnalysisError(f"{term} is not an IRI")
+        return value.value
 
 
 def _codepoint(match: re.Match[str]) -> str:
