@@ -189,9 +189,19 @@ def _convert(name: str, value: Any, where: str) -> Any:
 
 
 def parse_meta(text: str, name: str) -> PlanMeta:
-    """A header file's text; ``name`` (its file name) says whether it is YAML or TOML."""
+    """A header file's text; ``name`` (its file name) says whether it is YAML or TOML.
+    Both parsers recurse once per level of nesting: a few kB of ``[[[…`` exceeded
+    Python's recursion limit (a 500 over HTTP), so that is a located error too."""
     try:
         values = tomllib.loads(text) if name.endswith(".toml") else yaml.load(text, _TextLoader)
+    except RecursionError as exc:
+        raise PlanError(
+            name,
+            Text(
+                "värdena är nästlade för djupt; en metadatafil har nycklar med enkla värden",
+                "the values are nested too deeply; a metadata file has keys with plain values",
+            ),
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(name, Text("ogiltig TOML", "invalid TOML"), str(exc)) from exc
     except yaml.YAMLError as exc:
