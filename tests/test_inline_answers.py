@@ -135,8 +135,8 @@ def test_a_sort_that_aborts_the_engine_costs_a_worker_not_the_service(pool):
     client is told, and the next query is answered by its replacement."""
     request = QueryRequest("SELECT * WHERE { ?s ?p ?o OPTIONAL { ?o ?p2 ?o2 } } ORDER BY ?s ?o2",
                            JSON, "text/turtle", 100)
-    with pytest.raises(StoreError, match="stopped unexpectedly"):
-        pool.run_blocking(request, 10)
+    with pytest.raises(StoreError, match="stopped unexpectedly.*ORDER BY.*STR()"):
+        pool.run_blocking(request, 60)  # it sorts 70,917 rows first: seconds on a busy machine
     assert json.loads(pool.run_blocking(REQUESTS[0], 10).body)["boolean"] is True
 
 

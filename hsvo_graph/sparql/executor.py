@@ -79,7 +79,8 @@ class WorkerLost(StoreError):
 
     def __init__(self, cause: str) -> None:
         super().__init__("the query worker stopped unexpectedly while answering and has been "
-                         "replaced")
+                         "replaced (one known cause: Oxigraph ends its process on some ORDER "
+                         "BY over values of different kinds; ordering by STR() of them avoids it)")
         self.cause = cause
 
 
