@@ -2,10 +2,17 @@
 path (POST /validate, the CLI's validate) found: each was a 500, a hang or unbounded
 memory, and is now a located 4xx."""
 
+import io
+import time
+import zipfile
+
 import pytest
 from fastapi.testclient import TestClient
 
+from hsvo_graph.validation.context import Context
+
 from .test_import import PLAN_2026
+from .test_plans_documents import ods_bytes, plan, rows
 
 
 @pytest.mark.parametrize(
@@ -23,3 +30,52 @@ def test_a_deeply_nested_metadata_file_is_a_located_400(
     error = response.json()["error"]
     assert error["where"] == name
     assert "nested too deeply" in error["message"]["en"]
+
+
+def _ods(old: str, new: str) -> bytes:
+    """The example plan as an ODS file, its content.xml changed (``old`` made ``new``)."""
+    with zipfile.ZipFile(io.BytesIO(ods_bytes(rows()))) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    assert old.encode() in parts["content.xml"]
+    parts["content.xml"] = parts["content.xml"].replace(old.encode(), new.encode(), 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, part in parts.items():
+            archive.writestr(name, part)
+    return out.getvalue()
+
+
+HEADING = '<table:table-cell office:value-type="string"><text:p>Prioriterat område</text:p>'
+
+
+@pytest.mark.parametrize(
+    "repeated",
+    ['<table:table-row table:number-rows-repeated="1048576">' + HEADING,
+     '<table:table-row><table:table-cell table:number-columns-repeated="16384" '
+     'office:value-type="string"><text:p>Prioriterat område</text:p>'],
+)
+def test_a_heading_repeated_to_the_end_of_an_ods_sheet_is_refused_before_it_is_read(
+    client: TestClient, repeated: str
+) -> None:
+    """calamine writes every repetition out: the heading row repeated to the sheet's last
+    row (a file of a few kB) took 40 s and 2 GB."""
+    data = _ods(f"<table:table-row>{HEADING}", repeated)
+    started = time.monotonic()
+    response = client.post("/validate", files={"file": ("plan.ods", data)})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["where"] == "plan.ods, blad/sheet Aktiviteter, rad/row 1"
+    assert "filled cells beyond row 2000 or column 64" in error["message"]["en"]
+
+
+def test_empty_repetitions_to_the_end_of_an_ods_sheet_are_read(context: Context) -> None:
+    """How LibreOffice ends every sheet: a million empty rows, a thousand empty columns."""
+    data = _ods(
+        "</table:table></office:spreadsheet>",
+        '<table:table-row table:number-rows-repeated="1048500"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row>'
+        "</table:table></office:spreadsheet>",
+    )
+    plain = plan(ods_bytes(rows()), "plan.ods", context)
+    assert len(plan(data, "plan.ods", context).graph) == len(plain.graph)

@@ -104,6 +104,12 @@ def read_calamine(data: bytes, name: str) -> RawTable:
     kind = name.rsplit(".", 1)[-1].upper()
     if kind == "ODS":
         _check_archive(data, name, kind)
+        try:
+            _check_ods_extent(data, name)
+        except PlanError:
+            raise
+        except Exception as error:  # zipfile and expat: what calamine would have refused
+            raise _unreadable(name, kind, error) from error
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         shown = {m.name: m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata}
@@ -136,6 +142,49 @@ def read_calamine(data: bytes, name: str) -> RawTable:
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE_TYPE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}value-type"
+
+
+def _check_ods_extent(data: bytes, name: str) -> None:
+    """Refuse an ODS file whose repetitions (``table:number-rows-repeated``,
+    ``number-columns-repeated``) put a filled cell beyond row MAX_ROWS + 20 or column
+    MAX_COLUMNS of any sheet, before calamine reads it: calamine writes every repetition
+    out, and a 3 kB file whose heading row is repeated 1,048,576 times took 40 s and 2 GB.
+    Empty repetitions (LibreOffice fills each sheet to its end with them) cost nothing.
+    The error names the row where the repeated row starts."""
+    from xml.etree.ElementTree import iterparse
+
+    sheet = ""
+    row = column = filled = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as xml:
+        for event, element in iterparse(xml, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == _TABLE + "table":
+                    sheet, row = element.get(_TABLE + "name", ""), 0
+                elif tag == _TABLE + "table-row":
+                    column = filled = 0
+            elif tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                column += _repeated(element.get(_TABLE + "number-columns-repeated"))
+                if len(element) or element.get(_OFFICE_TYPE):
+                    filled = column
+                element.clear()
+            elif tag == _TABLE + "table-row":
+                start = row + 1
+                row += _repeated(element.get(_TABLE + "number-rows-repeated"))
+                if filled and (row > MAX_ROWS + 20 or filled > MAX_COLUMNS):
+                    raise PlanError(
+                        f"{name}, blad/sheet {sheet}, rad/row {start}",
+                        Text(
+                            f"bladet har ifyllda celler bortom rad {MAX_ROWS} eller kolumn "
+                            f"{MAX_COLUMNS}; en aktivitetslista har några hundra rader och "
+                            "några få kolumner",
+                            f"the sheet has filled cells beyond row {MAX_ROWS} or column "
+                            f"{MAX_COLUMNS}; an activity list has a few hundred rows and a "
+                            "few columns",
+                        ),
+                    )
+                element.clear()
 
 
 def _ods_hidden(data: bytes, sheet: str) -> tuple[list[int], list[int]]:
