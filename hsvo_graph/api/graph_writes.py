@@ -8,10 +8,11 @@ place by one last update. So a write of any size lands whole on every store, or 
 and readers see the old graph or the new one, never a mix.
 
 A POST is the graph's current content plus the payload, written as one replacement. The
-payload's blank nodes are renamed to fresh ones first (``fresh_blank_nodes``): the parser
-keeps a document's labels, so a ``_:b1`` sent would otherwise become the ``_:b1`` already
-in the graph (or in another part of the same multipart body), where RDF merge semantics
-keep them apart.
+payload's blank nodes are renamed to fresh ones by the parser (``rename_blank_nodes``):
+a document's own labels would make a ``_:b1`` sent the ``_:b1`` already in the graph (or
+in another part of the same multipart body), where RDF merge semantics keep them apart.
+pyoxigraph renames them inside triple terms too, which a rename of the parsed triples'
+subjects and objects had missed (``<<( _:b1 … )>>`` kept its label).
 
 The store's own default graph (``?default``) is no named graph, which ``replace_graphs``
 cannot address on any store: those writes stay one SPARQL update (``default_graph_update``).
@@ -22,20 +23,6 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from hsvo_graph.store.tracking import TrackedStore
-
-
-def fresh_blank_nodes(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """``triples`` with each blank node replaced by a new, globally unique one (the same
-    label within ``triples`` stays one node)."""
-    renamed: dict[ox.BlankNode, ox.BlankNode] = {}
-
-    def fresh(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
-        if isinstance(term, ox.BlankNode):
-            return renamed.setdefault(term, ox.BlankNode())
-        return term
-
-    return [ox.Triple(fresh(t.subject), t.predicate, fresh(t.object))  # type: ignore[arg-type]
-            for t in triples]
 
 
 def graph_nquads(graph: str, triples: Iterable[ox.Triple]) -> bytes:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from hsvo_graph.config import Settings
+from hsvo_graph.graph.bounds import TooLarge, check_depth, check_entities
 from hsvo_graph.graph.inference import infer_into
 from hsvo_graph.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, data_graph_iri
 from hsvo_graph.store import GraphStore
@@ -83,24 +84,45 @@ def read_text(path: Path) -> str:
     return text
 
 
-def _syntax_error(path: Path, fmt: ox.RdfFormat, exc: Exception) -> LoadError:
-    """A parser's error as a LoadError at the file and line it names."""
+def syntax_error(where: str | Path, fmt: ox.RdfFormat, exc: Exception) -> LoadError:
+    """A parser's error as a LoadError at the file and line it names. pyoxigraph's
+    MemoryError is no exhausted memory but its refusal of one term (a literal, an IRI)
+    longer than its 16 MiB buffer: an error in the input too (it was a 500 and a traceback)."""
     line = getattr(exc, "lineno", None)
     if line is None and (match := _LINE.search(str(exc))):
         line = int(match.group(1))
-    where = f"{path}:{line}" if line else str(path)
+    where = f"{where}:{line}" if line else str(where)
     message = " ".join(str(exc).split())
+    if isinstance(exc, MemoryError):
+        message = f"a term (a literal or an IRI) is longer than the parser takes: {message} bytes"
     return LoadError(f"{where}: invalid {fmt.name}: {message}")
+
+
+def check_source(where: str | Path, text: str, fmt: ox.RdfFormat) -> None:
+    """What is checked before pyoxigraph parses a document: NFC, and the bounds its parsers
+    need (``hsvo_graph.graph.bounds``: RDF/XML entities, nesting depth)."""
+    check_nfc(where, text)
+    try:
+        if fmt == ox.RdfFormat.RDF_XML:
+            check_entities(text.encode())
+        check_depth(text, fmt)
+    except TooLarge as exc:
+        raise LoadError(f"{where}: {exc}") from exc
+
+
+def _read_source(path: Path, fmt: ox.RdfFormat) -> None:
+    """A source file checked (UTF-8, then ``check_source``) before pyoxigraph reads it."""
+    check_source(path, read_text(path), fmt)
 
 
 def _bulk_load(target: ox.Store, path: Path, fmt: ox.RdfFormat, graph: str) -> None:
     """Check and bulk-load one triple file into ``graph`` of ``target``."""
-    read_text(path)
+    _read_source(path, fmt)
     try:
         target.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
                          to_graph=ox.NamedNode(graph))
-    except SyntaxError as exc:
-        raise _syntax_error(path, fmt, exc) from exc
+    except (SyntaxError, MemoryError) as exc:
+        raise syntax_error(path, fmt, exc) from exc
 
 
 def file_graph_iri(path: Path) -> str:
@@ -152,7 +174,7 @@ class _Sources:
             self.claim(file_graph_iri(path), path)
             _bulk_load(self.target, path, fmt, file_graph_iri(path))
             return
-        read_text(path)
+        _read_source(path, fmt)
         own = ox.NamedNode(file_graph_iri(path))
         quads: list[ox.Quad] = []
         try:
@@ -162,8 +184,8 @@ class _Sources:
                     raise LoadError(f"{path}: a named graph must be named by an IRI, not {graph}")
                 quads.append(quad if isinstance(graph, ox.NamedNode)
                              else ox.Quad(quad.subject, quad.predicate, quad.object, own))
-        except SyntaxError as exc:
-            raise _syntax_error(path, fmt, exc) from exc
+        except (SyntaxError, MemoryError) as exc:
+            raise syntax_error(path, fmt, exc) from exc
         for name in sorted({q.graph_name.value for q in quads}):  # type: ignore[union-attr]
             self.claim(name, path)
         self.target.extend(quads)
@@ -212,7 +234,7 @@ def parse_turtle(path: Path) -> "Graph":
     try:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises several unrelated types for bad syntax
-        raise _syntax_error(path, ox.RdfFormat.TURTLE, exc) from exc
+        raise syntax_error(path, ox.RdfFormat.TURTLE, exc) from exc
     return graph
 
 

@@ -540,9 +540,16 @@ def _jsonld(text: str, name: str) -> Graph:
     ``@import``, or a scoped context) naming a URL or a file is refused without anything
     being fetched or opened. rdflib's parser would fetch it, which let an unauthenticated
     upload make the service open local files and call internal hosts. Named graphs are
-    merged, as for TriG."""
+    merged, as for TriG. Its nesting is bounded first (``hsvo_graph.graph.bounds``): 170 kB
+    of nested objects took the parser 1.7 GB and crashed the service."""
     import pyoxigraph as ox
 
+    from hsvo_graph.graph.bounds import TooLarge, check_depth
+
+    try:
+        check_depth(text, ox.RdfFormat.JSON_LD)
+    except TooLarge as exc:
+        raise PlanError(name, Text("ogiltig RDF (json-ld)", "invalid RDF (json-ld)"), str(exc)) from exc
     try:
         quads = list(ox.parse(text.encode(), format=ox.RdfFormat.JSON_LD))
     except SyntaxError as exc:
