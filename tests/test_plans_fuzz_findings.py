@@ -3,16 +3,21 @@ path (POST /validate, the CLI's validate) found: each was a 500, a hang or unbou
 memory, and is now a located 4xx."""
 
 import io
+import re
 import time
 import zipfile
 
 import pytest
 from fastapi.testclient import TestClient
 
+from hsvo_graph.config import PROJECT_ROOT
 from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.headings import MAX_BYTES
 
 from .test_import import PLAN_2026
 from .test_plans_documents import ods_bytes, plan, rows
+
+EXAMPLE_XLSX = PROJECT_ROOT / "data" / "templates" / "examples" / "aktivitetslista-uppsala-2025.xlsx"
 
 
 @pytest.mark.parametrize(
@@ -79,3 +84,26 @@ def test_empty_repetitions_to_the_end_of_an_ods_sheet_are_read(context: Context)
     )
     plain = plan(ods_bytes(rows()), "plan.ods", context)
     assert len(plan(data, "plan.ods", context).graph) == len(plain.graph)
+
+
+def test_an_xlsx_whose_sheets_unpack_far_beyond_a_plan_is_refused_before_it_is_read(
+    client: TestClient,
+) -> None:
+    """openpyxl reads a sheet up to three times (for its size, its head, all of it when
+    no row is found): 24 MB of elements it does not know, in a 1.1 MB workbook, took 18 s."""
+    with zipfile.ZipFile(EXAMPLE_XLSX) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/"))
+    junk = b"<x/>" * (3 * MAX_BYTES // 4)
+    parts[sheet] = re.sub(rb"<dimension[^>]*>", b"", parts[sheet]).replace(
+        b"<sheetData>", b"<sheetData>" + junk, 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, part in parts.items():
+            archive.writestr(name, part)
+    assert len(out.getvalue()) < MAX_BYTES // 10
+    started = time.monotonic()
+    response = client.post("/validate", files={"file": ("plan.xlsx", out.getvalue())})
+    assert time.monotonic() - started < 2
+    assert response.status_code == 400
+    assert response.json()["error"]["message"]["en"] == "the spreadsheet is too large"
