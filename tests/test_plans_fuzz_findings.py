@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from hsvo_graph.config import PROJECT_ROOT
 from hsvo_graph.validation.context import Context
+from hsvo_graph.validation.documents import MAX_PDF_PAGES
 from hsvo_graph.validation.headings import MAX_BYTES
 
 from .test_import import PLAN_2026
@@ -107,3 +108,26 @@ def test_an_xlsx_whose_sheets_unpack_far_beyond_a_plan_is_refused_before_it_is_r
     assert time.monotonic() - started < 2
     assert response.status_code == 400
     assert response.json()["error"]["message"]["en"] == "the spreadsheet is too large"
+
+
+def test_a_pdf_of_more_pages_than_a_plan_is_refused_before_they_are_read(
+    client: TestClient,
+) -> None:
+    """pdfplumber took about a second a page of a table (11 pages of a 300-row list: 10 s),
+    and a 5 MB upload holds thousands of pages."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    pdf = Canvas(out)
+    for page in range(MAX_PDF_PAGES + 1):
+        pdf.drawString(72, 720, f"Aktivitetslista, sida {page + 1}")
+        pdf.showPage()
+    pdf.save()
+    response = client.post("/validate", files={"file": ("plan.pdf", out.getvalue())})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["where"] == "plan.pdf"
+    assert error["message"]["en"] == (
+        f"the PDF has {MAX_PDF_PAGES + 1} pages; a plan has at most {MAX_PDF_PAGES}; "
+        "use the Word file or a CSV"
+    )

@@ -21,6 +21,9 @@ from hsvo_graph.validation.headings import (
 )
 
 Rows = list[tuple[int, list[str]]]
+# A plan's whole document (decision, plan, the activity list as an appendix) printed; the
+# list alone is a few pages
+MAX_PDF_PAGES = 100
 
 
 def _cell_text(value: object) -> str:
@@ -251,17 +254,31 @@ def read_docx(data: bytes, name: str) -> RawTable:
 
 def read_pdf(data: bytes, name: str) -> RawTable:
     """The activity table of a text-based PDF, continued over pages (a heading row repeated
-    at the top of a page is dropped)."""
+    at the top of a page is dropped). pdfplumber takes about a second a page of a table, so
+    a file of more than MAX_PDF_PAGES pages (a 5 MB upload holds thousands) is refused
+    before any is read."""
     import pdfplumber
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise PlanError(
+                    name,
+                    Text(
+                        f"PDF-filen har {len(pdf.pages)} sidor; en plan har högst "
+                        f"{MAX_PDF_PAGES}; använd Word-filen eller en CSV",
+                        f"the PDF has {len(pdf.pages)} pages; a plan has at most "
+                        f"{MAX_PDF_PAGES}; use the Word file or a CSV",
+                    ),
+                )
             tables = [
                 [(n, [cell or "" for cell in row]) for n, row in enumerate(table, 1)]
                 for page in pdf.pages
                 for table in page.extract_tables()
             ]
             has_text = any((page.extract_text() or "").strip() for page in pdf.pages[:3])
+    except PlanError:
+        raise
     except Exception as error:  # pdfminer raises many unrelated types on a broken file
         raise _unreadable(name, "PDF", error) from error
     if not tables and not has_text:
