@@ -66,16 +66,45 @@ class _NoReferences(yaml.YAMLError):
         self.problem_mark = mark
 
 
+class _TooDeep(yaml.YAMLError):
+    """Values nested deeper than ``_TextLoader.MAX_DEPTH``: the composer recurses once a
+    level, so 5 kB of ``[[[…`` exceeded Python's recursion limit (a 500 over HTTP), or, under
+    a raised limit, took 22 s."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__("nested too deeply")
+        self.problem_mark = mark
+
+
+TOO_DEEP = Text(
+    "värdena är nästlade för djupt; en metadatafil har nycklar med enkla värden",
+    "the values are nested too deeply; a metadata file has keys with plain values",
+)
+
+
 class _TextLoader(yaml.SafeLoader):
     """YAML that keeps dates as written: a wrong date ("2025-13-01") is then reported by the
     shapes, with the value quoted, instead of breaking the reading of the file. Anchors and
-    aliases are refused before anything is composed, so nothing is ever expanded."""
+    aliases, and values nested deeper than MAX_DEPTH, are refused before they are composed,
+    so nothing is ever expanded."""
+
+    MAX_DEPTH = 10  # a header file is keys with plain values
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _NoReferences(event.start_mark)
-        return super().compose_node(parent, index)
+        if self.depth >= self.MAX_DEPTH:
+            raise _TooDeep(event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _TextLoader.yaml_implicit_resolvers = {
@@ -190,23 +219,19 @@ def _convert(name: str, value: Any, where: str) -> Any:
 
 def parse_meta(text: str, name: str) -> PlanMeta:
     """A header file's text; ``name`` (its file name) says whether it is YAML or TOML.
-    Both parsers recurse once per level of nesting: a few kB of ``[[[…`` exceeded
-    Python's recursion limit (a 500 over HTTP), so that is a located error too."""
+    tomllib recurses once per level of nesting: a few kB of ``[[[…`` exceeded Python's
+    recursion limit (a 500 over HTTP), so that is a located error too."""
     try:
         values = tomllib.loads(text) if name.endswith(".toml") else yaml.load(text, _TextLoader)
     except RecursionError as exc:
-        raise PlanError(
-            name,
-            Text(
-                "värdena är nästlade för djupt; en metadatafil har nycklar med enkla värden",
-                "the values are nested too deeply; a metadata file has keys with plain values",
-            ),
-        ) from exc
+        raise PlanError(name, TOO_DEEP) from exc
     except tomllib.TOMLDecodeError as exc:
         raise PlanError(name, Text("ogiltig TOML", "invalid TOML"), str(exc)) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}" if mark is not None else name
+        if isinstance(exc, _TooDeep):
+            raise PlanError(where, TOO_DEEP) from exc
         if isinstance(exc, _NoReferences):
             raise PlanError(
                 where,
