@@ -182,3 +182,28 @@ def test_a_plan_of_too_many_triples_is_refused_before_rdflib_reads_it() -> None:
         read_plan_file(lines, "plan.nt")
     assert refused.value.message.en == (f"the plan has more than {MAX_TRIPLES} triples; at "
                                         f"most {MAX_TRIPLES} are allowed")
+
+
+def test_a_write_is_parsed_off_the_event_loop(admin: TestClient,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """32 MiB of N-Triples parsed on the event loop held every request, public queries
+    too, for 15 s; the parse runs in a worker thread, where no event loop runs."""
+    import asyncio
+
+    from hsvo_graph.api.routes import graph_store
+
+    parse, on_loop = graph_store._parse, []
+
+    def watched(*args: object) -> list[ox.Triple]:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return parse(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(graph_store, "_parse", watched)
+    answer = admin.put("/store", params={"graph": GRAPH}, content=f"<{EX}s> <{EX}p> 1 .",
+                       headers={**ADMIN, "Content-Type": "text/turtle"})
+    assert answer.status_code == 201, answer.text
+    assert on_loop == [False]
