@@ -338,7 +338,7 @@ class GraphStore(ABC):
             raise QuerySyntaxError("expected an ASK query")
         try:
             answer = json.loads(response.body)["boolean"]
-        except (ValueError, KeyError, TypeError) as exc:  # ValueError: JSON, UTF-8
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # ValueError: JSON, UTF-8
             raise StoreError(f"the store's answer is not valid SPARQL JSON results of an ASK "
                              f"query: {type(exc).__name__}: {str(exc)[:200]}") from None
         return bool(answer)

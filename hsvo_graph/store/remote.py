@@ -204,7 +204,7 @@ def _bindings(body: bytes) -> list[Mapping[str, Any]]:
     try:
         data = json.loads(body)
         rows = data["results"]["bindings"]
-    except (ValueError, KeyError, TypeError) as exc:  # ValueError: JSON, UTF-8
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # ValueError: JSON, UTF-8
         raise _not_valid(f"{type(exc).__name__}: {exc}") from None
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise _not_valid("results.bindings is not a list of objects")
@@ -723,7 +723,7 @@ def _mended(body: bytes, distinct: bool) -> bytes:
     first: the order stays)."""
     try:
         data = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
         raise _not_valid(exc) from None
     results = data.get("results", {})
     rows = results.get("bindings", [])
