@@ -138,3 +138,18 @@ def test_a_pdf_of_more_pages_than_a_plan_is_refused_before_they_are_read(
         f"the PDF has {MAX_PDF_PAGES + 1} pages; a plan has at most {MAX_PDF_PAGES}; "
         "use the Word file or a CSV"
     )
+
+
+@pytest.mark.parametrize("name", ["plan.xlsx", "plan.docx", "plan.ods"])
+def test_a_zip_that_needs_an_unknown_version_to_extract_is_unreadable(
+    client: TestClient, name: str
+) -> None:
+    """zipfile raises NotImplementedError for it (one flipped byte), which was a 500."""
+    data = bytearray(EXAMPLE_XLSX.read_bytes())
+    data[data.index(b"PK\x01\x02") + 6] = 188  # version 18.8 needed to extract
+    response = client.post("/validate", files={"file": (name, bytes(data))})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["where"] == name
+    assert error["message"]["en"].startswith("the file is not a readable")
+    assert error["detail"] == "zip file version 18.8"

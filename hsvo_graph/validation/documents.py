@@ -61,7 +61,8 @@ def _check_archive(data: bytes, name: str, kind: str, most: int = 20 * MAX_BYTES
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             sizes = [entry.file_size for entry in archive.infolist()]
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    # NotImplementedError: a version needed to extract that zipfile does not know
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
         raise _unreadable(name, kind, error) from error
     if sum(sizes) > most or max(sizes, default=0) > 5 * MAX_BYTES:
         raise PlanError(name, Text("kalkylbladet är för stort", "the spreadsheet is too large"))
