@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
@@ -35,6 +36,9 @@ from hsvo_graph.validation.headings import (
     heading_at,
 )
 from hsvo_graph.validation.model import PlanError, Text
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox  # imported where a plan in RDF is read
 
 MAX_CELL = 2_000  # characters; the longest activity title in the seeds is about 300
 
@@ -542,16 +546,9 @@ def _jsonld(text: str, name: str) -> Graph:
     ``@import``, or a scoped context) naming a URL or a file is refused without anything
     being fetched or opened. rdflib's parser would fetch it, which let an unauthenticated
     upload make the service open local files and call internal hosts. Named graphs are
-    merged, as for TriG. Its nesting is bounded first (``hsvo_graph.graph.bounds``): 170 kB
-    of nested objects took the parser 1.7 GB and crashed the service."""
+    merged, as for TriG. Its nesting is bounded before (``_rdf``)."""
     import pyoxigraph as ox
 
-    from hsvo_graph.graph.bounds import TooLarge, check_depth
-
-    try:
-        check_depth(text, ox.RdfFormat.JSON_LD)
-    except TooLarge as exc:
-        raise PlanError(name, Text("ogiltig RDF (json-ld)", "invalid RDF (json-ld)"), str(exc)) from exc
     try:
         quads = list(ox.parse(text.encode(), format=ox.RdfFormat.JSON_LD))
     except SyntaxError as exc:
@@ -574,24 +571,16 @@ def _jsonld(text: str, name: str) -> Graph:
     return graph
 
 
-def _check_triples(text: str, name: str, rdf_format: str) -> None:
+def _check_triples(text: str, name: str, fmt: "ox.RdfFormat") -> None:
     """Refuse Turtle, TriG or N-Triples of more triples than a plan may have
     (``rdfplan.MAX_TRIPLES``) before rdflib reads them: counted by pyoxigraph, which stops at
     the first triple too many (5 MB of N-Triples took rdflib 13 s, of Turtle 29 s, on this
     public endpoint, before the plan's size was checked). Syntax is left to rdflib's
-    verdict; nesting is bounded first (``hsvo_graph.graph.bounds``)."""
+    verdict."""
     import pyoxigraph as ox
 
-    from hsvo_graph.graph.bounds import TooLarge, check_depth
     from hsvo_graph.validation.rdfplan import MAX_TRIPLES
 
-    fmt = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
-           "nt": ox.RdfFormat.N_TRIPLES}[rdf_format]
-    try:
-        check_depth(text, fmt)
-    except TooLarge as exc:
-        raise PlanError(name, Text(f"ogiltig RDF ({rdf_format})", f"invalid RDF ({rdf_format})"),
-                        str(exc)) from exc
     quads = ox.parse(text.encode(), format=fmt, base_iri=str(GRAPH))
     try:
         count = sum(1 for _ in itertools.islice(quads, MAX_TRIPLES + 1))
@@ -607,8 +596,22 @@ def _check_triples(text: str, name: str, rdf_format: str) -> None:
 
 
 def _rdf(text: str, name: str, rdf_format: str) -> Graph:
-    if rdf_format != "json-ld":
-        _check_triples(text, name, rdf_format)
+    """An RDF plan's graph. Its nesting is bounded before any parser reads it
+    (``hsvo_graph.graph.bounds``: 170 kB of nested JSON-LD objects took pyoxigraph 1.7 GB and
+    crashed the service; deep triple terms overflow its stack), and its triples counted."""
+    import pyoxigraph as ox
+
+    from hsvo_graph.graph.bounds import TooLarge, check_depth
+
+    fmt = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG,
+           "nt": ox.RdfFormat.N_TRIPLES, "json-ld": ox.RdfFormat.JSON_LD}[rdf_format]
+    try:
+        check_depth(text, fmt)
+    except TooLarge as exc:
+        raise PlanError(name, Text(f"ogiltig RDF ({rdf_format})", f"invalid RDF ({rdf_format})"),
+                        str(exc)) from exc
+    if fmt != ox.RdfFormat.JSON_LD:
+        _check_triples(text, name, fmt)
     graph = Graph()
     try:
         if rdf_format == "json-ld":
