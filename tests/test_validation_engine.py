@@ -81,14 +81,18 @@ def engine_results(data: Graph, store: ox.Store, focus: set[Node] | None) -> Cou
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_rule_case_gives_pyshacls_results(path: Path, settings: Settings) -> None:
-    own = Graph().parse(path)
+    data, store, focus = _on_the_rule_context(Graph().parse(path), settings)
+    assert engine_results(data, store, focus) == pyshacl_results(data, focus)
+
+
+def _on_the_rule_context(own: Graph, settings: Settings) -> tuple[Graph, ox.Store, set[Node]]:
+    """``own`` with the ontology and the rule cases' context graph, as the engine reads it,
+    and its typed subjects: the focus nodes."""
     data = Graph()
     data += ontology(settings.ontology_dir)
     data += Graph().parse(CONTEXT)
     data += own
-    focus = set(own.subjects(RDF.type, None))
-    store = _with_superclass_types(data)
-    assert engine_results(data, store, focus) == pyshacl_results(data, focus)
+    return data, _with_superclass_types(data), set(own.subjects(RDF.type, None))
 
 
 def test_the_seed_graph_gives_pyshacls_results(store: EmbeddedStore) -> None:
@@ -281,12 +285,7 @@ def test_many_focus_nodes_are_pre_bound_in_batches_with_the_results_of_one_query
         own.add((activity, URIRef(hsvo + "localFocusArea"), URIRef(ex + "lfa")))
         own.add((activity, URIRef(hsvo + "followUpIndicator"), Literal("Uppföljd", lang="sv")))
         own.add((activity, URIRef(hsvo + "responsibleBody"), URIRef(ex + ("tl" if i in only_management else "osn"))))
-    data = Graph()
-    data += ontology(settings.ontology_dir)
-    data += Graph().parse(CONTEXT)
-    data += own
-    focus = set(own.subjects(RDF.type, None))
-    store = _with_superclass_types(data)
+    data, store, focus = _on_the_rule_context(own, settings)
     queries: Counter[str] = Counter()
     store_rows = shacl.store_rows
 
