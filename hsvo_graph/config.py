@@ -186,6 +186,11 @@ class Settings:
     # process while it costs no more there than in the worker plus this
     # (hsvo_graph.sparql.inline); 0: always in a worker.
     query_inline_us: int = _env("query_inline_us", int, 100)
+    # After a /sparql answer on a keep-alive connection, an idle in-memory worker may take
+    # the connection and answer the same request there again without the service's event
+    # loop (hsvo_graph.sparql.direct); it gives it back after this many ms without a
+    # request (or at once for any other request). 0: connections stay with the service.
+    query_pin_idle_ms: int = _env("query_pin_idle_ms", int, 1000)
 
     def model_copy(self, *, update: dict[str, Any]) -> "Settings":
         """A copy with some fields replaced (the name and call of the pydantic settings

@@ -99,7 +99,8 @@ def serving(app: FastAPI) -> Iterator[str]:
     """``app`` under uvicorn in a thread on a free port (lifespan included); its base URL."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                          loop="uvloop", http=HsvoHttpToolsProtocol))  # as hsvo serve
+                                          loop="uvloop", http=HsvoHttpToolsProtocol,
+                                          access_log=False))  # as hsvo serve
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

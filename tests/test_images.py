@@ -312,7 +312,7 @@ def test_a_worker_is_looked_at_whatever_its_pidfds_number() -> None:
     opened, high = os.pidfd_open(child.pid), 1500
     os.dup2(opened, high)
     os.close(opened)
-    worker = ForkedWorker(child.pid, None, None, high)  # type: ignore[arg-type]
+    worker = ForkedWorker(child.pid, None, None, high, None, None)  # type: ignore[arg-type]
     try:
         assert "sleep" in worker._proc("stat")
         child.kill()

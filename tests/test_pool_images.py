@@ -43,7 +43,7 @@ def test_workers_move_to_the_copy_and_answer_the_same(tracked: TrackedStore) -> 
     try:
         wait_until(lambda: in_memory(pool) == 2)
         assert count(pool) == count(on_disk) > 10_000
-        assert pool.status() == {"workers": 2, "in_memory": 2, "busy": 0, "answered_inline": 0}
+        assert pool.status() == {"workers": 2, "in_memory": 2, "busy": 0, "answered_inline": 0, "pinned": 0}
     finally:
         on_disk.close()
         pool.close()
@@ -68,12 +68,12 @@ def test_the_pool_grows_to_its_in_memory_size_on_the_copy_and_again_after_a_writ
     pool = WorkerPool(tracked, 10.0, 1, memory_image=True, image_size=3)
     try:
         assert pool.status()["workers"] == 1  # on disk: one started worker
-        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0, "answered_inline": 0})
+        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0, "answered_inline": 0, "pinned": 0})
         before = count(pool)
         tracked.update(ADD)
         for _ in range(3):  # each takes a worker of the old copy, which gives way
             assert count(pool) == before + 1
-        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0, "answered_inline": 0})
+        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0, "answered_inline": 0, "pinned": 0})
         assert count(pool) == before + 1
     finally:
         pool.close()
@@ -124,7 +124,7 @@ def test_when_the_image_host_dies_no_answer_is_lost_and_a_new_copy_is_built(
 
     pool = WorkerPool(tracked, 10.0, 1, memory_image=True, image_size=3)
     try:
-        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0, "answered_inline": 0})
+        wait_until(lambda: pool.status() == {"workers": 3, "in_memory": 3, "busy": 0, "answered_inline": 0, "pinned": 0})
         host = pool._image
         assert host is not None
         total = count(pool)

@@ -2,13 +2,15 @@
 
 import logging
 import threading
+from email.utils import formatdate
+from http import HTTPStatus
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,7 +19,7 @@ from hsvo_graph import __version__
 from hsvo_graph.canned.catalog import load_catalog
 from hsvo_graph.config import Settings, get_settings
 from hsvo_graph.graph.loading import load
-from hsvo_graph.sparql.executor import open_executor
+from hsvo_graph.sparql.executor import Adopt, open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, StoreError, open_store, track
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.managed import complete_interrupted_changes, reapply_plans
@@ -27,7 +29,8 @@ from hsvo_graph.api.cors import PublicDataCORS
 from hsvo_graph.api.disconnect import CancelOnDisconnect
 from hsvo_graph.api.envelope import Envelope, with_vary_for
 from hsvo_graph.api.query_lane import QueryLane, is_query_operation, lane_handler
-from hsvo_graph.api.query_operation import answer_at_hand
+from hsvo_graph.api.query_operation import answer_again, answer_at_hand
+from hsvo_graph.api.transport import plain_error
 from hsvo_graph.api.routes import (
     canned, catalog as catalog_routes, changes, dumps, graph_store, ontology, pages, pictures, resources, sparql,
     sparql_docs,
@@ -77,6 +80,37 @@ class _Service(FastAPI):
         headers = with_vary_for(scope["path"], list(response.raw_headers))
         return [{"type": "http.response.start", "status": response.status_code, "headers": headers},
                 {"type": "http.response.body", "body": response.body}]
+
+    def hand_over(self, scope: Scope, fd: int, adopt: Adopt,
+                  server_headers: Sequence[tuple[bytes, bytes]]) -> bool:
+        """Hand the connection ``fd`` (the server's copy), on which the ``/sparql`` answer to
+        ``scope`` was just sent, to a query worker that answers the same request there
+        again (``sparql.direct``, ``WorkerPool.pin``), with the headers the lane, the
+        envelope and the server (``server_headers``) give it. True: the pool owns ``fd``
+        and gives it back with ``adopt``; False: nothing changed. ``cli.http_protocol``
+        offers every connection after such an answer."""
+        lane = self.middleware_stack
+        pin = getattr(getattr(self.state, "executor", None), "pin", None)
+        if pin is None or not isinstance(lane, QueryLane):
+            return False
+
+        def finish(response: Response) -> list[tuple[bytes, bytes]]:
+            lane.add_cors(response, scope)
+            return [*server_headers, *with_vary_for(scope["path"], list(response.raw_headers))]
+
+        again = answer_again(scope, self.state.settings, finish)
+        if again is None:
+            return False
+
+        def failure(status: int, message: str) -> bytes:
+            response = plain_error(status, message)
+            lines = [b"HTTP/1.1 %d %s\r\n" % (status, HTTPStatus(status).phrase.encode()),
+                     b"date: %s\r\n" % formatdate(usegmt=True).encode()]
+            lines += [b"%s: %s\r\n" % header for header in finish(response)]
+            return b"".join([*lines, b"\r\n", response.body])
+
+        ok: bool = pin(fd, again, adopt, failure)
+        return ok
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         """What the lane answers goes straight to it once the stack is built: FastAPI's own
@@ -186,6 +220,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             private_budget=settings.query_worker_private_mib * 2**20,
             image_workers=settings.query_workers_in_memory,
             inline_s=settings.query_inline_us / 1e6,
+            pin_idle_s=settings.query_pin_idle_ms / 1e3,
         )
         try:
             yield

@@ -5,6 +5,7 @@ endpoint itself (``sparql_endpoint``), which the route and the query lane both s
 """
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request, Response
@@ -14,6 +15,7 @@ from hsvo_graph.config import Settings
 from hsvo_graph.formats import SPARQL_JSON, TURTLE
 from hsvo_graph.namespaces import PREFIXES
 from hsvo_graph.sparql.analysis import Analysis, with_row_limit
+from hsvo_graph.sparql.direct import KEYED_HEADERS, Answerable
 from hsvo_graph.sparql.executor import Executor, QueryTimeout, ServiceBusy
 from hsvo_graph.sparql.guard import ForbiddenQuery, analysed_off_loop, check_public_query
 from hsvo_graph.sparql.describe import DESCRIPTION_PREFIXES, service_description
@@ -190,7 +192,6 @@ def _content_type(media_type: str) -> bytes:
 # limit, the base IRI) was half the service's own time on a cheap query, and the same
 # requests come again and again, so the prepared request of the last ones is remembered.
 _PREPARED: Recent[tuple[object, ...], QueryRequest] = Recent(512)
-_KEYED_HEADERS = (b"accept", b"host")
 _LONGEST_KEY = 16 * 1024  # longer query strings are prepared every time, not kept
 
 
@@ -199,7 +200,7 @@ def _prepared_key(scope: Scope, settings: Settings) -> tuple[object, ...] | None
     service answering it included); None for other requests."""
     if scope["method"] != "GET" or len(scope["query_string"]) > _LONGEST_KEY:
         return None
-    headers = tuple((name, value) for name, value in scope["headers"] if name in _KEYED_HEADERS)
+    headers = tuple((name, value) for name, value in scope["headers"] if name in KEYED_HEADERS)
     server = scope.get("server")  # a tuple from servers, a list from some test clients
     return (scope["query_string"], headers, scope.get("scheme"), server and tuple(server),
             scope.get("root_path", ""), settings.max_query_bytes, settings.max_result_rows)
@@ -217,6 +218,39 @@ def answer_at_hand(scope: Scope, executor: Executor, settings: Settings) -> Resp
         return None
     encoded = executor.answer_now(prepared)
     return None if encoded is None else respond(encoded, settings.max_result_rows)
+
+
+# The scope's note that a GET query operation was answered with a prepared request that
+# is kept (``_PREPARED``): the prepared request and the answer's media type. The HTTP server
+# may then hand the connection to a query worker that answers the same request again
+# (``answer_again``, ``sparql.direct``).
+ANSWERED = "hsvo.answered"
+
+
+def _answered(scope: Scope, prepared: QueryRequest, encoded: Encoded,
+              settings: Settings) -> Response:
+    scope[ANSWERED] = (prepared, encoded.media_type)
+    return respond(encoded, settings.max_result_rows)
+
+
+def answer_again(scope: Scope, settings: Settings,
+                 finish: Callable[[Response], list[tuple[bytes, bytes]]]) -> Answerable | None:
+    """What a pinned worker needs to answer the request of ``scope`` again, as this service
+    answers it (``ANSWERED``); None when it was not such a request. ``finish``: the headers
+    the layers around the endpoint give an answer (CORS, Vary, the server's own)."""
+    answered = scope.get(ANSWERED)
+    if answered is None:
+        return None
+    prepared, media_type = answered
+    heads = []
+    for truncated in (False, True):
+        headers = finish(respond(Encoded("", media_type, b"", truncated), settings.max_result_rows))
+        heads.append(b"".join(b"%s: %s\r\n" % (name, value) for name, value in headers
+                              if name != b"content-length"))
+    headers = scope["headers"]
+    key = (scope["query_string"], tuple(h for h in headers if h[0] in KEYED_HEADERS),
+           any(name == b"origin" for name, _ in headers))
+    return Answerable(key, prepared, heads[0], heads[1])
 
 
 async def _describe_service(request: Request, executor: Executor) -> Response:
@@ -243,7 +277,7 @@ async def sparql_endpoint(request: Request, executor: Executor, settings: Settin
     prepared = None if key is None else _PREPARED.get(key)
     try:
         if prepared is not None:
-            return respond(await execute(executor, prepared), settings.max_result_rows)
+            return _answered(request.scope, prepared, await execute(executor, prepared), settings)
         params = await query_params(request, settings.max_query_bytes)
         if params.query is None:
             if request.method == "POST":
@@ -261,8 +295,10 @@ async def sparql_endpoint(request: Request, executor: Executor, settings: Settin
         if refusal is not None:
             raise ProtocolError(str(refusal), refusal.status) from refusal
         prepared = await prepare(executor, params, accept, settings.max_result_rows, analysis)
+        encoded = await execute(executor, prepared)
         if key is not None and params.inference:
             _PREPARED.keep(key, prepared)
-        return respond(await execute(executor, prepared), settings.max_result_rows)
+            return _answered(request.scope, prepared, encoded, settings)
+        return respond(encoded, settings.max_result_rows)
     except ProtocolError as exc:
         return plain_error(exc.status, str(exc), exc.headers)

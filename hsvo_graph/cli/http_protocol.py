@@ -28,7 +28,10 @@ client), always goes the usual way.
 """
 
 import asyncio
-from collections.abc import Callable, Coroutine
+import logging
+import os
+import socket
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
@@ -58,21 +61,22 @@ class JoinedWrites:
             self._transport.write(data)
         elif len(data) < _HOLD_BELOW:
             self._held = bytes(data)
-            self._loop.call_soon(self._flush)
+            self._loop.call_soon(self.flush)
         else:
             self._transport.write(data)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Send what is held now."""
         if self._held:
             data, self._held = self._held, b""
             self._transport.write(data)
 
     def write_eof(self) -> None:
-        self._flush()
+        self.flush()
         self._transport.write_eof()
 
     def close(self) -> None:
-        self._flush()
+        self.flush()
         self._transport.close()
 
     def __getattr__(self, name: str) -> Any:
@@ -86,6 +90,10 @@ _NOT_AT_ONCE = (b"x-forwarded-proto", b"x-forwarded-for", b"forwarded", b"conten
                 b"transfer-encoding", b"expect")
 
 AnswerAtOnce = Callable[[dict[str, Any]], list[dict[str, Any]] | None]
+Adopt = Callable[[int, bytes, bytes], None]
+HandOver = Callable[[dict[str, Any], int, Adopt, Sequence[tuple[bytes, bytes]]], bool]
+# the scope's note of a /sparql answer a worker may give again (api.query_operation.ANSWERED)
+_ANSWERED = "hsvo.answered"
 
 
 def _completed(step: Coroutine[Any, Any, None]) -> None:
@@ -99,6 +107,21 @@ def _completed(step: Coroutine[Any, Any, None]) -> None:
     raise RuntimeError("uvicorn's send waited although writing was not paused")
 
 
+async def _adopted(loop: asyncio.AbstractEventLoop,
+                   factory: Callable[[], "HsvoHttpToolsProtocol"], connection: socket.socket,
+                   unread: bytes, unsent: bytes) -> None:
+    """Serve ``connection`` (given back by a query worker) with a new protocol."""
+    try:
+        _, protocol = await loop.connect_accepted_socket(factory, connection)
+    except OSError:
+        connection.close()
+        return
+    if unsent:
+        protocol.transport.write(unsent)
+    if unread:
+        protocol.data_received(unread)
+
+
 class UrlTooLong(Exception):
     """Raised from the parser's URL callback; llhttp then stops and feed_data fails."""
 
@@ -109,10 +132,72 @@ class HsvoHttpToolsProtocol(HttpToolsProtocol):
     url_too_long = False
     #: the application's ``answer_at_once`` (``api.app``), when it has one
     answer_at_once: AnswerAtOnce | None = None
+    #: the application's ``hand_over`` (``api.app``), when it has one
+    hand_over: HandOver | None = None
+    reading_message = False  # a request has begun and is not complete yet
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(JoinedWrites(transport, self.loop))  # type: ignore[arg-type]
         self.answer_at_once = getattr(self.config.app, "answer_at_once", None)
+        self.hand_over = getattr(self.config.app, "hand_over", None)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.reading_message = True
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self.reading_message = False
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._offer_connection()
+
+    def _offer_connection(self) -> None:
+        """After a ``/sparql`` answer a query worker may give again (``api.app.hand_over``,
+        ``sparql.direct``), hand the connection to one: when nothing of it is left here
+        (no request begun or waiting, nothing unwritten), requests are not logged (a
+        worker does not log them), and the connection is plain HTTP from its client."""
+        cycle = self.cycle
+        hand_over = self.hand_over
+        if hand_over is None or cycle is None or _ANSWERED not in cycle.scope \
+                or self.logging_requests or self.pipeline or self.reading_message \
+                or self.transport.is_closing() or not cycle.keep_alive \
+                or any(name in _NOT_AT_ONCE for name, _ in cycle.scope["headers"]) \
+                or self.transport.get_extra_info("ssl_object") is not None:
+            return  # a proxy's request, or TLS, whose bytes a worker could not read
+        transport: JoinedWrites = self.transport  # type: ignore[assignment]
+        transport.flush()
+        if transport.get_write_buffer_size():
+            return
+        fd = os.dup(transport.get_extra_info("socket").fileno())
+        try:
+            handed = hand_over(cycle.scope, fd, self._adopter(),  # type: ignore[arg-type]
+                               [h for h in self.server_state.default_headers if h[0] != b"date"])
+        except Exception:  # noqa: BLE001 - the connection stays here
+            self.logger.exception("handing a connection to a query worker failed")
+            handed = False
+        if not handed:
+            os.close(fd)
+            return
+        transport.abort()  # the pool's copy keeps the connection open
+
+    @property
+    def logging_requests(self) -> bool:
+        """Whether uvicorn logs each request here (its access log, at INFO)."""
+        return self.access_log and self.access_logger.isEnabledFor(logging.INFO)
+
+    def _adopter(self) -> Adopt:
+        """How the pool gives a connection back: a new protocol of this server on it, which
+        writes ``unsent`` and parses ``unread`` first."""
+        config, server_state, app_state, loop = self.config, self.server_state, self.app_state, self.loop
+        protocol = type(self)
+
+        def adopt(fd: int, unread: bytes, unsent: bytes) -> None:
+            loop.create_task(_adopted(
+                loop, lambda: protocol(config, server_state, app_state, _loop=loop),
+                socket.socket(fileno=fd), unread, unsent))
+        return adopt
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
         """Answer at once what the application can answer without waiting (a cheap query it

@@ -24,6 +24,8 @@ import concurrent.futures
 import math
 import os
 import pickle
+import select
+import socket
 import struct
 import subprocess
 import threading
@@ -41,6 +43,7 @@ from hsvo_graph.sparql.reader import DatasetMemo, ExecutorReader
 from hsvo_graph.sparql.results import (
     MAX_VALUE_BYTES, Encoded, encode, encode_graph, encode_json_solutions, encode_ntriples,
 )
+from hsvo_graph.sparql.direct import IDLE, WRITING, Answerable, Pin
 from hsvo_graph.sparql.images import ForkedWorker, ImageError, ImageHost
 from hsvo_graph.sparql.inline import InlineAnswers, could_reach_network
 from hsvo_graph.sparql.protocol import with_base
@@ -61,6 +64,10 @@ _REMOTE_MEMO_S = 60  # how long dataset-wide readings of a remote store are kept
 # TLB flush across the service's threads); a longer one is then read into its frame in place
 _FIRST_READ_BYTES = 64 * 1024
 _TIMED_OUT = object()  # what _receive answers when the deadline passed first
+_SCAN_S = 0.01  # how often the slots of pinned workers are looked at (the time limit's grain)
+_HUNG_UP_AFTER_S = 0.002  # a query running this long is stopped when its client has hung up
+_GROWTH_SCANS = 100  # every this many scans, a pinned worker that has outgrown its share goes
+_HUNG_UP = select.POLLRDHUP | select.POLLHUP | select.POLLERR
 _JSON = "application/sparql-results+json"
 _N_TRIPLES = "application/n-triples"
 
@@ -157,9 +164,10 @@ def _frame_size(buffer: bytearray) -> tuple[int, int] | None:
     return 12, struct.unpack_from("!Q", buffer, 4)[0]
 
 
-async def _receive(fd: int, deadline: float) -> Any:
+async def _receive(fd: int, deadline: float | None) -> Any:
     """The next message a worker wrote to ``fd`` (a ``Connection.send`` frame), read on the
-    event loop without blocking it; ``_TIMED_OUT`` when ``deadline`` passes first."""
+    event loop without blocking it; ``_TIMED_OUT`` when ``deadline`` passes first (None:
+    no deadline)."""
     loop = asyncio.get_running_loop()
     arrived: asyncio.Future[Any] = loop.create_future()
     head = bytearray()  # what has come before the frame's length is known
@@ -207,11 +215,13 @@ async def _receive(fd: int, deadline: float) -> Any:
         if not arrived.done():
             arrived.set_result(_TIMED_OUT)
 
-    timer = loop.call_later(max(0.0, deadline - time.monotonic()), expire)
+    timer = None if deadline is None else loop.call_later(max(0.0, deadline - time.monotonic()),
+                                                           expire)
     try:
         return await arrived
     finally:
-        timer.cancel()
+        if timer is not None:
+            timer.cancel()
         loop.remove_reader(fd)
 
 
@@ -329,6 +339,13 @@ class _IdleWorkers:
         with self._lock:
             return {worker.pid for worker in self._idle}
 
+    def take_now(self) -> _Worker | None:
+        """An idle worker at once, if one is idle and nobody waits; else None."""
+        with self._lock:
+            if self._waiters or not self._idle:
+                return None
+            return self._idle.pop()
+
     def take_all(self) -> list[_Worker]:
         """Every idle worker, at once (they are busy until put back)."""
         with self._lock:
@@ -353,6 +370,41 @@ class _IdleWorkers:
             raise
 
 
+Adopt = Callable[[int, bytes, bytes], None]
+Failure = Callable[[int, str], bytes]
+
+
+class _PinnedConnection:
+    """A client connection handed to a worker (``sparql.direct``): the service's own copy of
+    its descriptor, which the pool gives back to the HTTP server with ``adopt(fd, unread,
+    unsent)`` or closes; ``failure(status, message)``, the whole HTTP answer to an error the
+    pool gives there itself; why the pool stopped the worker, and whether it asked it back."""
+
+    def __init__(self, worker: _Worker, fd: int, adopt: Adopt, failure: Failure) -> None:
+        self.worker, self.fd, self.adopt, self.failure = worker, fd, adopt, failure
+        self.stopped: str | None = None  # "timeout" or "gone" once the pool killed the worker
+        self.released = False
+
+    def close(self) -> None:
+        """Close the service's copy of the connection (once)."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def give_back(self, unread: bytes, unsent: bytes) -> None:
+        """Hand the connection back to the HTTP server (once)."""
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            self.adopt(fd, unread, unsent)
+
+
+def _hung_up(fd: int) -> bool:
+    """Whether the client of connection ``fd`` has hung up (or the connection failed)."""
+    poller = select.poll()
+    poller.register(fd, _HUNG_UP)
+    return any(events & _HUNG_UP for _, events in poller.poll(0))
+
+
 class WorkerPool(Executor):
     """``size`` worker processes over the generations of an embedded store.
 
@@ -369,6 +421,11 @@ class WorkerPool(Executor):
     first answer never waits for a copy. A forked worker that has made more than
     ``private_budget`` bytes of the copy its own (a scan) is replaced by a fresh fork.
 
+    An idle forked worker may also be handed a client's connection (``pin``, called by the
+    HTTP server after a ``/sparql`` answer) and answer there without the event loop
+    (``sparql.direct``); the pool still enforces the time limit and the client's going away
+    from the worker's ``Slot``, and asks pinned workers back when a request finds none idle.
+
     Forked workers cost milliseconds and share the copy, so the pool grows to
     ``image_size`` of them (``size`` while it reads from disk). More workers than cores pay
     off because a worker waits, between two queries, for the service's single event loop
@@ -379,8 +436,12 @@ class WorkerPool(Executor):
     def __init__(self, store: TrackedStore, time_limit_s: float, size: int,
                  max_rows: int | None = None, *, memory_image: bool = False,
                  private_budget: int = 64 * 2**20, image_size: int | None = None,
-                 inline_s: float = 0.0) -> None:
+                 inline_s: float = 0.0, pin_idle_s: float = 1.0) -> None:
         super().__init__(store, time_limit_s, max_rows)
+        self._pin_idle_s = pin_idle_s  # 0: connections are never pinned
+        self._pinned: dict[_Worker, _PinnedConnection] = {}
+        self._scan: asyncio.TimerHandle | None = None
+        self._scans = 0
         embedded: EmbeddedStore = store.inner  # type: ignore[assignment]
         self._generations = embedded.generations
         self._inline = InlineAnswers(embedded.current, hop_s=inline_s)
@@ -544,8 +605,7 @@ class WorkerPool(Executor):
     @property
     def busy(self) -> int:
         """How many workers are answering a query right now."""
-        with self._lock:
-            return len(self._workers) - len(self._idle)
+        return len(self.busy_pids)
 
     @property
     def pids(self) -> list[int]:
@@ -558,15 +618,20 @@ class WorkerPool(Executor):
         """Process ids of the workers answering a query right now (for tests and monitoring)."""
         with self._lock:
             working = {w.pid for w in self._workers}
-        return working - self._idle.pids()
+            waiting = {p.worker.pid for p in self._pinned.values()  # for their next request
+                       if p.worker.forked is not None and p.worker.forked.slot.get() == IDLE}
+        return working - self._idle.pids() - waiting
 
     def status(self) -> dict[str, int]:
         """How many workers there are, how many answer from the in-memory copy, how many
-        are busy (for /health, monitoring and the benchmarks)."""
+        are busy (answering a query), how many hold a client's connection (pinned: busy
+        only while they answer) (for /health, monitoring and the benchmarks)."""
         with self._lock:
             workers = list(self._workers)
+            pinned = len(self._pinned)
         return {"workers": len(workers), "in_memory": sum(w.image is not None for w in workers),
-                "busy": len(workers) - len(self._idle), "answered_inline": self._inline.answered}
+                "busy": len(self.busy_pids), "answered_inline": self._inline.answered,
+                "pinned": pinned}
 
     async def run(self, request: QueryRequest, budget_s: float | None = None) -> Encoded:
         """When this task is cancelled (the client went away), the worker is killed and
@@ -642,6 +707,8 @@ class WorkerPool(Executor):
         """An idle worker that can answer from ``current``: image workers of an older
         generation cannot follow a write, so they are replaced instead of used."""
         while True:
+            if not len(self._idle):
+                self._release_one()
             worker = await self._idle.take(deadline)
             if worker.image is None or worker.image.directory == current:
                 return worker
@@ -665,12 +732,135 @@ class WorkerPool(Executor):
         return (f"the request ran longer than the time limit of {self.time_limit_s:g} s "
                 f"(waiting for a query worker included) and {what}")
 
+    def pin(self, fd: int, answerable: Answerable, adopt: Adopt, failure: Failure) -> bool:
+        """Hand the client connection ``fd`` to an idle in-memory worker, which answers there
+        what the service answered before (``sparql.direct``); a request that finds no
+        worker idle asks one back (``_release_one``). True: the pool owns ``fd`` now, and
+        gives it back with ``adopt(fd, unread, unsent)`` (or closes it when the client
+        has); False: nothing changed. Called on the service's event loop."""
+        if self._closed or self._pin_idle_s <= 0:
+            return False
+        worker = self._idle.take_now()
+        if worker is None:
+            return False
+        current = self._current()
+        forked = worker.forked
+        if forked is None or worker.image is None or worker.image is not self._adopted \
+                or worker.image.directory != current or current is None:
+            self._idle.put(worker)
+            return False
+        pin = Pin(answerable, str(self._generations.root), str(current), self.time_limit_s,
+                  self._pin_idle_s)
+        try:
+            worker.requests.send_bytes(pickle.dumps(("pin", pin), pickle.HIGHEST_PROTOCOL))
+            socket.send_fds(forked.pins, [b"c"], [fd])
+        except OSError:
+            self._retire(worker)
+            return False
+        pinned = _PinnedConnection(worker, fd, adopt, failure)
+        with self._lock:
+            self._pinned[worker] = pinned
+        loop = asyncio.get_running_loop()
+        loop.create_task(self._while_pinned(pinned))
+        if self._scan is None:
+            self._scan = loop.call_later(_SCAN_S, self._scan_pins)
+        return True
+
+    async def _while_pinned(self, pinned: _PinnedConnection) -> None:
+        """Wait for a pinned worker to give its connection up, then put it back in the pool;
+        see ``_unpinned_by_failure`` for a worker that dies instead."""
+        worker = pinned.worker
+        try:
+            news = await _receive(worker.replies.fileno(), None)
+        except (EOFError, OSError):
+            news = None
+        with self._lock:
+            self._pinned.pop(worker, None)
+        if self._closed:
+            pinned.close()
+            return
+        if not (isinstance(news, tuple) and news[0] in ("back", "closed")):
+            self._unpinned_by_failure(pinned)
+            return
+        if news[0] == "back":
+            pinned.give_back(news[1], news[2])
+        else:
+            pinned.close()
+        if self._stale(worker, 0.0):
+            self._retire(worker)
+        else:
+            self._idle.put(worker)
+
+    def _unpinned_by_failure(self, pinned: _PinnedConnection) -> None:
+        """A pinned worker died (stopped by ``_scan_pins``, or on its own): answer on the
+        connection what its state says, as ``_run`` would, and replace the worker."""
+        worker = pinned.worker
+        assert worker.forked is not None
+        state = worker.forked.slot.get()
+        self._retire(worker)
+        if pinned.stopped == "gone" or state == WRITING:
+            pinned.close()  # nobody to answer, or an answer cut off: closing says so
+        elif state == IDLE:
+            pinned.give_back(b"", b"")
+        elif pinned.stopped == "timeout":
+            pinned.give_back(b"", pinned.failure(503, self._timeout_message("it was stopped")))
+        else:
+            log.error("query worker %d stopped unexpectedly while answering on a client's "
+                      "connection", worker.pid)
+            pinned.give_back(b"", pinned.failure(502, str(WorkerLost(""))))
+
+    def _scan_pins(self) -> None:
+        """Every ``_SCAN_S`` while connections are pinned: kill a worker whose query passed
+        its deadline or whose client hung up, and ask an outgrown one back."""
+        self._scan = None
+        self._scans += 1
+        now = time.monotonic()
+        with self._lock:
+            pins = list(self._pinned.values())
+        for pinned in pins:
+            forked = pinned.worker.forked
+            if pinned.stopped is not None or forked is None:
+                continue
+            state = forked.slot.get()
+            if state > 0 and now >= state:
+                pinned.stopped = "timeout"
+            elif state > 0 and now > state - self.time_limit_s + _HUNG_UP_AFTER_S \
+                    and pinned.fd >= 0 and _hung_up(pinned.fd):
+                pinned.stopped = "gone"
+            elif self._scans % _GROWTH_SCANS == 0 and pinned.worker.outgrown(self._private_budget):
+                self._release(pinned)
+            if pinned.stopped is not None:
+                forked.stop()
+        if pins and not self._closed:
+            self._scan = asyncio.get_running_loop().call_later(_SCAN_S, self._scan_pins)
+
+    def _release_one(self) -> None:
+        """Ask one pinned worker to give its connection back (a request found none idle)."""
+        with self._lock:
+            pinned = next((p for p in self._pinned.values()
+                           if not p.released and p.stopped is None), None)
+        if pinned is not None:
+            self._release(pinned)
+
+    def _release(self, pinned: _PinnedConnection) -> None:
+        with self._lock:
+            if pinned.released:
+                return
+            pinned.released = True
+        try:
+            pinned.worker.requests.send_bytes(pickle.dumps(("release", None)))
+        except OSError:  # it died: its task learns that
+            pass
+
     def close(self) -> None:
         self._closed = True
         self._inline.close()
         self._maintenance.shutdown(wait=True)
         with self._lock:
             workers, self._workers = list(self._workers), set()
+            pins = list(self._pinned.values())
+        for pinned in pins:
+            pinned.close()
         for worker in workers:
             worker.kill()
         for image in [self._image, *self._retired_images]:
@@ -776,7 +966,7 @@ def _encoded(body: bytes, media_type: str, request: QueryRequest) -> Encoded:
 def open_executor(store: TrackedStore, time_limit_s: float, workers: int,
                   max_rows: int | None = None, *, memory_image: bool = False,
                   private_budget: int = 64 * 2**20, image_workers: int | None = None,
-                  inline_s: float = 0.0) -> Executor:
+                  inline_s: float = 0.0, pin_idle_s: float = 1.0) -> Executor:
     """Worker processes for a local store (answering from a shared in-memory copy once it is
     built, with ``memory_image``), HTTP timeouts for a remote one; ``max_rows`` caps what
     the service's own readers get."""
@@ -784,4 +974,4 @@ def open_executor(store: TrackedStore, time_limit_s: float, workers: int,
         return RemoteExecutor(store, time_limit_s, max_rows)
     return WorkerPool(store, time_limit_s, workers, max_rows, memory_image=memory_image,
                       private_budget=private_budget, image_size=image_workers,
-                      inline_s=inline_s)
+                      inline_s=inline_s, pin_idle_s=pin_idle_s)

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import pyoxigraph as ox
 
+from hsvo_graph.sparql.direct import Pinned, Slot
 from hsvo_graph.sparql.worker import module_command, reply_pipe, serve
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ class ForkedWorker:
     requests: Connection  # the service writes ("query", QueryRequest) here
     replies: Connection  # and reads ("ok", Encoded) / ("syntax", msg) / ("error", msg) here
     pidfd: int
+    pins: socket.socket  # client connections handed to the worker (``sparql.direct``)
+    slot: Slot  # the worker's state while it answers on one
     _faulted_at_last_look: int = field(default=0, repr=False)
 
     def outgrown(self, budget: int) -> bool:
@@ -110,18 +113,26 @@ class ForkedWorker:
             raise ProcessLookupError(self.pid)
         return text
 
-    def kill(self) -> None:
-        """SIGKILL the worker and close the service's ends; the host reaps it (or init, if
-        the host is gone). Idempotent."""
+    def stop(self) -> None:
+        """SIGKILL the worker, keeping the service's ends open (a loop may be reading them:
+        it sees the worker end)."""
         if self.pidfd >= 0:
             try:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
             except ProcessLookupError:  # it had exited already
                 pass
+
+    def kill(self) -> None:
+        """SIGKILL the worker and close the service's ends; the host reaps it (or init, if
+        the host is gone). Idempotent."""
+        if self.pidfd >= 0:
+            self.stop()
             os.close(self.pidfd)
             self.pidfd = -1
         self.requests.close()
         self.replies.close()
+        self.pins.close()
+        self.slot.close()
 
 
 class ImageHost:
@@ -205,8 +216,11 @@ class ImageHost:
                 raise ImageError(self._failure or "the in-memory copy is still being built")
             child_requests, requests = os.pipe()
             replies, child_replies = reply_pipe()
+            pins, child_pins = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            slot, child_slot = Slot.created()
             try:
-                socket.send_fds(self._control, [b"fork"], [child_requests, child_replies])
+                socket.send_fds(self._control, [b"fork"],
+                                [child_requests, child_replies, child_pins.fileno(), child_slot])
                 news = self._receive(_FORK_S)
             except OSError as exc:
                 news, error = None, f"the image host's socket failed: {exc}"
@@ -215,13 +229,17 @@ class ImageHost:
             finally:  # in flight, the fds are the host's own copies
                 os.close(child_requests)
                 os.close(child_replies)
+                child_pins.close()
+                os.close(child_slot)
             message, fds = news or (b"", [])
             if message.startswith(b"forked:") and len(fds) == 1:
                 return ForkedWorker(int(message.removeprefix(b"forked:")),
                                     Connection(requests, readable=False),
-                                    Connection(replies, writable=False), fds[0])
+                                    Connection(replies, writable=False), fds[0], pins, slot)
             for fd in (requests, replies, *fds):
                 os.close(fd)
+            pins.close()
+            slot.close()
             if message.startswith(b"failed:"):  # the host lives on (fork refused, say)
                 raise ImageError(f"the image host could not fork a worker: "
                                  f"{message.decode(errors='replace')}")
@@ -384,19 +402,20 @@ class _Host:
             ox.Store.read_only(directory).dump(out, format=ox.RdfFormat.N_QUADS)
 
     def serve(self) -> None:
-        """Fork a worker for every ``fork`` message (two pipe fds attached) and answer with its
-        pid and a pidfd; return when the service closes the socket."""
+        """Fork a worker for every ``fork`` message (two pipes, a pin socket and a slot's
+        memory attached: ``sparql.direct``) and answer with its pid and a pidfd; return when
+        the service closes the socket."""
         gc.freeze()  # the collector would otherwise write to every object's page in each worker
         signal.signal(signal.SIGCHLD, self._reap)
         self.control.send(b"ready")
         while True:
-            message, fds, _, _ = socket.recv_fds(self.control, _MESSAGE_BYTES, 2)
+            message, fds, _, _ = socket.recv_fds(self.control, _MESSAGE_BYTES, 4)
             if not message:
                 return
             try:
-                if message != b"fork" or len(fds) != 2:
+                if message != b"fork" or len(fds) != 4:
                     raise ImageError(f"unexpected message {message[:40]!r} with {len(fds)} fds")
-                pid, pidfd = self._fork(fds[0], fds[1])
+                pid, pidfd = self._fork(*fds)
             except Exception as exc:
                 self.control.send(f"failed:{type(exc).__name__}: {exc}".encode())
             else:
@@ -406,17 +425,20 @@ class _Host:
                 for fd in fds:
                     os.close(fd)
 
-    def _fork(self, requests: int, replies: int) -> tuple[int, int]:
+    def _fork(self, requests: int, replies: int, pins: int, slot: int) -> tuple[int, int]:
         with self._forking():
             pid = os.fork()
             if pid == 0:
-                _exit_after(self._work, requests, replies)
+                _exit_after(self._work, requests, replies, pins, slot)
             self.children.add(pid)
             return pid, os.pidfd_open(pid)
 
-    def _work(self, requests: int, replies: int) -> None:
+    def _work(self, requests: int, replies: int, pins: int, slot: int) -> None:
         self._in_child()
-        serve(Connection(requests, writable=False), Connection(replies, readable=False), self.store)
+        cell = Slot(slot)
+        os.close(slot)  # the mapping stays
+        serve(Connection(requests, writable=False), Connection(replies, readable=False),
+              self.store, Pinned(socket.socket(fileno=pins), cell, self.store))
 
     def _reap(self, signum: int, frame: object) -> None:
         """SIGCHLD: reap every child that has exited, so that none stays a zombie."""

@@ -30,12 +30,15 @@ import sys
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from hsvo_graph.sparql.analysis import AnalysisError, tokenize
 from hsvo_graph.sparql.results import AnswerTooLarge, Encoded, encode
+
+if TYPE_CHECKING:
+    from hsvo_graph.sparql.direct import Pinned
 
 
 def module_command(module: str, *arguments: str) -> list[str]:
@@ -264,13 +267,16 @@ def isolate_network() -> str | None:
     return None if fallback is None else f"{refused}; seccomp fallback: {fallback}"
 
 
-def serve(requests: Connection, replies: Connection, store: ox.Store | None = None) -> None:
+def serve(requests: Connection, replies: Connection, store: ox.Store | None = None,
+          pinned: "Pinned | None" = None) -> None:
     """The worker's main loop; returns when the parent closes the pipe.
 
     ``store`` None: a spawned worker, which starts with the empty store and opens the
     generations the parent names. Otherwise the fixed in-memory copy of an image worker,
     which answers ``open`` with an error: the copy cannot follow a write, so the pool forks
-    workers from a newer image instead.
+    workers from a newer image instead; with ``pinned`` (``sparql.direct``) it also answers
+    on the client connections the pool hands it (``pin``). A ``release`` for a connection
+    given back already gets no reply.
 
     Before the first message the network goes (``isolate_network``). If it cannot, the
     worker says so loudly on stderr and, unless ``HSVO_WORKER_ISOLATION=warn``, answers
@@ -292,7 +298,11 @@ def serve(requests: Connection, replies: Connection, store: ox.Store | None = No
         except (EOFError, OSError):
             return
         try:
-            if op == "open" and fixed:
+            if op == "release":
+                continue
+            if op == "pin" and pinned is not None:
+                pinned.serve(payload, requests, replies)
+            elif op == "open" and fixed:
                 replies.send(("error", "an image worker answers from its own in-memory copy "
                                        "and cannot open another generation"))
             elif op == "open":
