@@ -166,3 +166,54 @@ def test_reader_selects_stop_at_the_row_cap_like_the_endpoint(tmp_path) -> None:
     finally:
         pool.close()
         store.close()
+
+
+def test_a_page_read_again_on_the_same_version_asks_no_worker(tmp_path) -> None:
+    """The answers to capped reads (pages, canned questions) are kept per version: the same
+    query again is answered without a worker, a write brings the new answer, and the
+    service's own uncapped reads (the validation context) are never kept."""
+    store = EmbeddedStore(tmp_path / "store")
+    store.update(NEW_BOARD.replace("TSTN", "AAAA").replace("urn:test:board", "urn:test:first"))
+    tracked = TrackedStore(store)
+    pool = WorkerPool(tracked, 10.0, 1, max_rows=100)  # pages read up to the row cap
+    asked: list[str] = []
+    run_blocking = pool.run_blocking
+
+    def counting(request, budget_s):  # type: ignore[no-untyped-def]
+        asked.append(request.query)
+        return run_blocking(request, budget_s)
+
+    pool.run_blocking = counting  # type: ignore[method-assign]
+
+    def boards(reader: Reader) -> int:
+        return int(str(reader.select(COUNT_BOARDS).rows[0]["n"]))
+
+    try:
+        assert boards(pool.reader()) == 1
+        assert boards(pool.reader()) == 1
+        assert len(asked) == 1
+        tracked.update(NEW_BOARD)
+        assert boards(pool.reader()) == 2
+        assert boards(pool.reader()) == 2
+        assert len(asked) == 2
+        assert boards(pool.reader(capped=False)) == 2
+        assert boards(pool.reader(capped=False)) == 2
+        assert len(asked) == 4
+    finally:
+        pool.close()
+        store.close()
+
+
+def test_the_kept_answers_stay_within_their_budget() -> None:
+    from hsvo_graph.sparql import reader as reader_module
+    from hsvo_graph.sparql.reader import AnswerMemo
+    from hsvo_graph.sparql.results import Encoded
+
+    memo = AnswerMemo(lambda: 1)
+    size = reader_module._LARGEST_KEPT
+    for i in range(40):
+        memo.keep(i, Encoded("solutions", "x", b"." * size), memo.version())
+    kept = [i for i in range(40) if memo.get(i) is not None]
+    assert kept == list(range(24, 40))  # the budget holds 16; the first ones went first
+    memo.keep("too large", Encoded("solutions", "x", b"." * (size + 1)), memo.version())
+    assert memo.get("too large") is None

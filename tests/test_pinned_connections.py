@@ -155,6 +155,76 @@ def test_pipelined_requests_are_answered_in_order(served):
     assert json.loads(answers[1][2])["results"]["bindings"][0]["n"]["value"]
 
 
+@pytest.mark.parametrize(("request_bytes", "status"), [
+    (b"GARBAGE\r\n\r\n", 400),  # not HTTP: uvicorn's parser says so
+    (b"GET /sparql?query=" + b"A" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+    (b"GET /health HTTP/1.0\r\nHost: x\r\n\r\n", 200),
+    (b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n", 200),
+])
+def test_what_a_worker_does_not_answer_is_the_services(served, request_bytes: bytes, status: int):
+    url, app = served
+    with _connected(url) as sock, sock.makefile("rb") as reader:
+        sock.sendall(_http_get(ÄLN))
+        _read_answer(reader)
+        wait_until(lambda: pinned(app) == 1)
+        sock.sendall(request_bytes)
+        line = reader.readline()
+    assert int(line.split()[1]) == status
+    wait_until(lambda: pinned(app) == 0)
+
+
+def test_a_pinned_connection_that_asks_to_close_is_closed_after_its_answer(served):
+    url, app = served
+    with _connected(url) as sock, sock.makefile("rb") as reader:
+        sock.sendall(_http_get(ÄLN))
+        first = _read_answer(reader)
+        wait_until(lambda: pinned(app) == 1)
+        sock.sendall(_http_get(ÄLN).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+        status, headers, body = _read_answer(reader)
+        assert reader.read() == b""  # closed after it
+    assert status == 200 and body == first[2] and headers["connection"] == "close"
+
+
+def test_a_pinned_worker_killed_between_requests_costs_no_request(served):
+    url, app = served
+    pool = app.state.executor
+    with httpx.Client() as client:
+        first = get(client, url, ÄLN)
+        wait_until(lambda: pinned(app) == 1)
+        [holder] = [p.worker.pid for p in pool._pinned.values()]
+        os.kill(holder, signal.SIGKILL)
+        wait_until(lambda: pinned(app) == 0)  # given back: it held no request
+        again = get(client, url, ÄLN)
+    assert again.status_code == 200 and again.content == first.content
+    wait_until(lambda: holder not in pool.pids and len(pool.pids) == 3)
+
+
+def test_many_clients_on_few_workers_all_get_their_answers(served):
+    url, app = served
+    queries = [ÄLN, "SELECT (COUNT(*) AS ?n) { ?s a ?c }", MARK]
+    expected = {q: httpx.get(f"{url}/sparql", params={"query": q}, headers={"accept": JSON}).content
+                for q in queries}
+    failures: list[str] = []
+
+    def client_run(seed: int) -> None:
+        with httpx.Client(timeout=30) as client:
+            for i in range(30):
+                query = queries[(seed + i // 10) % len(queries)]  # runs of ten, then another
+                answer = get(client, url, query)
+                if answer.status_code != 200 or answer.content != expected[query]:
+                    failures.append(f"{seed}/{i}: {answer.status_code} {answer.text[:80]}")
+                if i % 7 == 0:
+                    client.get(f"{url}/health")
+
+    threads = [threading.Thread(target=client_run, args=(seed,)) for seed in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    wait_until(lambda: pinned(app) == 0 and app.state.executor.busy == 0)
+
+
 def test_a_slow_reader_gets_the_whole_answer(served):
     url, app = served
     everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"

@@ -217,7 +217,7 @@ def answer_at_hand(scope: Scope, executor: Executor, settings: Settings) -> Resp
     if prepared is None:
         return None
     encoded = executor.answer_now(prepared)
-    return None if encoded is None else respond(encoded, settings.max_result_rows)
+    return None if encoded is None else _answered(scope, prepared, encoded, settings)
 
 
 # The scope's note that a GET query operation was answered with a prepared request that

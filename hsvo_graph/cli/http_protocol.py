@@ -135,6 +135,7 @@ class HsvoHttpToolsProtocol(HttpToolsProtocol):
     #: the application's ``hand_over`` (``api.app``), when it has one
     hand_over: HandOver | None = None
     reading_message = False  # a request has begun and is not complete yet
+    offer_after_reading = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(JoinedWrites(transport, self.loop))  # type: ignore[arg-type]
@@ -151,7 +152,10 @@ class HsvoHttpToolsProtocol(HttpToolsProtocol):
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        self._offer_connection()
+        if self.reading_message:  # answered at once, from the parser's callback: the
+            self.offer_after_reading = True  # connection is offered once it has read all
+        else:
+            self._offer_connection()
 
     def _offer_connection(self) -> None:
         """After a ``/sparql`` answer a query worker may give again (``api.app.hand_over``,
@@ -160,7 +164,8 @@ class HsvoHttpToolsProtocol(HttpToolsProtocol):
         worker does not log them), and the connection is plain HTTP from its client."""
         cycle = self.cycle
         hand_over = self.hand_over
-        if hand_over is None or cycle is None or _ANSWERED not in cycle.scope \
+        if hand_over is None or cycle is None or not cycle.response_complete \
+                or _ANSWERED not in cycle.scope \
                 or self.logging_requests or self.pipeline or self.reading_message \
                 or self.transport.is_closing() or not cycle.keep_alive \
                 or any(name in _NOT_AT_ONCE for name, _ in cycle.scope["headers"]) \
@@ -220,6 +225,9 @@ class HsvoHttpToolsProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if not self.url_too_long:  # after the 414: the rest of the request, dropped
             super().data_received(data)
+        if self.offer_after_reading:
+            self.offer_after_reading = False
+            self._offer_connection()
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)

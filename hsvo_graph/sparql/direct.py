@@ -119,12 +119,21 @@ class Pin:
 
 
 class _Parsed:
-    """httptools' callbacks: the request line's URL, the headers, and how many messages
-    began and completed since the last answer."""
+    """httptools' callbacks: the request line's URL, the headers, whether it is a plain
+    keep-alive HTTP/1.1 GET (read when the headers are complete: once the message is, the
+    parser has moved on to the next), and how many messages began and completed since the
+    last answer."""
 
     def __init__(self) -> None:
         self.url, self.headers = b"", []  # type: tuple[bytes, list[tuple[bytes, bytes]]]
         self.begun = self.complete = 0
+        self.plain_get = False
+        self.parser: httptools.HttpRequestParser | None = None
+
+    def on_headers_complete(self) -> None:
+        parser = self.parser
+        self.plain_get = parser is not None and parser.get_method() == b"GET" \
+            and parser.get_http_version() == "1.1" and parser.should_keep_alive()
 
     def on_message_begin(self) -> None:
         self.begun += 1
@@ -236,7 +245,7 @@ class Pinned:
         if publications.fd >= 0:
             poller.register(publications.fd, select.POLLIN)
         parsed = _Parsed()
-        parser = httptools.HttpRequestParser(parsed)
+        parser = parsed.parser = httptools.HttpRequestParser(parsed)
         unread = bytearray()  # what the client sent since the last answer
         while True:
             events = dict(poller.poll(pin.idle_s * 1000))
@@ -267,11 +276,12 @@ class Pinned:
                 return "back", bytes(unread), b""  # pipelined, or a head too long
             if not parsed.complete:
                 continue
-            answer = self._answer(parser, parsed, pin)
+            answer = self._answer(parsed, pin)
             if answer is None:
                 return "back", bytes(unread), b""
             unread.clear()
             parsed.url, parsed.headers, parsed.begun, parsed.complete = b"", [], 0, 0
+            parsed.plain_get = False
             try:
                 unsent = _send(connection, answer)
             except OSError:  # the client went away while it was answered
@@ -281,13 +291,14 @@ class Pinned:
             if unsent:  # the client reads slowly: the service's loop writes the rest
                 return "back", b"", unsent
 
-    def _answer(self, parser: httptools.HttpRequestParser, parsed: _Parsed,
-                pin: Pin) -> bytes | None:
+    def _answer(self, parsed: _Parsed, pin: Pin) -> bytes | None:
         """The whole HTTP answer to the request parsed, or None when the service answers it."""
-        if parser.get_method() != b"GET" or parser.get_http_version() != "1.1" \
-                or not parser.should_keep_alive():
+        if not parsed.plain_get:
             return None
-        url = httptools.parse_url(parsed.url)
+        try:
+            url = httptools.parse_url(parsed.url)
+        except httptools.HttpParserInvalidURLError:  # the service says what is wrong
+            return None
         if url.path != b"/sparql" or url.fragment \
                 or any(name in _NOT_HERE for name, _ in parsed.headers):
             return None

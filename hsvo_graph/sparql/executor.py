@@ -39,7 +39,7 @@ from typing import Any
 import anyio
 import pyoxigraph as ox
 
-from hsvo_graph.sparql.reader import DatasetMemo, ExecutorReader
+from hsvo_graph.sparql.reader import AnswerMemo, DatasetMemo, ExecutorReader
 from hsvo_graph.sparql.results import (
     MAX_VALUE_BYTES, Encoded, encode, encode_graph, encode_json_solutions, encode_ntriples,
 )
@@ -103,6 +103,7 @@ class Executor(ABC):
         self.snapshots = Snapshots(store)
         self.max_rows = max_rows
         self.memo = DatasetMemo(self.data_version)
+        self.answers = AnswerMemo(self.data_version)
 
     @abstractmethod
     def data_version(self) -> Hashable:

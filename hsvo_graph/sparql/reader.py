@@ -16,6 +16,7 @@ code in a thread). ``Table`` (and ``term_from_json``, for the SPARQL JSON it may
 re-exported here so that page code needs nothing from the stores.
 """
 
+import collections
 import functools
 import json
 import threading
@@ -31,7 +32,7 @@ from hsvo_graph.sparql.results import Encoded
 from hsvo_graph.sparql.worker import QueryRequest
 from hsvo_graph.store.base import GraphStore, QuerySyntaxError, Table, table_from_json, term_from_json
 
-__all__ = ["MISSING", "Bindings", "DatasetMemo", "ExecutorReader", "LoopReader", "Reader", "Runner",
+__all__ = ["MISSING", "AnswerMemo", "Bindings", "DatasetMemo", "ExecutorReader", "LoopReader", "Reader", "Runner",
            "StoreReader", "Table", "WouldBlock", "term_from_json"]
 
 Bindings = Mapping[str, Sequence[Identifier]]
@@ -125,6 +126,58 @@ class DatasetMemo:
             running.set()
 
 
+_ANSWER_BUDGET_BYTES = 32 * 2**20  # the answers kept (their bodies) add up to this at most
+_LARGEST_KEPT = _ANSWER_BUDGET_BYTES // 16  # a larger answer is not kept
+
+
+class AnswerMemo:
+    """The answers to the service's own capped reads (pages, canned questions) on the
+    current dataset version: a page asked again on the same version is read from here, not
+    from a worker. Why: a canned question's answer is the same for everyone until a write
+    (a generation is frozen, and every canned query orders by every value it shows), and
+    answering one again cost a worker's query, twice the service's own work on it. Bounded:
+    the bodies add up to ``_ANSWER_BUDGET_BYTES`` at most, the least recently used going
+    first; all are dropped when the version changes. Safe to use from many threads."""
+
+    def __init__(self, version: Callable[[], Hashable]) -> None:
+        self._version = version
+        self._lock = threading.Lock()
+        self._seen: Hashable = None
+        self._answers: collections.OrderedDict[Hashable, Encoded] = collections.OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: Hashable) -> Encoded | None:
+        """The answer kept for ``key`` on the current version, or None."""
+        version = self._version()
+        with self._lock:
+            if self._seen != version:
+                return None
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def keep(self, key: Hashable, answer: Encoded, version: Hashable) -> None:
+        """Keep ``answer``, read on ``version`` (taken before the read: an answer read while
+        a write published another version is dropped with the old version's)."""
+        if len(answer.body) > _LARGEST_KEPT:
+            return
+        with self._lock:
+            if self._seen != version:
+                self._answers.clear()
+                self._bytes, self._seen = 0, version
+            old = self._answers.pop(key, None)
+            self._bytes += len(answer.body) - (0 if old is None else len(old.body))
+            self._answers[key] = answer
+            while self._bytes > _ANSWER_BUDGET_BYTES:
+                _, dropped = self._answers.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def version(self) -> Hashable:
+        """The dataset version now (to pass to ``keep`` after the read)."""
+        return self._version()
+
+
 @functools.lru_cache(maxsize=512)
 def _row_limited(query: str, rows: int) -> str | None:
     """``query`` stopping after ``rows`` solutions (``analysis.with_row_limit``), so that the
@@ -162,6 +215,7 @@ class Runner(Protocol):
     """What an ``ExecutorReader`` needs of the executor (so this module does not import it)."""
 
     memo: DatasetMemo
+    answers: AnswerMemo
     time_limit_s: float
 
     def run_blocking(self, request: QueryRequest, budget_s: float) -> Encoded:
@@ -191,8 +245,26 @@ class ExecutorReader:
         return QueryRequest(bind_values(query, bindings or {}), _JSON, _N_TRIPLES, self.max_rows)
 
     def _run(self, query: str, bindings: Bindings | None) -> Encoded:
-        return self.executor.run_blocking(self._request(query, bindings),
-                                          self.deadline - time.monotonic())
+        request = self._request(query, bindings)
+        kept, version = self._kept(request)
+        if kept is not None:
+            return kept
+        answer = self.executor.run_blocking(request, self.deadline - time.monotonic())
+        self._keep(request, answer, version)
+        return answer
+
+    def _kept(self, request: QueryRequest) -> tuple[Encoded | None, Hashable]:
+        """The answer kept for ``request`` (``AnswerMemo``: capped readers only, pages),
+        and the version it would be kept for."""
+        if self.max_rows is None:
+            return None, None
+        answers = self.executor.answers
+        version = answers.version()
+        return answers.get((request.query, request.max_rows)), version
+
+    def _keep(self, request: QueryRequest, answer: Encoded, version: Hashable) -> None:
+        if self.max_rows is not None:
+            self.executor.answers.keep((request.query, request.max_rows), answer, version)
 
     async def select_async(self, query: str, bindings: Bindings | None = None) -> Table:
         """``select`` awaited on the caller's event loop: no thread hop, the query's reply
@@ -200,8 +272,11 @@ class ExecutorReader:
         worker replaced) when the request is; within what is left of the reader's deadline."""
         import anyio  # on first use: the CLI's readers never need it
 
-        encoded = await self.executor.run(self._request(query, bindings),
-                                          self.deadline - time.monotonic())
+        request = self._request(query, bindings)
+        encoded, version = self._kept(request)
+        if encoded is None:
+            encoded = await self.executor.run(request, self.deadline - time.monotonic())
+            self._keep(request, encoded, version)
         if len(encoded.body) > _PARSE_ON_LOOP_BYTES:  # a long answer is parsed off the loop
             return await anyio.to_thread.run_sync(_table, encoded)
         return _table(encoded)
