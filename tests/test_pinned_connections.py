@@ -377,3 +377,42 @@ def test_a_pinned_worker_that_dies_is_answered_502_and_replaced(pool: WorkerPool
     loop.call_soon_threadsafe(loop.stop)
     client.close()
     os.close(adopted.fd)
+
+
+def test_a_write_is_seen_on_every_pinned_connection(served):
+    url, app = served
+    store: TrackedStore = app.state.store
+    clients = [httpx.Client() for _ in range(3)]
+    try:
+        for client in clients:
+            assert get(client, url, MARK).json()["boolean"] is False
+        wait_until(lambda: pinned(app) == 3)
+        store.update("INSERT DATA { GRAPH <urn:test:g> { "
+                     "<urn:test:pinned> <urn:test:p> <urn:test:o> } }")
+        seen = [get(client, url, MARK).json()["boolean"] for client in clients]
+        store.update("DROP GRAPH <urn:test:g>")
+        gone = [get(client, url, MARK).json()["boolean"] for client in clients]
+    finally:
+        for client in clients:
+            client.close()
+    assert seen == [True, True, True] and gone == [False, False, False]
+
+
+def test_a_pinned_worker_that_outgrew_its_share_is_replaced(settings: Settings,
+                                                            own_store: EmbeddedStore):
+    none = settings.model_copy(update={"query_workers": 1, "query_workers_in_memory": 2,
+                                      "query_worker_private_mib": 0})
+    app = create_app(none, own_store)
+    everything = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    with serving(app) as url:
+        settled(app)
+        pool = app.state.executor
+        with httpx.Client() as client:
+            answers = [get(client, url, everything)]
+            wait_until(lambda: pinned(app) == 1)
+            [holder] = [p.worker.pid for p in pool._pinned.values()]
+            deadline = time.monotonic() + 10  # it is asked back within about a second
+            while holder in pool.pids and time.monotonic() < deadline:
+                answers.append(get(client, url, everything))
+        assert holder not in pool.pids
+    assert len({a.content for a in answers}) == 1 and all(a.status_code == 200 for a in answers)

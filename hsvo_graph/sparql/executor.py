@@ -385,6 +385,7 @@ class _PinnedConnection:
         self.worker, self.fd, self.adopt, self.failure = worker, fd, adopt, failure
         self.stopped: str | None = None  # "timeout" or "gone" once the pool killed the worker
         self.released = False
+        self.outgrown = False  # asked back because it made too much of the copy its own
 
     def close(self) -> None:
         """Close the service's copy of the connection (once)."""
@@ -787,7 +788,7 @@ class WorkerPool(Executor):
             pinned.give_back(news[1], news[2])
         else:
             pinned.close()
-        if self._stale(worker, 0.0):
+        if pinned.outgrown or self._stale(worker, 0.0):
             self._retire(worker)
         else:
             self._idle.put(worker)
@@ -829,6 +830,7 @@ class WorkerPool(Executor):
                     and pinned.fd >= 0 and _hung_up(pinned.fd):
                 pinned.stopped = "gone"
             elif self._scans % _GROWTH_SCANS == 0 and pinned.worker.outgrown(self._private_budget):
+                pinned.outgrown = True  # replaced once it is back
                 self._release(pinned)
             if pinned.stopped is not None:
                 forked.stop()
