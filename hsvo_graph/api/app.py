@@ -19,7 +19,7 @@ from hsvo_graph import __version__
 from hsvo_graph.canned.catalog import load_catalog
 from hsvo_graph.config import Settings, get_settings
 from hsvo_graph.graph.loading import load
-from hsvo_graph.sparql.executor import Adopt, open_executor
+from hsvo_graph.sparql.executor import Adopt, WorkerPool, open_executor
 from hsvo_graph.store import GraphStore, RemoteStore, StoreError, open_store, track
 from hsvo_graph.store.tracking import TrackedStore
 from hsvo_graph.validation.managed import complete_interrupted_changes, reapply_plans
@@ -90,8 +90,9 @@ class _Service(FastAPI):
         and gives it back with ``adopt``; False: nothing changed. ``cli.http_protocol``
         offers every connection after such an answer."""
         lane = self.middleware_stack
-        pin = getattr(getattr(self.state, "executor", None), "pin", None)
-        if pin is None or not isinstance(lane, QueryLane):
+        executor = getattr(self.state, "executor", None)
+        if not isinstance(executor, WorkerPool) or not isinstance(lane, QueryLane) \
+                or not executor.may_pin():
             return False
 
         def finish(response: Response) -> list[tuple[bytes, bytes]]:
@@ -109,8 +110,7 @@ class _Service(FastAPI):
             lines += [b"%s: %s\r\n" % header for header in finish(response)]
             return b"".join([*lines, b"\r\n", response.body])
 
-        ok: bool = pin(fd, again, adopt, failure)
-        return ok
+        return executor.pin(fd, again, adopt, failure)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         """What the lane answers goes straight to it once the stack is built: FastAPI's own

@@ -734,6 +734,13 @@ class WorkerPool(Executor):
         return (f"the request ran longer than the time limit of {self.time_limit_s:g} s "
                 f"(waiting for a query worker included) and {what}")
 
+    def may_pin(self) -> bool:
+        """Whether ``pin`` could take a worker now: asked before the answer's headers are
+        built for it, which a loaded pool (no worker idle) would otherwise pay on every
+        answer. A hint: ``pin`` decides."""
+        return not self._closed and self._pin_idle_s > 0 and self._adopted is not None \
+            and len(self._idle) > 0
+
     def pin(self, fd: int, answerable: Answerable, adopt: Adopt, failure: Failure) -> bool:
         """Hand the client connection ``fd`` to an idle in-memory worker, which answers there
         what the service answered before (``sparql.direct``); a request that finds no
